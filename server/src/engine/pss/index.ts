@@ -1,0 +1,242 @@
+/**
+ * Pod Security Standards evaluation — a TypeScript port of the check registry and checks of
+ * k8s.io/pod-security-admission (policy package). Plain data in, plain data out.
+ */
+import * as C from './checks';
+import type { CheckFn } from './checks';
+import { buildContext } from './context';
+import type { PssLocation } from './context';
+import { clampToKnown, older, resolveVersion } from './version';
+import type { PssVersion } from './version';
+
+export type { PssLocation } from './context';
+export type { PssVersion } from './version';
+export { parsePssVersion, formatPssVersion, LATEST_KNOWN_PSS_VERSION } from './version';
+
+export type PssLevel = 'privileged' | 'baseline' | 'restricted';
+
+export type PssCheckId =
+  | 'privileged'
+  | 'hostNamespaces'
+  | 'hostPathVolumes'
+  | 'hostPorts'
+  | 'capabilities_baseline'
+  | 'capabilities_restricted'
+  | 'seccompProfile_baseline'
+  | 'seccompProfile_restricted'
+  | 'runAsNonRoot'
+  | 'runAsUser'
+  | 'allowPrivilegeEscalation'
+  | 'restrictedVolumes'
+  | 'appArmorProfile'
+  | 'seLinuxOptions'
+  | 'procMount'
+  | 'procMount_restricted'
+  | 'sysctls'
+  | 'windowsHostProcess'
+  | 'hostProbesAndHostLifecycle';
+
+export interface PssViolation {
+  check: PssCheckId;
+  /** The level the check belongs to. */
+  level: 'baseline' | 'restricted';
+  /** Upstream ForbiddenReason. */
+  reason: string;
+  /** Upstream ForbiddenDetail. */
+  detail: string;
+  /** At least one; one per offending field/container. */
+  locations: PssLocation[];
+}
+
+export interface PssCheckOverride {
+  /** The baseline check replaced by this restricted check at the restricted level. */
+  id: PssCheckId;
+  /** First version at which the override applies. */
+  since: string;
+}
+
+export interface PssCheckInfo {
+  id: PssCheckId;
+  level: 'baseline' | 'restricted';
+  /** One-line title. */
+  title: string;
+  /** Versions where this check's behaviour starts or changes, oldest first (e.g. ["v1.0", "v1.19"]). */
+  minVersions: string[];
+  /** Kubernetes Pod Security Standards documentation. */
+  docsUrl: string;
+  /** Baseline checks this restricted check overrides (replaces) at the restricted level. */
+  overrides?: PssCheckOverride[];
+}
+
+interface VersionedCheck {
+  minor: number; // MinimumVersion is always v1.<minor>
+  fn: CheckFn;
+  overrides?: PssCheckId[];
+}
+
+interface CheckDef {
+  id: PssCheckId;
+  level: 'baseline' | 'restricted';
+  title: string;
+  versions: VersionedCheck[];
+}
+
+const DOCS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
+
+const DEFS: CheckDef[] = [
+  // ---- baseline
+  { id: 'appArmorProfile', level: 'baseline', title: 'AppArmor profile must not be Unconfined or otherwise overridden (field and annotation)',
+    versions: [{ minor: 0, fn: C.appArmorProfile_1_0 }] },
+  { id: 'capabilities_baseline', level: 'baseline', title: 'Containers must not add capabilities beyond the default set',
+    versions: [{ minor: 0, fn: C.capabilitiesBaseline_1_0 }] },
+  { id: 'hostNamespaces', level: 'baseline', title: 'Pods must not share the host network, PID or IPC namespaces',
+    versions: [{ minor: 0, fn: C.hostNamespaces_1_0 }] },
+  { id: 'hostPathVolumes', level: 'baseline', title: 'HostPath volumes are forbidden',
+    versions: [{ minor: 0, fn: C.hostPathVolumes_1_0 }] },
+  { id: 'hostPorts', level: 'baseline', title: 'Containers must not use host ports',
+    versions: [{ minor: 0, fn: C.hostPorts_1_0 }] },
+  { id: 'hostProbesAndHostLifecycle', level: 'baseline', title: 'Probes and lifecycle handlers must not set a host',
+    versions: [{ minor: 34, fn: C.hostProbesAndHostLifecycle_1_34 }] },
+  { id: 'privileged', level: 'baseline', title: 'Containers must not be privileged',
+    versions: [{ minor: 0, fn: C.privileged_1_0 }] },
+  { id: 'procMount', level: 'baseline', title: 'Containers must use the Default /proc mount type (unless in a user namespace, v1.35+)',
+    versions: [{ minor: 0, fn: C.procMount_1_0 }, { minor: 35, fn: C.procMount_1_35_baseline }] },
+  { id: 'seLinuxOptions', level: 'baseline', title: 'SELinux type must be a container type; user and role must not be set',
+    versions: [{ minor: 0, fn: C.seLinuxOptions_1_0 }, { minor: 31, fn: C.seLinuxOptions_1_31 }] },
+  { id: 'seccompProfile_baseline', level: 'baseline', title: 'Seccomp profile must not be Unconfined',
+    versions: [{ minor: 0, fn: C.seccompProfileBaseline_1_0 }, { minor: 19, fn: C.seccompProfileBaseline_1_19 }] },
+  { id: 'sysctls', level: 'baseline', title: 'Only safe sysctls may be set',
+    versions: [
+      { minor: 0, fn: C.sysctls_1_0 }, { minor: 27, fn: C.sysctls_1_27 }, { minor: 29, fn: C.sysctls_1_29 },
+      { minor: 32, fn: C.sysctls_1_32 }, { minor: 37, fn: C.sysctls_1_37 },
+    ] },
+  { id: 'windowsHostProcess', level: 'baseline', title: 'Windows HostProcess pods and containers are forbidden',
+    versions: [{ minor: 0, fn: C.windowsHostProcess_1_0 }] },
+  // ---- restricted
+  { id: 'allowPrivilegeEscalation', level: 'restricted', title: 'Containers must set allowPrivilegeEscalation=false',
+    versions: [{ minor: 8, fn: C.allowPrivilegeEscalation_1_8 }, { minor: 25, fn: C.allowPrivilegeEscalation_1_25 }] },
+  { id: 'capabilities_restricted', level: 'restricted', title: 'Containers must drop ALL capabilities and may only add NET_BIND_SERVICE',
+    versions: [
+      { minor: 22, fn: C.capabilitiesRestricted_1_22, overrides: ['capabilities_baseline'] },
+      { minor: 25, fn: C.capabilitiesRestricted_1_25, overrides: ['capabilities_baseline'] },
+    ] },
+  { id: 'procMount_restricted', level: 'restricted', title: 'Containers must use the Default /proc mount type',
+    versions: [{ minor: 35, fn: C.procMount_1_0, overrides: ['procMount'] }] },
+  { id: 'restrictedVolumes', level: 'restricted', title: 'Only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes',
+    versions: [{ minor: 0, fn: C.restrictedVolumes_1_0, overrides: ['hostPathVolumes'] }] },
+  { id: 'runAsNonRoot', level: 'restricted', title: 'Containers must run as non-root (runAsNonRoot=true)',
+    versions: [{ minor: 0, fn: C.runAsNonRoot_1_0 }, { minor: 35, fn: C.runAsNonRoot_1_35 }] },
+  { id: 'runAsUser', level: 'restricted', title: 'Containers must not set runAsUser=0',
+    versions: [{ minor: 23, fn: C.runAsUser_1_23 }, { minor: 35, fn: C.runAsUser_1_35 }] },
+  { id: 'seccompProfile_restricted', level: 'restricted', title: 'Seccomp profile must be set to RuntimeDefault or Localhost',
+    versions: [
+      { minor: 19, fn: C.seccompProfileRestricted_1_19, overrides: ['seccompProfile_baseline'] },
+      { minor: 25, fn: C.seccompProfileRestricted_1_25, overrides: ['seccompProfile_baseline'] },
+    ] },
+];
+
+/** Upstream order: baseline ids sorted, then restricted ids sorted (Go string order). */
+function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0; // ids are ASCII
+}
+const ORDERED: CheckDef[] = [
+  ...DEFS.filter((d) => d.level === 'baseline').sort((a, b) => byteOrder(a.id, b.id)),
+  ...DEFS.filter((d) => d.level === 'restricted').sort((a, b) => byteOrder(a.id, b.id)),
+];
+
+export const PSS_CHECKS: readonly PssCheckInfo[] = Object.freeze(
+  ORDERED.map((d): PssCheckInfo => {
+    const info: PssCheckInfo = {
+      id: d.id,
+      level: d.level,
+      title: d.title,
+      minVersions: d.versions.map((v) => `v1.${v.minor}`),
+      docsUrl: DOCS + '#' + d.level,
+    };
+    const overrides: PssCheckOverride[] = [];
+    for (const v of d.versions) {
+      for (const id of v.overrides ?? []) {
+        if (!overrides.some((o) => o.id === id)) overrides.push({ id, since: `v1.${v.minor}` });
+      }
+    }
+    if (overrides.length > 0) info.overrides = overrides;
+    return Object.freeze(info);
+  }),
+);
+
+/** The versioned check in effect at v1.<minor>, if the check exists at that version. */
+function activeAt(def: CheckDef, minor: number): VersionedCheck | undefined {
+  let found: VersionedCheck | undefined;
+  for (const v of def.versions) {
+    if (v.minor <= minor) found = v;
+  }
+  return found;
+}
+
+/** Check functions to run for a level/version, in upstream order, honouring overrides. */
+function checksFor(level: 'baseline' | 'restricted', version: PssVersion): { def: CheckDef; check: VersionedCheck }[] {
+  const v = clampToKnown(resolveVersion(version));
+  // Versions before v1.0 (or other majors older than 1) have no registered checks upstream.
+  if (older(v, { major: 1, minor: 0 })) return [];
+  const minor = v.minor; // clamped, so major is 1 here
+  const active: { def: CheckDef; check: VersionedCheck }[] = [];
+  for (const def of ORDERED) {
+    if (level === 'baseline' && def.level !== 'baseline') continue;
+    const check = activeAt(def, minor);
+    if (check) active.push({ def, check });
+  }
+  if (level === 'baseline') return active;
+  const overridden = new Set<PssCheckId>();
+  for (const { def, check } of active) {
+    if (def.level === 'restricted') for (const id of check.overrides ?? []) overridden.add(id);
+  }
+  return active.filter(({ def }) => !(def.level === 'baseline' && overridden.has(def.id)));
+}
+
+/** The ids of the checks that evaluatePss would run for a level and version, in evaluation order. */
+export function pssChecksFor(level: PssLevel, version: PssVersion): PssCheckId[] {
+  if (level !== 'baseline' && level !== 'restricted') return [];
+  return checksFor(level, version).map(({ def }) => def.id);
+}
+
+/**
+ * Evaluate a pod-like object ({metadata, spec}: a Pod, or a workload's pod template) against a
+ * Pod Security Standards level and version. Never throws; wrong-typed fields count as not set.
+ * Violations are returned in upstream order (baseline checks by id, then restricted checks by id).
+ */
+export function evaluatePss(pod: { metadata?: any; spec?: any }, level: PssLevel, version: PssVersion): PssViolation[] {
+  if (level !== 'baseline' && level !== 'restricted') return []; // privileged (or unknown): nothing
+  let ctx;
+  try {
+    ctx = buildContext(pod);
+  } catch {
+    return [];
+  }
+  const out: PssViolation[] = [];
+  for (const { def, check } of checksFor(level, version)) {
+    let res;
+    try {
+      res = check.fn(ctx);
+    } catch {
+      continue; // defensive: never let malformed input escape as an exception
+    }
+    if (!res) continue;
+    const locations = res.locations.length > 0 ? res.locations : [{ path: ['spec'], message: res.detail || res.reason }];
+    out.push({
+      check: def.id,
+      level: def.level,
+      reason: res.reason || 'unknown forbidden reason',
+      detail: res.detail,
+      locations,
+    });
+  }
+  return out;
+}
+
+/**
+ * Upstream AggregateCheckResult.ForbiddenDetail(): "reason (detail), reason (detail)".
+ * Useful to render a single admission-style message.
+ */
+export function formatPssViolations(violations: readonly PssViolation[]): string {
+  return violations.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ');
+}
