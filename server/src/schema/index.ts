@@ -1,0 +1,468 @@
+/**
+ * Kubernetes schema validation, completion and hover, built on yaml-language-server 1.25 used as a library.
+ *
+ * Per-document schema selection: yaml-language-server asks its schema service for the schema of each
+ * document of a multi-document file (`getSchemaForResource(uri, singleYamlDocument)`). We subclass that
+ * service and answer from the document's own top-level `apiVersion`/`kind`, looked up in `index.json`.
+ * Documents without both fields, and kinds that are not in the index (CRDs, ...), get no schema at all,
+ * hence no schema diagnostics. Modelines, `$schema`, file associations and the CRD catalog of
+ * yaml-language-server are bypassed, so nothing is ever fetched from the network.
+ *
+ * Schemas are loaded lazily: index.json on first use, _definitions.json with the first known kind, each
+ * kind file the first time it is needed. `$ref`s are linked in memory (definitions are shared objects,
+ * recursive definitions become cyclic graphs) and the result is cached per kind.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticSeverity } from 'vscode-languageserver';
+import type { CompletionList, Diagnostic, Hover, Position } from 'vscode-languageserver';
+import {
+  ResolvedSchema,
+  YAMLSchemaService,
+} from 'yaml-language-server/out/server/src/languageservice/services/yamlSchemaService';
+import { YamlCompletion } from 'yaml-language-server/out/server/src/languageservice/services/yamlCompletion';
+import { YAMLHover } from 'yaml-language-server/out/server/src/languageservice/services/yamlHover';
+import { yamlDiagToLSDiag } from 'yaml-language-server/out/server/src/languageservice/services/yamlValidation';
+import {
+  SingleYAMLDocument,
+  yamlDocumentsCache,
+} from 'yaml-language-server/out/server/src/languageservice/parser/yaml-documents';
+import { parse as parseYaml } from 'yaml-language-server/out/server/src/languageservice/parser/yamlParser07';
+import type { JSONDocument } from 'yaml-language-server/out/server/src/languageservice/parser/jsonDocument';
+import type { JSONSchema } from 'yaml-language-server/out/server/src/languageservice/jsonSchema';
+
+export const SCHEMA_SOURCE = 'k8s-guardrails (schema)';
+export const SYNTAX_SOURCE = 'k8s-guardrails (yaml)';
+export const DEFAULT_SCHEMA_VERSION = 'v1.35';
+const DEFINITIONS_FILE = '_definitions.json';
+const INDEX_FILE = 'index.json';
+
+export interface SchemaService {
+  /** Schema diagnostics of every document that is a known Kubernetes kind; source 'k8s-guardrails (schema)'. */
+  validate(doc: TextDocument): Promise<Diagnostic[]>;
+  complete(doc: TextDocument, pos: Position): Promise<CompletionList>;
+  hover(doc: TextDocument, pos: Position): Promise<Hover | null>;
+}
+
+export interface SchemaServiceOptions {
+  /** Directory holding index.json, _definitions.json and the kind files (e.g. <ext>/schemas/v1.35). */
+  schemasDir: string;
+  /** YAML version used to parse documents; Kubernetes (sigs.k8s.io/yaml) follows YAML 1.1. Default '1.1'. */
+  yamlVersion?: '1.1' | '1.2';
+  /** Custom tags accepted by the parser, in yaml-language-server syntax (e.g. '!Ref scalar'). */
+  customTags?: string[];
+  /** Also report YAML syntax errors (source 'k8s-guardrails (yaml)'). Default false. */
+  syntaxErrors?: boolean;
+  /**
+   * Severity of schema diagnostics. yaml-language-server reports most schema problems as warnings; the API
+   * server rejects them (unknown fields with strict field validation, wrong types), so the default is Error.
+   */
+  severity?: DiagnosticSeverity;
+}
+
+type SchemaObject = Record<string, unknown>;
+
+/** Keywords whose value is a schema or an array/map of schemas in the generated files. */
+const SCHEMA_KEYWORDS = ['items', 'additionalProperties', 'not', 'if', 'then', 'else', 'contains', 'propertyNames'];
+const SCHEMA_ARRAY_KEYWORDS = ['allOf', 'anyOf', 'oneOf'];
+const ANNOTATION_KEYWORDS = new Set(['description', 'markdownDescription', 'title', 'default', 'examples']);
+const SCHEMA_MAP_KEYWORDS = ['properties', 'patternProperties', 'definitions'];
+
+function isObject(v: unknown): v is SchemaObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Loads schema files from one directory only. Anything that is not a plain file name inside that
+ * directory (other directories, http(s) URIs, ...) is rejected: the service never makes network requests.
+ */
+export class SchemaFileStore {
+  readonly dir: string;
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(dir: string) {
+    this.dir = path.resolve(dir);
+  }
+
+  /** The file path for a file name, or an error if the name would leave the directory. */
+  pathOf(name: string): string {
+    if (!/^[A-Za-z0-9._-]+\.json$/.test(name) || name.startsWith('.')) {
+      throw new Error(`Refusing to load schema '${name}': not a schema file name`);
+    }
+    return path.join(this.dir, name);
+  }
+
+  /** Resolves a schema URI to a file name inside the directory, or throws. Only file: URIs are accepted. */
+  nameOfUri(uri: string): string {
+    let file: string;
+    try {
+      const u = new URL(uri);
+      if (u.protocol !== 'file:') {
+        throw new Error('not a file URI');
+      }
+      file = path.resolve(fileURLToPath(u));
+    } catch {
+      throw new Error(`Refusing to load schema '${uri}': only files of ${this.dir} are available`);
+    }
+    if (path.dirname(file) !== this.dir) {
+      throw new Error(`Refusing to load schema '${uri}': only files of ${this.dir} are available`);
+    }
+    return path.basename(file);
+  }
+
+  uriOf(name: string): string {
+    return pathToFileURL(this.pathOf(name)).toString();
+  }
+
+  readText(name: string): Promise<string> {
+    return fs.promises.readFile(this.pathOf(name), 'utf8');
+  }
+
+  /** Parsed JSON of a file, cached. */
+  readJson(name: string): Promise<unknown> {
+    let p = this.cache.get(name);
+    if (!p) {
+      p = this.readText(name).then((t) => JSON.parse(t) as unknown);
+      this.cache.set(name, p);
+      p.catch(() => this.cache.delete(name));
+    }
+    return p;
+  }
+}
+
+/** The top-level apiVersion and kind of a document, when both are strings. */
+export function getApiVersionKind(doc: JSONDocument): { apiVersion: string; kind: string } | undefined {
+  const root = doc.root;
+  if (!root || root.type !== 'object') {
+    return undefined;
+  }
+  let apiVersion: unknown;
+  let kind: unknown;
+  for (const p of root.properties) {
+    const key = p.keyNode?.value;
+    if (key === 'apiVersion') {
+      apiVersion = p.valueNode?.value;
+    } else if (key === 'kind') {
+      kind = p.valueNode?.value;
+    }
+  }
+  if (typeof apiVersion === 'string' && typeof kind === 'string' && apiVersion && kind) {
+    return { apiVersion: apiVersion.trim(), kind: kind.trim() };
+  }
+  return undefined;
+}
+
+/**
+ * Loads and links the schemas of kinds. Each kind's root schema is linked to the shared definitions:
+ * `{"$ref": "..."}` nodes are replaced by the (shared) definition objects, so that resolution happens once
+ * per definition, not once per kind or per document.
+ */
+class KindSchemaRegistry {
+  private index: Promise<Map<string, string>> | undefined;
+  private definitions: Promise<Map<string, SchemaObject>> | undefined;
+  /** Schema objects of the linked definitions: linking a kind stops there. */
+  private readonly linkedDefinitions = new Set<object>();
+  private readonly kinds = new Map<string, Promise<ResolvedSchema | undefined>>();
+  private warned = new Set<string>();
+
+  constructor(private readonly store: SchemaFileStore) {}
+
+  private loadIndex(): Promise<Map<string, string>> {
+    if (!this.index) {
+      this.index = this.store.readJson(INDEX_FILE).then(
+        (json) => {
+          const map = new Map<string, string>();
+          if (isObject(json)) {
+            for (const [key, file] of Object.entries(json)) {
+              if (typeof file === 'string') {
+                map.set(key, file);
+              }
+            }
+          }
+          return map;
+        },
+        (err: unknown) => {
+          this.warn(INDEX_FILE, err);
+          return new Map<string, string>();
+        },
+      );
+    }
+    return this.index;
+  }
+
+  private loadDefinitions(): Promise<Map<string, SchemaObject>> {
+    if (!this.definitions) {
+      this.definitions = this.store.readJson(DEFINITIONS_FILE).then((json) => {
+        const defs = new Map<string, SchemaObject>();
+        const raw = isObject(json) && isObject(json.definitions) ? json.definitions : {};
+        for (const [name, def] of Object.entries(raw)) {
+          if (isObject(def)) {
+            defs.set(name, def);
+          }
+        }
+        const url = this.store.uriOf(DEFINITIONS_FILE);
+        for (const def of defs.values()) {
+          linkSchema(def, defs, this.linkedDefinitions, url);
+        }
+        return defs;
+      });
+    }
+    return this.definitions;
+  }
+
+  async fileFor(apiVersion: string, kind: string): Promise<string | undefined> {
+    return (await this.loadIndex()).get(`${apiVersion}|${kind}`);
+  }
+
+  /** The linked schema for a kind, or undefined if the kind is unknown or its schema cannot be loaded. */
+  async get(apiVersion: string, kind: string): Promise<ResolvedSchema | undefined> {
+    const file = await this.fileFor(apiVersion, kind);
+    if (!file) {
+      return undefined;
+    }
+    let p = this.kinds.get(file);
+    if (!p) {
+      p = this.loadKind(file).catch((err: unknown) => {
+        this.warn(file, err);
+        return undefined;
+      });
+      this.kinds.set(file, p);
+    }
+    return p;
+  }
+
+  private async loadKind(file: string): Promise<ResolvedSchema> {
+    // parse a private copy: the linked root is mutated by the validator (url, closestTitle)
+    const root = JSON.parse(await this.store.readText(file)) as unknown;
+    if (!isObject(root)) {
+      throw new Error(`${file} is not a schema object`);
+    }
+    const defs = await this.loadDefinitions();
+    const seen = new Set<object>();
+    linkSchema(root, defs, seen, this.store.uriOf(file), this.linkedDefinitions);
+    // no $schema: yaml-language-server would try to meta-validate; draft-07 is its default dialect anyway
+    delete root.$schema;
+    return new ResolvedSchema(root as JSONSchema, [], []);
+  }
+
+  private warn(file: string, err: unknown): void {
+    if (!this.warned.has(file)) {
+      this.warned.add(file);
+      console.error(`[k8s-guardrails] cannot load schema ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+function refTarget(ref: string, defs: Map<string, SchemaObject>): SchemaObject {
+  const hash = ref.indexOf('#');
+  const pointer = hash >= 0 ? ref.slice(hash + 1) : '';
+  const file = hash >= 0 ? ref.slice(0, hash) : ref;
+  const prefix = '/definitions/';
+  if ((file === '' || file === DEFINITIONS_FILE || file === `./${DEFINITIONS_FILE}`) && pointer.startsWith(prefix)) {
+    const name = pointer.slice(prefix.length).replace(/~1/g, '/').replace(/~0/g, '~');
+    const def = defs.get(name);
+    if (def) {
+      return def;
+    }
+  }
+  throw new Error(`unresolvable $ref '${ref}'`);
+}
+
+/**
+ * Replaces, in place, every schema-valued slot holding `{"$ref": ...}` by the referenced definition and
+ * sets `url` on every schema object (yaml-language-server otherwise stamps shared objects with the URL of
+ * whichever kind used them first).
+ */
+function linkSchema(
+  node: SchemaObject,
+  defs: Map<string, SchemaObject>,
+  seen: Set<object>,
+  url: string,
+  done?: Set<object>,
+): void {
+  const stack: SchemaObject[] = [node];
+  const resolve = (child: unknown): unknown => {
+    if (!isObject(child)) {
+      return child;
+    }
+    if (typeof child.$ref === 'string') {
+      return refTarget(child.$ref, defs);
+    }
+    // `{allOf: [{$ref}], description}` (a field of a named type): use a shallow copy of the type carrying the
+    // field's own annotations, so that hover and completion show the field's description, not the type's.
+    const allOf = child.allOf;
+    if (
+      Array.isArray(allOf) &&
+      allOf.length === 1 &&
+      isObject(allOf[0]) &&
+      typeof allOf[0].$ref === 'string' &&
+      Object.keys(child).every((k) => k === 'allOf' || ANNOTATION_KEYWORDS.has(k))
+    ) {
+      const copy: SchemaObject = { ...refTarget(allOf[0].$ref, defs) };
+      for (const k of Object.keys(child)) {
+        if (k !== 'allOf') {
+          copy[k] = child[k];
+        }
+      }
+      copy.url = url;
+      return copy;
+    }
+    return child;
+  };
+  while (stack.length > 0) {
+    const s = stack.pop()!;
+    if (seen.has(s) || done?.has(s)) {
+      continue;
+    }
+    seen.add(s);
+    if (s.url === undefined) {
+      s.url = url;
+    }
+    for (const k of SCHEMA_KEYWORDS) {
+      if (isObject(s[k])) {
+        s[k] = resolve(s[k]);
+        stack.push(s[k] as SchemaObject);
+      }
+    }
+    for (const k of SCHEMA_ARRAY_KEYWORDS) {
+      const arr = s[k];
+      if (Array.isArray(arr)) {
+        for (let i = 0; i < arr.length; i++) {
+          arr[i] = resolve(arr[i]);
+          if (isObject(arr[i])) {
+            stack.push(arr[i] as SchemaObject);
+          }
+        }
+      }
+    }
+    for (const k of SCHEMA_MAP_KEYWORDS) {
+      const map = s[k];
+      if (isObject(map) && k !== 'definitions') {
+        for (const name of Object.keys(map)) {
+          map[name] = resolve(map[name]);
+          if (isObject(map[name])) {
+            stack.push(map[name] as SchemaObject);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** yaml-language-server's schema service, answering per document from apiVersion/kind. */
+class KubernetesSchemaService extends YAMLSchemaService {
+  constructor(
+    private readonly registry: KindSchemaRegistry,
+    store: SchemaFileStore,
+  ) {
+    super(
+      // never used for kinds (the registry loads them); kept restricted to the schemas directory
+      async (uri: string) => store.readText(store.nameOfUri(uri)),
+      {
+        resolveRelativePath: (relativePath: string, resource: string) => new URL(relativePath, resource).toString(),
+      },
+    );
+  }
+
+  override async getSchemaForResource(_resource: string, doc: JSONDocument): Promise<ResolvedSchema> {
+    const gvk = getApiVersionKind(doc);
+    const schema = gvk ? await this.registry.get(gvk.apiVersion, gvk.kind) : undefined;
+    // callers of yaml-language-server handle a missing schema (null): no validation, completion or hover
+    return schema as ResolvedSchema;
+  }
+
+  override getSchemaURIsForResource(): string[] {
+    return [];
+  }
+}
+
+function resolveSchemasDir(dir: string): string {
+  const abs = path.resolve(dir);
+  if (!fs.existsSync(path.join(abs, INDEX_FILE)) && fs.existsSync(path.join(abs, DEFAULT_SCHEMA_VERSION, INDEX_FILE))) {
+    return path.join(abs, DEFAULT_SCHEMA_VERSION);
+  }
+  return abs;
+}
+
+export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
+  const store = new SchemaFileStore(resolveSchemasDir(opts.schemasDir));
+  const registry = new KindSchemaRegistry(store);
+  const schemaService = new KubernetesSchemaService(registry, store);
+  const severity = opts.severity ?? DiagnosticSeverity.Error;
+  const parserOptions = { customTags: opts.customTags ?? [], yamlVersion: opts.yamlVersion ?? '1.1' };
+  const languageSettings = {
+    validate: true,
+    hover: true,
+    completion: true,
+    hoverSchemaSource: false,
+    customTags: parserOptions.customTags,
+    yamlVersion: parserOptions.yamlVersion,
+    indentation: undefined,
+  };
+  const completer = new YamlCompletion(
+    schemaService,
+    {
+      textDocument: {
+        completion: {
+          completionItem: { documentationFormat: ['markdown', 'plaintext'], snippetSupport: true },
+        },
+      },
+    },
+    yamlDocumentsCache,
+  );
+  completer.configure(languageSettings, undefined as never);
+  const hoverService = new YAMLHover(schemaService);
+  hoverService.configure(languageSettings);
+
+  // yaml-language-server's hover and completion read the shared parse cache; prime it with our parser options
+  const prime = (doc: TextDocument) => yamlDocumentsCache.getYamlDocument(doc, parserOptions, true);
+
+  return {
+    async validate(doc: TextDocument): Promise<Diagnostic[]> {
+      // parsed here rather than through the shared cache: the CLI validates many files once each
+      const yamlDoc = parseYaml(doc.getText(), parserOptions, doc);
+      const result: Diagnostic[] = [];
+      const signatures = new Set<string>();
+      const push = (d: Diagnostic, source: string) => {
+        const sig = `${d.range.start.line}:${d.range.start.character}:${d.message}`;
+        if (!signatures.has(sig)) {
+          signatures.add(sig);
+          d.source = source;
+          result.push(d);
+        }
+      };
+      for (const [index, single] of yamlDoc.documents.entries()) {
+        const current = single as SingleYAMLDocument;
+        if (opts.syntaxErrors) {
+          for (const e of current.errors) {
+            push(yamlDiagToLSDiag(e, doc), SYNTAX_SOURCE);
+          }
+        }
+        current.currentDocIndex = index;
+        const schema = await schemaService.getSchemaForResource(doc.uri, current);
+        if (!schema) {
+          continue;
+        }
+        for (const d of current.validate(doc, schema.schema) ?? []) {
+          d.severity = severity;
+          push(d, SCHEMA_SOURCE);
+        }
+      }
+      return result;
+    },
+
+    async complete(doc: TextDocument, pos: Position): Promise<CompletionList> {
+      prime(doc);
+      const list = await completer.doComplete(doc, pos, false);
+      return list ?? { isIncomplete: false, items: [] };
+    },
+
+    async hover(doc: TextDocument, pos: Position): Promise<Hover | null> {
+      prime(doc);
+      const h = await hoverService.doHover(doc, pos, false);
+      return h ?? null;
+    },
+  };
+}
