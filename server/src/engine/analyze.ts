@@ -1,0 +1,111 @@
+/**
+ * The one entry point the language server and the CLI share: run every
+ * enabled rule over (part of) a workspace and collect findings per file.
+ */
+import { Resource, Severity, SourceFile } from './model';
+import { RULES } from './rules/registry';
+import { EngineSettings, Finding, Report, Rule, RuleContext } from './rules/types';
+import { WorkspaceIndex } from './workspace';
+
+export interface AnalyzeOptions {
+  /** Only report on these files (default: all files of the workspace). */
+  uris?: Iterable<string>;
+  /** Called once per rule that throws; the other rules still run. */
+  onRuleError?: (rule: Rule, error: unknown, where: string) => void;
+  /** Checked between files; return true to stop early (cancellation). */
+  isCancelled?: () => boolean;
+}
+
+export interface AnalysisResult {
+  findings: Map<string, Finding[]>;
+  cancelled: boolean;
+}
+
+function enabled(rule: Rule, settings: EngineSettings): Severity | undefined {
+  const s = settings.rules[rule.id];
+  if (s === 'off') return undefined;
+  return s ?? rule.defaultSeverity;
+}
+
+export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: AnalyzeOptions = {}): AnalysisResult {
+  const wanted = options.uris ? new Set(options.uris) : undefined;
+  const findings = new Map<string, Finding[]>();
+  const files: SourceFile[] = [];
+  for (const f of ws.allFiles()) {
+    if (wanted && !wanted.has(f.uri)) continue;
+    files.push(f);
+    findings.set(f.uri, []);
+  }
+  const failed = new Set<Rule>();
+  const active = RULES.map((rule) => ({ rule, severity: enabled(rule, settings) })).filter((r) => r.severity !== undefined) as {
+    rule: Rule;
+    severity: Severity;
+  }[];
+
+  let current: { rule: Rule; severity: Severity } = active[0];
+  const ctx: RuleContext = {
+    settings,
+    workspace: ws,
+    report(r: Report) {
+      const finding = toFinding(current.rule, current.severity, r);
+      if (!finding) return;
+      const list = findings.get(finding.uri);
+      if (list) list.push(finding); // files outside `uris` are not reported
+    },
+  };
+
+  const run = (entry: { rule: Rule; severity: Severity }, where: string, fn: () => void) => {
+    if (failed.has(entry.rule)) return;
+    current = entry;
+    try {
+      fn();
+    } catch (e) {
+      failed.add(entry.rule);
+      options.onRuleError?.(entry.rule, e, where);
+    }
+  };
+
+  let cancelled = false;
+  for (const file of files) {
+    if (options.isCancelled?.()) {
+      cancelled = true;
+      break;
+    }
+    if (file.skipped) continue;
+    for (const entry of active) {
+      if (entry.rule.checkFile) run(entry, file.uri, () => entry.rule.checkFile!(file, ctx));
+      if (entry.rule.checkResource)
+        for (const res of file.resources) run(entry, `${file.uri} ${res.display}`, () => entry.rule.checkResource!(res, ctx));
+    }
+  }
+  if (!cancelled)
+    for (const entry of active) if (entry.rule.checkWorkspace) run(entry, 'workspace', () => entry.rule.checkWorkspace!(ctx));
+
+  for (const list of findings.values()) list.sort(compareFindings);
+  return { findings, cancelled };
+}
+
+function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefined {
+  let uri: string;
+  let range;
+  if (r.resource) {
+    uri = r.resource.file.uri;
+    range = r.range ?? r.resource.range(r.path ?? []);
+  } else if (r.file && r.range) {
+    uri = r.file.uri;
+    range = r.range;
+  } else return undefined;
+  const f: Finding = { rule: rule.id, severity: r.severity ?? severity, message: r.message, uri, range };
+  if (r.resource) f.resource = r.resource;
+  if (r.pss) f.pss = r.pss;
+  if (r.related) f.related = r.related;
+  if (r.fixes) f.fixes = r.fixes;
+  return f;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);
+}
+
+export type { Finding } from './rules/types';
+export { Resource };

@@ -1,0 +1,207 @@
+/**
+ * The engine's data model: source files, their documents, and the
+ * Kubernetes resources found in them, each able to map a field path back to
+ * a source range.
+ */
+import { LineIndex, Range } from './text';
+import { DocumentCache, locate, YamlDocument, YNode, YPath } from './yaml/parse';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+
+export interface SourceFile {
+  uri: string;
+  text: string;
+  lines: LineIndex;
+  documents: YamlDocument[];
+  resources: Resource[];
+  /** Why the file is not analysed (too large, templated, not Kubernetes…); findings are then empty. */
+  skipped?: string;
+  /** True when at least one document is a Kubernetes object (apiVersion + kind). */
+  isKubernetes: boolean;
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** Kinds that are not namespaced (the rest default to the `default` namespace). */
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'StorageClass',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'APIService',
+  'CertificateSigningRequest',
+  'ComponentStatus',
+  'VolumeAttachment',
+  'CSIDriver',
+  'CSINode',
+]);
+
+export class Resource {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** As written in the manifest (may be absent). */
+  readonly declaredNamespace: string | undefined;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly doc: YamlDocument,
+    /** Path of the object inside its document (non-empty for items of a `List`). */
+    readonly prefix: YPath,
+    readonly object: Record<string, any>,
+  ) {
+    this.apiVersion = object.apiVersion;
+    this.kind = object.kind;
+    const meta = isObject(object.metadata) ? object.metadata : {};
+    this.name = typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '';
+    this.declaredNamespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
+  }
+
+  get clusterScoped(): boolean {
+    return CLUSTER_SCOPED.has(this.kind);
+  }
+
+  /** The namespace the object lands in when applied without `-n`. */
+  get namespace(): string | undefined {
+    if (this.clusterScoped) return undefined;
+    return this.declaredNamespace ?? 'default';
+  }
+
+  get ref(): ResourceRef {
+    const ref: ResourceRef = { apiVersion: this.apiVersion, kind: this.kind, name: this.name };
+    if (this.declaredNamespace !== undefined) ref.namespace = this.declaredNamespace;
+    return ref;
+  }
+
+  get labels(): Record<string, string> {
+    const l = this.object.metadata?.labels;
+    return isObject(l) ? (l as Record<string, string>) : {};
+  }
+
+  get annotations(): Record<string, unknown> {
+    const a = this.object.metadata?.annotations;
+    return isObject(a) ? a : {};
+  }
+
+  /** Display name, e.g. `Deployment web (namespace shop)`. */
+  get display(): string {
+    return `${this.kind} ${this.name || '(unnamed)'}${this.namespace ? ` in namespace ${this.namespace}` : ''}`;
+  }
+
+  /** Node at `path` (relative to the object), or its deepest existing ancestor. */
+  locate(path: YPath) {
+    if (!this.doc.root) return undefined;
+    return locate(this.doc.root, [...this.prefix, ...path]);
+  }
+
+  /** True when the path exists in the source. */
+  has(path: YPath): boolean {
+    const l = this.locate(path);
+    return !!l && l.depth === this.prefix.length + path.length;
+  }
+
+  /**
+   * The range to underline for a finding on `path`:
+   * - the value when it is a scalar (`privileged: true` → `true`);
+   * - the key when the value is a collection (`hostPath:` → `hostPath`);
+   * - when the path does not exist, the key of the deepest existing ancestor,
+   *   or the first line of a list item (`- name: app`).
+   */
+  range(path: YPath): Range {
+    return this.file.lines.range(...this.span(path));
+  }
+
+  span(path: YPath): [number, number] {
+    const base = this.doc.start;
+    const full = [...this.prefix, ...path];
+    if (!this.doc.root) return [base, base];
+    const found = locate(this.doc.root, full);
+    if (found.depth === full.length) {
+      const n = found.node;
+      if ((n.kind === 'map' || n.kind === 'seq') && found.key) return [base + found.key.start, base + found.key.end];
+      if (n.kind === 'map' || n.kind === 'seq') return firstLine(this.file, base, n);
+      return [base + n.start, base + n.end];
+    }
+    // Missing: point at the deepest existing ancestor, as narrowly as possible.
+    const parent = found.depth > 0 ? locate(this.doc.root, full.slice(0, found.depth)) : found;
+    if (parent.key) return [base + parent.key.start, base + parent.key.end];
+    return firstLine(this.file, base, parent.node);
+  }
+}
+
+/** The first line of a node (for a list item: `- name: app` → `name: app`). */
+function firstLine(file: SourceFile, base: number, node: YNode): [number, number] {
+  const start = base + node.start;
+  const line = file.lines.position(start).line;
+  const end = Math.min(base + node.end, file.lines.lineEnd(line));
+  return [start, Math.max(start, end)];
+}
+
+export function isObject(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isKubernetesObject(v: unknown): v is Record<string, any> {
+  return isObject(v) && typeof v.apiVersion === 'string' && typeof v.kind === 'string' && v.apiVersion !== '' && v.kind !== '';
+}
+
+export interface LoadOptions {
+  /** Files larger than this are not analysed (one finding says so). */
+  maxFileBytes?: number;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** `{{ … }}` marks a Helm/Go template: not YAML until rendered. */
+const TEMPLATE = /\{\{[\s\S]*?\}\}/;
+
+/** Parse a file into documents and resources. `cache` makes re-parses incremental per document. */
+export function loadSourceFile(uri: string, text: string, cache: DocumentCache = new DocumentCache(), options: LoadOptions = {}): SourceFile {
+  const lines = new LineIndex(text);
+  const file: SourceFile = { uri, text, lines, documents: [], resources: [], isKubernetes: false };
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (text.length > max) {
+    file.skipped = `file is larger than the ${Math.round(max / 1024)} KiB limit (k8sGuardrails.maxFileSize)`;
+    return file;
+  }
+  if (TEMPLATE.test(text)) {
+    file.skipped = 'file is a template ({{ … }}), not plain YAML';
+    return file;
+  }
+  file.documents = cache.parse(text);
+  for (const doc of file.documents) {
+    const v = doc.value;
+    if (!isKubernetesObject(v)) continue;
+    file.isKubernetes = true;
+    if (v.kind.endsWith('List') && Array.isArray(v.items)) {
+      v.items.forEach((item: unknown, i: number) => {
+        if (isKubernetesObject(item)) file.resources.push(new Resource(file, doc, ['items', i], item));
+      });
+    } else {
+      file.resources.push(new Resource(file, doc, [], v));
+    }
+  }
+  if (!file.isKubernetes) file.isKubernetes = file.documents.some((d) => d.error && looksLikeKubernetes(text, d));
+  return file;
+}
+
+function looksLikeKubernetes(text: string, doc: YamlDocument): boolean {
+  const chunk = text.slice(doc.start, doc.end);
+  return /^apiVersion\s*:/m.test(chunk) && /^kind\s*:/m.test(chunk);
+}

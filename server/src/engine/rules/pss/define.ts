@@ -1,0 +1,54 @@
+/** Shared shape of the Pod Security Standards rules: one rule per official check id. */
+import { Resource } from '../../model';
+import { Fix, RuleDocs, Rule, RuleContext, defineRule } from '../types';
+import { PssCheckId } from '../../pss';
+import { modeSeverity, pssResults, PssResult } from './evaluate';
+import { Severity } from '../../model';
+
+export interface PssRuleSpec {
+  id: string;
+  check: PssCheckId;
+  level: 'baseline' | 'restricted';
+  title: string;
+  defaultSeverity?: Severity;
+  docs: RuleDocs;
+  /** Fixes for one offending location (path relative to the resource). */
+  fix?: (res: Resource, path: readonly (string | number)[], missing: boolean) => Fix[];
+}
+
+const PSS_DOCS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
+
+export function definePssRule(spec: PssRuleSpec): Rule {
+  return defineRule({
+    id: spec.id,
+    family: 'pss',
+    title: spec.title,
+    defaultSeverity: spec.defaultSeverity ?? (spec.level === 'baseline' ? 'error' : 'warning'),
+    pss: { level: spec.level, check: spec.check },
+    fixable: !!spec.fix,
+    docs: { ...spec.docs, references: [PSS_DOCS, ...(spec.docs.references ?? [])] },
+    checkResource(res: Resource, ctx: RuleContext) {
+      for (const r of pssResults(res, ctx)) {
+        if (r.violation.check !== spec.check) continue;
+        report(spec, res, r, ctx);
+      }
+    },
+  });
+}
+
+function report(spec: PssRuleSpec, res: Resource, r: PssResult, ctx: RuleContext): void {
+  const configured = ctx.settings.rules[spec.id];
+  const severity = modeSeverity(r.mode.mode, configured && configured !== 'off' ? configured : spec.defaultSeverity ?? (spec.level === 'baseline' ? 'error' : 'warning'));
+  const modeText = r.mode.mode === 'enforce' ? '' : ` (${r.mode.mode} mode)`;
+  for (const loc of r.violation.locations) {
+    const path = [...r.templatePath, ...loc.path];
+    ctx.report({
+      resource: res,
+      path,
+      severity,
+      message: `${loc.message} (Pod Security Standards ${spec.level} check "${spec.check}"; ${r.mode.level} ${r.mode.version}${modeText} from ${r.mode.source}).`,
+      pss: { level: r.mode.level, check: spec.check, version: r.mode.version },
+      fixes: spec.fix ? () => spec.fix!(res, path, !!loc.missing) : undefined,
+    });
+  }
+}

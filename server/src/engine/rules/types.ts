@@ -1,0 +1,116 @@
+/** What a rule is, what it reports, and what it can fix. */
+import { Resource, Severity, SourceFile } from '../model';
+import { Range } from '../text';
+import { YPath } from '../yaml/parse';
+import type { WorkspaceIndex } from '../workspace';
+
+export type RuleFamily = 'yaml' | 'pss' | 'hardening' | 'netpol' | 'rbac' | 'config';
+
+export interface RuleDocs {
+  /** One sentence: what the rule reports. */
+  summary: string;
+  /** Why it matters (a short paragraph). */
+  why: string;
+  /** A manifest fragment that triggers the rule. */
+  insecure?: string;
+  /** The same fragment, fixed. */
+  hardened?: string;
+  references?: string[];
+}
+
+export interface RuleMeta {
+  /** Readable slug, stable: diagnostics, config and the CLI contract use it. */
+  id: string;
+  family: RuleFamily;
+  title: string;
+  defaultSeverity: Severity;
+  /** For Pod Security Standards rules: the level and the official check id. */
+  pss?: { level: 'baseline' | 'restricted'; check: string };
+  fixable: boolean;
+  docs: RuleDocs;
+}
+
+export interface TextEdit {
+  uri: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** Safe to apply as part of "fix all". */
+  fixAll?: boolean;
+  preferred?: boolean;
+}
+
+export interface RelatedInfo {
+  uri: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  uri: string;
+  range: Range;
+  resource?: Resource;
+  pss?: { level: string; check: string; version?: string };
+  related?: RelatedInfo[];
+  /** Computed on demand (code actions, fix-all), never during a plain scan. */
+  fixes?: () => Fix[];
+}
+
+export interface Report {
+  message: string;
+  /** Where: a resource + field path, or an explicit file range. */
+  resource?: Resource;
+  path?: YPath;
+  file?: SourceFile;
+  range?: Range;
+  /** Overrides the configured severity (e.g. PSS `warn`/`audit` modes report lower). */
+  severity?: Severity;
+  pss?: Finding['pss'];
+  related?: RelatedInfo[];
+  fixes?: () => Fix[];
+}
+
+export interface RuleContext {
+  readonly settings: EngineSettings;
+  readonly workspace: WorkspaceIndex;
+  report(r: Report): void;
+}
+
+export interface Rule extends RuleMeta {
+  /** Per file: syntax-level checks. */
+  checkFile?(file: SourceFile, ctx: RuleContext): void;
+  /** Per Kubernetes resource. */
+  checkResource?(res: Resource, ctx: RuleContext): void;
+  /** Once per analysis, over the whole workspace (cross-file rules); may report on any file. */
+  checkWorkspace?(ctx: RuleContext): void;
+}
+
+export type RuleSetting = Severity | 'off';
+
+export interface EngineSettings {
+  pss: {
+    level: 'privileged' | 'baseline' | 'restricted';
+    version: string;
+    /** What chose level/version when no Namespace in the workspace does. */
+    source: 'default' | 'settings' | 'command line' | 'config file';
+    /** When true (CLI flags), the namespace labels do not override. */
+    override: boolean;
+  };
+  rules: Record<string, RuleSetting>;
+}
+
+export const DEFAULT_SETTINGS: EngineSettings = {
+  pss: { level: 'restricted', version: 'latest', source: 'default', override: false },
+  rules: {},
+};
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,86 @@
+/**
+ * All files of a workspace (the editor's folders, or every file given to the
+ * CLI) and the cross-file facts rules need: namespaces, policies, RBAC.
+ * Derived indexes are rebuilt lazily after a change.
+ */
+import { DocumentCache } from './yaml/parse';
+import { loadSourceFile, LoadOptions, Resource, SourceFile } from './model';
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, SourceFile>();
+  private readonly caches = new Map<string, DocumentCache>();
+  private byKind: Map<string, Resource[]> | undefined;
+  private namespacesByName: Map<string, Resource> | undefined;
+  /** Bumped on every change; lets callers cache derived analyses. */
+  version = 0;
+
+  constructor(private readonly options: LoadOptions = {}) {}
+
+  /** Add or replace a file; returns its parsed form. Re-parses only documents whose text changed. */
+  set(uri: string, text: string): SourceFile {
+    let cache = this.caches.get(uri);
+    if (!cache) this.caches.set(uri, (cache = new DocumentCache()));
+    const file = loadSourceFile(uri, text, cache, this.options);
+    this.files.set(uri, file);
+    this.invalidate();
+    return file;
+  }
+
+  delete(uri: string): boolean {
+    this.caches.delete(uri);
+    const had = this.files.delete(uri);
+    if (had) this.invalidate();
+    return had;
+  }
+
+  get(uri: string): SourceFile | undefined {
+    return this.files.get(uri);
+  }
+
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  allFiles(): IterableIterator<SourceFile> {
+    return this.files.values();
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  private invalidate(): void {
+    this.version++;
+    this.byKind = undefined;
+    this.namespacesByName = undefined;
+  }
+
+  resourcesOfKind(kind: string): readonly Resource[] {
+    if (!this.byKind) {
+      const m = new Map<string, Resource[]>();
+      for (const f of this.files.values())
+        for (const r of f.resources) {
+          let list = m.get(r.kind);
+          if (!list) m.set(r.kind, (list = []));
+          list.push(r);
+        }
+      this.byKind = m;
+    }
+    return this.byKind.get(kind) ?? [];
+  }
+
+  allResources(): Resource[] {
+    const out: Resource[] = [];
+    for (const f of this.files.values()) out.push(...f.resources);
+    return out;
+  }
+
+  /** The Namespace object named `name`, when one is defined in the workspace. */
+  namespace(name: string): Resource | undefined {
+    if (!this.namespacesByName) {
+      this.namespacesByName = new Map();
+      for (const ns of this.resourcesOfKind('Namespace')) if (ns.name) this.namespacesByName.set(ns.name, ns);
+    }
+    return this.namespacesByName.get(name);
+  }
+}

@@ -1,0 +1,332 @@
+/**
+ * The language server: a thin adapter between LSP and the engine. It keeps a
+ * WorkspaceIndex of open documents and workspace YAML files, re-analyses
+ * after edits (debounced, in small batches so requests stay responsive) and
+ * turns findings into diagnostics and fixes into code actions.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeActionParams,
+  Connection,
+  createConnection,
+  Diagnostic,
+  DiagnosticSeverity,
+  InitializeParams,
+  InitializeResult,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, fixAll, ruleDocsUrl, WorkspaceIndex } from '../engine';
+import { fromClientSettings, ClientSettings } from './settings';
+
+export const SOURCE = 'k8s-guardrails';
+export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
+
+const SEVERITY: Record<string, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** Kinds whose change can alter findings in other files. */
+const CROSS_FILE_KINDS = new Set([
+  'Namespace',
+  'NetworkPolicy',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ServiceAccount',
+]);
+
+const BATCH = 100;
+
+export function toDiagnostic(f: Finding): Diagnostic {
+  const d: Diagnostic = {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.rule,
+    codeDescription: { href: ruleDocsUrl(f.rule) },
+    source: SOURCE,
+    message: f.message,
+  };
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: r.uri, range: r.range }, message: r.message }));
+  if (f.pss) d.data = { pss: f.pss };
+  return d;
+}
+
+export class GuardrailsServer {
+  readonly documents = new TextDocuments(TextDocument);
+  readonly index: WorkspaceIndex;
+  private settings: EngineSettings = structuredClone(DEFAULT_SETTINGS);
+  private client: ClientSettings = {};
+  private findings = new Map<string, Finding[]>();
+  private analyzedVersion = new Map<string, number>();
+  private pending = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
+  private folders: string[] = [];
+  private supportsConfiguration = false;
+
+  constructor(readonly connection: Connection) {
+    this.index = new WorkspaceIndex();
+    connection.onInitialize((p) => this.initialize(p));
+    connection.onInitialized(() => void this.initialized());
+    connection.onDidChangeConfiguration(() => void this.reloadSettings().then(() => this.scheduleAll()));
+    connection.onCodeAction((p) => this.guard('codeAction', () => this.codeActions(p), []));
+    connection.onDidChangeWatchedFiles((p) => {
+      for (const change of p.changes) {
+        if (this.documents.get(change.uri)) continue; // the editor's copy wins
+        if (change.type === 3 /* Deleted */) {
+          this.index.delete(change.uri);
+          this.findings.delete(change.uri);
+          this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
+          this.scheduleAll();
+        } else this.loadFromDisk(change.uri).then(() => this.schedule(change.uri));
+      }
+    });
+    this.documents.onDidOpen((e) => this.onContent(e.document));
+    this.documents.onDidChangeContent((e) => this.onContent(e.document));
+    this.documents.onDidClose((e) => {
+      // Keep the file in the workspace as it is on disk; forget it if it is not on disk.
+      void this.loadFromDisk(e.document.uri).then((ok) => {
+        if (!ok) {
+          this.index.delete(e.document.uri);
+          this.findings.delete(e.document.uri);
+          this.connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+        }
+        this.schedule(e.document.uri);
+      });
+    });
+    this.documents.listen(connection);
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    this.client = (params.initializationOptions?.settings as ClientSettings) ?? {};
+    this.settings = fromClientSettings(this.client);
+    this.folders = (params.workspaceFolders ?? [])
+      .map((f) => f.uri)
+      .concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : [])
+      .filter((u) => u.startsWith('file:'))
+      .map((u) => fileURLToPath(u));
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      },
+      serverInfo: { name: 'k8s-guardrails' },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    await this.reloadSettings();
+    await this.scanFolders();
+    this.scheduleAll();
+  }
+
+  private async reloadSettings(): Promise<void> {
+    if (!this.supportsConfiguration) return;
+    try {
+      const s = (await this.connection.workspace.getConfiguration('k8sGuardrails')) as ClientSettings | null;
+      if (s) {
+        this.client = s;
+        this.settings = fromClientSettings(s);
+      }
+    } catch (e) {
+      this.connection.console.error(`k8s-guardrails: could not read settings: ${(e as Error).message}`);
+    }
+  }
+
+  /** Index the YAML files of the workspace folders (bounded, yielding between files). */
+  private async scanFolders(): Promise<void> {
+    const maxFiles = this.client.workspace?.maxFiles ?? 5000;
+    const exclude = (this.client.workspace?.exclude ?? []).map(globToRegExp);
+    let count = 0;
+    const walk = async (dir: string, root: string): Promise<void> => {
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (count >= maxFiles) return;
+        const p = path.join(dir, e.name);
+        const rel = path.relative(root, p).split(path.sep).join('/');
+        if (exclude.some((re) => re.test(rel))) continue;
+        if (e.isDirectory()) {
+          if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+          await walk(p, root);
+        } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) {
+          const uri = pathToFileURL(p).href;
+          if (this.documents.get(uri)) continue;
+          if (await this.loadFromDisk(uri)) count++;
+        }
+      }
+    };
+    for (const folder of this.folders) await walk(folder, folder);
+  }
+
+  private async loadFromDisk(uri: string): Promise<boolean> {
+    if (!uri.startsWith('file:')) return false;
+    try {
+      const file = fileURLToPath(uri);
+      const stat = await fs.promises.stat(file);
+      const max = this.settings && this.client.maxFileSize ? this.client.maxFileSize : 4 * 1024 * 1024;
+      if (!stat.isFile() || stat.size > max) return false;
+      this.index.set(uri, await fs.promises.readFile(file, 'utf8'));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private onContent(doc: TextDocument): void {
+    const before = this.index.get(doc.uri);
+    const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
+    const file = this.guard('parse', () => this.index.set(doc.uri, doc.getText()), undefined);
+    const crossAfter = file?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
+    if (crossBefore || crossAfter) this.scheduleAll(doc.uri);
+    else this.schedule(doc.uri);
+  }
+
+  schedule(uri: string): void {
+    this.pending.add(uri);
+    this.kick();
+  }
+
+  /** Re-analyse every file; `first` goes first (the one being typed in). */
+  scheduleAll(first?: string): void {
+    if (first) this.pending.add(first);
+    for (const f of this.index.allFiles()) this.pending.add(f.uri);
+    this.kick();
+  }
+
+  private kick(): void {
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    const delay = this.client.debounceMs ?? 150;
+    this.timer = setTimeout(() => void this.flush(this.generation), delay);
+  }
+
+  private async flush(generation: number): Promise<void> {
+    this.timer = undefined;
+    // Open documents first: they are what the user is looking at.
+    const queue = [...this.pending].sort((a, b) => Number(!this.documents.get(a)) - Number(!this.documents.get(b)));
+    while (queue.length) {
+      if (generation !== this.generation) return; // a newer edit restarted the work
+      const batch = queue.splice(0, BATCH);
+      this.analyzeNow(batch);
+      for (const uri of batch) this.pending.delete(uri);
+      if (queue.length) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private analyzeNow(uris: string[]): void {
+    const present = uris.filter((u) => this.index.has(u));
+    const result = this.guard(
+      'analyze',
+      () =>
+        analyze(this.index, this.settings, {
+          uris: present,
+          onRuleError: (rule, error, where) =>
+            this.connection.console.error(`k8s-guardrails: rule ${rule.id} failed on ${where}: ${(error as Error)?.stack ?? error}`),
+        }),
+      undefined,
+    );
+    if (!result) return;
+    for (const [uri, findings] of result.findings) {
+      this.findings.set(uri, findings);
+      const doc = this.documents.get(uri);
+      if (doc) this.analyzedVersion.set(uri, doc.version);
+      const file = this.index.get(uri);
+      if (!doc && !findings.length && !this.published.has(uri)) continue;
+      if (!doc && file && !file.isKubernetes && !this.published.has(uri)) continue;
+      this.published.add(uri);
+      this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: findings.map(toDiagnostic) });
+    }
+  }
+
+  private readonly published = new Set<string>();
+
+  /** Findings for the document's current text (analysing now if an edit is pending). */
+  private currentFindings(uri: string): Finding[] {
+    const doc = this.documents.get(uri);
+    if (doc && this.analyzedVersion.get(uri) !== doc.version) this.analyzeNow([uri]);
+    return this.findings.get(uri) ?? [];
+  }
+
+  private codeActions(params: CodeActionParams): CodeAction[] {
+    const uri = params.textDocument.uri;
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
+    const actions: CodeAction[] = [];
+    const findings = this.currentFindings(uri);
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const d of params.context.diagnostics) {
+        if (d.source !== SOURCE) continue;
+        const f = findings.find((x) => x.rule === d.code && sameRange(x.range, d.range));
+        if (!f?.fixes) continue;
+        for (const fix of f.fixes()) {
+          const edits = fix.edits.reduce<Record<string, { range: typeof d.range; newText: string }[]>>((acc, e) => {
+            (acc[e.uri] ??= []).push({ range: e.range, newText: e.newText });
+            return acc;
+          }, {});
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: fix.preferred, edit: { changes: edits } });
+        }
+      }
+    }
+    if (wants(FIX_ALL_KIND) && (only || findings.some((f) => f.fixes))) {
+      const edit = fixAll(this.index, uri, this.settings);
+      if (edit) actions.push({ title: 'Fix all auto-fixable k8s-guardrails problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: [{ range: edit.range, newText: edit.newText }] } } });
+    }
+    return actions;
+  }
+
+  /** Never let one failing request take the server down. */
+  private guard<T>(what: string, fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (e) {
+      this.connection.console.error(`k8s-guardrails: ${what} failed: ${(e as Error)?.stack ?? e}`);
+      return fallback;
+    }
+  }
+}
+
+function sameRange(a: Finding['range'], b: Finding['range']): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/** `files.exclude`-style glob (`**`, `*`, `?`) → RegExp over a relative path. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}(/.*)?$`);
+}
+
+export function startServer(): GuardrailsServer {
+  const connection = createConnection(ProposedFeatures.all);
+  const server = new GuardrailsServer(connection);
+  process.on('uncaughtException', (e) => connection.console.error(`k8s-guardrails: uncaught: ${e?.stack ?? e}`));
+  process.on('unhandledRejection', (e) => connection.console.error(`k8s-guardrails: unhandled rejection: ${(e as Error)?.stack ?? e}`));
+  connection.listen();
+  return server;
+}

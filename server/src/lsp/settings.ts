@@ -1,0 +1,23 @@
+/** The `k8sGuardrails.*` settings as the client sends them → engine settings. */
+import { DEFAULT_SETTINGS, EngineSettings, RuleSetting } from '../engine';
+import { parsePssVersion } from '../engine/pss';
+
+export interface ClientSettings {
+  pss?: { level?: string; version?: string };
+  rules?: Record<string, string>;
+  maxFileSize?: number;
+  debounceMs?: number;
+  workspace?: { exclude?: string[]; maxFiles?: number };
+}
+
+const RULE_SETTINGS = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+export function fromClientSettings(s: ClientSettings): EngineSettings {
+  const out = structuredClone(DEFAULT_SETTINGS);
+  if (s.pss?.level || s.pss?.version) out.pss.source = 'settings';
+  const level = s.pss?.level;
+  if (level === 'baseline' || level === 'restricted' || level === 'privileged') out.pss.level = level;
+  if (typeof s.pss?.version === 'string' && parsePssVersion(s.pss.version)) out.pss.version = s.pss.version;
+  for (const [id, v] of Object.entries(s.rules ?? {})) if (RULE_SETTINGS.has(v)) out.rules[id] = v as RuleSetting;
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * The single server/CLI bundle: `k8s-guardrails scan …` for CI,
+ * `k8s-guardrails lsp --stdio` (or `--node-ipc`, as the VS Code client
+ * starts it) for editors.
+ */
+import { scan, SCAN_USAGE } from './cli/scan';
+import { UsageError } from './cli/errors';
+
+declare const K8S_GUARDRAILS_VERSION: string;
+
+const USAGE = `k8s-guardrails — secure Kubernetes YAML
+
+Usage:
+  k8s-guardrails scan [files|dirs|-]... [options]   analyse manifests (see: scan --help)
+  k8s-guardrails lsp --stdio                        run the language server on stdio
+  k8s-guardrails --version
+
+${SCAN_USAGE.split('\n').slice(2).join('\n')}`;
+
+function readStdin(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    process.stdin.on('data', (c: Buffer) => chunks.push(c));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('error', reject);
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'scan':
+      return scan(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        readStdin,
+        isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
+      });
+    case 'lsp': {
+      const { startServer } = await import('./lsp/server');
+      startServer();
+      return -1; // keeps running
+    }
+    case '--version':
+    case '-v':
+      process.stdout.write(`${typeof K8S_GUARDRAILS_VERSION === 'string' ? K8S_GUARDRAILS_VERSION : 'dev'}\n`);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+/** Flush stdout before exiting so piped JSON is never truncated. */
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) exit(code);
+  },
+  (e) => {
+    if (e instanceof UsageError || (e as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+      process.stderr.write(`k8s-guardrails: ${(e as Error).message}\nRun 'k8s-guardrails --help' for usage.\n`);
+    } else {
+      process.stderr.write(`k8s-guardrails: internal error: ${(e as Error)?.stack ?? e}\n`);
+    }
+    exit(2);
+  },
+);

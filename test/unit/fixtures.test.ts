@@ -1,0 +1,61 @@
+/**
+ * Rule fixtures as data: every YAML file under test/fixtures/rules marks the
+ * findings it expects on the offending line:
+ *
+ *     privileged: true   # expect: privileged-container
+ *
+ * A directory whose name ends in `.workspace` is analysed as one workspace
+ * (cross-file rules). A first-line comment `# settings: {json}` sets engine
+ * settings (e.g. the PSS level). Missing and unexpected findings both fail.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, DEFAULT_SETTINGS, EngineSettings, WorkspaceIndex } from '../../server/src/engine';
+
+const ROOT = path.join(__dirname, '../../../test/fixtures/rules');
+const EXPECT = /#\s*expect:\s*([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)/;
+
+function cases(dir: string): { name: string; files: string[] }[] {
+  const out: { name: string; files: string[] }[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && e.name.endsWith('.workspace')) {
+      out.push({ name: path.relative(ROOT, p), files: fs.readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(p, f)) });
+    } else if (e.isDirectory()) out.push(...cases(p));
+    else if (/\.ya?ml$/.test(e.name)) out.push({ name: path.relative(ROOT, p), files: [p] });
+  }
+  return out;
+}
+
+function settingsOf(text: string): EngineSettings {
+  const s = structuredClone(DEFAULT_SETTINGS);
+  const m = /^#\s*settings:\s*(\{.*\})\s*$/m.exec(text.split('\n', 1)[0]);
+  if (!m) return s;
+  const given = JSON.parse(m[1]);
+  Object.assign(s.pss, given.pss ?? {});
+  Object.assign(s.rules, given.rules ?? {});
+  return s;
+}
+
+for (const c of cases(ROOT)) {
+  test(`fixture ${c.name}`, () => {
+    const ws = new WorkspaceIndex();
+    const expected: string[] = [];
+    let settings = structuredClone(DEFAULT_SETTINGS);
+    for (const file of c.files) {
+      const text = fs.readFileSync(file, 'utf8');
+      ws.set(file, text);
+      if (file === c.files[0] || /^#\s*settings:/.test(text)) settings = /^#\s*settings:/.test(text) ? settingsOf(text) : settings;
+      text.split(/\r?\n/).forEach((line, i) => {
+        const m = EXPECT.exec(line);
+        if (m) for (const rule of m[1].split(',')) expected.push(`${path.basename(file)}:${i + 1} ${rule.trim()}`);
+      });
+    }
+    const { findings } = analyze(ws, settings);
+    const actual: string[] = [];
+    for (const [uri, list] of findings) for (const f of list) actual.push(`${path.basename(uri)}:${f.range.start.line + 1} ${f.rule}`);
+    assert.deepEqual([...new Set(actual)].sort(), [...new Set(expected)].sort());
+  });
+}
