@@ -1,0 +1,35 @@
+/**
+ * RBAC model and analysis (pure library: no editor / LSP imports).
+ *
+ *   const model = new RbacModel(docs.map((object, i) => ({ object, ref: i })));
+ *   model.analyze();                        // findings on Roles, ClusterRoles, bindings
+ *   model.workloadFindings(deploymentSrc);  // rbac-workload-high-risk
+ *   model.permissions('serviceaccount:ns:name');
+ *   model.whoCan('get', 'secrets', { namespace: 'prod' });
+ */
+export { RbacModel, formatChain, flattenSource, POD_SPEC_PATHS } from './model';
+export * from './types';
+export { parseSubject, subjectKey, identityKeys, formatSubject, isBroadSubject } from './subjects';
+export {
+  normalizeRule,
+  ruleAllows,
+  ruleAllowsNonResource,
+  classifyRule,
+  wildcardFields,
+  isFullWildcard,
+  KNOWN_GROUPS,
+  type RiskHit,
+  type ResourceRequest,
+} from './match';
+export { compileSelector, selectorMatches, type CompiledSelector } from './selector';
+export { BUILTIN_CLUSTER_ROLES, KNOWN_SYSTEM_CLUSTER_ROLE_NAMES, isKnownSystemClusterRoleName } from './builtin';
+export {
+  READ_ONLY_VERBS,
+  RESOURCE_NAME_PLACEHOLDER,
+  readOnlyVerbsFix,
+  applyEdits,
+  clusterRoleBindingToRoleBinding,
+  leastPrivilegeSkeleton,
+  type ValueEdit,
+  type LeastPrivilegeSkeleton,
+} from './fixes';
