@@ -45,8 +45,10 @@ export function objField(o: unknown, key: string): Obj | undefined {
   return obj(get(o, key));
 }
 
-const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+// Unquoted YAML 1.1 booleans that a YAML 1.2 parser returns as strings. ("true"/"false" as strings can
+// only come from quoting, which the Kubernetes decoder rejects for a bool field: not set.)
+const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
+const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
 
 /** Go *bool: true/false when set, undefined when nil or not decodable. */
 export function bool(v: unknown): boolean | undefined {
