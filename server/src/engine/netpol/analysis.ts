@@ -1,0 +1,126 @@
+/** Higher-level analyses on NetworkPolicy objects and models. */
+import { formatIp, intersect, publicSpace } from './cidr';
+import { NetworkModel } from './model';
+import { ParsedPort, parsePolicy } from './parse';
+import { selectsEverything } from './selector';
+import type { Path, PodInfo } from './types';
+
+export interface InternetEgress {
+  /** Path of the offending field: the ipBlock's `cidr`, or the rule itself when it has no `to`. */
+  path: Path;
+  /** The ipBlock cidr as written, or "0.0.0.0/0, ::/0" for a rule without destinations. */
+  cidr: string;
+  /** Human text for the ports, e.g. "TCP 443", "TCP 8000-9000, UDP 53", "all ports". */
+  ports: string;
+  /** The rule has no `to` (or `to: []`): all destinations. */
+  allDestinations: boolean;
+  /** Index of the egress rule. */
+  ruleIndex: number;
+  /** A public address admitted by the rule (e.g. "1.0.0.0"). */
+  example: string;
+}
+
+function describePort(p: ParsedPort): string {
+  if (p.kind === 'invalid') {
+    const raw = p.raw as any;
+    const proto = typeof raw?.protocol === 'string' ? raw.protocol : 'TCP';
+    const port = raw?.port !== undefined ? String(raw.port) : '';
+    return `${proto} ${port}${raw?.endPort !== undefined ? `-${String(raw.endPort)}` : ''} (invalid)`.replace('  ', ' ');
+  }
+  if (p.kind === 'all') return `${p.protocol} (all ports)`;
+  if (p.kind === 'named') return `${p.protocol} ${p.name}`;
+  return p.from === p.to ? `${p.protocol} ${p.from}` : `${p.protocol} ${p.from}-${p.to}`;
+}
+
+export function describePorts(ports: ParsedPort[] | 'all'): string {
+  return ports === 'all' ? 'all ports' : ports.map(describePort).join(', ');
+}
+
+/**
+ * Egress rules that admit public internet addresses: a rule without `to`, or an
+ * ipBlock whose cidr minus except still contains a publicly routable address
+ * (so 0.0.0.0/0 except the RFC 1918 ranges is still internet egress; 10.0.0.0/8 is not).
+ * Only considered when the policy's effective policyTypes include Egress; rules
+ * whose ports all fail validation (so match nothing) are skipped.
+ */
+export function egressToInternet(policy: unknown): InternetEgress[] {
+  const parsed = parsePolicy(policy);
+  const out: InternetEgress[] = [];
+  if (!parsed.types.egress) return out;
+  for (const rule of parsed.egress) {
+    if (rule.ports !== 'all' && rule.ports.every((p) => p.kind === 'invalid')) continue;
+    const ports = describePorts(rule.ports);
+    if (rule.peers === 'all') {
+      const raw = (policy as any)?.spec?.egress?.[rule.index];
+      const hasTo = raw && typeof raw === 'object' && Array.isArray(raw.to);
+      out.push({ path: hasTo ? [...rule.path, 'to'] : rule.path, cidr: '0.0.0.0/0, ::/0', ports, allDestinations: true, ruleIndex: rule.index, example: '1.1.1.1' });
+      continue;
+    }
+    for (const peer of rule.peers) {
+      const b = peer.ipBlock;
+      if (peer.kind !== 'ipBlock' || !b) continue;
+      const pub = intersect(b.allowed, publicSpace(b.cidr.family));
+      if (!pub.length) continue;
+      out.push({
+        path: [...peer.path, 'ipBlock', 'cidr'],
+        cidr: b.text,
+        ports,
+        allDestinations: false,
+        ruleIndex: rule.index,
+        example: formatIp(b.cidr.family, pub[0][0]),
+      });
+    }
+  }
+  return out;
+}
+
+/** Whether the policy selects every pod of its namespace and allows nothing in a direction it governs. */
+export function isDefaultDeny(policy: unknown): { ingress: boolean; egress: boolean } {
+  const p = parsePolicy(policy);
+  const all = selectsEverything(p.podSelector);
+  return {
+    ingress: all && p.types.ingress && p.ingress.length === 0,
+    egress: all && p.types.egress && p.egress.length === 0,
+  };
+}
+
+export const KUBE_DNS_LABELS = { 'k8s-app': 'kube-dns' };
+
+/** The kube-dns pod assumed when the model knows none. */
+export const ASSUMED_KUBE_DNS_POD: PodInfo = {
+  name: 'kube-dns',
+  namespace: 'kube-system',
+  labels: { ...KUBE_DNS_LABELS },
+  ports: [
+    { name: 'dns', containerPort: 53, protocol: 'UDP' },
+    { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+    { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
+  ],
+};
+
+export function kubeDnsPods(model: NetworkModel): PodInfo[] {
+  const known = model.pods.filter((p) => p.namespace === 'kube-system' && p.labels?.['k8s-app'] === 'kube-dns' && p.hostNetwork !== true);
+  return known.length ? known : [ASSUMED_KUBE_DNS_POD];
+}
+
+/**
+ * DNS reachability of a pod: whether its egress allows UDP 53 and TCP 53 to
+ * kube-dns (pods labelled k8s-app=kube-dns in kube-system; an assumed such pod
+ * when the model knows none). Only the pod's egress is considered unless
+ * `includeIngress` is set (then kube-dns' ingress policies count too).
+ */
+export function dnsAccess(model: NetworkModel, pod: PodInfo, opts?: { includeIngress?: boolean }): { udp: boolean; tcp: boolean } {
+  const dns = kubeDnsPods(model);
+  const ok = (protocol: 'UDP' | 'TCP') =>
+    dns.some((d) => {
+      const v = model.allowed({ kind: 'pod', pod }, { kind: 'pod', pod: d }, 53, protocol);
+      if (opts?.includeIngress) return v.allowed;
+      return !v.egress.isolated || v.egress.allowedBy.length > 0;
+    });
+  return { udp: ok('UDP'), tcp: ok('TCP') };
+}
+
+export function allowsDns(model: NetworkModel, pod: PodInfo, opts?: { includeIngress?: boolean }): boolean {
+  const a = dnsAccess(model, pod, opts);
+  return a.udp && a.tcp;
+}
