@@ -1,0 +1,59 @@
+// Runs the whole test suite: node:test suites (engine, CLI, LSP, simulator…),
+// then the real-editor suite in code-server + Chromium. Prints one summary
+// line "N passed, N failed" at the end. Usage: node scripts/test.mjs [--no-editor]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const out = path.join(root, 'out/test');
+const artifacts = path.join(root, '.test-artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+// Every folder under out/test except the editor suite (it needs the VS Code API) and helpers.
+const dirs = readdirSync(out, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && !['editor', 'helpers', 'fixtures'].includes(e.name))
+  .map((e) => path.join(out, e.name));
+
+const tap = path.join(artifacts, 'node-tests.tap');
+const r = spawnSync(
+  process.execPath,
+  ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...dirs],
+  { stdio: 'inherit', cwd: root },
+);
+const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+passed += count('pass');
+failed += count('fail') + count('cancelled');
+if (r.status !== 0) {
+  failures.push('node:test suites');
+  if (!count('fail')) failed++;
+}
+
+if (!process.argv.includes('--no-editor')) {
+  const launcher = path.join(root, 'out/test/editor/launchers/run-code-server.js');
+  const e = spawnSync(process.execPath, [launcher], { stdio: 'inherit', cwd: root, env: { ...process.env, K8SG_TEST_SUMMARY: path.join(artifacts, 'editor-summary.json') } });
+  let summary;
+  try {
+    summary = JSON.parse(readFileSync(path.join(artifacts, 'editor-summary.json'), 'utf8'));
+  } catch {
+    summary = undefined;
+  }
+  if (summary) {
+    passed += summary.passes ?? 0;
+    failed += summary.failures ?? 0;
+  }
+  if (e.status !== 0) {
+    failures.push('real-editor suite');
+    if (!summary?.failures) failed++;
+  }
+}
+
+console.log('');
+if (failures.length) console.log(`Failed: ${failures.join(', ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed || failures.length ? 1 : 0);

@@ -1,0 +1,92 @@
+/** The CLI as CI runs it: real process, real files, exit codes and the JSON contract. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { REPO } from '../helpers/lsp-client';
+
+const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', cwd: REPO });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmp(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  template:
+    spec:
+      initContainers:
+      - name: init
+        image: busybox:1.36
+        securityContext:
+          privileged: true
+      containers:
+      - name: app
+        image: nginx:1.27
+`;
+
+test('json: privileged init container reported with the PSS check on the right line', () => {
+  const dir = tmp({ 'deploy.yaml': DEPLOY });
+  const r = run(['scan', '--format', 'json', '--pss-level', 'baseline', path.join(dir, 'deploy.yaml')]);
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.version, 1);
+  const f = out.findings.find((x: any) => x.rule === 'privileged-container');
+  assert.ok(f, r.stdout);
+  assert.deepEqual(f.pss, { level: 'baseline', check: 'privileged' });
+  assert.equal(f.severity, 'error');
+  assert.equal(f.file, path.join(dir, 'deploy.yaml'));
+  assert.deepEqual(f.range, { start: { line: 12, character: 22 }, end: { line: 12, character: 26 } });
+  assert.deepEqual(f.resource, { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' });
+  assert.deepEqual(Object.keys(f).sort(), ['file', 'message', 'pss', 'range', 'resource', 'rule', 'severity']);
+});
+
+test('non-Kubernetes YAML: no findings, exit 0', () => {
+  const dir = tmp({ 'ci.yml': 'on: push\njobs: {b: {runs-on: x}}\n', 'compose.yaml': 'services:\n  a: {privileged: true}\n' });
+  const r = run(['scan', '--format', 'json', dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { version: 1, findings: [] });
+});
+
+test('missing file: exit 2 with a clear message', () => {
+  const r = run(['scan', 'does-not-exist.yaml']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cannot read 'does-not-exist.yaml': no such file or directory/);
+  assert.equal(r.stdout, '');
+});
+
+test('usage errors exit 2', () => {
+  assert.equal(run(['scan', '--format', 'xml', 'x.yaml']).code, 2);
+  assert.equal(run(['scan', '--pss-version', 'v2', '-']).code, 2);
+  assert.equal(run(['frobnicate']).code, 2);
+  assert.equal(run(['scan', '--bogus', 'x']).code, 2);
+});
+
+test('directories recurse into *.yaml/*.yml, skipping node_modules and .git', () => {
+  const dir = tmp({ 'a/pod.yml': DEPLOY, 'node_modules/x/pod.yaml': DEPLOY, '.git/pod.yaml': DEPLOY, 'notes.txt': DEPLOY });
+  const r = run(['scan', '--format', 'json', '--pss-level', 'baseline', dir]);
+  const files = new Set(JSON.parse(r.stdout).findings.map((f: any) => path.relative(dir, f.file)));
+  assert.deepEqual([...files], [path.join('a', 'pod.yml')]);
+});
+
+test('stdin with -, text format', () => {
+  const r = run(['scan', '--pss-level', 'baseline', '-'], DEPLOY);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^<stdin>:13:23: error privileged-container /m);
+});
