@@ -659,6 +659,11 @@ export class RbacModel {
     }
     const who = `${display(info.kind, info.name, info.namespace)} runs as ${formatSubject(sa)}`;
     const scope = (p: Permission) => (p.clusterWide ? 'cluster-wide' : `in namespace ${p.namespace}`);
+    const saKey = subjectKey(sa);
+    const member = (c: GrantChain) => {
+      const g = c.subject === saKey ? undefined : parseSubject(c.subject);
+      return g ? ` (as member of ${formatSubject(g)})` : '';
+    };
     const emit = (risk: RiskId | 'cluster-admin', what: string, perms: Permission[]) => {
       const first = perms[0];
       const more = perms.length > 1 ? ` (+${perms.length - 1} more grant${perms.length > 2 ? 's' : ''})` : '';
@@ -671,7 +676,7 @@ export class RbacModel {
       const f: RbacFinding = {
         rule: 'rbac-workload-high-risk',
         severity: 'info',
-        message: `${who}, which ${what} ${scope(first)} via ${formatChain(first.chain)}${more}.`,
+        message: `${who}, which ${what} ${scope(first)} via ${formatChain(first.chain)}${member(first.chain)}${more}.`,
         object: item.source,
         path: info.serviceAccountPath,
         data: { risk, serviceAccount: subjectKey(sa), chains: perms.map((p) => p.chain) },
