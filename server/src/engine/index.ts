@@ -8,5 +8,6 @@ export { WorkspaceIndex } from './workspace';
 export { Resource, SourceFile, Severity, SEVERITIES, DEFAULT_MAX_FILE_BYTES } from './model';
 export { RULES, ruleById, ruleDocsUrl } from './rules/registry';
 export { DEFAULT_SETTINGS, EngineSettings, Finding, Fix, Rule, TextEdit, RuleSetting } from './rules/types';
-export { applyEdits, diffEdit, fixAll } from './fix/apply';
+export { fixAll } from './fix/apply';
+export { applyEdits, diffEdit } from './fix/text-edits';
 export { LineIndex, Position, Range } from './text';
