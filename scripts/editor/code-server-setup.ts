@@ -106,7 +106,7 @@ export function isCodeServerReady(dir: string = codeServerDir()): boolean {
 function npmEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^npm_(lifecycle_|package_|command$|execpath$|node_execpath$|config_local_prefix$|config_prefix$|config_global$)/i.test(key)) {
+    if (/^npm_(lifecycle_|package_|command$|execpath$|node_execpath$|config_local_prefix$|config_prefix$|config_global$|config_ignore_scripts$)/i.test(key)) {
       continue;
     }
     env[key] = value;
@@ -230,7 +230,9 @@ export async function ensureCodeServerRuntime(options: EnsureOptions = {}): Prom
       const pkgDir = path.join(nm, addon.name);
       if (!fs.existsSync(pkgDir)) continue;
       const built = path.join(pkgDir, addon.file);
-      const rebuild = run('npm', ['rebuild', addon.name, '--foreground-scripts'], vscodeDir, log);
+      const rebuild = run('npm', ['rebuild', addon.name, '--ignore-scripts=false', '--foreground-scripts'], vscodeDir, log);
+      // (--ignore-scripts=false: the project's .npmrc sets ignore-scripts=true
+      // and an outer `npm run` may pass it down as npm_config_ignore_scripts.)
       // node-pty's own post-install step fails (it runs `npx node-gyp`, which
       // needs a prompt) after its addon has been built: judge by the file.
       if (!fs.existsSync(built)) {
