@@ -2,10 +2,9 @@
 # Source: egress-incident-response.zh.txt
 #   Section 一、外联应急排查核心流程 (查看 Pod 状态 / 删除指定 Pod / 删除副本控制器 / 强制删除 Pod)
 # Shell snippets copied verbatim. NOT runnable as-is: <...> are placeholders.
-# Known mistakes (kept): the article says pods are recreated "if there is no
-# controller"; it is the other way round (a controller recreates them).
-# Force-deleting a pod destroys evidence needed for incident response; consider
-# isolating it with a NetworkPolicy / label change first.
+# Caveat (not an error in the text): force-deleting a pod destroys evidence
+# needed for incident response; consider isolating it first (NetworkPolicy /
+# label change).
 
 # 查看 Pod 状态
 kubectl get pods -A -owide

@@ -2,9 +2,10 @@
 # Source: egress-troubleshooting-and-protection.en.txt
 #   Section I. Core Process of Emergency Investigation for External Connections
 # Shell snippets copied verbatim. NOT runnable as-is: <...> are placeholders.
-# Known mistakes (kept): the article says pods are recreated "if there is no
-# controller"; it is the other way round. Force-deleting a pod destroys
-# evidence; isolate it first.
+# Known mistakes (kept): the translation says pods are recreated "if there is
+# no controller ... that deleted the Pod"; it is the other way round (the
+# Chinese original says "if the controller was not deleted"). Force-deleting a
+# pod destroys evidence; isolate it first.
 
 # Check Pod Status
 kubectl get pods -A -owide
