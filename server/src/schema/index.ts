@@ -38,6 +38,7 @@ export const SYNTAX_SOURCE = 'k8s-guardrails (yaml)';
 export const DEFAULT_SCHEMA_VERSION = 'v1.35';
 const DEFINITIONS_FILE = '_definitions.json';
 const INDEX_FILE = 'index.json';
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
 export interface SchemaService {
   /** Schema diagnostics of every document that is a known Kubernetes kind; source 'k8s-guardrails (schema)'. */
@@ -60,6 +61,11 @@ export interface SchemaServiceOptions {
    * server rejects them (unknown fields with strict field validation, wrong types), so the default is Error.
    */
   severity?: DiagnosticSeverity;
+  /**
+   * Accept `null` (an empty value, `~`, `null`) for any field, as the API server does (null means unset):
+   * type mismatches on null values are not reported. Default true.
+   */
+  allowNull?: boolean;
 }
 
 type SchemaObject = Record<string, unknown>;
@@ -132,26 +138,27 @@ export class SchemaFileStore {
   }
 }
 
-/** The top-level apiVersion and kind of a document, when both are strings. */
-export function getApiVersionKind(doc: JSONDocument): { apiVersion: string; kind: string } | undefined {
+/** The top-level string values of apiVersion and kind of a document (either may be missing). */
+export function readApiVersionKind(doc: JSONDocument): { apiVersion?: string; kind?: string } {
   const root = doc.root;
+  const result: { apiVersion?: string; kind?: string } = {};
   if (!root || root.type !== 'object') {
-    return undefined;
+    return result;
   }
-  let apiVersion: unknown;
-  let kind: unknown;
   for (const p of root.properties) {
     const key = p.keyNode?.value;
-    if (key === 'apiVersion') {
-      apiVersion = p.valueNode?.value;
-    } else if (key === 'kind') {
-      kind = p.valueNode?.value;
+    const value = p.valueNode?.value;
+    if ((key === 'apiVersion' || key === 'kind') && typeof value === 'string' && value.trim()) {
+      result[key] = value.trim();
     }
   }
-  if (typeof apiVersion === 'string' && typeof kind === 'string' && apiVersion && kind) {
-    return { apiVersion: apiVersion.trim(), kind: kind.trim() };
-  }
-  return undefined;
+  return result;
+}
+
+/** The top-level apiVersion and kind of a document, when both are strings. */
+export function getApiVersionKind(doc: JSONDocument): { apiVersion: string; kind: string } | undefined {
+  const { apiVersion, kind } = readApiVersionKind(doc);
+  return apiVersion && kind ? { apiVersion, kind } : undefined;
 }
 
 /**
@@ -165,6 +172,7 @@ class KindSchemaRegistry {
   /** Schema objects of the linked definitions: linking a kind stops there. */
   private readonly linkedDefinitions = new Set<object>();
   private readonly kinds = new Map<string, Promise<ResolvedSchema | undefined>>();
+  private readonly generics = new Map<string, Promise<ResolvedSchema>>();
   private warned = new Set<string>();
 
   constructor(private readonly store: SchemaFileStore) {}
@@ -210,6 +218,53 @@ class KindSchemaRegistry {
       });
     }
     return this.definitions;
+  }
+
+  /**
+   * For completion and hover in documents that are not (yet) a known kind: apiVersion and kind with the
+   * known values (narrowed by the other field when it is known) and the standard metadata.
+   */
+  async generic(apiVersion: string | undefined, kind: string | undefined): Promise<ResolvedSchema> {
+    const index = await this.loadIndex();
+    const pairs = [...index.keys()].map((k) => k.split('|') as [string, string]);
+    const knownApiVersion = apiVersion && pairs.some(([a]) => a === apiVersion) ? apiVersion : '';
+    const knownKind = kind && pairs.some(([, k]) => k === kind) ? kind : '';
+    const key = `${knownApiVersion}|${knownKind}`;
+    let p = this.generics.get(key);
+    if (!p) {
+      p = (async () => {
+        const uniqueSorted = (values: string[]) => [...new Set(values)].sort();
+        const apiVersions = uniqueSorted(pairs.filter(([, k]) => !knownKind || k === knownKind).map(([a]) => a));
+        const kinds = uniqueSorted(pairs.filter(([a]) => !knownApiVersion || a === knownApiVersion).map(([, k]) => k));
+        const url = this.store.uriOf(INDEX_FILE);
+        const properties: SchemaObject = {
+          apiVersion: {
+            type: 'string',
+            enum: apiVersions,
+            description: 'APIVersion defines the versioned schema of this representation of an object.',
+            url,
+          },
+          kind: {
+            type: 'string',
+            enum: kinds,
+            description:
+              'Kind is a string value representing the REST resource this object represents. Built-in kinds are validated against the Kubernetes schema; other kinds (custom resources) are not.',
+            url,
+          },
+        };
+        try {
+          const meta = (await this.loadDefinitions()).get(OBJECT_META);
+          if (meta) {
+            properties.metadata = { ...meta, description: "Standard object's metadata.", url };
+          }
+        } catch (err) {
+          this.warn(DEFINITIONS_FILE, err);
+        }
+        return new ResolvedSchema({ type: 'object', properties, url } as JSONSchema, [], []);
+      })();
+      this.generics.set(key, p);
+    }
+    return p;
   }
 
   async fileFor(apiVersion: string, kind: string): Promise<string | undefined> {
@@ -366,16 +421,32 @@ class KubernetesSchemaService extends YAMLSchemaService {
     );
   }
 
+  /** Used by completion and hover only (validation asks the registry directly). */
   override async getSchemaForResource(_resource: string, doc: JSONDocument): Promise<ResolvedSchema> {
-    const gvk = getApiVersionKind(doc);
-    const schema = gvk ? await this.registry.get(gvk.apiVersion, gvk.kind) : undefined;
-    // callers of yaml-language-server handle a missing schema (null): no validation, completion or hover
-    return schema as ResolvedSchema;
+    const { apiVersion, kind } = readApiVersionKind(doc);
+    const schema = apiVersion && kind ? await this.registry.get(apiVersion, kind) : undefined;
+    return schema ?? this.registry.generic(apiVersion, kind);
   }
 
   override getSchemaURIsForResource(): string[] {
     return [];
   }
+}
+
+/** Whether the value at an offset (or the value of the property whose key is there) is null. */
+function isNullValueAt(doc: SingleYAMLDocument, offset: number): boolean {
+  const node = doc.getNodeFromOffset(offset, true);
+  if (!node) {
+    return false;
+  }
+  if (node.type === 'null') {
+    return true;
+  }
+  const property = node.type === 'property' ? node : node.parent?.type === 'property' && node.parent.keyNode === node ? node.parent : undefined;
+  if (property && property.type === 'property') {
+    return !property.valueNode || property.valueNode.type === 'null';
+  }
+  return false;
 }
 
 function resolveSchemasDir(dir: string): string {
@@ -391,6 +462,7 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
   const registry = new KindSchemaRegistry(store);
   const schemaService = new KubernetesSchemaService(registry, store);
   const severity = opts.severity ?? DiagnosticSeverity.Error;
+  const allowNull = opts.allowNull ?? true;
   const parserOptions = { customTags: opts.customTags ?? [], yamlVersion: opts.yamlVersion ?? '1.1' };
   const languageSettings = {
     validate: true,
@@ -441,28 +513,40 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
           }
         }
         current.currentDocIndex = index;
-        const schema = await schemaService.getSchemaForResource(doc.uri, current);
+        const gvk = getApiVersionKind(current);
+        // documents that are not a known kind (no apiVersion/kind, custom resources) are not validated
+        const schema = gvk ? await registry.get(gvk.apiVersion, gvk.kind) : undefined;
         if (!schema) {
           continue;
         }
         for (const d of current.validate(doc, schema.schema) ?? []) {
+          if (allowNull && d.message.startsWith('Incorrect type.') && isNullValueAt(current, doc.offsetAt(d.range.start))) {
+            continue;
+          }
           d.severity = severity;
           push(d, SCHEMA_SOURCE);
         }
       }
-      return result;
+      return result.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     },
 
     async complete(doc: TextDocument, pos: Position): Promise<CompletionList> {
       prime(doc);
-      const list = await completer.doComplete(doc, pos, false);
-      return list ?? { isIncomplete: false, items: [] };
+      const list = (await completer.doComplete(doc, pos, false)) ?? { isIncomplete: false, items: [] };
+      // yaml-language-server's own modeline (`# yaml-language-server: $schema=`) suggestion is not ours to offer
+      list.items = list.items.filter((i) => !(i.insertText ?? '').startsWith('# yaml-language-server'));
+      return list;
     },
 
     async hover(doc: TextDocument, pos: Position): Promise<Hover | null> {
       prime(doc);
       const h = await hoverService.doHover(doc, pos, false);
-      return h ?? null;
+      if (!h) {
+        return null;
+      }
+      const contents = h.contents;
+      const empty = typeof contents === 'string' ? !contents : 'value' in contents && !Array.isArray(contents) && !contents.value;
+      return empty ? null : h;
     },
   };
 }

@@ -138,6 +138,46 @@ spec: {bogus: true}
     assert.deepEqual(await service.validate(doc(text)), []);
   });
 
+  it('accepts null for any field (null means unset), unless allowNull is false', async () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations:
+spec:
+  securityContext:
+  containers:
+    - name: a
+      image: x
+      env: ~
+      ports:
+        - containerPort: 80
+          hostPort: null
+`;
+    assert.deepEqual(await service.validate(doc(text)), []);
+    const strict = createSchemaService({ schemasDir, allowNull: false });
+    assert.equal((await strict.validate(doc(text))).length, 4);
+  });
+
+  it('parses as YAML 1.1 like Kubernetes does: yes/on are booleans, 0644 is an integer', async () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+data:
+  enabled: yes
+  mode: 0644
+  plain: "yes"
+`;
+    const diags = await service.validate(doc(text));
+    assert.deepEqual(
+      diags.map((d) => [d.range.start.line, d.message]),
+      [
+        [4, 'Incorrect type. Expected "string".'],
+        [5, 'Incorrect type. Expected "string".'],
+      ],
+    );
+  });
+
   it('handles empty documents, comments-only documents and empty files', async () => {
     assert.deepEqual(await service.validate(doc('')), []);
     assert.deepEqual(await service.validate(doc('# just a comment\n---\n---\n')), []);
@@ -164,7 +204,18 @@ describe('schema completion and hover', () => {
     assert.match(value, /seccomp options to use by this container/);
   });
 
-  it('has no completion or hover for unknown kinds', async () => {
+  it('completes apiVersion and kind values in a new document', async () => {
+    const kinds = await service.complete(doc('apiVersion: apps/v1\nkind: '), { line: 1, character: 6 });
+    const labels = kinds.items.map((i) => i.label);
+    assert.ok(labels.includes('Deployment') && labels.includes('StatefulSet'), labels.join(', '));
+    assert.ok(!labels.includes('Pod'), 'Pod is not in apps/v1');
+    const keys = await service.complete(doc(''), { line: 0, character: 0 });
+    const keyLabels = keys.items.map((i) => i.label);
+    assert.ok(keyLabels.includes('apiVersion') && keyLabels.includes('kind'), keyLabels.join(', '));
+    assert.ok(!keyLabels.some((l) => /schema/i.test(l)), keyLabels.join(', '));
+  });
+
+  it('has no kind-specific completion or hover for unknown kinds', async () => {
     const text = 'apiVersion: example.com/v1\nkind: Widget\nspec:\n  size: 1\n';
     assert.equal(await service.hover(doc(text), positionOf(text, 'size', 1)), null);
     const list = await service.complete(doc(text), positionOf(text, '  size', 2));
