@@ -80,6 +80,26 @@ export function isFullWildcard(rule: NormalizedRule): boolean {
   return rule.verbs.includes('*') && rule.resources.includes('*') && rule.apiGroups.includes('*') && rule.resourceNames.length === 0;
 }
 
+/**
+ * Well-known cluster-scoped resources (group/resource): a namespaced grant (Role, RoleBinding) never applies to them.
+ * namespaces and clusterroles are deliberately absent: `get namespaces/<ns>` and `bind clusterroles` are checked in a namespace.
+ */
+export const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
+  '/nodes', '/persistentvolumes', '/users', '/groups', '/componentstatuses',
+  'rbac.authorization.k8s.io/clusterrolebindings',
+  'certificates.k8s.io/certificatesigningrequests', 'certificates.k8s.io/signers',
+  'admissionregistration.k8s.io/mutatingwebhookconfigurations', 'admissionregistration.k8s.io/validatingwebhookconfigurations',
+  'admissionregistration.k8s.io/validatingadmissionpolicies', 'admissionregistration.k8s.io/validatingadmissionpolicybindings',
+  'apiextensions.k8s.io/customresourcedefinitions', 'storage.k8s.io/storageclasses', 'storage.k8s.io/csidrivers',
+  'scheduling.k8s.io/priorityclasses', 'node.k8s.io/runtimeclasses', 'networking.k8s.io/ingressclasses',
+  'apiregistration.k8s.io/apiservices', 'authentication.k8s.io/tokenreviews', 'authorization.k8s.io/subjectaccessreviews',
+  'authorization.k8s.io/selfsubjectaccessreviews', 'authentication.k8s.io/userextras', 'authentication.k8s.io/uids',
+]);
+
+export function isClusterScoped(apiGroup: string | undefined, resource: string): boolean {
+  return apiGroup !== undefined && CLUSTER_SCOPED.has(`${apiGroup}/${resource}`);
+}
+
 /** Well-known resource → API group (used when a query names no group). */
 export const KNOWN_GROUPS: Readonly<Record<string, string>> = {
   pods: '', services: '', secrets: '', configmaps: '', serviceaccounts: '', nodes: '', namespaces: '',
@@ -106,8 +126,10 @@ export const KNOWN_GROUPS: Readonly<Record<string, string>> = {
 
 export interface RiskHit {
   id: RiskId;
-  /** Human text, e.g. "can list/watch Secrets (reads every Secret)". */
+  /** What the rule allows, e.g. "can list/watch Secrets". */
   text: string;
+  /** Why it matters, e.g. "reads the contents of every Secret in scope, including ServiceAccount tokens". */
+  why: string;
   /** The rule field to point at. */
   field: 'verbs' | 'resources';
   verbs: string[];
@@ -148,15 +170,18 @@ const POD_CREATING: Target[] = [
   t([''], 'replicationcontrollers'),
 ];
 
-function list(xs: string[]): string {
-  return xs.join(', ');
+function can(rule: NormalizedRule, verbs: string[], resources: string[]): string {
+  const v = rule.verbs.includes('*') && verbs.length > 1 ? 'use any verb (*) on' : verbs.join('/');
+  return `can ${v} ${resources.join(', ')}`;
 }
 
 /**
  * High-risk permissions granted by one rule. Wildcards count (`*` verbs include create/exec…, `*` resources include secrets,
  * `pods/*` covers pods/exec). Rules restricted by resourceNames do not count as reading Secrets (least-privilege pattern).
+ * `namespaced`: the rule only applies inside a namespace (a Role, or any role through a RoleBinding) — cluster-scoped
+ * resources (nodes/proxy, CSRs, signers, webhook configurations, users, groups) are then not granted and not reported.
  */
-export function classifyRule(rule: NormalizedRule): RiskHit[] {
+export function classifyRule(rule: NormalizedRule, namespaced = false): RiskHit[] {
   const hits: RiskHit[] = [];
   if (rule.resources.length === 0) return hits;
 
@@ -166,9 +191,10 @@ export function classifyRule(rule: NormalizedRule): RiskHit[] {
       const bulk = c.verbs.filter((v) => v !== 'get');
       hits.push({
         id: 'rbac-secrets-read',
-        text: bulk.length
-          ? `can ${bulk.join('/')} Secrets — reads the contents of all Secrets in scope, including ServiceAccount tokens`
-          : 'can get Secrets by name — reads Secret contents, including ServiceAccount tokens',
+        text: bulk.length ? `can ${bulk.join('/')} Secrets` : 'can get Secrets by name',
+        why: bulk.length
+          ? 'reads the contents of all Secrets in scope at once, including ServiceAccount tokens'
+          : 'reads Secret contents, including ServiceAccount tokens',
         field: 'resources',
         ...c,
       });
@@ -176,14 +202,16 @@ export function classifyRule(rule: NormalizedRule): RiskHit[] {
   }
   {
     const c = covered(rule, [t([''], 'pods/exec'), t([''], 'pods/attach')], ['create', 'get']);
-    if (c.verbs.length) hits.push({ id: 'rbac-pod-exec', text: `can ${c.verbs.join('/')} ${list(c.resources)} — runs commands in running containers`, field: 'resources', ...c });
+    if (c.verbs.length)
+      hits.push({ id: 'rbac-pod-exec', text: can(rule, c.verbs, c.resources), why: 'runs commands inside running containers and reads their mounted secrets', field: 'resources', ...c });
   }
   {
     const c = covered(rule, POD_CREATING, ['create']);
     if (c.verbs.length)
       hits.push({
         id: 'rbac-create-pods',
-        text: `can create ${list(c.resources)} — indirect access to every ServiceAccount and Secret mountable in the namespace`,
+        text: `can create ${c.resources.join(', ')}`,
+        why: 'a pod can mount any ServiceAccount and Secret of its namespace, so this is indirect access to all of them',
         field: 'resources',
         ...c,
       });
@@ -192,7 +220,9 @@ export function classifyRule(rule: NormalizedRule): RiskHit[] {
     const esc = covered(rule, [t(['rbac.authorization.k8s.io'], 'roles'), t(['rbac.authorization.k8s.io'], 'clusterroles')], ['escalate', 'bind']);
     const imp = covered(
       rule,
-      [t([''], 'users'), t([''], 'groups'), t([''], 'serviceaccounts'), t(['authentication.k8s.io'], 'userextras'), t(['authentication.k8s.io'], 'uids')],
+      namespaced
+        ? [t([''], 'serviceaccounts')]
+        : [t([''], 'users'), t([''], 'groups'), t([''], 'serviceaccounts'), t(['authentication.k8s.io'], 'userextras'), t(['authentication.k8s.io'], 'uids')],
       ['impersonate'],
     );
     if (esc.verbs.length || imp.verbs.length) {
@@ -200,7 +230,8 @@ export function classifyRule(rule: NormalizedRule): RiskHit[] {
       const resources = [...esc.resources, ...imp.resources];
       hits.push({
         id: 'rbac-escalation-verbs',
-        text: `can ${verbs.join('/')} ${list(resources)} — privilege escalation past RBAC's own checks`,
+        text: `can ${verbs.join('/')} ${resources.join(', ')}`,
+        why: 'privilege escalation that bypasses RBAC\'s own escalation checks',
         field: 'verbs',
         verbs,
         resources,
@@ -208,13 +239,20 @@ export function classifyRule(rule: NormalizedRule): RiskHit[] {
     }
   }
   {
+    const c = covered(rule, [t([''], 'serviceaccounts/token')], ['create']);
+    if (c.verbs.length) hits.push({ id: 'rbac-token-create', text: 'can create serviceaccounts/token', why: 'mints tokens for any ServiceAccount in scope', field: 'resources', ...c });
+  }
+  if (namespaced) return hits;
+  {
     const c = covered(rule, [t([''], 'nodes/proxy')], [...ALL_VERBS]);
     if (c.verbs.length)
-      hits.push({ id: 'rbac-nodes-proxy', text: `can ${c.verbs.join('/')} nodes/proxy — direct kubelet API access (exec into any pod on the node, bypassing audit and admission)`, field: 'resources', ...c });
-  }
-  {
-    const c = covered(rule, [t([''], 'serviceaccounts/token')], ['create']);
-    if (c.verbs.length) hits.push({ id: 'rbac-token-create', text: 'can create serviceaccounts/token — mints tokens for any ServiceAccount in scope', field: 'resources', ...c });
+      hits.push({
+        id: 'rbac-nodes-proxy',
+        text: can(rule, c.verbs, c.resources),
+        why: 'direct kubelet API access: exec into any pod on the node, bypassing audit and admission',
+        field: 'resources',
+        ...c,
+      });
   }
   {
     const a = covered(rule, [t(['certificates.k8s.io'], 'certificatesigningrequests/approval')], ['update', 'patch']);
@@ -222,7 +260,8 @@ export function classifyRule(rule: NormalizedRule): RiskHit[] {
     if (a.verbs.length || s.verbs.length) {
       hits.push({
         id: 'rbac-csr-approve',
-        text: `can ${[a.verbs.length ? `${a.verbs.join('/')} certificatesigningrequests/approval` : '', s.verbs.length ? 'approve signers' : ''].filter(Boolean).join(' and ')} — may issue client certificates for arbitrary identities`,
+        text: `can ${[a.verbs.length ? `${a.verbs.join('/')} certificatesigningrequests/approval` : '', s.verbs.length ? 'approve signers' : ''].filter(Boolean).join(' and ')}`,
+        why: 'may get client certificates issued for arbitrary identities',
         field: 'resources',
         verbs: [...a.verbs, ...s.verbs],
         resources: [...a.resources, ...s.resources],
@@ -236,7 +275,13 @@ export function classifyRule(rule: NormalizedRule): RiskHit[] {
       ['create', 'update', 'patch', 'delete', 'deletecollection'],
     );
     if (c.verbs.length)
-      hits.push({ id: 'rbac-webhook-write', text: `can ${c.verbs.join('/')} ${list(c.resources)} — can intercept, mutate or disable admission of every object`, field: 'resources', ...c });
+      hits.push({
+        id: 'rbac-webhook-write',
+        text: can(rule, c.verbs, c.resources),
+        why: 'can intercept, mutate or disable admission of every object',
+        field: 'resources',
+        ...c,
+      });
   }
   return hits;
 }

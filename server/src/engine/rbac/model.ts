@@ -6,6 +6,7 @@ import { BUILTIN_CLUSTER_ROLES, isKnownSystemClusterRoleName } from './builtin';
 import {
   KNOWN_GROUPS,
   classifyRule,
+  isClusterScoped,
   isFullWildcard,
   normalizeRule,
   ruleAllows,
@@ -505,7 +506,7 @@ export class RbacModel {
     const ns = str(o.namespace);
     return this.permissions(subject).filter((p) => {
       if (r.url !== undefined) return p.clusterWide && ruleAllowsNonResource(p, verb, r.url);
-      if (!p.clusterWide && ns !== '*' && p.namespace !== ns) return false;
+      if (!p.clusterWide && ((ns !== '*' && p.namespace !== ns) || isClusterScoped(r.req!.apiGroup, r.req!.resource))) return false;
       return ruleAllows(p, r.req!);
     });
   }
@@ -526,8 +527,9 @@ export class RbacModel {
       else candidates = [...this.clusterBindings, ...(this.roleBindingsByNs.get(ns) ?? [])];
     }
     const byKey = new Map<string, WhoCanEntry>();
+    const clusterScoped = r.req !== undefined && isClusterScoped(r.req.apiGroup, r.req.resource);
     for (const b of candidates) {
-      if (!b.role) continue;
+      if (!b.role || (clusterScoped && b.kind === 'RoleBinding')) continue;
       const effs = this.effective(b.role).filter((e) =>
         r.url !== undefined ? ruleAllowsNonResource(e.rule, verb, r.url) : ruleAllows(e.rule, r.req!),
       );
@@ -651,7 +653,7 @@ export class RbacModel {
         admin.push(p);
         continue;
       }
-      for (const hit of classifyRule(p)) {
+      for (const hit of classifyRule(p, !p.clusterWide)) {
         const l = byRisk.get(hit.id);
         if (l) l.push({ p, hit });
         else byRisk.set(hit.id, [{ p, hit }]);
@@ -664,7 +666,7 @@ export class RbacModel {
       const g = c.subject === saKey ? undefined : parseSubject(c.subject);
       return g ? ` (as member of ${formatSubject(g)})` : '';
     };
-    const emit = (risk: RiskId | 'cluster-admin', what: string, perms: Permission[]) => {
+    const emit = (risk: RiskId | 'cluster-admin', what: string, why: string, perms: Permission[]) => {
       const first = perms[0];
       const more = perms.length > 1 ? ` (+${perms.length - 1} more grant${perms.length > 2 ? 's' : ''})` : '';
       const related: RbacRelated[] = [];
@@ -676,7 +678,7 @@ export class RbacModel {
       const f: RbacFinding = {
         rule: 'rbac-workload-high-risk',
         severity: 'info',
-        message: `${who}, which ${what} ${scope(first)} via ${formatChain(first.chain)}${member(first.chain)}${more}.`,
+        message: `${who}, which ${what} ${scope(first)} via ${formatChain(first.chain)}${member(first.chain)}${more}${why ? ` — ${why}` : ''}.`,
         object: item.source,
         path: info.serviceAccountPath,
         data: { risk, serviceAccount: subjectKey(sa), chains: perms.map((p) => p.chain) },
@@ -685,12 +687,12 @@ export class RbacModel {
       out.push(f);
     };
     if (admin.length) {
-      emit('cluster-admin', 'has full (`*` on `*`) access — cluster-admin equivalent', admin);
+      emit('cluster-admin', 'has full (`*` on `*`) access', 'equivalent to cluster-admin', admin);
       return;
     }
     for (const id of RISK_IDS) {
       const l = byRisk.get(id);
-      if (l) emit(id, l[0].hit.text, l.map((x) => x.p));
+      if (l) emit(id, l[0].hit.text, l[0].hit.why, l.map((x) => x.p));
     }
   }
 
@@ -744,11 +746,11 @@ export class RbacModel {
         if (wf.length > 1) f.related = wf.slice(1).map((x) => ({ object: src, path: at(x), message: `wildcard in ${x}` }));
         out.push(f);
       }
-      for (const hit of classifyRule(rule)) {
+      for (const hit of classifyRule(rule, role.kind === 'Role')) {
         out.push({
           rule: hit.id,
           severity: 'warning',
-          message: `${who} rules[${rule.index}] ${hit.text} (${scope}).`,
+          message: `${who} rules[${rule.index}] ${hit.text} (${scope}): ${hit.why}.`,
           object: src,
           path: at(hit.field),
           data: { ruleIndex: rule.index, verbs: hit.verbs, resources: hit.resources },
