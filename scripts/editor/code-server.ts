@@ -116,10 +116,13 @@ function installExitHandlers(): void {
     for (const child of running) if (child.pid) killTree(child.pid, 'SIGKILL');
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       for (const child of running) if (child.pid) killTree(child.pid, 'SIGTERM');
-      // Let a caller's own handler run (start.ts prints a goodbye); exit if none did.
-      setTimeout(() => process.exit(128 + (os.constants.signals[signal] ?? 1)), 1500).unref();
+      // A caller with its own handler (start.ts, run-code-server.ts) decides
+      // when to exit; otherwise behave like the default action.
+      if (process.listenerCount(signal) <= 1) {
+        setTimeout(() => process.exit(128 + (os.constants.signals[signal] ?? 1)), 300);
+      }
     });
   }
 }

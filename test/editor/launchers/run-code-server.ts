@@ -98,6 +98,12 @@ export function parseLauncherOptions(argv: string[] = process.argv.slice(2), env
   };
 }
 
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
 /** Copies what the suite appends to `file` onto our stdout. */
 class Tail {
   private offset = 0;
@@ -217,8 +223,21 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
   let stopRequests: (() => void) | undefined;
   let code = 1;
   const marks: Record<string, number | undefined> = {};
+  const emptyWorkspace: string | undefined = workspace !== opts.workspace ? workspace : undefined;
+
+  // Ctrl-C / SIGTERM: abandon whatever step is running, then clean up as usual.
+  let interrupt!: (signal: NodeJS.Signals) => void;
+  const interrupted = new Promise<never>((_, reject) => {
+    interrupt = (signal) => reject(new Interrupted(signal));
+  });
+  interrupted.catch(() => undefined);
+  const onSignal = (signal: NodeJS.Signals): void => interrupt(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, interrupted]);
+
   try {
-    server = await startCodeServer({
+    server = await step(startCodeServer({
       workspace,
       settings: { ...TEST_SETTINGS, ...(opts.untrusted ? { 'security.workspace.trust.enabled': true } : {}), ...opts.settings },
       workspaceTrust: opts.untrusted,
@@ -227,7 +246,7 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
         K8SG_SCREENSHOT_REQUEST_DIR: requestDir,
         K8SG_EDITOR_LAUNCHER: 'code-server',
       },
-    });
+    }));
     marks.codeServerReady = Date.now();
     const v = server.versions;
     log(`code-server ${v.codeServer} = VS Code ${v.vscode} (commit ${v.commit.slice(0, 12)}) at ${server.url} [${secs(marks.codeServerReady)}]`);
@@ -235,15 +254,21 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
     log(`tests:     ${opts.extensionTestsPath}`);
     log(`workspace: ${workspace}${opts.untrusted ? ' (untrusted)' : ''}`);
 
-    const { chromium } = await import('playwright-core');
+    const { chromium } = await step(import('playwright-core'));
     const browserProfile = path.join(controlDir, 'chromium-profile');
-    context = await chromium.launchPersistentContext(browserProfile, {
+    const launching = chromium.launchPersistentContext(browserProfile, {
       executablePath: opts.chromium,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1400, height: 900 },
+      // Signals are ours: we close the browser in `finally`.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
-    page = context.pages()[0] ?? (await context.newPage());
+    launching.then((c) => (context = c), () => undefined); // closed in finally even if interrupted mid-launch
+    context = await step(launching);
+    page = context.pages()[0] ?? (await step(context.newPage()));
     marks.browserReady = Date.now();
 
     let settle!: (result: { code: number; why: string }) => void;
@@ -251,9 +276,9 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
       settle = resolve;
     });
     // Must exist before the workbench loads: it calls window.codeAutomationExit(code) when run() settles.
-    await page.exposeFunction('codeAutomationExit', (exitCode: number) => {
+    await step(page.exposeFunction('codeAutomationExit', (exitCode: number) => {
       settle({ code: Number(exitCode) === 0 ? 0 : 1, why: `suite finished, codeAutomationExit(${exitCode})` });
-    });
+    }));
     const debug = !!process.env.K8SG_EDITOR_DEBUG;
     page.on('console', (msg) => {
       if (debug) process.stderr.write(`[page ${msg.type()}] ${msg.text()}\n`);
@@ -273,7 +298,7 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
       extensionTestsPath: opts.extensionTestsPath,
     });
     if (debug) log(`opening ${url}`);
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await step(page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 }));
     marks.pageLoaded = Date.now();
 
     const remaining = Math.max(1, opts.timeoutMs - (Date.now() - t0));
@@ -281,7 +306,7 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
     const timeout = new Promise<{ code: number; why: string }>((resolve) => {
       timer = setTimeout(() => resolve({ code: 1, why: `timed out after ${opts.timeoutMs / 1000} s (K8SG_EDITOR_TIMEOUT_MS / --timeout)` }), remaining);
     });
-    const result = await Promise.race([finished, timeout]);
+    const result = await step(Promise.race([finished, timeout]));
     clearTimeout(timer);
     marks.done = Date.now();
     tail.stop();
@@ -297,15 +322,25 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
     }
   } catch (err) {
     tail.stop();
-    process.stderr.write(`[launcher] ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    const shot = await screenshot(page, opts.screenshotDir, 'failure');
-    if (shot) log(`screenshot ${shot}`);
-    code = 1;
+    if (err instanceof Interrupted) {
+      log(`${err.signal}: stopping`);
+      code = 128 + (os.constants.signals[err.signal] ?? 1);
+    } else {
+      process.stderr.write(`[launcher] ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      const shot = await screenshot(page, opts.screenshotDir, 'failure');
+      if (shot) log(`screenshot ${shot}`);
+      code = 1;
+    }
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     stopRequests?.();
     await context?.close().catch(() => undefined);
     await server?.stop();
-    if (!process.env.K8SG_EDITOR_KEEP_TEMP) fs.rmSync(controlDir, { recursive: true, force: true });
+    if (!process.env.K8SG_EDITOR_KEEP_TEMP) {
+      fs.rmSync(controlDir, { recursive: true, force: true });
+      if (emptyWorkspace) fs.rmSync(emptyWorkspace, { recursive: true, force: true });
+    }
   }
   log(
     `timings from launcher start: code-server listening ${secs(marks.codeServerReady)}, browser ${secs(marks.browserReady)}, ` +

@@ -28,7 +28,8 @@ describe('editor launcher self-test', () => {
   });
 
   it('opens a YAML file in an editor', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-demo-')), 'pod.yaml');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-demo-'));
+    const file = path.join(dir, 'pod.yaml');
     fs.writeFileSync(file, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: demo\n');
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const editor = await vscode.window.showTextDocument(doc);
@@ -37,6 +38,8 @@ describe('editor launcher self-test', () => {
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.fsPath, file);
     const shot = await requestScreenshot('demo-pod-open');
     if (shot) console.log(`screenshot: ${shot}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('sees the workspace folder', () => {

@@ -1,0 +1,164 @@
+/**
+ * `npm start`: VS Code 1.100.3 (code-server) on 127.0.0.1 with this
+ * extension loaded from the working tree, for trying it by hand.
+ *
+ *   node out/scripts/editor/start.js [workspace]
+ *       [--port=<n>]                 default K8SG_PORT or a free port
+ *       [--settings=<json>]          extra user settings, e.g.
+ *                                    '{"k8sGuardrails.cluster.kubeconfig":"/tmp/demo/kubeconfig"}'
+ *       [--settings-file=<file>]     the same from a JSON file
+ *       [--kubeconfig=<file>]        shorthand for k8sGuardrails.cluster.kubeconfig
+ *       [--extension=<dir>]          extension to load (default: the repository root)
+ *       [--user-data-dir=<dir>]      keep VS Code state between runs (default: fresh temp dir)
+ *       [--untrusted]                keep Workspace Trust on (restricted mode until you trust the folder)
+ *
+ * workspace defaults to <repo>/examples. K8SG_START_SETTINGS (JSON) is
+ * merged under --settings. The extension is loaded the way F5 does it, as an
+ * extension under development (the `payload` query of the printed URL), so
+ * reloading the page (Developer: Reload Window) picks up a rebuilt extension.
+ * Ctrl-C stops code-server and everything it started.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { startCodeServer, workbenchUrl } from './code-server';
+import { findRepoRoot } from './code-server-setup';
+
+function argValue(argv: string[], name: string): string | undefined {
+  const prefix = `--${name}=`;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i].startsWith(prefix)) return argv[i].slice(prefix.length);
+    if (argv[i] === `--${name}` && i + 1 < argv.length && !argv[i + 1].startsWith('--')) return argv[i + 1];
+  }
+  return undefined;
+}
+
+function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${what} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} must be a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+export interface StartOptions {
+  workspace: string;
+  extension: string;
+  port: number;
+  settings: Record<string, unknown>;
+  userDataDir?: string;
+  untrusted: boolean;
+}
+
+export function parseStartOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): StartOptions {
+  const repo = findRepoRoot();
+  const valueFlags = new Set(['port', 'settings', 'settings-file', 'kubeconfig', 'extension', 'user-data-dir']);
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith('--')) {
+      if (!a.includes('=') && valueFlags.has(a.slice(2))) i++;
+      continue;
+    }
+    positional.push(a);
+  }
+  const settings: Record<string, unknown> = {
+    'workbench.startupEditor': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+  };
+  if (env.K8SG_START_SETTINGS) Object.assign(settings, parseJsonObject(env.K8SG_START_SETTINGS, 'K8SG_START_SETTINGS'));
+  const settingsFile = argValue(argv, 'settings-file');
+  if (settingsFile) Object.assign(settings, parseJsonObject(fs.readFileSync(settingsFile, 'utf8'), settingsFile));
+  const settingsArg = argValue(argv, 'settings');
+  if (settingsArg) Object.assign(settings, parseJsonObject(settingsArg, '--settings'));
+  const kubeconfig = argValue(argv, 'kubeconfig');
+  if (kubeconfig) settings['k8sGuardrails.cluster.kubeconfig'] = path.resolve(kubeconfig);
+  const untrusted = argv.includes('--untrusted');
+  if (untrusted) settings['security.workspace.trust.enabled'] = true;
+  const userDataDir = argValue(argv, 'user-data-dir');
+  return {
+    workspace: path.resolve(positional[0] ?? path.join(repo, 'examples')),
+    extension: path.resolve(argValue(argv, 'extension') ?? repo),
+    port: Number(argValue(argv, 'port') ?? env.K8SG_PORT ?? 0),
+    settings,
+    userDataDir: userDataDir ? path.resolve(userDataDir) : undefined,
+    untrusted,
+  };
+}
+
+function warnIfNotBuilt(extension: string): void {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(extension, 'package.json'), 'utf8')) as { main?: string; browser?: string };
+    const entry = pkg.main ?? pkg.browser;
+    if (entry) {
+      const file = path.resolve(extension, entry);
+      if (!fs.existsSync(file) && !fs.existsSync(`${file}.js`)) {
+        process.stderr.write(`warning: the extension's entry ${file} does not exist yet; build the extension first, or it will not activate.\n`);
+      }
+    }
+  } catch {
+    process.stderr.write(`warning: ${extension}/package.json is missing or unreadable: no extension will load.\n`);
+  }
+}
+
+export async function start(opts: StartOptions): Promise<void> {
+  if (!fs.existsSync(opts.workspace)) throw new Error(`workspace ${opts.workspace} does not exist`);
+  warnIfNotBuilt(opts.extension);
+  const server = await startCodeServer({
+    workspace: opts.workspace,
+    port: opts.port,
+    settings: opts.settings,
+    userDataDir: opts.userDataDir,
+    workspaceTrust: opts.untrusted,
+  });
+  const url = workbenchUrl(server, { folder: opts.workspace, extensionDevelopmentPath: opts.extension });
+  const v = server.versions;
+  process.stdout.write(
+    [
+      '',
+      `  VS Code ${v.vscode} (code-server ${v.codeServer}) is running with k8s-guardrails loaded from ${opts.extension}`,
+      `  workspace: ${opts.workspace}${opts.untrusted ? ' (Workspace Trust on)' : ''}`,
+      `  settings:  ${path.join(server.userDataDir, 'User', 'settings.json')}`,
+      '',
+      `  Open: ${url}`,
+      '',
+      '  (this URL loads the extension; the bare one does not)   Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping code-server...\n`);
+    void server.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const code = await server.exited;
+  if (!stopping) {
+    process.stderr.write(`code-server exited unexpectedly (code ${code}):\n${server.output().split('\n').slice(-30).join('\n')}\n`);
+    await server.stop();
+    process.exit(1);
+  }
+}
+
+if (require.main === module) {
+  let opts: StartOptions;
+  try {
+    opts = parseStartOptions();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  start(opts).catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
