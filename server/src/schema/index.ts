@@ -112,7 +112,9 @@ export class SchemaFileStore {
     } catch {
       throw new Error(`Refusing to load schema '${uri}': only files of ${this.dir} are available`);
     }
-    if (path.dirname(file) !== this.dir) {
+    const sameDir =
+      process.platform === 'win32' ? path.dirname(file).toLowerCase() === this.dir.toLowerCase() : path.dirname(file) === this.dir;
+    if (!sameDir) {
       throw new Error(`Refusing to load schema '${uri}': only files of ${this.dir} are available`);
     }
     return path.basename(file);
