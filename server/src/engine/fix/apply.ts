@@ -19,7 +19,7 @@ export function fixAll(ws: WorkspaceIndex, uri: string, settings: EngineSettings
       const findings = analyze(ws, settings, { uris: [uri] }).findings.get(uri) ?? [];
       const edits: TextEdit[] = [];
       for (const f of findings) {
-        const fix = f.fixes?.().find((x) => x.fixAll);
+        const fix = f.fixes?.({ fixAllOnly: true }).find((x) => x.fixAll);
         if (fix) edits.push(...fix.edits.filter((e) => e.uri === uri));
       }
       if (!edits.length) break;

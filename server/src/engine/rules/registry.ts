@@ -6,8 +6,49 @@ import { Rule } from './types';
 import yamlSyntax from './yaml/yaml-syntax';
 import yamlDuplicateKey from './yaml/yaml-duplicate-key';
 import privilegedContainer from './pss/privileged-container';
+import hostNamespaces from './pss/host-namespaces';
+import hostPathVolumes from './pss/host-path-volumes';
+import hostPorts from './pss/host-ports';
+import capabilitiesBaseline from './pss/capabilities-baseline';
+import capabilitiesRestricted from './pss/capabilities-restricted';
+import seccompUnconfined from './pss/seccomp-unconfined';
+import seccompProfileMissing from './pss/seccomp-profile-missing';
+import runAsNonRoot from './pss/run-as-non-root';
+import runAsUserRoot from './pss/run-as-user-root';
+import allowPrivilegeEscalation from './pss/allow-privilege-escalation';
+import restrictedVolumeTypes from './pss/restricted-volume-types';
+import apparmorUnconfined from './pss/apparmor-unconfined';
+import selinuxOptions from './pss/selinux-options';
+import procMount from './pss/proc-mount';
+import procMountRestricted from './pss/proc-mount-restricted';
+import unsafeSysctls from './pss/unsafe-sysctls';
+import windowsHostProcess from './pss/windows-host-process';
+import hostProbes from './pss/host-probes';
 
-export const RULES: readonly Rule[] = [yamlSyntax, yamlDuplicateKey, privilegedContainer];
+export const RULES: readonly Rule[] = [
+  yamlSyntax,
+  yamlDuplicateKey,
+  // Pod Security Standards, one rule per official check
+  privilegedContainer,
+  hostNamespaces,
+  hostPathVolumes,
+  hostPorts,
+  capabilitiesBaseline,
+  capabilitiesRestricted,
+  seccompUnconfined,
+  seccompProfileMissing,
+  runAsNonRoot,
+  runAsUserRoot,
+  allowPrivilegeEscalation,
+  restrictedVolumeTypes,
+  apparmorUnconfined,
+  selinuxOptions,
+  procMount,
+  procMountRestricted,
+  unsafeSysctls,
+  windowsHostProcess,
+  hostProbes,
+];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));
 

@@ -60,8 +60,11 @@ export interface Finding {
   pss?: { level: string; check: string; version?: string };
   related?: RelatedInfo[];
   /** Computed on demand (code actions, fix-all), never during a plain scan. */
-  fixes?: () => Fix[];
+  fixes?: FixProvider;
 }
+
+/** `fixAllOnly`: skip fixes that are not part of "fix all" (they may be costly, like whole-workload hardening). */
+export type FixProvider = (opts?: { fixAllOnly?: boolean }) => Fix[];
 
 export interface Report {
   message: string;
@@ -74,7 +77,7 @@ export interface Report {
   severity?: Severity;
   pss?: Finding['pss'];
   related?: RelatedInfo[];
-  fixes?: () => Fix[];
+  fixes?: FixProvider;
 }
 
 export interface RuleContext {

@@ -3,6 +3,8 @@ import { Resource } from '../../model';
 import { Fix, RuleDocs, Rule, RuleContext, defineRule } from '../types';
 import { PssCheckId } from '../../pss';
 import { modeSeverity, pssResults, PssResult } from './evaluate';
+import { registerCheck } from './by-check';
+import { hardenToRestricted } from './harden';
 import { Severity } from '../../model';
 
 export interface PssRuleSpec {
@@ -19,6 +21,7 @@ export interface PssRuleSpec {
 const PSS_DOCS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 
 export function definePssRule(spec: PssRuleSpec): Rule {
+  registerCheck(spec.check, { fixFor: spec.fix });
   return defineRule({
     id: spec.id,
     family: 'pss',
@@ -48,7 +51,12 @@ function report(spec: PssRuleSpec, res: Resource, r: PssResult, ctx: RuleContext
       severity,
       message: `${loc.message} (Pod Security Standards ${spec.level} check "${spec.check}"; ${r.mode.level} ${r.mode.version}${modeText} from ${r.mode.source}).`,
       pss: { level: r.mode.level, check: spec.check, version: r.mode.version },
-      fixes: spec.fix ? () => spec.fix!(res, path, !!loc.missing) : undefined,
+      fixes: (opts) => {
+        const own = spec.fix ? spec.fix(res, path, !!loc.missing) : [];
+        if (opts?.fixAllOnly) return own;
+        const harden = hardenToRestricted(res);
+        return harden ? [...own, harden] : own;
+      },
     });
   }
 }
