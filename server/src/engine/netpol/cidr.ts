@@ -133,7 +133,7 @@ export function parseCidr(text: unknown): ParsedCidr | undefined {
 // Interval sets (sorted, disjoint, inclusive intervals)
 
 export function normalize(list: Interval[]): Interval[] {
-  const sorted = list.filter(([a, b]) => a <= b).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  const sorted = list.filter(([a, b]) => a <= b).map(([a, b]) => [a, b] as Interval).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
   const out: Interval[] = [];
   for (const [a, b] of sorted) {
     const last = out[out.length - 1];
@@ -145,7 +145,7 @@ export function normalize(list: Interval[]): Interval[] {
 }
 
 export function subtract(set: Interval[], remove: Interval[]): Interval[] {
-  let cur = normalize(set.map(([a, b]) => [a, b] as Interval));
+  let cur = normalize(set);
   for (const [ra, rb] of normalize(remove)) {
     const next: Interval[] = [];
     for (const [a, b] of cur) {
