@@ -20,6 +20,9 @@
  *  - ipBlock vs pod IPs: option ipBlockMatchesPodIPs (default false).
  *  - Named ports are resolved against the destination pod's container ports (name and
  *    protocol must match). A named port can never match an IP / hostNetwork destination.
+ *  - An `ip` peer is always a non-pod endpoint (even if a known pod has that IP): to
+ *    query pod-to-pod traffic pass the pod. Dual-stack pods match an ipBlock if any of
+ *    their IPs of the ipBlock's family is inside it.
  *  - A pod whose namespace is not in `namespaces` is assumed to be in a namespace
  *    carrying only the automatic `kubernetes.io/metadata.name` label.
  */
