@@ -81,9 +81,10 @@ export class Controllers {
   }
 
   private namespaces(): void {
-    for (const ns of this.store.list(T('namespaces'))) {
-      const name = ns.metadata.name;
-      if (ns.metadata.labels?.['kubernetes.io/metadata.name'] !== name || ns.status?.phase !== 'Active') {
+    for (const nsRO of this.store.peek(T('namespaces'))) {
+      const name = nsRO.metadata.name;
+      if (nsRO.metadata.labels?.['kubernetes.io/metadata.name'] !== name || nsRO.status?.phase !== 'Active') {
+        const ns = this.store.get(T('namespaces'), undefined, name)!;
         ns.metadata.labels = { ...(ns.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
         ns.spec = ns.spec ?? { finalizers: ['kubernetes'] };
         ns.status = { phase: 'Active' };
@@ -98,11 +99,11 @@ export class Controllers {
   private deployments(): void {
     const D = T('deployments', 'apps');
     const RS = T('replicasets', 'apps');
-    for (const d of this.store.list(D)) {
+    for (const d of this.store.peek(D)) {
       const ns = d.metadata.namespace;
       const tpl = d.spec?.template ?? {};
       const hash = shortHash(tpl).slice(0, 10);
-      const owned = this.store.list(RS, ns).filter((rs) => controllerOf(rs)?.uid === d.metadata.uid);
+      const owned = this.store.peek(RS, ns).filter((rs) => controllerOf(rs)?.uid === d.metadata.uid).map(clone);
       const desired = d.spec?.replicas ?? 1;
       // like FindNewReplicaSet: the RS whose template equals the deployment's, ignoring pod-template-hash
       const want = stableJson(tpl);
@@ -137,7 +138,7 @@ export class Controllers {
           this.store.update(RS, rs);
         }
       }
-      const pods = this.store.list(T('pods'), ns).filter((p) => controllerOf(p)?.uid === current!.metadata.uid);
+      const pods = this.store.peek(T('pods'), ns).filter((p) => controllerOf(p)?.uid === current!.metadata.uid);
       const ready = pods.filter(isPodReady).length;
       const status = {
         observedGeneration: d.metadata.generation,
@@ -171,31 +172,33 @@ export class Controllers {
   private replicaSets(): void {
     const RS = T('replicasets', 'apps');
     const P = T('pods');
-    for (const rs of this.store.list(RS)) {
+    for (const rs of this.store.peek(RS)) {
       const ns = rs.metadata.namespace;
       const sel = rs.spec?.selector;
-      let pods = this.store.list(P, ns).filter((p) => !p.metadata.deletionTimestamp);
+      let pods = this.store.peek(P, ns).filter((p) => !p.metadata.deletionTimestamp);
       // release pods that no longer match (orphaning), adopt matching orphans
-      for (const p of pods) {
-        const ctl = controllerOf(p);
-        const matches = matchLabelSelectorObject(sel, p.metadata.labels);
+      for (const po of pods) {
+        const ctl = controllerOf(po);
+        const matches = matchLabelSelectorObject(sel, po.metadata.labels);
         if (ctl?.uid === rs.metadata.uid && !matches) {
+          const p = this.store.get(P, ns, po.metadata.name)!;
           p.metadata.ownerReferences = (p.metadata.ownerReferences ?? []).filter((r: KObj) => r.uid !== rs.metadata.uid);
           if (p.metadata.ownerReferences.length === 0) delete p.metadata.ownerReferences;
           this.store.update(P, p);
-        } else if (!ctl && matches && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') {
+        } else if (!ctl && matches && po.status?.phase !== 'Succeeded' && po.status?.phase !== 'Failed') {
+          const p = this.store.get(P, ns, po.metadata.name)!;
           p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), ownerRef(rs)];
           this.store.update(P, p);
         }
       }
-      pods = this.store.list(P, ns).filter((p) => controllerOf(p)?.uid === rs.metadata.uid && !p.metadata.deletionTimestamp);
+      pods = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === rs.metadata.uid && !p.metadata.deletionTimestamp);
       const desired = rs.spec?.replicas ?? 1;
       for (let i = pods.length; i < desired; i++) this.createPodFromTemplate(rs, `${rs.metadata.name}-`);
       if (pods.length > desired) {
         const victims = [...pods].sort((a, b) => Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion)).slice(0, pods.length - desired);
         for (const v of victims) this.store.delete(P, ns, v.metadata.name);
       }
-      const now = this.store.list(P, ns).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
+      const now = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
       const ready = now.filter(isPodReady).length;
       this.setStatus(RS, rs, {
         replicas: now.length, fullyLabeledReplicas: now.length || undefined, readyReplicas: ready || undefined, availableReplicas: ready || undefined,
@@ -225,17 +228,17 @@ export class Controllers {
   private daemonSets(): void {
     const DS = T('daemonsets', 'apps');
     const P = T('pods');
-    const nodes = this.store.list(T('nodes'));
-    for (const ds of this.store.list(DS)) {
+    const nodes = this.store.peek(T('nodes'));
+    for (const ds of this.store.peek(DS)) {
       const ns = ds.metadata.namespace;
       const nodeSel: Record<string, string> = ds.spec?.template?.spec?.nodeSelector ?? {};
       const eligible = nodes.filter((n) => Object.entries(nodeSel).every(([k, v]) => n.metadata.labels?.[k] === v));
-      const owned = this.store.list(P, ns).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+      const owned = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
       for (const n of eligible) {
         if (!owned.some((p) => p.spec?.nodeName === n.metadata.name)) this.createPodFromTemplate(ds, `${ds.metadata.name}-`, undefined, n.metadata.name);
       }
       for (const p of owned) if (!eligible.some((n) => n.metadata.name === p.spec?.nodeName)) this.store.delete(P, ns, p.metadata.name);
-      const now = this.store.list(P, ns).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+      const now = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
       const ready = now.filter(isPodReady).length;
       this.setStatus(DS, ds, {
         currentNumberScheduled: now.length, desiredNumberScheduled: eligible.length, numberMisscheduled: 0, numberReady: ready,
@@ -247,10 +250,10 @@ export class Controllers {
   private statefulSets(): void {
     const STS = T('statefulsets', 'apps');
     const P = T('pods');
-    for (const sts of this.store.list(STS)) {
+    for (const sts of this.store.peek(STS)) {
       const ns = sts.metadata.namespace;
       const desired = sts.spec?.replicas ?? 1;
-      const owned = this.store.list(P, ns).filter((p) => controllerOf(p)?.uid === sts.metadata.uid);
+      const owned = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === sts.metadata.uid);
       for (let i = 0; i < desired; i++) {
         const name = `${sts.metadata.name}-${i}`;
         if (!owned.some((p) => p.metadata.name === name) && !this.store.get(P, ns, name)) {
@@ -265,7 +268,7 @@ export class Controllers {
         const m = /-(\d+)$/.exec(p.metadata.name);
         if (m && Number(m[1]) >= desired) this.store.delete(P, ns, p.metadata.name);
       }
-      const now = this.store.list(P, ns).filter((p) => controllerOf(p)?.uid === sts.metadata.uid);
+      const now = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === sts.metadata.uid);
       const ready = now.filter(isPodReady).length;
       this.setStatus(STS, sts, {
         replicas: now.length, readyReplicas: ready || undefined, currentReplicas: now.length || undefined, updatedReplicas: now.length || undefined,
@@ -277,9 +280,11 @@ export class Controllers {
   /** Scheduler + kubelet: assign node, IPs, phase Running, container statuses. */
   private pods(): void {
     const P = T('pods');
-    const nodes = this.store.list(T('nodes'));
-    const allPods = this.store.list(P);
-    for (const p of allPods) {
+    const nodes = this.store.peek(T('nodes'));
+    const allPods = this.store.peek(P);
+    for (const po of allPods) {
+      if (po.status?.phase && po.spec?.nodeName && (po.status.podIP || po.status.phase !== 'Running') && (po.spec.ephemeralContainers ?? []).length === (po.status.ephemeralContainerStatuses ?? []).length) continue;
+      const p = this.store.get(P, po.metadata.namespace, po.metadata.name)!;
       if (p.status?.phase && p.spec?.nodeName && (p.status.podIP || p.status.phase !== 'Running')) {
         // ephemeral containers added later get a running status
         if (!syncEphemeralStatuses(p)) continue;
@@ -334,9 +339,9 @@ export class Controllers {
   private garbageCollect(): void {
     const uids = new Set<string>();
     const types = this.store.allTypes();
-    for (const t of types) for (const o of this.store.list(t)) uids.add(o.metadata.uid);
+    for (const t of types) for (const o of this.store.peek(t)) uids.add(o.metadata.uid);
     for (const t of types) {
-      for (const o of this.store.list(t)) {
+      for (const o of [...this.store.peek(t)]) {
         const refs: KObj[] = o.metadata.ownerReferences ?? [];
         if (refs.length && refs.every((r) => !uids.has(r.uid))) this.store.delete(t, o.metadata.namespace, o.metadata.name);
       }
@@ -347,12 +352,12 @@ export class Controllers {
     const S = T('services');
     const E = T('endpoints');
     const ES = T('endpointslices', 'discovery.k8s.io');
-    const services = this.store.list(S);
+    const services = this.store.peek(S);
     for (const svc of services) {
       const ns = svc.metadata.namespace;
       const sel: Record<string, string> | undefined = svc.spec?.selector;
       if (!sel || Object.keys(sel).length === 0) continue; // manually managed endpoints
-      const pods = this.store.list(T('pods'), ns).filter((p) => matchMapSelector(sel, p.metadata.labels) && p.status?.podIP && !p.metadata.deletionTimestamp && p.status?.phase === 'Running');
+      const pods = this.store.peek(T('pods'), ns).filter((p) => matchMapSelector(sel, p.metadata.labels) && p.status?.podIP && !p.metadata.deletionTimestamp && p.status?.phase === 'Running');
       const ports: KObj[] = svc.spec.ports ?? [];
       const resolvePort = (sp: KObj, pod: KObj): number | undefined => {
         const tp = sp.targetPort ?? sp.port;
@@ -404,7 +409,7 @@ export class Controllers {
       }
     }
     // Endpoints of deleted services
-    for (const ep of this.store.list(E)) {
+    for (const ep of [...this.store.peek(E)]) {
       const svc = services.find((s) => s.metadata.namespace === ep.metadata.namespace && s.metadata.name === ep.metadata.name);
       if (!svc) this.store.delete(E, ep.metadata.namespace, ep.metadata.name);
     }

@@ -419,7 +419,7 @@ export class Store {
       if (ns && t.namespaced && !k.startsWith(`${ns}/`)) continue;
       out.push(this.present(t, clone(o)));
     }
-    out.sort((a, b) => Store.key(a.metadata.namespace, a.metadata.name).localeCompare(Store.key(b.metadata.namespace, b.metadata.name)));
+    out.sort((a, b) => { const x = Store.key(a.metadata.namespace, a.metadata.name); const y = Store.key(b.metadata.namespace, b.metadata.name); return x < y ? -1 : x > y ? 1 : 0; });
     return out;
   }
 
@@ -428,6 +428,19 @@ export class Store {
     o.apiVersion = groupVersion(t);
     o.kind = t.kind;
     return o;
+  }
+
+  /**
+   * Stored objects without copying (sorted by namespace/name). Read-only: callers
+   * must not mutate them (use get() for a private copy). Used by controllers.
+   */
+  peek(t: ResourceType, ns?: string): readonly KObj[] {
+    const out: KObj[] = [];
+    for (const [k, o] of this.bucket(t)) {
+      if (ns && t.namespaced && !k.startsWith(`${ns}/`)) continue;
+      out.push(o);
+    }
+    return out;
   }
 
   /** Inserts a new object: fills uid, creationTimestamp, resourceVersion, generation. */
