@@ -23,6 +23,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
+import { parseYaml } from '../../../server/src/engine/yaml/parse';
 import { LATEST_KNOWN_PSS_VERSION, parsePssVersion } from '../../../server/src/engine/pss';
 
 export const NEWEST_MINOR = Number(LATEST_KNOWN_PSS_VERSION.split('.')[1]);
@@ -119,8 +120,11 @@ export function loadFixtures(): FixtureDoc[] {
   const docs: FixtureDoc[] = [];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    yaml.loadAll(text, (doc: any) => {
-      if (doc === null || doc === undefined) return;
+    // Read the fixtures the way the product reads manifests (YAML 1.1 booleans, as kubectl).
+    for (const parsed of parseYaml(text)) {
+      if (parsed.error) throw new Error(`${file}: ${parsed.error.message}`);
+      const doc: any = parsed.value;
+      if (doc === null || doc === undefined) continue;
       const index = docs.filter((d) => d.file === file).length;
       const name = String(doc?.metadata?.name ?? `#${index}`);
       const raw = doc?.metadata?.annotations?.['pss-test/expect'];
@@ -136,7 +140,7 @@ export function loadFixtures(): FixtureDoc[] {
         details: ex.details ?? {},
         reasons: ex.reasons ?? {},
       });
-    });
+    }
   }
   return docs;
 }

@@ -7,8 +7,8 @@
  * differences, all about turning untrusted YAML-parsed data into what the API server would decode:
  *  - a field of the wrong type counts as not set (the API server would reject the whole object);
  *  - null elements of struct lists are zero structs (as Go decodes them); other non-objects are skipped;
- *  - unquoted YAML 1.1 booleans (yes/no/on/off/y/n), which kubectl reads as booleans but YAML 1.2
- *    parsers return as strings, count as booleans; numbers in string fields are stringified;
+ *  - unquoted YAML 1.1 booleans (yes/no/on/off/y/n) are resolved by the YAML layer as kubectl does
+ *    (a quoted "yes" stays a string, i.e. not set); numbers in string fields are stringified;
  *  - a volume with no source at all is allowed by restrictedVolumes: the API server defaults it to
  *    emptyDir before admission, so upstream's "unknown" volume type is unreachable for real requests.
  * Locations (PssLocation) are this port's addition; upstream reports only reason/detail.

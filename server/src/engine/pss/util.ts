@@ -45,19 +45,11 @@ export function objField(o: unknown, key: string): Obj | undefined {
   return obj(get(o, key));
 }
 
-// Unquoted YAML 1.1 booleans that a YAML 1.2 parser returns as strings. ("true"/"false" as strings can
-// only come from quoting, which the Kubernetes decoder rejects for a bool field: not set.)
-const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
-const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
-
 /** Go *bool: true/false when set, undefined when nil or not decodable. */
 export function bool(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'string') {
-    if (YAML11_TRUE.has(v)) return true;
-    if (YAML11_FALSE.has(v)) return false;
-  }
-  return undefined;
+  // The YAML layer already resolves unquoted YAML 1.1 booleans (yes/on/…) as kubectl does;
+  // a quoted "yes" is a string, which the API server would reject for a bool field.
+  return typeof v === 'boolean' ? v : undefined;
 }
 
 /** Go string / *string: undefined when nil or not decodable. */
