@@ -1,11 +1,13 @@
 /**
  * Kubernetes schema validation, completion and hover, built on yaml-language-server 1.25 used as a library.
  *
- * Per-document schema selection: yaml-language-server asks its schema service for the schema of each
- * document of a multi-document file (`getSchemaForResource(uri, singleYamlDocument)`). We subclass that
- * service and answer from the document's own top-level `apiVersion`/`kind`, looked up in `index.json`.
- * Documents without both fields, and kinds that are not in the index (CRDs, ...), get no schema at all,
- * hence no schema diagnostics. Modelines, `$schema`, file associations and the CRD catalog of
+ * Per-document schema selection: yaml-language-server's completion and hover ask their schema service for
+ * the schema of one document of a multi-document file (`getSchemaForResource(uri, singleYamlDocument)`).
+ * We give them a stand-in service that answers from that document's own top-level `apiVersion`/`kind`,
+ * looked up in `index.json`; validation does the same lookup for each document and runs yaml-language-server's
+ * validator (`SingleYAMLDocument.validate`) with the selected schema. Documents without both fields, and
+ * kinds that are not in the index (CRDs, ...), are not validated (completion/hover then only know
+ * apiVersion, kind and metadata). Modelines, `$schema`, file associations and the CRD catalog of
  * yaml-language-server are bypassed, so nothing is ever fetched from the network.
  *
  * Schemas are loaded lazily: index.json on first use, _definitions.json with the first known kind, each
@@ -18,13 +20,15 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { CompletionList, Diagnostic, Hover, Position } from 'vscode-languageserver';
-import {
+// Must be loaded before the services: baseValidator and validatorFactory import each other, and only this
+// order (factory first) initialises them (yaml-language-server's own entry point happens to load it first).
+import 'yaml-language-server/out/server/src/languageservice/parser/schemaValidation/validatorFactory';
+import type {
   ResolvedSchema,
   YAMLSchemaService,
 } from 'yaml-language-server/out/server/src/languageservice/services/yamlSchemaService';
 import { YamlCompletion } from 'yaml-language-server/out/server/src/languageservice/services/yamlCompletion';
 import { YAMLHover } from 'yaml-language-server/out/server/src/languageservice/services/yamlHover';
-import { yamlDiagToLSDiag } from 'yaml-language-server/out/server/src/languageservice/services/yamlValidation';
 import {
   SingleYAMLDocument,
   yamlDocumentsCache,
@@ -32,6 +36,7 @@ import {
 import { parse as parseYaml } from 'yaml-language-server/out/server/src/languageservice/parser/yamlParser07';
 import type { JSONDocument } from 'yaml-language-server/out/server/src/languageservice/parser/jsonDocument';
 import type { JSONSchema } from 'yaml-language-server/out/server/src/languageservice/jsonSchema';
+import type { YAMLDocDiagnostic } from 'yaml-language-server/out/server/src/languageservice/utils/parseUtils';
 
 export const SCHEMA_SOURCE = 'k8s-guardrails (schema)';
 export const SYNTAX_SOURCE = 'k8s-guardrails (yaml)';
@@ -262,7 +267,7 @@ class KindSchemaRegistry {
         } catch (err) {
           this.warn(DEFINITIONS_FILE, err);
         }
-        return new ResolvedSchema({ type: 'object', properties, url } as JSONSchema, [], []);
+        return resolved({ type: 'object', properties, url });
       })();
       this.generics.set(key, p);
     }
@@ -301,7 +306,7 @@ class KindSchemaRegistry {
     linkSchema(root, defs, seen, this.store.uriOf(file), this.linkedDefinitions);
     // no $schema: yaml-language-server would try to meta-validate; draft-07 is its default dialect anyway
     delete root.$schema;
-    return new ResolvedSchema(root as JSONSchema, [], []);
+    return resolved(root);
   }
 
   private warn(file: string, err: unknown): void {
@@ -408,31 +413,40 @@ function linkSchema(
   }
 }
 
-/** yaml-language-server's schema service, answering per document from apiVersion/kind. */
-class KubernetesSchemaService extends YAMLSchemaService {
-  constructor(
-    private readonly registry: KindSchemaRegistry,
-    store: SchemaFileStore,
-  ) {
-    super(
-      // never used for kinds (the registry loads them); kept restricted to the schemas directory
-      async (uri: string) => store.readText(store.nameOfUri(uri)),
-      {
-        resolveRelativePath: (relativePath: string, resource: string) => new URL(relativePath, resource).toString(),
-      },
-    );
-  }
+/**
+ * What yaml-language-server's completion and hover need from its schema service (`getSchemaForResource`,
+ * `getAllSchemas` for modeline completion). A stand-in rather than a subclass of YAMLSchemaService: that
+ * module drags in the whole language service (prettier, ajv, the CRD catalog, request-light).
+ */
+function createSchemaLookup(registry: KindSchemaRegistry): YAMLSchemaService {
+  const lookup = {
+    async getSchemaForResource(_resource: string, doc: JSONDocument): Promise<ResolvedSchema> {
+      const { apiVersion, kind } = readApiVersionKind(doc);
+      const schema = apiVersion && kind ? await registry.get(apiVersion, kind) : undefined;
+      return schema ?? registry.generic(apiVersion, kind);
+    },
+    getAllSchemas(): [] {
+      return [];
+    },
+    getSchemaURIsForResource(): string[] {
+      return [];
+    },
+  };
+  return lookup as unknown as YAMLSchemaService;
+}
 
-  /** Used by completion and hover only (validation asks the registry directly). */
-  override async getSchemaForResource(_resource: string, doc: JSONDocument): Promise<ResolvedSchema> {
-    const { apiVersion, kind } = readApiVersionKind(doc);
-    const schema = apiVersion && kind ? await this.registry.get(apiVersion, kind) : undefined;
-    return schema ?? this.registry.generic(apiVersion, kind);
-  }
+/** A resolved schema as yaml-language-server's services consume it. */
+function resolved(schema: SchemaObject): ResolvedSchema {
+  return { schema: schema as JSONSchema, errors: [], warnings: [] } as unknown as ResolvedSchema;
+}
 
-  override getSchemaURIsForResource(): string[] {
-    return [];
-  }
+/** yaml-language-server's conversion of a parser diagnostic to an LSP diagnostic. */
+function syntaxDiagnostic(e: YAMLDocDiagnostic, doc: TextDocument): Diagnostic {
+  const start = doc.positionAt(e.location.start);
+  const end = e.location.toLineEnd
+    ? { line: start.line, character: doc.getText({ start: { line: start.line, character: 0 }, end: { line: start.line + 1, character: 0 } }).replace(/\r?\n$/, '').length }
+    : doc.positionAt(e.location.end);
+  return { range: { start, end }, message: e.message, severity: e.severity as DiagnosticSeverity, code: e.code, source: SYNTAX_SOURCE };
 }
 
 /** Whether the value at an offset (or the value of the property whose key is there) is null. */
@@ -462,7 +476,7 @@ function resolveSchemasDir(dir: string): string {
 export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
   const store = new SchemaFileStore(resolveSchemasDir(opts.schemasDir));
   const registry = new KindSchemaRegistry(store);
-  const schemaService = new KubernetesSchemaService(registry, store);
+  const schemaService = createSchemaLookup(registry);
   const severity = opts.severity ?? DiagnosticSeverity.Error;
   const allowNull = opts.allowNull ?? true;
   const parserOptions = { customTags: opts.customTags ?? [], yamlVersion: opts.yamlVersion ?? '1.1' };
@@ -511,7 +525,7 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
         const current = single as SingleYAMLDocument;
         if (opts.syntaxErrors) {
           for (const e of current.errors) {
-            push(yamlDiagToLSDiag(e, doc), SYNTAX_SOURCE);
+            push(syntaxDiagnostic(e, doc), SYNTAX_SOURCE);
           }
         }
         current.currentDocIndex = index;
