@@ -104,6 +104,12 @@ class Interrupted extends Error {
   }
 }
 
+class TimedOut extends Error {
+  constructor(readonly ms: number) {
+    super(`timed out after ${ms / 1000} s (K8SG_EDITOR_TIMEOUT_MS / --timeout) -> exit 1`);
+  }
+}
+
 /** Copies what the suite appends to `file` onto our stdout. */
 class Tail {
   private offset = 0;
@@ -234,7 +240,13 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => interrupt(signal);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, interrupted]);
+  // The overall timeout covers every step, page load included.
+  let overallTimer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    overallTimer = setTimeout(() => reject(new TimedOut(opts.timeoutMs)), Math.max(1, opts.timeoutMs - (Date.now() - t0)));
+  });
+  deadline.catch(() => undefined);
+  const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, interrupted, deadline]);
 
   try {
     server = await step(startCodeServer({
@@ -301,13 +313,7 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
     await step(page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 }));
     marks.pageLoaded = Date.now();
 
-    const remaining = Math.max(1, opts.timeoutMs - (Date.now() - t0));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<{ code: number; why: string }>((resolve) => {
-      timer = setTimeout(() => resolve({ code: 1, why: `timed out after ${opts.timeoutMs / 1000} s (K8SG_EDITOR_TIMEOUT_MS / --timeout)` }), remaining);
-    });
-    const result = await step(Promise.race([finished, timeout]));
-    clearTimeout(timer);
+    const result = await step(finished);
     marks.done = Date.now();
     tail.stop();
     code = result.code;
@@ -326,12 +332,17 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
       log(`${err.signal}: stopping`);
       code = 128 + (os.constants.signals[err.signal] ?? 1);
     } else {
-      process.stderr.write(`[launcher] ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      if (err instanceof TimedOut) log(err.message);
+      else process.stderr.write(`[launcher] ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
       const shot = await screenshot(page, opts.screenshotDir, 'failure');
       if (shot) log(`screenshot ${shot}`);
       code = 1;
+      if (!tail.firstOutputAt && server) {
+        process.stderr.write(`--- last code-server output ---\n${server.output().split('\n').slice(-30).join('\n')}\n`);
+      }
     }
   } finally {
+    clearTimeout(overallTimer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     stopRequests?.();
