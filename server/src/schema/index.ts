@@ -535,7 +535,15 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
         if (!schema) {
           continue;
         }
-        for (const d of current.validate(doc, schema.schema) ?? []) {
+        let problems: Diagnostic[];
+        try {
+          problems = current.validate(doc, schema.schema) ?? [];
+        } catch (err) {
+          // one pathological document must not take the diagnostics of the others with it
+          console.error(`[k8s-guardrails] schema validation failed in ${doc.uri}: ${err instanceof Error ? err.message : String(err)}`);
+          continue;
+        }
+        for (const d of problems) {
           if (allowNull && d.message.startsWith('Incorrect type.') && isNullValueAt(current, doc.offsetAt(d.range.start))) {
             continue;
           }
@@ -548,7 +556,12 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
 
     async complete(doc: TextDocument, pos: Position): Promise<CompletionList> {
       prime(doc);
-      const list = (await completer.doComplete(doc, pos, false)) ?? { isIncomplete: false, items: [] };
+      let list: CompletionList;
+      try {
+        list = (await completer.doComplete(doc, pos, false)) ?? { isIncomplete: false, items: [] };
+      } catch {
+        return { isIncomplete: false, items: [] };
+      }
       // yaml-language-server's own modeline (`# yaml-language-server: $schema=`) suggestion is not ours to offer
       list.items = list.items.filter((i) => !(i.insertText ?? '').startsWith('# yaml-language-server'));
       return list;
