@@ -475,5 +475,10 @@ function main(argv: string[]): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (err) {
+    console.error(`generate-schemas: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
 }
