@@ -2,7 +2,7 @@
 // then the real-editor suite in code-server + Chromium. Prints one summary
 // line "N passed, N failed" at the end. Usage: node scripts/test.mjs [--no-editor]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -36,7 +36,12 @@ if (r.status !== 0) {
 
 if (!process.argv.includes('--no-editor')) {
   const launcher = path.join(root, 'out/test/editor/launchers/run-code-server.js');
-  const e = spawnSync(process.execPath, [launcher], { stdio: 'inherit', cwd: root, env: { ...process.env, K8SG_TEST_SUMMARY: path.join(artifacts, 'editor-summary.json') } });
+  // The suite edits files: give it a fresh copy of examples/ as its workspace.
+  const workspace = path.join(artifacts, 'workspace');
+  rmSync(workspace, { recursive: true, force: true });
+  cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+  rmSync(path.join(artifacts, 'editor-summary.json'), { force: true });
+  const e = spawnSync(process.execPath, [launcher, `--workspace=${workspace}`, `--screenshots=${path.join(artifacts, 'screenshots')}`], { stdio: 'inherit', cwd: root, env: { ...process.env, K8SG_TEST_SUMMARY: path.join(artifacts, 'editor-summary.json') } });
   let summary;
   try {
     summary = JSON.parse(readFileSync(path.join(artifacts, 'editor-summary.json'), 'utf8'));

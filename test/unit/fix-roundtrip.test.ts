@@ -31,13 +31,22 @@ function findingsOf(uri: string, text: string): Finding[] {
 for (const file of DIRS.flatMap(yamlFiles)) {
   const text = fs.readFileSync(file, 'utf8');
   const before = findingsOf(file, text);
-  if (!before.some((f) => f.fixes)) continue;
+  if (!before.some((f) => f.fixes?.().length)) continue;
   test(`fixes round-trip: ${path.relative(REPO, file)}`, () => {
     let checked = 0;
     for (const f of before) {
       for (const fix of f.fixes?.() ?? []) {
         checked++;
         const after = applyEdits(text, fix.edits.filter((e) => e.uri === file));
+        if (fix.suppression) {
+          // The ignore annotation asks for a reason; with one, the finding is suppressed.
+          assert.ok(findingsOf(file, after).some((x) => x.rule === 'ignore-without-reason'), `${fix.title}: asks for a reason`);
+          const reasoned = after.replace(`ignore.k8s-guardrails.io/${f.rule}: ""`, `ignore.k8s-guardrails.io/${f.rule}: "accepted: test"`);
+          assert.notEqual(reasoned, after);
+          const left = findingsOf(file, reasoned).filter((x) => x.rule === f.rule && x.message === f.message && x.resource?.display === f.resource?.display);
+          assert.deepEqual(left.map(key), [], `${fix.title}: suppressed once a reason is given`);
+          continue;
+        }
         const now = findingsOf(file, after);
         const label = `${fix.title} for ${key(f)}`;
         assert.ok(!now.some((x) => x.rule === 'yaml-syntax' || x.rule === 'yaml-duplicate-key') || before.some((x) => x.rule.startsWith('yaml-')), `${label}: result parses`);

@@ -6,6 +6,7 @@ import { Resource, Severity, SourceFile } from './model';
 import { RULES } from './rules/registry';
 import { EngineSettings, Finding, Report, Rule, RuleContext } from './rules/types';
 import { WorkspaceIndex } from './workspace';
+import { suppressedBy, suppressFix } from './suppress';
 
 export interface AnalyzeOptions {
   /** Only report on these files (default: all files of the workspace). */
@@ -14,6 +15,8 @@ export interface AnalyzeOptions {
   onRuleError?: (rule: Rule, error: unknown, where: string) => void;
   /** Checked between files; return true to stop early (cancellation). */
   isCancelled?: () => boolean;
+  /** Keep suppressed findings (marked `suppressed`) instead of dropping them. */
+  includeSuppressed?: boolean;
 }
 
 export interface AnalysisResult {
@@ -49,6 +52,11 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     report(r: Report) {
       const finding = toFinding(current.rule, current.severity, r);
       if (!finding) return;
+      const reason = r.resource && suppressedBy(r.resource, finding.rule);
+      if (reason !== undefined) {
+        if (!options.includeSuppressed) return;
+        finding.suppressed = { by: 'annotation', reason };
+      }
       const list = findings.get(finding.uri);
       if (list) list.push(finding); // files outside `uris` are not reported
     },
@@ -99,7 +107,17 @@ function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefin
   if (r.resource) f.resource = r.resource;
   if (r.pss) f.pss = r.pss;
   if (r.related) f.related = r.related;
-  if (r.fixes) f.fixes = r.fixes;
+  const res = r.resource;
+  if (res && rule.id !== 'ignore-without-reason') {
+    // Every finding on a resource can be ignored by annotation, after the rule's own fixes.
+    const own = r.fixes;
+    f.fixes = (opts) => {
+      const fixes = own ? own(opts) : [];
+      if (opts?.fixAllOnly) return fixes;
+      const ignore = suppressFix(res, rule.id);
+      return ignore ? [...fixes, ignore] : fixes;
+    };
+  } else if (r.fixes) f.fixes = r.fixes;
   return f;
 }
 

@@ -284,7 +284,7 @@ export class GuardrailsServer {
         }
       }
     }
-    if (wants(FIX_ALL_KIND) && (only || findings.some((f) => f.fixes))) {
+    if (wants(FIX_ALL_KIND) && (only || findings.some((f) => f.fixes?.({ fixAllOnly: true }).some((x) => x.fixAll)))) {
       const edit = fixAll(this.index, uri, this.settings);
       if (edit) actions.push({ title: 'Fix all auto-fixable k8s-guardrails problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: [{ range: edit.range, newText: edit.newText }] } } });
     }

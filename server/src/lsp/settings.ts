@@ -8,6 +8,7 @@ export interface ClientSettings {
   maxFileSize?: number;
   debounceMs?: number;
   workspace?: { exclude?: string[]; maxFiles?: number };
+  netpol?: { require?: string; ipBlockMatchesPodIPs?: boolean; clusterCIDRs?: string[] };
 }
 
 const RULE_SETTINGS = new Set(['error', 'warning', 'info', 'hint', 'off']);
@@ -19,5 +20,13 @@ export function fromClientSettings(s: ClientSettings): EngineSettings {
   if (level === 'baseline' || level === 'restricted' || level === 'privileged') out.pss.level = level;
   if (typeof s.pss?.version === 'string' && parsePssVersion(s.pss.version)) out.pss.version = s.pss.version;
   for (const [id, v] of Object.entries(s.rules ?? {})) if (RULE_SETTINGS.has(v)) out.rules[id] = v as RuleSetting;
+  const np = s.netpol;
+  if (np && typeof np === 'object') {
+    const netpol: NonNullable<EngineSettings['netpol']> = {};
+    if (np.require === 'ingress' || np.require === 'egress' || np.require === 'both' || np.require === 'off') netpol.require = np.require;
+    if (typeof np.ipBlockMatchesPodIPs === 'boolean') netpol.ipBlockMatchesPodIPs = np.ipBlockMatchesPodIPs;
+    if (Array.isArray(np.clusterCIDRs)) netpol.clusterCIDRs = np.clusterCIDRs.filter((c) => typeof c === 'string');
+    out.netpol = netpol;
+  }
   return out;
 }

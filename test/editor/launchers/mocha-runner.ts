@@ -160,7 +160,15 @@ export async function runMochaSuite(testsRoot: string, files?: string[], options
 
     const failures = await new Promise<number>((resolve, reject) => {
       try {
-        mocha.run((count) => resolve(count));
+        const runner = mocha.run((count) => {
+          // For the test orchestrator's combined "N passed, N failed" line.
+          const summary = process.env.K8SG_TEST_SUMMARY;
+          if (summary) {
+            const { passes = 0, failures = 0, pending = 0 } = runner.stats ?? {};
+            fs.writeFileSync(summary, JSON.stringify({ passes, failures, pending }));
+          }
+          resolve(count);
+        });
       } catch (err) {
         reject(err);
       }

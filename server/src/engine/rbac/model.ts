@@ -165,6 +165,8 @@ export class RbacModel {
   private readonly selectedMemo = new Map<RoleDef, RoleDef[]>();
   private readonly adminMemo = new Map<RoleDef, EffRule | null>();
   private readonly placeholders = new Map<string, RoleDef>();
+  private readonly riskMemo = new Map<BindingDef, { eff: EffRule; admin: boolean; hits: RiskHit[] }[]>();
+  private readonly saRiskMemo = new Map<string, { admin: Permission[]; byRisk: Map<RiskId, { p: Permission; hit: RiskHit }[]> }>();
   private readonly useBuiltins: boolean;
   private order = 0;
 
@@ -642,23 +644,56 @@ export class RbacModel {
     return out;
   }
 
+  /** High-risk effective rules of a binding (computed once per binding). */
+  private riskyRules(b: BindingDef): { eff: EffRule; admin: boolean; hits: RiskHit[] }[] {
+    let m = this.riskMemo.get(b);
+    if (!m) {
+      m = [];
+      if (b.role) {
+        const namespaced = b.kind === 'RoleBinding';
+        for (const eff of this.effective(b.role)) {
+          if (eff.rule.resources.length === 0) continue;
+          const admin = isFullWildcard(eff.rule);
+          const hits = admin ? [] : classifyRule(eff.rule, namespaced);
+          if (admin || hits.length) m.push({ eff, admin, hits });
+        }
+      }
+      this.riskMemo.set(b, m);
+    }
+    return m;
+  }
+
+  /** High-risk grants of a ServiceAccount, grouped (memoised per ServiceAccount; cluster-wide grants first). */
+  private saRisks(sa: SubjectRef): { admin: Permission[]; byRisk: Map<RiskId, { p: Permission; hit: RiskHit }[]> } {
+    const key = subjectKey(sa);
+    let r = this.saRiskMemo.get(key);
+    if (r) return r;
+    const admin: Permission[] = [];
+    const byRisk = new Map<RiskId, { p: Permission; hit: RiskHit }[]>();
+    const entries: { binding: BindingDef; entry: SubjectEntry }[] = [];
+    for (const k of identityKeys(sa)) for (const e of this.bindingsBySubject.get(k) ?? []) entries.push(e);
+    entries.sort((x, y) => (x.binding.kind === y.binding.kind ? 0 : x.binding.kind === 'ClusterRoleBinding' ? -1 : 1));
+    for (const { binding, entry } of entries) {
+      for (const rr of this.riskyRules(binding)) {
+        const p = this.permission(binding, entry, rr.eff);
+        if (!p) continue;
+        if (rr.admin) admin.push(p);
+        for (const hit of rr.hits) {
+          const l = byRisk.get(hit.id);
+          if (l) l.push({ p, hit });
+          else byRisk.set(hit.id, [{ p, hit }]);
+        }
+      }
+    }
+    r = { admin, byRisk };
+    this.saRiskMemo.set(key, r);
+    return r;
+  }
+
   private workloadItemFindings(item: Item, info: WorkloadInfo, out: RbacFinding[]): void {
     if (!info.automountToken && !info.projectedToken) return;
     const sa: SubjectRef = { kind: 'ServiceAccount', name: info.serviceAccountName, namespace: info.namespace };
-    const admin: Permission[] = [];
-    const byRisk = new Map<RiskId, { p: Permission; hit: RiskHit }[]>();
-    for (const p of this.permissions(sa)) {
-      if (p.resources.length === 0) continue;
-      if (isFullWildcard(p)) {
-        admin.push(p);
-        continue;
-      }
-      for (const hit of classifyRule(p, !p.clusterWide)) {
-        const l = byRisk.get(hit.id);
-        if (l) l.push({ p, hit });
-        else byRisk.set(hit.id, [{ p, hit }]);
-      }
-    }
+    const { admin, byRisk } = this.saRisks(sa);
     const who = `${display(info.kind, info.name, info.namespace)} runs as ${formatSubject(sa)}`;
     const scope = (p: Permission) => (p.clusterWide ? 'cluster-wide' : `in namespace ${p.namespace}`);
     const saKey = subjectKey(sa);

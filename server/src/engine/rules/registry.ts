@@ -5,6 +5,7 @@
 import { Rule } from './types';
 import yamlSyntax from './yaml/yaml-syntax';
 import yamlDuplicateKey from './yaml/yaml-duplicate-key';
+import ignoreWithoutReason from './config/ignore-without-reason';
 import privilegedContainer from './pss/privileged-container';
 import hostNamespaces from './pss/host-namespaces';
 import hostPathVolumes from './pss/host-path-volumes';
@@ -25,9 +26,25 @@ import unsafeSysctls from './pss/unsafe-sysctls';
 import windowsHostProcess from './pss/windows-host-process';
 import hostProbes from './pss/host-probes';
 
+import missingNetworkPolicy from './netpol/missing-network-policy';
+import missingDefaultDeny from './netpol/missing-default-deny';
+import netpolInvalidPort from './netpol/netpol-invalid-port';
+import netpolInvalidIpblock from './netpol/netpol-invalid-ipblock';
+import netpolInvalidPeer from './netpol/netpol-invalid-peer';
+import netpolInvalidSelector from './netpol/netpol-invalid-selector';
+import netpolInvalidPolicyType from './netpol/netpol-invalid-policy-type';
+import netpolInvalidField from './netpol/netpol-invalid-field';
+import netpolIgnoredRules from './netpol/netpol-ignored-rules';
+import netpolEgressNotEnforced from './netpol/netpol-egress-not-enforced';
+import netpolIpblockCoversCluster from './netpol/netpol-ipblock-covers-cluster';
+import netpolEgressToInternet from './netpol/netpol-egress-to-internet';
+import netpolDnsNotAllowed from './netpol/netpol-dns-not-allowed';
+import netpolSelectsNothing from './netpol/netpol-selects-nothing';
+
 export const RULES: readonly Rule[] = [
   yamlSyntax,
   yamlDuplicateKey,
+  ignoreWithoutReason,
   // Pod Security Standards, one rule per official check
   privilegedContainer,
   hostNamespaces,
@@ -48,6 +65,21 @@ export const RULES: readonly Rule[] = [
   unsafeSysctls,
   windowsHostProcess,
   hostProbes,
+  // NetworkPolicy
+  missingNetworkPolicy,
+  missingDefaultDeny,
+  netpolInvalidPort,
+  netpolInvalidIpblock,
+  netpolInvalidPeer,
+  netpolInvalidSelector,
+  netpolInvalidPolicyType,
+  netpolInvalidField,
+  netpolIgnoredRules,
+  netpolEgressNotEnforced,
+  netpolIpblockCoversCluster,
+  netpolEgressToInternet,
+  netpolDnsNotAllowed,
+  netpolSelectsNothing,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

@@ -41,6 +41,8 @@ export interface Fix {
   edits: TextEdit[];
   /** Safe to apply as part of "fix all". */
   fixAll?: boolean;
+  /** Adds an ignore annotation instead of fixing. */
+  suppression?: boolean;
   preferred?: boolean;
 }
 
@@ -61,6 +63,8 @@ export interface Finding {
   related?: RelatedInfo[];
   /** Computed on demand (code actions, fix-all), never during a plain scan. */
   fixes?: FixProvider;
+  /** Set when an ignore applies (only kept with `includeSuppressed`). */
+  suppressed?: { by: 'annotation' | 'config'; reason: string };
 }
 
 /** `fixAllOnly`: skip fixes that are not part of "fix all" (they may be costly, like whole-workload hardening). */
@@ -107,6 +111,15 @@ export interface EngineSettings {
     override: boolean;
   };
   rules: Record<string, RuleSetting>;
+  /** NetworkPolicy rules (all optional; see docs/rules.md, family netpol). */
+  netpol?: {
+    /** Which directions `missing-network-policy` requires a selecting policy for (default both). */
+    require?: 'ingress' | 'egress' | 'both' | 'off';
+    /** Whether ipBlock peers also match pod IPs (network-plugin dependent; default false). */
+    ipBlockMatchesPodIPs?: boolean;
+    /** The cluster's address ranges (default RFC 1918); explicit values also enable `netpol-ipblock-covers-cluster`. */
+    clusterCIDRs?: string[];
+  };
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {

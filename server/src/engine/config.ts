@@ -1,0 +1,139 @@
+/**
+ * `.k8s-guardrails.yaml`: the workspace configuration shared by the editor
+ * and the CLI. Every mistake in it is an error with a range — a typo must
+ * never silently turn a check off.
+ *
+ *     pss:
+ *       level: baseline          # privileged | baseline | restricted
+ *       version: v1.30           # v1.N | latest
+ *     rules:
+ *       image-latest-tag: off    # error | warning | info | hint | off
+ */
+import { Range } from './text';
+import { loadSourceFile, isObject, Resource } from './model';
+import { YPath } from './yaml/parse';
+import { EngineSettings, RuleSetting } from './rules/types';
+import { RULES } from './rules/registry';
+import { parsePssVersion } from './pss';
+
+export const CONFIG_FILE_NAMES = ['.k8s-guardrails.yaml', '.k8s-guardrails.yml'];
+
+export interface WorkspaceConfig {
+  pss?: { level?: 'privileged' | 'baseline' | 'restricted'; version?: string };
+  rules: Record<string, RuleSetting>;
+  /** Other top-level sections, kept for the features that read them. */
+  raw: Record<string, unknown>;
+}
+
+export interface ConfigError {
+  message: string;
+  range: Range;
+}
+
+export interface ParsedConfig {
+  uri: string;
+  config: WorkspaceConfig;
+  errors: ConfigError[];
+}
+
+const TOP_KEYS = new Set(['pss', 'rules', 'netpol', 'ignore', 'cluster', 'paths', 'kustomize']);
+const SEVERITY_VALUES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const dd = distance(word, c);
+    if (dd < bestD) [best, bestD] = [c, dd];
+  }
+  return best && bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
+}
+
+export function parseConfig(uri: string, text: string): ParsedConfig {
+  const config: WorkspaceConfig = { rules: {}, raw: {} };
+  const errors: ConfigError[] = [];
+  const file = loadSourceFile(uri, text, undefined, { maxFileBytes: 1024 * 1024 });
+  const doc = file.documents[0];
+  if (!doc) return { uri, config, errors };
+  if (doc.error) {
+    const at = doc.start + doc.error.offset;
+    errors.push({ message: `YAML syntax error: ${doc.error.message}`, range: file.lines.range(at, at + 1) });
+    return { uri, config, errors };
+  }
+  const value = doc.value;
+  // A resource-like view gives us ranges for paths inside the document.
+  const view = new Resource(file, doc, [], isObject(value) ? value : {});
+  const err = (path: YPath, message: string) => errors.push({ message, range: view.range(path) });
+  if (value === null || value === undefined) return { uri, config, errors };
+  if (!isObject(value)) {
+    err([], 'the configuration must be a mapping');
+    return { uri, config, errors };
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (!TOP_KEYS.has(key)) {
+      err([key], `unknown key "${key}"${didYouMean(key, TOP_KEYS)}`);
+      continue;
+    }
+    config.raw[key] = v;
+  }
+  const pss = value.pss;
+  if (pss !== undefined && pss !== null) {
+    if (!isObject(pss)) err(['pss'], '"pss" must be a mapping with level and/or version');
+    else {
+      config.pss = {};
+      for (const [k, v] of Object.entries(pss)) {
+        if (k === 'level') {
+          if (v === 'privileged' || v === 'baseline' || v === 'restricted') config.pss.level = v;
+          else err(['pss', 'level'], `invalid PSS level ${JSON.stringify(v)} (expected privileged, baseline or restricted)`);
+        } else if (k === 'version') {
+          if (typeof v === 'string' && parsePssVersion(v)) config.pss.version = v;
+          else err(['pss', 'version'], `invalid PSS version ${JSON.stringify(v)} (expected v1.N or latest)`);
+        } else err(['pss', k], `unknown key "pss.${k}"${didYouMean(k, ['level', 'version'])}`);
+      }
+    }
+  }
+  const rules = value.rules;
+  if (rules !== undefined && rules !== null) {
+    if (!isObject(rules)) err(['rules'], '"rules" must map rule ids to error, warning, info, hint or off');
+    else {
+      const ids = RULES.map((r) => r.id);
+      for (const [id, v] of Object.entries(rules)) {
+        // YAML 1.1 reads a bare `off` as false; accept it as "off".
+        const setting = v === false ? 'off' : v;
+        if (!ids.includes(id)) err(['rules', id], `unknown rule "${id}"${didYouMean(id, ids)}`);
+        else if (typeof setting !== 'string' || !SEVERITY_VALUES.has(setting)) err(['rules', id], `invalid setting ${JSON.stringify(v)} for rule "${id}" (expected error, warning, info, hint or off)`);
+        else config.rules[id] = setting as RuleSetting;
+      }
+    }
+  }
+  return { uri, config, errors };
+}
+
+/**
+ * Combine: defaults ← config file ← editor settings for rule severities
+ * (a personal override), while the config file's PSS level/version (team
+ * policy) wins over the editor's.
+ */
+export function applyConfig(base: EngineSettings, config: WorkspaceConfig | undefined): EngineSettings {
+  if (!config) return base;
+  const out = structuredClone(base);
+  out.rules = { ...config.rules, ...base.rules };
+  if (config.pss?.level && !out.pss.override) {
+    out.pss.level = config.pss.level;
+    out.pss.source = 'config file';
+  }
+  if (config.pss?.version && !out.pss.override) {
+    out.pss.version = config.pss.version;
+    out.pss.source = 'config file';
+  }
+  return out;
+}

@@ -1,0 +1,299 @@
+/**
+ * The NetworkPolicy view of a WorkspaceIndex: workloads (as pods, from their
+ * templates), policies and namespaces, with per-workload isolation and DNS
+ * reachability. Built once per workspace version (and netpol settings) and
+ * shared by the netpol rules, the hover and the generators.
+ *
+ * Unlike the pure library next to it (index.ts), this module knows about the
+ * editor-independent workspace model (Resource, SourceFile).
+ */
+import { Resource } from '../model';
+import type { EngineSettings } from '../rules/types';
+import { podTemplate, containersOf } from '../workloads';
+import type { WorkspaceIndex } from '../workspace';
+import { NetworkModel, NAMESPACE_NAME_LABEL } from './model';
+import { ParsedPolicy, parsePolicy } from './parse';
+import { CompiledSelector, selectorMatches, selectsEverything } from './selector';
+import { ASSUMED_KUBE_DNS_POD } from './analysis';
+import { parseCidr } from './cidr';
+import type { ContainerPortInfo, NsInfo, PodInfo, PolicyProblem, PolicySource } from './types';
+import { validatePolicy } from './validate';
+
+export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
+export interface NetpolSettings {
+  require: 'ingress' | 'egress' | 'both' | 'off';
+  ipBlockMatchesPodIPs: boolean;
+  /** Cluster ranges used by the generators (default RFC 1918). */
+  clusterCIDRs: string[];
+  /** True when clusterCIDRs was configured (enables ipblock-covers-cluster). */
+  clusterCIDRsConfigured: boolean;
+}
+
+export function netpolSettings(s: EngineSettings): NetpolSettings {
+  const n = s.netpol ?? {};
+  const req = n.require;
+  const cidrs = Array.isArray(n.clusterCIDRs) ? n.clusterCIDRs.filter((c) => typeof c === 'string' && parseCidr(c)) : [];
+  return {
+    require: req === 'ingress' || req === 'egress' || req === 'off' ? req : 'both',
+    ipBlockMatchesPodIPs: n.ipBlockMatchesPodIPs === true,
+    clusterCIDRs: cidrs.length ? cidrs : RFC1918,
+    clusterCIDRsConfigured: cidrs.length > 0,
+  };
+}
+
+export interface NpPolicy {
+  res: Resource;
+  name: string;
+  namespace: string;
+  source: PolicySource;
+  parsed: ParsedPolicy;
+  /** Workloads (same namespace) the podSelector selects; filled lazily by the model. */
+  selects: NpWorkload[];
+}
+
+export interface NpWorkload {
+  res: Resource;
+  namespace: string;
+  pod: PodInfo;
+  /** Path of the pod template inside the resource. */
+  templatePath: (string | number)[];
+  hostNetwork: boolean;
+  ingress: NpPolicy[];
+  egress: NpPolicy[];
+}
+
+interface NsPolicies {
+  /** Policies of the namespace, in workspace order. */
+  all: NpPolicy[];
+  /** Policies selecting every pod (podSelector {}). */
+  always: NpPolicy[];
+  /** Policies with a single-valued `In` requirement, indexed by `key=value` (one key per policy). */
+  byLabel: Map<string, NpPolicy[]>;
+  /** Other policies (checked one by one). */
+  other: NpPolicy[];
+}
+
+const labelsOf = (v: unknown): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+};
+
+function indexKey(sel: CompiledSelector): string | undefined {
+  if (!sel.valid) return undefined;
+  const r = sel.requirements.find((x) => x.operator === 'In' && x.values.length === 1);
+  return r ? `${r.key}=${r.values[0]}` : undefined;
+}
+
+/** A networking.k8s.io NetworkPolicy (not e.g. Calico's crd.projectcalico.org NetworkPolicy). */
+export function isK8sNetworkPolicy(res: Resource): boolean {
+  return res.kind === 'NetworkPolicy' && typeof res.apiVersion === 'string' && res.apiVersion.startsWith('networking.k8s.io/');
+}
+
+export class NetpolWorkspace {
+  readonly settings: NetpolSettings;
+  readonly policies: NpPolicy[] = [];
+  readonly workloads: NpWorkload[] = [];
+  readonly namespaces = new Map<string, Resource>();
+  private readonly policiesByNs = new Map<string, NsPolicies>();
+  private readonly workloadsByNs = new Map<string, NpWorkload[]>();
+  private readonly byResource = new Map<Resource, NpWorkload>();
+  private readonly policyByResource = new Map<Resource, NpPolicy>();
+  private readonly dnsCache = new Map<NpPolicy, { udp: boolean; tcp: boolean }>();
+  private readonly nsInfos: NsInfo[] = [];
+  readonly dnsPods: PodInfo[];
+  private selectsComputed = false;
+
+  constructor(ws: WorkspaceIndex, settings: EngineSettings) {
+    this.settings = netpolSettings(settings);
+    for (const ns of ws.resourcesOfKind('Namespace')) {
+      if (ns.file.skipped || !ns.name) continue;
+      if (!this.namespaces.has(ns.name)) this.namespaces.set(ns.name, ns);
+      this.nsInfos.push({ name: ns.name, labels: labelsOf(ns.object.metadata?.labels) });
+    }
+    for (const res of ws.resourcesOfKind('NetworkPolicy')) {
+      if (res.file.skipped || !isK8sNetworkPolicy(res)) continue;
+      const namespace = res.namespace ?? 'default';
+      const source: PolicySource = { name: res.name, namespace, object: res.object, ref: res };
+      const p: NpPolicy = { res, name: res.name, namespace, source, parsed: parsePolicy(res.object), selects: [] };
+      this.policies.push(p);
+      this.policyByResource.set(res, p);
+      let nsp = this.policiesByNs.get(namespace);
+      if (!nsp) this.policiesByNs.set(namespace, (nsp = { all: [], always: [], byLabel: new Map(), other: [] }));
+      nsp.all.push(p);
+      const sel = p.parsed.podSelector;
+      const key = indexKey(sel);
+      if (selectsEverything(sel)) nsp.always.push(p);
+      else if (key) {
+        let list = nsp.byLabel.get(key);
+        if (!list) nsp.byLabel.set(key, (list = []));
+        list.push(p);
+      } else if (sel.valid) nsp.other.push(p);
+    }
+    for (const f of ws.allFiles()) {
+      if (f.skipped) continue;
+      for (const res of f.resources) {
+        if (res.kind === 'PodTemplate') continue;
+        const t = podTemplate(res);
+        if (!t) continue;
+        const namespace = res.namespace ?? 'default';
+        const ports: ContainerPortInfo[] = [];
+        for (const c of containersOf(t.spec))
+          if (Array.isArray(c.container.ports))
+            for (const p of c.container.ports)
+              if (p && typeof p === 'object' && typeof p.containerPort === 'number')
+                ports.push({ containerPort: p.containerPort, ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}) });
+        const hostNetwork = t.spec.hostNetwork === true;
+        const pod: PodInfo = { name: res.name || '(unnamed)', namespace, labels: labelsOf(t.metadata.labels), hostNetwork, ports };
+        const w: NpWorkload = { res, namespace, pod, templatePath: t.path, hostNetwork, ingress: [], egress: [] };
+        if (!hostNetwork) {
+          for (const p of this.candidates(namespace, pod.labels)) {
+            if (!selectorMatches(p.parsed.podSelector, pod.labels)) continue;
+            if (p.parsed.types.ingress) w.ingress.push(p);
+            if (p.parsed.types.egress) w.egress.push(p);
+          }
+        }
+        this.workloads.push(w);
+        this.byResource.set(res, w);
+        let list = this.workloadsByNs.get(namespace);
+        if (!list) this.workloadsByNs.set(namespace, (list = []));
+        list.push(w);
+      }
+    }
+    const dns = this.workloads.filter((w) => w.namespace === 'kube-system' && w.pod.labels['k8s-app'] === 'kube-dns' && !w.hostNetwork).map((w) => w.pod);
+    this.dnsPods = dns.length ? dns : [ASSUMED_KUBE_DNS_POD];
+  }
+
+  /** Policies of `namespace` that may select pods with `labels` (a superset; check with selectorMatches). */
+  private candidates(namespace: string, labels: Record<string, string>): NpPolicy[] {
+    const nsp = this.policiesByNs.get(namespace);
+    if (!nsp) return [];
+    const out = [...nsp.always, ...nsp.other];
+    for (const [k, v] of Object.entries(labels)) {
+      const hit = nsp.byLabel.get(`${k}=${v}`);
+      if (hit) out.push(...hit);
+    }
+    // Keep workspace order (policies are few per pod; sort by their index in the namespace list).
+    if (out.length > 1) {
+      const order = new Map(nsp.all.map((p, i) => [p, i]));
+      out.sort((a, b) => order.get(a)! - order.get(b)!);
+    }
+    return out;
+  }
+
+  workload(res: Resource): NpWorkload | undefined {
+    return this.byResource.get(res);
+  }
+
+  policy(res: Resource): NpPolicy | undefined {
+    return this.policyByResource.get(res);
+  }
+
+  policiesIn(namespace: string): readonly NpPolicy[] {
+    return this.policiesByNs.get(namespace)?.all ?? [];
+  }
+
+  workloadsIn(namespace: string): readonly NpWorkload[] {
+    return this.workloadsByNs.get(namespace) ?? [];
+  }
+
+  /** Workloads of the policy's namespace selected by its podSelector. */
+  selectedBy(p: NpPolicy): readonly NpWorkload[] {
+    if (!this.selectsComputed) {
+      this.selectsComputed = true;
+      for (const w of this.workloads) {
+        if (w.hostNetwork) continue;
+        for (const q of this.candidates(w.namespace, w.pod.labels)) if (selectorMatches(q.parsed.podSelector, w.pod.labels)) q.selects.push(w);
+      }
+    }
+    return p.selects;
+  }
+
+  /** Default-deny status of a namespace: policies selecting all pods that allow nothing. */
+  defaultDeny(namespace: string): { ingress: NpPolicy[]; egress: NpPolicy[] } {
+    const out = { ingress: [] as NpPolicy[], egress: [] as NpPolicy[] };
+    for (const p of this.policiesByNs.get(namespace)?.always ?? []) {
+      if (p.parsed.types.ingress && p.parsed.ingress.length === 0) out.ingress.push(p);
+      if (p.parsed.types.egress && p.parsed.egress.length === 0) out.egress.push(p);
+    }
+    return out;
+  }
+
+  /** Whether the policy's egress rules allow UDP / TCP 53 to kube-dns for the pods it selects. */
+  policyDns(p: NpPolicy): { udp: boolean; tcp: boolean } {
+    let v = this.dnsCache.get(p);
+    if (v) return v;
+    v = { udp: false, tcp: false };
+    if (p.parsed.types.egress && p.parsed.egress.length) {
+      // A pod the policy selects: the verdict depends on the source only through selection.
+      const src: PodInfo = { name: '\u0000probe', namespace: p.namespace, labels: probeLabels(p.parsed.podSelector) ?? {} };
+      const model = new NetworkModel({
+        namespaces: this.nsInfos,
+        pods: this.dnsPods,
+        policies: [p.source],
+        options: { ipBlockMatchesPodIPs: this.settings.ipBlockMatchesPodIPs },
+      });
+      const ok = (proto: 'UDP' | 'TCP') =>
+        this.dnsPods.some((d) => model.allowed({ kind: 'pod', pod: src }, { kind: 'pod', pod: d }, 53, proto).egress.allowedBy.length > 0);
+      if (selectorMatches(p.parsed.podSelector, src.labels)) v = { udp: ok('UDP'), tcp: ok('TCP') };
+    }
+    this.dnsCache.set(p, v);
+    return v;
+  }
+
+  /** DNS reachability of a workload's pods (egress side only). */
+  dns(w: NpWorkload): { isolated: boolean; udp: boolean; tcp: boolean } {
+    if (!w.egress.length) return { isolated: false, udp: true, tcp: true };
+    let udp = false;
+    let tcp = false;
+    for (const p of w.egress) {
+      const d = this.policyDns(p);
+      udp ||= d.udp;
+      tcp ||= d.tcp;
+      if (udp && tcp) break;
+    }
+    return { isolated: true, udp, tcp };
+  }
+
+  /** Labels of the namespace (with kubernetes.io/metadata.name). */
+  namespaceLabels(ns: string): Record<string, string> {
+    const r = this.namespaces.get(ns);
+    return { ...labelsOf(r?.object.metadata?.labels), [NAMESPACE_NAME_LABEL]: ns };
+  }
+}
+
+/** Labels satisfying a selector's requirements (undefined when none can be built simply). */
+function probeLabels(sel: CompiledSelector): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const r of sel.requirements) {
+    if (r.operator === 'In') out[r.key] = r.values[0];
+    else if (r.operator === 'Exists') out[r.key] = 'x';
+  }
+  return out;
+}
+
+const cache = new WeakMap<WorkspaceIndex, { version: number; key: string; model: NetpolWorkspace }>();
+
+/** The workspace's NetworkPolicy model, cached per workspace version and netpol settings. */
+export function netpolWorkspace(ws: WorkspaceIndex, settings: EngineSettings): NetpolWorkspace {
+  const key = JSON.stringify(settings.netpol ?? {});
+  const hit = cache.get(ws);
+  if (hit && hit.version === ws.version && hit.key === key) return hit.model;
+  const model = new NetpolWorkspace(ws, settings);
+  cache.set(ws, { version: ws.version, key, model });
+  return model;
+}
+
+const problemCache = new WeakMap<object, { key: string; problems: PolicyProblem[] }>();
+
+/** validatePolicy for a NetworkPolicy resource, cached per parsed object. */
+export function policyProblems(res: Resource, settings: EngineSettings): PolicyProblem[] {
+  const s = netpolSettings(settings);
+  const key = s.clusterCIDRsConfigured ? s.clusterCIDRs.join(',') : '';
+  const hit = problemCache.get(res.object);
+  if (hit && hit.key === key) return hit.problems;
+  const problems = validatePolicy(res.object, s.clusterCIDRsConfigured ? { podCIDRs: s.clusterCIDRs } : {});
+  problemCache.set(res.object, { key, problems });
+  return problems;
+}

@@ -1,0 +1,109 @@
+/** Helpers shared by the hardening rules (beyond Pod Security Standards). */
+import { isObject, Resource, Severity } from '../../model';
+import { ContainerRef, containersOf, podTemplate, PodTemplate } from '../../workloads';
+import { YPath } from '../../yaml/parse';
+import { RuleContext } from '../types';
+
+export const CIS = 'https://www.cisecurity.org/benchmark/kubernetes';
+
+const KIND_LABEL: Record<ContainerRef['field'], string> = {
+  containers: 'container',
+  initContainers: 'init container',
+  ephemeralContainers: 'ephemeral container',
+};
+
+/** `container "web"`, `init container "setup"`, `ephemeral container "debug"`. */
+export function containerLabel(c: ContainerRef): string {
+  return `${KIND_LABEL[c.field]} "${c.name}"`;
+}
+
+export interface WorkloadContainer extends ContainerRef {
+  /** Path relative to the resource (pod template prefix included). */
+  full: YPath;
+  label: string;
+}
+
+export interface Workload {
+  tpl: PodTemplate;
+  containers: WorkloadContainer[];
+  /** The pod spec's path relative to the resource. */
+  specPath: YPath;
+  windows: boolean;
+}
+
+/** The pod template of a workload and its containers, with paths relative to the resource. */
+export function workload(res: Resource): Workload | undefined {
+  const tpl = podTemplate(res);
+  if (!tpl) return undefined;
+  const containers = containersOf(tpl.spec).map((c) => ({ ...c, full: [...tpl.path, ...c.path], label: containerLabel(c) }));
+  const os = tpl.spec.os;
+  return { tpl, containers, specPath: [...tpl.path, 'spec'], windows: isObject(os) && os.name === 'windows' };
+}
+
+/** The container's securityContext when it is a mapping. */
+export function securityContextOf(c: ContainerRef): Record<string, any> | undefined {
+  const sc = c.container.securityContext;
+  return isObject(sc) ? sc : undefined;
+}
+
+/** The severity configured for a rule, when the user set one. */
+export function configuredSeverity(ctx: RuleContext, id: string): Severity | undefined {
+  const s = ctx.settings.rules[id];
+  return s && s !== 'off' ? s : undefined;
+}
+
+/** `path` with trailing slashes, `//` and `.`/`..` segments normalised (POSIX host paths). */
+export function normalizeHostPath(p: string): string {
+  const abs = p.startsWith('/');
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return (abs ? '/' : '') + out.join('/') || (abs ? '/' : '.');
+}
+
+/** True when `dir` is `path` itself or one of its ancestors. */
+export function isSameOrAncestor(dir: string, path: string): boolean {
+  return dir === path || dir === '/' || path.startsWith(dir + '/');
+}
+
+export interface HostPathVolume {
+  index: number;
+  name: string;
+  /** As written. */
+  raw: string;
+  /** Normalised. */
+  path: string;
+  /** Path of `hostPath.path`, relative to the resource. */
+  at: YPath;
+}
+
+export function hostPathVolumes(w: Workload): HostPathVolume[] {
+  const vols = w.tpl.spec.volumes;
+  if (!Array.isArray(vols)) return [];
+  const out: HostPathVolume[] = [];
+  vols.forEach((v, index) => {
+    if (!isObject(v) || !isObject(v.hostPath) || typeof v.hostPath.path !== 'string' || v.hostPath.path.trim() === '') return;
+    const raw = v.hostPath.path.trim();
+    out.push({ index, name: typeof v.name === 'string' ? v.name : `#${index}`, raw, path: normalizeHostPath(raw), at: [...w.specPath, 'volumes', index, 'hostPath', 'path'] });
+  });
+  return out;
+}
+
+/** Containers mounting volume `name`, and whether each mount is writable. */
+export function mountsOf(w: Workload, name: string): { container: WorkloadContainer; writable: boolean }[] {
+  const out: { container: WorkloadContainer; writable: boolean }[] = [];
+  for (const c of w.containers) {
+    const mounts = c.container.volumeMounts;
+    if (!Array.isArray(mounts)) continue;
+    for (const m of mounts) if (isObject(m) && m.name === name) out.push({ container: c, writable: m.readOnly !== true });
+  }
+  return out;
+}
+
+export function quoteList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -1,0 +1,76 @@
+/** Shared pieces of the NetworkPolicy rules. */
+import { Resource } from '../../model';
+import { editSequence, setIn, YamlValue } from '../../fix/edits';
+import { ProblemCode, PolicyProblem } from '../../netpol/types';
+import { isK8sNetworkPolicy, NpPolicy, policyProblems } from '../../netpol/workspace';
+import { Fix, RelatedInfo, Rule, RuleContext, RuleDocs, defineRule } from '../types';
+import { Severity } from '../../model';
+
+export const NETPOL_DOCS = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
+export const NETPOL_API = 'https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/';
+
+/** At most this many related locations per finding. */
+const MAX_RELATED = 20;
+
+export function policyRelated(policies: readonly NpPolicy[], message: (p: NpPolicy) => string): RelatedInfo[] {
+  return policies.slice(0, MAX_RELATED).map((p) => ({ uri: p.res.file.uri, range: p.res.range(['metadata', 'name']), message: message(p) }));
+}
+
+/** Apply an engine ProblemFix (set fields on a target object) as one edit. */
+export function problemFix(res: Resource, p: PolicyProblem, title: string): Fix | undefined {
+  if (!p.fix) return undefined;
+  const { target, set } = p.fix;
+  const edit = editSequence(
+    res,
+    Object.entries(set).map(([k, v]) => (r: Resource) => setIn(r, [...target, k], v as YamlValue)),
+  );
+  return edit ? { title, edits: [edit], fixAll: true, preferred: true } : undefined;
+}
+
+export function describeSet(set: Record<string, unknown>): string {
+  return Object.entries(set)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`)
+    .join(', ');
+}
+
+export interface ProblemRuleSpec {
+  id: string;
+  codes: ProblemCode[];
+  title: string;
+  defaultSeverity: Severity;
+  docs: RuleDocs;
+  /** Extra condition (e.g. only with configured settings). */
+  enabled?: (ctx: RuleContext) => boolean;
+}
+
+/** A rule reporting the validation problems of NetworkPolicy objects with the given codes. */
+export function defineProblemRule(spec: ProblemRuleSpec): Rule {
+  return defineRule({
+    id: spec.id,
+    family: 'netpol',
+    title: spec.title,
+    defaultSeverity: spec.defaultSeverity,
+    fixable: true,
+    docs: { ...spec.docs, references: [NETPOL_DOCS, NETPOL_API, ...(spec.docs.references ?? [])] },
+    checkResource(res, ctx) {
+      if (!isK8sNetworkPolicy(res)) return;
+      if (spec.enabled && !spec.enabled(ctx)) return;
+      const configured = ctx.settings.rules[spec.id];
+      for (const p of policyProblems(res, ctx.settings)) {
+        if (!spec.codes.includes(p.code)) continue;
+        // An 'error' rule reports accepted-but-suspicious constructs (e.g. host bits set) as warnings.
+        const severity = !configured && p.severity === 'warning' && spec.defaultSeverity === 'error' ? 'warning' : undefined;
+        ctx.report({
+          resource: res,
+          path: p.path,
+          message: `NetworkPolicy ${res.name || '(unnamed)'}: ${p.message}.`.replace(/\.\.$/, '.'),
+          ...(severity ? { severity } : {}),
+          fixes: p.fix ? () => {
+            const f = problemFix(res, p, `Set ${describeSet(p.fix!.set)}`);
+            return f ? [f] : [];
+          } : undefined,
+        });
+      }
+    },
+  });
+}

@@ -1,0 +1,52 @@
+import { defaultDenyFix, internetLockdownFix } from '../../netpol/generate';
+import { netpolWorkspace } from '../../netpol/workspace';
+import { Fix, defineRule } from '../types';
+import { NETPOL_DOCS, policyRelated } from './common';
+
+export default defineRule({
+  id: 'missing-network-policy',
+  family: 'netpol',
+  title: 'Workload not selected by any NetworkPolicy',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    summary:
+      'A workload (any resource with a pod template) whose pods no NetworkPolicy in their namespace selects for ingress and/or egress. Setting `netpol.require` (`both` by default, `ingress`, `egress` or `off`) chooses the directions that must be covered. hostNetwork pods are not governed by NetworkPolicy and are skipped.',
+    why:
+      'Pods that no policy selects accept connections from, and open connections to, anything: every other pod in the cluster and (for egress) the internet. A compromised pod can then scan the cluster, reach databases and exfiltrate data. Add a default-deny policy to the namespace and allow only the traffic the application needs.',
+    insecure: 'kind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n# ...and no NetworkPolicy in namespace shop',
+    hardened:
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress',
+    references: [NETPOL_DOCS, 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies'],
+  },
+  checkResource(res, ctx) {
+    const nw = netpolWorkspace(ctx.workspace, ctx.settings);
+    const require = nw.settings.require;
+    if (require === 'off') return;
+    const w = nw.workload(res);
+    if (!w || w.hostNetwork) return;
+    const missIngress = require !== 'egress' && w.ingress.length === 0;
+    const missEgress = require !== 'ingress' && w.egress.length === 0;
+    if (!missIngress && !missEgress) return;
+    const dirs = missIngress && missEgress ? 'ingress or egress' : missIngress ? 'ingress' : 'egress';
+    const other = missIngress && !missEgress ? ' (egress is restricted)' : !missIngress && missEgress && w.ingress.length ? ' (ingress is restricted)' : '';
+    const policies = nw.policiesIn(w.namespace);
+    ctx.report({
+      resource: res,
+      path: ['metadata', 'name'],
+      message:
+        `${res.kind} ${res.name || '(unnamed)'}: no NetworkPolicy in namespace ${w.namespace} selects its pods for ${dirs}${other}, ` +
+        `so ${missIngress && missEgress ? 'all inbound and outbound traffic is' : missIngress ? 'all inbound traffic is' : 'all outbound traffic (including to the internet) is'} allowed.` +
+        (policies.length ? ` The namespace has ${policies.length} polic${policies.length === 1 ? 'y' : 'ies'}, none selecting these pods for ${dirs}.` : ''),
+      related: policyRelated(policies, (p) => `NetworkPolicy ${p.name} in ${p.namespace} does not select ${res.name || 'these pods'} for ${dirs}`),
+      fixes: () => {
+        const fixes: Fix[] = [];
+        const deny = nw.defaultDeny(w.namespace);
+        const dirsToAdd = { ingress: missIngress && !deny.ingress.length, egress: missEgress && !deny.egress.length };
+        if (dirsToAdd.ingress || dirsToAdd.egress) fixes.push(defaultDenyFix(nw, res.file, w.namespace, dirsToAdd, true));
+        if (missEgress) fixes.push(internetLockdownFix(nw, res.file, w.namespace));
+        return fixes;
+      },
+    });
+  },
+});

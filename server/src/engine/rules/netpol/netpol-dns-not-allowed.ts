@@ -1,0 +1,58 @@
+import { appendDocuments, dnsEgressYaml, uniqueName } from '../../netpol/generate';
+import { selectorMatches } from '../../netpol/selector';
+import { netpolWorkspace } from '../../netpol/workspace';
+import { Fix, defineRule } from '../types';
+import { NETPOL_DOCS, policyRelated } from './common';
+
+export default defineRule({
+  id: 'netpol-dns-not-allowed',
+  family: 'netpol',
+  title: 'Egress isolated without DNS',
+  defaultSeverity: 'warning',
+  fixable: true,
+  docs: {
+    summary:
+      'A workload whose pods are isolated for egress (a policy with `Egress` selects them, e.g. a default deny) while no egress rule of those policies allows UDP and TCP port 53 to kube-dns (pods `k8s-app: kube-dns` in `kube-system`).',
+    why:
+      'Almost every application resolves names. With egress denied and DNS not explicitly allowed, lookups time out and the application fails in confusing ways (often only after the policy is applied in production). Allow DNS to kube-dns only — not port 53 to everywhere, which would allow DNS tunnelling to the internet.',
+    insecure:
+      'kind: NetworkPolicy\nmetadata:\n  name: default-deny-all\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n# ...and no policy allowing DNS',
+    hardened:
+      'kind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53',
+    references: [NETPOL_DOCS, 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/'],
+  },
+  checkResource(res, ctx) {
+    const nw = netpolWorkspace(ctx.workspace, ctx.settings);
+    const w = nw.workload(res);
+    if (!w || w.hostNetwork || !w.egress.length) return;
+    const d = nw.dns(w);
+    if (d.udp && d.tcp) return;
+    const missing = !d.udp && !d.tcp ? 'UDP or TCP port 53' : !d.udp ? 'UDP port 53' : 'TCP port 53';
+    const names = w.egress.map((p) => p.name).slice(0, 5).join(', ') + (w.egress.length > 5 ? ', …' : '');
+    ctx.report({
+      resource: res,
+      path: ['metadata', 'name'],
+      message: `${res.kind} ${res.name || '(unnamed)'}: egress is isolated by NetworkPolic${w.egress.length === 1 ? 'y' : 'ies'} ${names}, and no egress rule allows ${missing} to kube-dns (kube-system, k8s-app: kube-dns): DNS lookups will fail.`,
+      related: policyRelated(w.egress, (p) => `NetworkPolicy ${p.name} isolates egress without allowing DNS`),
+      fixes: () => {
+        const fixes: Fix[] = [];
+        const file = w.egress[0].res.file;
+        const peers = nw.workloadsIn(w.namespace).filter((x) => !x.hostNetwork);
+        if (peers.every((x) => x.egress.length > 0)) {
+          const doc = dnsEgressYaml(uniqueName(nw, w.namespace, 'allow-dns-egress'), w.namespace);
+          fixes.push({ title: `Allow DNS egress for all pods in namespace ${w.namespace}`, edits: [appendDocuments(file, [doc])], preferred: true });
+        }
+        const labels = w.pod.labels;
+        if (Object.keys(labels).length) {
+          // Only when the selector does not newly isolate other workloads.
+          const sel = { valid: true, requirements: Object.entries(labels).map(([key, v]) => ({ key, operator: 'In' as const, values: [v] })) };
+          if (peers.every((x) => x.egress.length > 0 || !selectorMatches(sel, x.pod.labels))) {
+            const doc = dnsEgressYaml(uniqueName(nw, w.namespace, `allow-dns-egress-${res.name || 'pods'}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '')), w.namespace, labels);
+            fixes.push({ title: `Allow DNS egress for the pods of ${res.kind} ${res.name}`, edits: [appendDocuments(file, [doc])], preferred: !fixes.length });
+          }
+        }
+        return fixes;
+      },
+    });
+  },
+});
