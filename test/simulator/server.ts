@@ -26,6 +26,9 @@ import {
   parseFieldSelector, parseLabelSelector, RESOURCE_TYPES, ResourceType, Store, StoreEvent, T, typeForKind, validateObject, verbsOf,
 } from './store';
 import { demoSeed, SeedData } from './seed';
+import { toTable, wantsTable } from './table';
+
+const TABLE_CT = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
 export type { KObj, ResourceType, PodRuntime, ContainerRuntime, SeedData };
 export { Store, T, RESOURCE_TYPES };
@@ -130,10 +133,10 @@ const TOKEN_USER = 'sim-token-user';
 
 class HttpError extends Error {}
 
-function sendJson(res: http.ServerResponse, code: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   if (res.headersSent || res.destroyed) return;
   const data = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private', 'Audit-Id': randomUUID() });
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private', 'Audit-Id': randomUUID() });
   res.end(data);
 }
 
@@ -903,7 +906,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (method === 'GET') {
       if (!name) {
         if (r.watchPath || isTrue(q.get('watch'))) return doWatch(t, ns, undefined, q, req, res);
-        return sendJson(res, 200, doList(t, ns, q));
+        const list = doList(t, ns, q);
+        if (wantsTable(req.headers.accept)) return sendJson(res, 200, toTable(t, list.items, list.metadata, q.get('includeObject')), TABLE_CT);
+        return sendJson(res, 200, list);
       }
       if (r.watchPath) return doWatch(t, ns, name, q, req, res);
       if (sub === 'log') return doLogs(ns!, name, q, res);
@@ -911,6 +916,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const o = store.get(t, ns, name);
       if (!o) throw errors.notFound(t, name);
       if (sub === 'scale') return sendJson(res, 200, scaleOf(t, o));
+      if (!sub && wantsTable(req.headers.accept)) return sendJson(res, 200, toTable(t, [o], { resourceVersion: o.metadata.resourceVersion }, q.get('includeObject')), TABLE_CT);
       return sendJson(res, 200, o);
     }
     if (method === 'POST') {
