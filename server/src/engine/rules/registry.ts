@@ -25,6 +25,18 @@ import procMountRestricted from './pss/proc-mount-restricted';
 import unsafeSysctls from './pss/unsafe-sysctls';
 import windowsHostProcess from './pss/windows-host-process';
 import hostProbes from './pss/host-probes';
+import readOnlyRootFilesystem from './hardening/read-only-root-filesystem';
+import automountServiceAccountToken from './hardening/automount-service-account-token';
+import dangerousCapability from './hardening/dangerous-capability';
+import runtimeSocketMount from './hardening/runtime-socket-mount';
+import sensitiveHostPath from './hardening/sensitive-host-path';
+import defaultServiceAccount from './hardening/default-service-account';
+import literalSecretInEnv from './hardening/literal-secret-in-env';
+import deprecatedSecurityAnnotation from './hardening/deprecated-security-annotation';
+import namespaceWithoutPsa from './hardening/namespace-without-psa';
+import missingResourceLimits from './hardening/missing-resource-limits';
+import imageLatestTag from './hardening/image-latest-tag';
+import explicitRootUser from './hardening/explicit-root-user';
 
 import missingNetworkPolicy from './netpol/missing-network-policy';
 import missingDefaultDeny from './netpol/missing-default-deny';
@@ -65,6 +77,19 @@ export const RULES: readonly Rule[] = [
   unsafeSysctls,
   windowsHostProcess,
   hostProbes,
+  // Hardening beyond Pod Security Standards
+  readOnlyRootFilesystem,
+  automountServiceAccountToken,
+  dangerousCapability,
+  runtimeSocketMount,
+  sensitiveHostPath,
+  defaultServiceAccount,
+  literalSecretInEnv,
+  deprecatedSecurityAnnotation,
+  namespaceWithoutPsa,
+  missingResourceLimits,
+  imageLatestTag,
+  explicitRootUser,
   // NetworkPolicy
   missingNetworkPolicy,
   missingDefaultDeny,
