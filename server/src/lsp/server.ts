@@ -24,6 +24,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, fixAll, ruleDocsUrl, WorkspaceIndex } from '../engine';
 import { fromClientSettings, ClientSettings } from './settings';
+import { applyConfig, CONFIG_FILE_NAMES, parseConfig, ParsedConfig } from '../engine/config';
+import { SchemaLayer } from './schema-layer';
 
 export const SOURCE = 'k8s-guardrails';
 export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
@@ -65,8 +67,15 @@ export function toDiagnostic(f: Finding): Diagnostic {
 export class GuardrailsServer {
   readonly documents = new TextDocuments(TextDocument);
   readonly index: WorkspaceIndex;
-  private settings: EngineSettings = structuredClone(DEFAULT_SETTINGS);
+  private baseSettings: EngineSettings = structuredClone(DEFAULT_SETTINGS);
+  /** `.k8s-guardrails.yaml` of the workspace (the first folder's wins). */
+  private config: ParsedConfig | undefined;
   private client: ClientSettings = {};
+
+  /** Editor settings combined with the workspace config file. */
+  get settings(): EngineSettings {
+    return applyConfig(this.baseSettings, this.config?.config);
+  }
   private findings = new Map<string, Finding[]>();
   private analyzedVersion = new Map<string, number>();
   private pending = new Set<string>();
@@ -75,8 +84,13 @@ export class GuardrailsServer {
   private folders: string[] = [];
   private supportsConfiguration = false;
 
+  /** Kubernetes schema validation/completion/hover for open documents (see schema-layer.ts). */
+  readonly schema: SchemaLayer;
+
   constructor(readonly connection: Connection) {
     this.index = new WorkspaceIndex();
+    this.schema = new SchemaLayer(connection, this.documents, { publish: (uri) => this.publishMerged(uri) });
+    connection.onHover((p) => this.schema.hover(p));
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => void this.initialized());
     connection.onDidChangeConfiguration(() => void this.reloadSettings().then(() => this.scheduleAll()));
@@ -84,7 +98,8 @@ export class GuardrailsServer {
     connection.onDidChangeWatchedFiles((p) => {
       for (const change of p.changes) {
         if (this.documents.get(change.uri)) continue; // the editor's copy wins
-        if (change.type === 3 /* Deleted */) {
+        if (change.type === 3 /* Deleted */ && this.isConfig(change.uri)) this.loadConfig(change.uri, undefined);
+        else if (change.type === 3 /* Deleted */) {
           this.index.delete(change.uri);
           this.findings.delete(change.uri);
           this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
@@ -111,7 +126,8 @@ export class GuardrailsServer {
   private initialize(params: InitializeParams): InitializeResult {
     this.supportsConfiguration = !!params.capabilities.workspace?.configuration;
     this.client = (params.initializationOptions?.settings as ClientSettings) ?? {};
-    this.settings = fromClientSettings(this.client);
+    this.schema.configure(this.client);
+    this.baseSettings = fromClientSettings(this.client);
     this.folders = (params.workspaceFolders ?? [])
       .map((f) => f.uri)
       .concat(params.workspaceFolders ? [] : params.rootUri ? [params.rootUri] : [])
@@ -121,6 +137,7 @@ export class GuardrailsServer {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        ...this.schema.capabilities(),
       },
       serverInfo: { name: 'k8s-guardrails' },
     };
@@ -138,7 +155,8 @@ export class GuardrailsServer {
       const s = (await this.connection.workspace.getConfiguration('k8sGuardrails')) as ClientSettings | null;
       if (s) {
         this.client = s;
-        this.settings = fromClientSettings(s);
+        this.schema.configure(s);
+        this.baseSettings = fromClientSettings(s);
       }
     } catch (e) {
       this.connection.console.error(`k8s-guardrails: could not read settings: ${(e as Error).message}`);
@@ -175,8 +193,33 @@ export class GuardrailsServer {
     for (const folder of this.folders) await walk(folder, folder);
   }
 
+  private isConfig(uri: string): boolean {
+    return CONFIG_FILE_NAMES.some((n) => uri.endsWith('/' + n));
+  }
+
+  /** Read a `.k8s-guardrails.yaml`; its errors are diagnostics on it, and every file is re-analysed. */
+  private loadConfig(uri: string, text: string | undefined): void {
+    if (text === undefined) {
+      if (this.config?.uri === uri) this.config = undefined;
+      this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    } else {
+      if (this.config && this.config.uri !== uri && this.folders.length > 1) return;
+      this.config = parseConfig(uri, text);
+      this.connection.sendDiagnostics({
+        uri,
+        diagnostics: this.config.errors.map((e) => ({ range: e.range, severity: DiagnosticSeverity.Error, source: SOURCE, code: 'config-invalid', message: e.message })),
+      });
+    }
+    this.scheduleAll();
+  }
+
   private async loadFromDisk(uri: string): Promise<boolean> {
     if (!uri.startsWith('file:')) return false;
+    if (this.isConfig(uri)) {
+      const text = await fs.promises.readFile(fileURLToPath(uri), 'utf8').catch(() => undefined);
+      this.loadConfig(uri, text);
+      return false;
+    }
     try {
       const file = fileURLToPath(uri);
       const stat = await fs.promises.stat(file);
@@ -190,6 +233,7 @@ export class GuardrailsServer {
   }
 
   private onContent(doc: TextDocument): void {
+    if (this.isConfig(doc.uri)) return this.loadConfig(doc.uri, doc.getText());
     const before = this.index.get(doc.uri);
     const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     const file = this.guard('parse', () => this.index.set(doc.uri, doc.getText()), undefined);
@@ -251,11 +295,18 @@ export class GuardrailsServer {
       if (!doc && !findings.length && !this.published.has(uri)) continue;
       if (!doc && file && !file.isKubernetes && !this.published.has(uri)) continue;
       this.published.add(uri);
-      this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: findings.map(toDiagnostic) });
+      this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: this.schema.merge(uri, findings.map(toDiagnostic)) });
     }
   }
 
   private readonly published = new Set<string>();
+
+  /** Re-publish a uri's last findings with its current schema diagnostics (one set per uri). */
+  private publishMerged(uri: string): void {
+    const doc = this.documents.get(uri);
+    this.published.add(uri);
+    this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: this.schema.merge(uri, (this.findings.get(uri) ?? []).map(toDiagnostic)) });
+  }
 
   /** Findings for the document's current text (analysing now if an edit is pending). */
   private currentFindings(uri: string): Finding[] {

@@ -1,0 +1,42 @@
+/** `.k8s-guardrails.yaml` in the workspace: read by the server, errors shown in the file. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LspClient } from '../helpers/lsp-client';
+
+const POD = `apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+    securityContext: {privileged: true}
+`;
+
+test('workspace config turns a rule off and reports its own mistakes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-config-'));
+  fs.writeFileSync(path.join(dir, 'pod.yaml'), POD);
+  fs.writeFileSync(path.join(dir, '.k8s-guardrails.yaml'), 'pss:\n  level: baseline\nrules:\n  privileged-container: warning\n  privileged-containr: off\n');
+  const lsp = new LspClient();
+  try {
+    await lsp.initialize(pathToFileURL(dir).href);
+    const podUri = pathToFileURL(path.join(dir, 'pod.yaml')).href;
+    const configUri = pathToFileURL(path.join(dir, '.k8s-guardrails.yaml')).href;
+    const configDiags = await lsp.waitForDiagnostics(configUri, (d) => d.length > 0);
+    assert.equal(configDiags.length, 1);
+    assert.match(configDiags[0].message, /unknown rule "privileged-containr" \(did you mean "privileged-container"\?\)/);
+    assert.equal(configDiags[0].range.start.line, 4);
+    // Baseline from the config file: only the baseline check, at the configured severity.
+    const diags = await lsp.waitForDiagnostics(podUri, (d) => d.length > 0);
+    const pss = diags.filter((d) => (d.data as { pss?: unknown } | undefined)?.pss);
+    assert.deepEqual(pss.map((d) => [d.code, d.severity]), [['privileged-container', 2]]);
+    assert.match(pss[0].message, /\.k8s-guardrails\.yaml/);
+  } finally {
+    await lsp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
