@@ -3,7 +3,8 @@
  * commands. All analysis happens in the server (the client never parses YAML).
  */
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../server/src/schema/enablement';
 
 let client: LanguageClient | undefined;
 
@@ -11,6 +12,17 @@ export interface GuardrailsApi {
   /** Resolves when the language server is running (used by the integration tests). */
   ready: Promise<void>;
   client(): LanguageClient | undefined;
+}
+
+/** What the `auto` value of `k8sGuardrails.schema.enable` depends on (see server/src/schema/enablement.ts). */
+function editorFacts(): EditorFacts {
+  const yaml = vscode.workspace.getConfiguration('yaml');
+  return { extensions: vscode.extensions.all.map((e) => e.id), yamlValidate: yaml.get('validate'), yamlSchemas: yaml.get('schemas') };
+}
+
+/** `on`/`off`: the client resolves `auto`, the server only sees the result. */
+function schemaEnable(): 'on' | 'off' {
+  return effectiveSchemaEnable(vscode.workspace.getConfiguration('k8sGuardrails').get('schema.enable', 'auto'), editorFacts());
 }
 
 function initializationSettings() {
@@ -26,6 +38,7 @@ function initializationSettings() {
         .map(([glob]) => glob),
       maxFiles: cfg.get<number>('workspace.maxFiles'),
     },
+    schema: { enable: schemaEnable() },
   };
 }
 
@@ -48,6 +61,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
     initializationOptions: { settings: initializationSettings() },
+    middleware: {
+      workspace: {
+        // the server reads `k8sGuardrails` through workspace/configuration: give it the resolved schema.enable
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value, i) =>
+            params.items[i]?.section === 'k8sGuardrails' && value && typeof value === 'object'
+              ? { ...value, schema: { ...(value as { schema?: object }).schema, enable: schemaEnable() } }
+              : value,
+          );
+        },
+      },
+    },
     outputChannel: output,
   };
   client = new LanguageClient('k8sGuardrails', 'Kubernetes Guardrails', serverOptions, clientOptions);
@@ -63,6 +90,23 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
       await vscode.commands.executeCommand('editor.action.codeAction', { kind: 'source.fixAll.k8sGuardrails', apply: 'first' });
     }),
   );
+
+  // `auto` depends on other extensions and on Red Hat YAML's settings: tell the server when they change
+  let lastSchemaEnable = schemaEnable();
+  const schemaEnableMayHaveChanged = () => {
+    const now = schemaEnable();
+    if (now === lastSchemaEnable) return;
+    lastSchemaEnable = now;
+    output.info(`Kubernetes schema validation ${now}${now === 'off' ? ` (${otherKubernetesSchemaProvider(editorFacts()) ?? 'k8sGuardrails.schema.enable'})` : ''}`);
+    if (client?.isRunning()) void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  };
+  context.subscriptions.push(
+    vscode.extensions.onDidChange(schemaEnableMayHaveChanged),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('yaml') || e.affectsConfiguration('k8sGuardrails.schema')) schemaEnableMayHaveChanged();
+    }),
+  );
+  if (lastSchemaEnable === 'off') output.info(`Kubernetes schema validation off (${otherKubernetesSchemaProvider(editorFacts()) ?? 'k8sGuardrails.schema.enable'})`);
 
   const ready = client.start();
   context.subscriptions.push({ dispose: () => void client?.stop() });

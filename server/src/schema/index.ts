@@ -45,11 +45,26 @@ const DEFINITIONS_FILE = '_definitions.json';
 const INDEX_FILE = 'index.json';
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
+export interface ValidateOptions {
+  /**
+   * Checked between YAML documents; when it returns true, validation stops and resolves with the diagnostics
+   * found so far (the caller is expected to drop them: they describe an outdated text).
+   */
+  isCancelled?: () => boolean;
+  /**
+   * Yield to the event loop (setImmediate) after this many milliseconds of work, so that a long file does not
+   * block a server's other requests. Default: never yield (the CLI).
+   */
+  yieldAfterMs?: number;
+}
+
 export interface SchemaService {
   /** Schema diagnostics of every document that is a known Kubernetes kind; source 'k8s-guardrails (schema)'. */
-  validate(doc: TextDocument): Promise<Diagnostic[]>;
+  validate(doc: TextDocument, options?: ValidateOptions): Promise<Diagnostic[]>;
   complete(doc: TextDocument, pos: Position): Promise<CompletionList>;
   hover(doc: TextDocument, pos: Position): Promise<Hover | null>;
+  /** Drop what is cached for a document (its parse for completion and hover), e.g. when it is closed. */
+  forget(uri: string): void;
 }
 
 export interface SchemaServiceOptions {
@@ -508,7 +523,9 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
   const prime = (doc: TextDocument) => yamlDocumentsCache.getYamlDocument(doc, parserOptions, true);
 
   return {
-    async validate(doc: TextDocument): Promise<Diagnostic[]> {
+    async validate(doc: TextDocument, options: ValidateOptions = {}): Promise<Diagnostic[]> {
+      const { isCancelled, yieldAfterMs } = options;
+      let sliceStart = Date.now();
       // parsed here rather than through the shared cache: the CLI validates many files once each
       const yamlDoc = parseYaml(doc.getText(), parserOptions, doc);
       const result: Diagnostic[] = [];
@@ -522,6 +539,13 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
         }
       };
       for (const [index, single] of yamlDoc.documents.entries()) {
+        if (yieldAfterMs !== undefined && Date.now() - sliceStart >= yieldAfterMs) {
+          await new Promise((resolve) => setImmediate(resolve));
+          sliceStart = Date.now();
+        }
+        if (isCancelled?.()) {
+          break;
+        }
         const current = single as SingleYAMLDocument;
         if (opts.syntaxErrors) {
           for (const e of current.errors) {
@@ -576,6 +600,10 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
       const contents = h.contents;
       const empty = typeof contents === 'string' ? !contents : 'value' in contents && !Array.isArray(contents) && !contents.value;
       return empty ? null : h;
+    },
+
+    forget(uri: string): void {
+      (yamlDocumentsCache as unknown as { cache: Map<string, unknown> }).cache?.delete(uri);
     },
   };
 }

@@ -1,0 +1,279 @@
+/**
+ * Kubernetes schema validation, completion and hover in the language server (server/src/schema, built on
+ * yaml-language-server, offline: schemas are read from <extension>/schemas/v1.35 only).
+ *
+ * - Validation runs for OPEN YAML documents only (never for the rest of the workspace), debounced per
+ *   document, yielding to the event loop on long files and cancelled when a newer version arrives; a result
+ *   is kept only if the document still has the version it was computed for.
+ * - The diagnostics (source 'k8s-guardrails (schema)') are kept per uri; the server publishes them together
+ *   with the engine's findings (`merge`), one publishDiagnostics per uri. When schema results change the
+ *   layer asks the server to re-publish (`publish` callback).
+ * - Completion and hover come from the schema service; `hover` merges another provider's hover (e.g. the
+ *   NetworkPolicy explanation) into a single Hover.
+ * - On/off: `k8sGuardrails.schema.enable`. The client resolves `auto` (see server/src/schema/enablement.ts)
+ *   and sends `on`/`off`; a server whose client sends `auto` (another editor) treats it as `on`.
+ *   The yaml-language-server code is loaded the first time the layer is needed.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CompletionItem,
+  CompletionList,
+  CompletionParams,
+  CompletionTriggerKind,
+  Connection,
+  Diagnostic,
+  Hover,
+  HoverParams,
+  MarkedString,
+  MarkupContent,
+  MarkupKind,
+  ServerCapabilities,
+  TextDocuments,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SchemaService } from '../schema';
+
+export const SCHEMA_SOURCE = 'k8s-guardrails (schema)';
+export const SCHEMA_VERSION_DIR = 'v1.35';
+/** Characters that open completion: values after `key:` / `key: `, keys after `- `. */
+export const COMPLETION_TRIGGER_CHARACTERS = [':', ' '];
+/** Yield to other requests after this much validation work on one document. */
+const YIELD_AFTER_MS = 20;
+const DEFAULT_DEBOUNCE_MS = 150;
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+export interface SchemaLayerSettings {
+  schema?: { enable?: unknown };
+  debounceMs?: number;
+  maxFileSize?: number;
+}
+
+export interface SchemaLayerOptions {
+  /** Re-publish the merged diagnostics of `uri` (the schema set changed). */
+  publish: (uri: string) => void;
+  /** Directory of index.json & co.; default: found next to the bundle (see findSchemasDir). */
+  schemasDir?: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * `<extension>/schemas/v1.35`: the bundle is <extension>/server/out/main.js, so `../../schemas/v1.35`;
+ * compiled sources (out/server/src/lsp) are deeper, so the first ancestor holding schemas/v1.35 wins.
+ */
+export function findSchemasDir(from: string = __dirname): string {
+  const direct = path.join(from, '../../schemas', SCHEMA_VERSION_DIR);
+  if (fs.existsSync(path.join(direct, 'index.json'))) return direct;
+  let dir = from;
+  for (let i = 0; i < 8; i++) {
+    const candidate = path.join(dir, 'schemas', SCHEMA_VERSION_DIR);
+    if (fs.existsSync(path.join(candidate, 'index.json'))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return direct;
+}
+
+export function isYamlDocument(doc: TextDocument): boolean {
+  return doc.languageId === 'yaml' || /\.ya?ml$/i.test(doc.uri);
+}
+
+function toMarkdown(c: MarkupContent | MarkedString | MarkedString[]): string {
+  if (Array.isArray(c)) return c.map(toMarkdown).filter(Boolean).join('\n\n');
+  if (typeof c === 'string') return c;
+  if ('kind' in c) return c.kind === MarkupKind.Markdown ? c.value : c.value.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+  return '```' + c.language + '\n' + c.value + '\n```';
+}
+
+/** One Hover from several (null/undefined skipped): contents joined by a rule, the first range kept. */
+export function mergeHovers(...hovers: (Hover | null | undefined)[]): Hover | null {
+  const present = hovers.filter((h): h is Hover => !!h);
+  if (present.length === 0) return null;
+  if (present.length === 1) return present[0];
+  const value = present
+    .map((h) => toMarkdown(h.contents).trim())
+    .filter(Boolean)
+    .join('\n\n---\n\n');
+  const range = present.find((h) => h.range)?.range;
+  return { contents: { kind: MarkupKind.Markdown, value }, ...(range ? { range } : {}) };
+}
+
+export class SchemaLayer {
+  private enabled = false;
+  private debounceMs = DEFAULT_DEBOUNCE_MS;
+  private maxBytes = DEFAULT_MAX_BYTES;
+  private service: Promise<SchemaService> | undefined;
+  /** Schema diagnostics per uri, with the document version they were computed for. */
+  private readonly results = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Validations running, by uri → the version being validated. */
+  private readonly running = new Map<string, number>();
+  readonly schemasDir: string;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly options: SchemaLayerOptions,
+  ) {
+    this.schemasDir = options.schemasDir ?? findSchemasDir();
+    documents.onDidOpen((e) => this.schedule(e.document));
+    documents.onDidChangeContent((e) => this.schedule(e.document));
+    documents.onDidClose((e) => this.forget(e.document.uri));
+    connection.onCompletion((p) => this.complete(p));
+  }
+
+  /** Capabilities to merge into the server's InitializeResult (always offered; answers are empty when off). */
+  capabilities(): Pick<ServerCapabilities, 'completionProvider' | 'hoverProvider'> {
+    return { completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS, resolveProvider: false }, hoverProvider: true };
+  }
+
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
+  /** Apply the client's `k8sGuardrails` settings (schema.enable: on/off; `auto` from a client that does not resolve it counts as on). */
+  configure(settings: SchemaLayerSettings | undefined): void {
+    const s = settings ?? {};
+    const enable = s.schema?.enable;
+    const on = !(enable === 'off' || enable === false);
+    this.debounceMs = typeof s.debounceMs === 'number' && s.debounceMs >= 0 ? s.debounceMs : DEFAULT_DEBOUNCE_MS;
+    this.maxBytes = typeof s.maxFileSize === 'number' && s.maxFileSize > 0 ? s.maxFileSize : DEFAULT_MAX_BYTES;
+    if (on === this.enabled) return;
+    this.enabled = on;
+    this.log(`schema validation ${on ? 'on' : 'off'} (k8sGuardrails.schema.enable: ${String(enable ?? 'auto')})`);
+    if (on) {
+      for (const doc of this.documents.all()) this.schedule(doc);
+    } else {
+      for (const t of this.timers.values()) clearTimeout(t);
+      this.timers.clear();
+      for (const uri of [...this.results.keys()]) this.clear(uri);
+    }
+  }
+
+  /** The engine's diagnostics for `uri` followed by the current schema diagnostics. */
+  merge(uri: string, ours: Diagnostic[]): Diagnostic[] {
+    const schema = this.enabled ? this.results.get(uri)?.diagnostics : undefined;
+    return schema?.length ? ours.concat(schema) : ours;
+  }
+
+  /** Current schema diagnostics of a uri (tests, fix-all filters). */
+  diagnostics(uri: string): Diagnostic[] {
+    return this.results.get(uri)?.diagnostics ?? [];
+  }
+
+  /** Resolves when no validation is scheduled or running (tests, benchmarks). */
+  async idle(): Promise<void> {
+    while (this.timers.size || this.running.size) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? ((m: string) => this.connection.console.log(m)))(`k8s-guardrails: ${message}`);
+  }
+
+  private getService(): Promise<SchemaService> {
+    if (!this.service) {
+      const schemasDir = this.schemasDir;
+      this.service = import('../schema').then((m) => m.createSchemaService({ schemasDir }));
+    }
+    return this.service;
+  }
+
+  private schedule(doc: TextDocument): void {
+    if (!this.enabled || !isYamlDocument(doc)) return;
+    const uri = doc.uri;
+    const old = this.timers.get(uri);
+    if (old) clearTimeout(old);
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        void this.validate(uri);
+      }, this.debounceMs),
+    );
+  }
+
+  private async validate(uri: string): Promise<void> {
+    const doc = this.documents.get(uri);
+    if (!doc || !this.enabled) return;
+    const version = doc.version;
+    if (this.results.get(uri)?.version === version) return;
+    const current = () => this.enabled && this.documents.get(uri)?.version === version;
+    let diagnostics: Diagnostic[] = [];
+    this.running.set(uri, version);
+    try {
+      if (Buffer.byteLength(doc.getText(), 'utf8') <= this.maxBytes) {
+        const service = await this.getService();
+        if (!current()) return;
+        diagnostics = await service.validate(doc, { isCancelled: () => !current(), yieldAfterMs: YIELD_AFTER_MS });
+      }
+    } catch (e) {
+      this.connection.console.error(`k8s-guardrails: schema validation of ${uri} failed: ${(e as Error)?.stack ?? e}`);
+      return;
+    } finally {
+      if (this.running.get(uri) === version) this.running.delete(uri);
+    }
+    if (!current()) return; // stale: a newer version is (or will be) validated
+    const before = this.results.get(uri)?.diagnostics ?? [];
+    this.results.set(uri, { version, diagnostics });
+    if (before.length || diagnostics.length) this.options.publish(uri);
+  }
+
+  private clear(uri: string): void {
+    const had = this.results.get(uri)?.diagnostics.length;
+    this.results.delete(uri);
+    if (had) this.options.publish(uri);
+  }
+
+  private forget(uri: string): void {
+    const t = this.timers.get(uri);
+    if (t) clearTimeout(t);
+    this.timers.delete(uri);
+    this.clear(uri);
+    void this.service?.then((s) => s.forget(uri)).catch(() => undefined);
+  }
+
+  async complete(params: CompletionParams): Promise<CompletionList | null> {
+    if (!this.enabled) return null;
+    const doc = this.documents.get(params.textDocument.uri);
+    if (!doc || !isYamlDocument(doc)) return null;
+    if (params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter && params.context.triggerCharacter === ' ') {
+      // a space opens completion only where a value or a list item starts: `key: |`, `- |`
+      const line = doc.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+      if (!/(:|^\s*-) $/.test(line)) return null;
+    }
+    try {
+      const list = await (await this.getService()).complete(doc, params.position);
+      return { isIncomplete: list.isIncomplete, items: list.items as CompletionItem[] };
+    } catch (e) {
+      this.connection.console.error(`k8s-guardrails: schema completion failed: ${(e as Error)?.stack ?? e}`);
+      return null;
+    }
+  }
+
+  /** The schema hover merged with `other` (another feature's hover for the same position), one Hover. */
+  async hover(params: HoverParams, other?: () => Hover | null | undefined | Promise<Hover | null | undefined>): Promise<Hover | null> {
+    const [mine, theirs] = await Promise.all([
+      this.schemaHover(params),
+      Promise.resolve()
+        .then(() => other?.())
+        .catch((e) => {
+          this.connection.console.error(`k8s-guardrails: hover failed: ${(e as Error)?.stack ?? e}`);
+          return null;
+        }),
+    ]);
+    return mergeHovers(theirs, mine);
+  }
+
+  private async schemaHover(params: HoverParams): Promise<Hover | null> {
+    if (!this.enabled) return null;
+    const doc = this.documents.get(params.textDocument.uri);
+    if (!doc || !isYamlDocument(doc)) return null;
+    try {
+      return await (await this.getService()).hover(doc, params.position);
+    } catch (e) {
+      this.connection.console.error(`k8s-guardrails: schema hover failed: ${(e as Error)?.stack ?? e}`);
+      return null;
+    }
+  }
+}
