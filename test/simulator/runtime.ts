@@ -288,19 +288,28 @@ function builtin(ctx: ExecContext, argv: string[], stdin: string, shell: string)
       return ok(Object.entries(env).map(([k, v]) => `${k}=${v}\n`).join(''));
     }
     case 'cat': case 'head': {
-      const paths = a.filter((x) => !x.startsWith('-'));
-      if (paths.length === 0) return ok(stdin);
+      let n = 10;
+      const paths: string[] = [];
+      for (let i = 0; i < a.length; i++) {
+        if (bin === 'head' && a[i] === '-n') { n = Number(a[++i]) || 10; continue; }
+        if (bin === 'head' && /^-n?\d+$/.test(a[i])) { n = Number(a[i].replace(/^-n?/, '')); continue; }
+        if (a[i].startsWith('-') && a[i] !== '-') continue;
+        paths.push(a[i]);
+      }
+      if (paths.length === 0) paths.push('-');
       let out = '';
       let err = '';
       let code = 0;
       for (const p of paths) {
-        if (files[p] !== undefined) out += files[p];
+        if (p === '-') out += stdin;
+        else if (files[p] !== undefined) out += files[p];
         else if (Object.keys(files).some((f) => f.startsWith(p.endsWith('/') ? p : `${p}/`))) { err += `${bin}: ${p}: Is a directory\n`; code = 1; }
         else { err += `${bin}: ${p}: No such file or directory\n`; code = 1; }
       }
       if (bin === 'head') {
-        const n = Number(a[a.indexOf('-n') + 1]) || 10;
-        out = out.split('\n').slice(0, n).join('\n') + '\n';
+        const lines = out.split('\n');
+        if (lines[lines.length - 1] === '') lines.pop();
+        out = lines.slice(0, n).map((l) => `${l}\n`).join('');
       }
       return { stdout: out, stderr: err, exitCode: code };
     }

@@ -769,13 +769,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         if (matches(e.object)) initial.push({ type: e.type, object: e.object });
       }
     }
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, { 'Content-Type': wantsTable(req.headers.accept) ? TABLE_CT : 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
     openStreams.add(res);
+    const table = wantsTable(req.headers.accept);
     const write = (type: string, object: KObj) => {
       object.apiVersion = groupVersion(t);
       object.kind = t.kind;
-      res.write(JSON.stringify({ type, object }) + '\n');
+      const out = table && type !== 'BOOKMARK' ? toTable(t, [object], { resourceVersion: object.metadata.resourceVersion }, q.get('includeObject')) : object;
+      res.write(JSON.stringify({ type, object: out }) + '\n');
     };
     for (const e of initial) write(e.type, e.object);
     if (isTrue(q.get('sendInitialEvents')) && isTrue(q.get('allowWatchBookmarks'))) {
@@ -787,7 +789,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const k = keyOf(e.object);
       const m = matches(e.object);
       if (e.type === 'DELETED') { if (seen.delete(k) || m) write('DELETED', clone(e.object)); return; }
-      if (m) { write(seen.has(k) || e.type === 'MODIFIED' && seen.has(k) ? 'MODIFIED' : 'ADDED', clone(e.object)); seen.add(k); }
+      if (m) { write(seen.has(k) ? 'MODIFIED' : 'ADDED', clone(e.object)); seen.add(k); }
       else if (seen.delete(k)) write('DELETED', clone(e.object));
     });
     const timeout = Number(q.get('timeoutSeconds') ?? 0);

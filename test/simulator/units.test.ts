@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
-import { ipv4ToProcHex, ipv6ToProcHex, renderProcNet } from './runtime';
+import { ExecContext, ipv4ToProcHex, ipv6ToProcHex, renderProcNet, runCommand } from './runtime';
 import { ApiError, matchLabelRequirements, parseFieldSelector, parseLabelSelector } from './store';
 
 describe('label selectors', () => {
@@ -86,5 +86,22 @@ describe('/proc/net rendering', () => {
     assert.equal(lines[3], '');
     const udp6 = renderProcNet('udp6', []);
     assert.match(udp6, /^ {2}sl {2}local_address {25}remote_address {24}st tx_queue rx_queue tr tm->when retrnsmt {3}uid {2}timeout inode ref pointer drops\n$/);
+  });
+});
+
+describe('exec shell', () => {
+  const pod = { metadata: { name: 'p1', namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'app:1', ports: [{ containerPort: 8080 }] }] }, status: { podIP: '10.244.1.9' } };
+  const ctx = (distroless = false): ExecContext => ({ pod, containerName: 'c', container: pod.spec.containers[0], podRuntime: {}, containerRuntime: { distroless } });
+  it('runs scripts with pipes, && / || and quoting', () => {
+    assert.equal(runCommand(ctx(), ['sh', '-c', 'cat /proc/net/tcp | head -n 1 | cat']).stdout.length, 150);
+    assert.equal(runCommand(ctx(), ['sh', '-c', 'false && echo no || echo "yes  sir"; echo \'a;b\'']).stdout, 'yes  sir\na;b\n');
+    const nf = runCommand(ctx(), ['sh', '-c', 'curl http://x']);
+    assert.equal(nf.exitCode, 127);
+    assert.match(nf.stderr, /curl: not found/);
+    assert.match(runCommand(ctx(), ['cat', '/proc/net/tcp']).stdout, /00000000:1F90 00000000:0000 0A/);
+  });
+  it('fails like the runtime for missing binaries and distroless images', () => {
+    assert.equal(runCommand(ctx(), ['curl', 'x']).runtimeError, 'exec: "curl": executable file not found in $PATH');
+    assert.equal(runCommand(ctx(true), ['sh', '-c', 'true']).runtimeError, 'exec: "sh": executable file not found in $PATH');
   });
 });
