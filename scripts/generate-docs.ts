@@ -26,6 +26,19 @@ function section(rule: Rule): string {
   return lines.join('\n');
 }
 
+/** The rule table for README.md (between the `rules:start`/`rules:end` markers). */
+export function renderReadmeRules(): string {
+  return [
+    '| id | family | default | fix |',
+    '| --- | --- | --- | --- |',
+    ...RULES.map((r) => `| [\`${r.id}\`](docs/rules.md#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` \`${r.pss.check}\`` : ''} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} |`),
+  ].join('\n');
+}
+
+export function withReadmeRules(readme: string): string {
+  return readme.replace(/(<!-- rules:start -->\n)[\s\S]*?(<!-- rules:end -->)/, `$1${renderReadmeRules()}\n$2`);
+}
+
 export function renderRulesDoc(): string {
   const header = [
     '# Rules',
@@ -44,15 +57,18 @@ export function renderRulesDoc(): string {
 
 if (require.main === module) {
   const target = path.join(__dirname, '../../docs/rules.md');
+  const readmePath = path.join(__dirname, '../../README.md');
   const text = renderRulesDoc();
+  const readme = withReadmeRules(fs.readFileSync(readmePath, 'utf8'));
   if (process.argv.includes('--check')) {
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
-    if (current !== text) {
-      console.error('docs/rules.md is out of date: run `npm run docs`.');
+    if (current !== text || readme !== fs.readFileSync(readmePath, 'utf8')) {
+      console.error('docs/rules.md or the README rule table is out of date: run `npm run docs`.');
       process.exit(1);
     }
   } else {
     fs.writeFileSync(target, text);
-    console.log(`wrote ${path.relative(process.cwd(), target)} (${RULES.length} rules)`);
+    fs.writeFileSync(readmePath, readme);
+    console.log(`wrote ${path.relative(process.cwd(), target)} and the README rule table (${RULES.length} rules)`);
   }
 }

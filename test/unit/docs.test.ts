@@ -2,12 +2,14 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderRulesDoc } from '../../scripts/generate-docs';
+import { renderRulesDoc, withReadmeRules } from '../../scripts/generate-docs';
 import { RULES } from '../../server/src/engine';
 
 test('docs/rules.md is generated from the registry and up to date', () => {
   const current = fs.readFileSync(path.join(__dirname, '../../../docs/rules.md'), 'utf8');
   assert.equal(current, renderRulesDoc(), 'run `npm run docs`');
+  const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+  assert.equal(readme, withReadmeRules(readme), 'README rule table: run `npm run docs`');
 });
 
 test('every rule has an id slug, a title and docs', () => {
