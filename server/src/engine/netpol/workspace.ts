@@ -57,8 +57,9 @@ export interface NpWorkload {
   namespace: string;
   pod: PodInfo;
   /** Path of the pod template inside the resource. */
-  templatePath: (string | number)[];
+  templatePath: readonly (string | number)[];
   hostNetwork: boolean;
+  /** Policies whose podSelector selects the template labels, per direction (hostNetwork pods are selected but not governed). */
   ingress: NpPolicy[];
   egress: NpPolicy[];
 }
@@ -136,7 +137,7 @@ export class NetpolWorkspace {
       for (const res of f.resources) {
         if (res.kind === 'PodTemplate') continue;
         const t = podTemplate(res);
-        if (!t) continue;
+        if (!t || !Array.isArray(t.spec.containers)) continue;
         const namespace = res.namespace ?? 'default';
         const ports: ContainerPortInfo[] = [];
         for (const c of containersOf(t.spec))
@@ -147,12 +148,11 @@ export class NetpolWorkspace {
         const hostNetwork = t.spec.hostNetwork === true;
         const pod: PodInfo = { name: res.name || '(unnamed)', namespace, labels: labelsOf(t.metadata.labels), hostNetwork, ports };
         const w: NpWorkload = { res, namespace, pod, templatePath: t.path, hostNetwork, ingress: [], egress: [] };
-        if (!hostNetwork) {
-          for (const p of this.candidates(namespace, pod.labels)) {
-            if (!selectorMatches(p.parsed.podSelector, pod.labels)) continue;
-            if (p.parsed.types.ingress) w.ingress.push(p);
-            if (p.parsed.types.egress) w.egress.push(p);
-          }
+        // Selection by labels; hostNetwork pods are then not governed (see `hostNetwork`).
+        for (const p of this.candidates(namespace, pod.labels)) {
+          if (!selectorMatches(p.parsed.podSelector, pod.labels)) continue;
+          if (p.parsed.types.ingress) w.ingress.push(p);
+          if (p.parsed.types.egress) w.egress.push(p);
         }
         this.workloads.push(w);
         this.byResource.set(res, w);
@@ -203,7 +203,6 @@ export class NetpolWorkspace {
     if (!this.selectsComputed) {
       this.selectsComputed = true;
       for (const w of this.workloads) {
-        if (w.hostNetwork) continue;
         for (const q of this.candidates(w.namespace, w.pod.labels)) if (selectorMatches(q.parsed.podSelector, w.pod.labels)) q.selects.push(w);
       }
     }
@@ -244,7 +243,7 @@ export class NetpolWorkspace {
 
   /** DNS reachability of a workload's pods (egress side only). */
   dns(w: NpWorkload): { isolated: boolean; udp: boolean; tcp: boolean } {
-    if (!w.egress.length) return { isolated: false, udp: true, tcp: true };
+    if (!w.egress.length || w.hostNetwork) return { isolated: false, udp: true, tcp: true };
     let udp = false;
     let tcp = false;
     for (const p of w.egress) {

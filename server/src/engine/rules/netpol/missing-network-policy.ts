@@ -11,7 +11,7 @@ export default defineRule({
   fixable: true,
   docs: {
     summary:
-      'A workload (any resource with a pod template) whose pods no NetworkPolicy in their namespace selects for ingress and/or egress. Setting `netpol.require` (`both` by default, `ingress`, `egress` or `off`) chooses the directions that must be covered. hostNetwork pods are not governed by NetworkPolicy and are skipped.',
+      'A workload (any resource with a pod template) whose pods no NetworkPolicy in their namespace selects for ingress and/or egress. Setting `netpol.require` (`both` by default, `ingress`, `egress` or `off`) chooses the directions that must be covered. Selection is by the labels of the pod template; for hostNetwork pods (which NetworkPolicy does not govern at all) it tells whether the policies would apply without hostNetwork.',
     why:
       'Pods that no policy selects accept connections from, and open connections to, anything: every other pod in the cluster and (for egress) the internet. A compromised pod can then scan the cluster, reach databases and exfiltrate data. Add a default-deny policy to the namespace and allow only the traffic the application needs.',
     insecure: 'kind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n# ...and no NetworkPolicy in namespace shop',
@@ -24,7 +24,7 @@ export default defineRule({
     const require = nw.settings.require;
     if (require === 'off') return;
     const w = nw.workload(res);
-    if (!w || w.hostNetwork) return;
+    if (!w) return;
     const missIngress = require !== 'egress' && w.ingress.length === 0;
     const missEgress = require !== 'ingress' && w.egress.length === 0;
     if (!missIngress && !missEgress) return;

@@ -30,7 +30,7 @@ export default defineRule({
     if (!p) return;
     const sel = p.parsed.podSelector;
     if (!sel.valid || sel.requirements.length === 0) return;
-    const candidates = nw.workloadsIn(p.namespace).filter((w) => !w.hostNetwork);
+    const candidates = nw.workloadsIn(p.namespace);
     if (!candidates.length || nw.selectedBy(p).length) return;
     ctx.report({
       resource: res,
