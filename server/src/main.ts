@@ -4,7 +4,7 @@
  * starts it) for editors.
  */
 import { scan, SCAN_USAGE } from './cli/scan';
-import { UsageError } from './cli/errors';
+import { ConfigFileError, UsageError } from './cli/errors';
 
 declare const K8S_GUARDRAILS_VERSION: string;
 
@@ -17,11 +17,11 @@ Usage:
 
 ${SCAN_USAGE.split('\n').slice(2).join('\n')}`;
 
-function readStdin(): Promise<string> {
+function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('end', () => resolve(Buffer.concat(chunks)));
     process.stdin.on('error', reject);
   });
 }
@@ -67,7 +67,9 @@ main(process.argv.slice(2)).then(
     if (code >= 0) exit(code);
   },
   (e) => {
-    if (e instanceof UsageError || (e as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+    if (e instanceof ConfigFileError) {
+      process.stderr.write(`k8s-guardrails: ${e.message}\n`);
+    } else if (e instanceof UsageError || (e as { code?: string })?.code?.startsWith?.('ERR_PARSE_ARGS')) {
       process.stderr.write(`k8s-guardrails: ${(e as Error).message}\nRun 'k8s-guardrails --help' for usage.\n`);
     } else {
       process.stderr.write(`k8s-guardrails: internal error: ${(e as Error)?.stack ?? e}\n`);

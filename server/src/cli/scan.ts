@@ -1,158 +1,254 @@
 /**
- * `k8s-guardrails scan`: the engine over files, directories or stdin, as one
- * workspace. Exit codes: 0 no findings, 1 findings, 2 usage or internal error.
+ * `k8s-guardrails scan`: the engine over files, directories, globs or stdin,
+ * as one workspace. Exit status: 0 nothing at or above `--fail-on`, 1
+ * findings that fail, 2 usage, configuration, unreadable input or internal
+ * error (2 wins over 1: the scan did not cover what was asked).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, WorkspaceIndex } from '../engine';
+import { analyze, DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTINGS, EngineSettings, Finding, RULES, Severity, SEVERITIES, WorkspaceIndex } from '../engine';
+import { applyConfig, didYouMean } from '../engine/config';
 import { parsePssVersion } from '../engine/pss';
+import { CliConfig, loadConfig } from './config';
 import { UsageError } from './errors';
+import { ignoreMatcher } from './glob';
+import { collectInputs, decode, formatBytes, readInput } from './inputs';
+import { formatSarif } from './sarif';
+import { formatJson, formatText, ScanStats } from './format';
+
+export { formatJson, formatText } from './format';
+
+declare const K8S_GUARDRAILS_VERSION: string;
+export const VERSION = typeof K8S_GUARDRAILS_VERSION === 'string' ? K8S_GUARDRAILS_VERSION : '0.0.0-dev';
 
 export interface ScanIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  readStdin: () => Promise<string>;
+  readStdin: () => Promise<string | Buffer>;
+  /** Colour the text output (a TTY, and NO_COLOR not set). */
   isTTY: boolean;
+  /** Default: process.cwd(). */
+  cwd?: string;
 }
 
-const YAML_FILE = /\.ya?ml$/i;
-const SKIP_DIRS = new Set(['node_modules', '.git']);
-
-export const SCAN_USAGE = `Usage: k8s-guardrails scan [files|dirs|-]... [options]
+export const SCAN_USAGE = `Usage: k8s-guardrails scan [files|dirs|globs|-]... [options]
 
 Analyse Kubernetes YAML. Directories are searched for *.yaml and *.yml
-(node_modules and .git are skipped); "-" reads standard input.
-All inputs form one workspace (cross-file checks see every file).
+(node_modules and .git are skipped); globs (*, **, ?) are expanded by the
+tool, so quote them; "-" reads standard input. All inputs form one
+workspace (cross-file checks see every file).
 
 Options:
-  --format text|json          output format (default: text)
+  --format text|json|sarif    output format (default: text)
+  -o, --output <file>         write the report to a file instead of stdout
+  --fail-on <level>           exit 1 only for findings at or above: error,
+                              warning, info, hint (default: hint, i.e. any
+                              finding) or none (never)
+  --enable <rule>[=severity]  turn a rule on (repeatable; severity: error,
+                              warning, info, hint; default: the rule's own)
+  --disable <rule>            turn a rule off (repeatable)
+  --config <file>             configuration file (default: .k8s-guardrails.yaml
+                              or .k8s-guardrails.yml in the current directory)
+  --no-config                 do not read a configuration file
+  --include-suppressed        also report findings suppressed by an ignore
+                              annotation (marked; they never fail the scan)
+  --max-file-size <bytes>     skip larger files (default: 4MiB; k, KiB, M, MiB
+                              suffixes accepted)
+  --stdin-filename <name>     the file name reported for "-" (default: <stdin>)
   --pss-level baseline|restricted|privileged
                               Pod Security Standards level (overrides Namespace labels)
   --pss-version v1.N|latest   Pod Security Standards version (default: latest)
   -h, --help                  show this help
 
-Exit status: 0 no findings, 1 findings, 2 usage or internal error.`;
+Exit status: 0 no failing findings, 1 failing findings, 2 usage or
+configuration error, unreadable input, or internal error.`;
 
-function collectFiles(arg: string, out: string[]): void {
-  let stat: fs.Stats;
+const OPTIONS = {
+  format: { type: 'string', default: 'text' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  enable: { type: 'string', multiple: true },
+  disable: { type: 'string', multiple: true },
+  config: { type: 'string' },
+  'no-config': { type: 'boolean' },
+  'include-suppressed': { type: 'boolean' },
+  'max-file-size': { type: 'string' },
+  'stdin-filename': { type: 'string' },
+  'pss-level': { type: 'string' },
+  'pss-version': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(argv: string[]) {
   try {
-    stat = fs.statSync(arg);
+    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read '${arg}': ${code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    const m = /Unknown option '(--?[^']+)'/.exec((e as Error).message);
+    if (m) throw new UsageError(`unknown option '${m[1]}'${didYouMean(m[1], Object.keys(OPTIONS).map((o) => '--' + o))}`);
+    throw new UsageError((e as Error).message.split('\n')[0]);
   }
-  if (stat.isDirectory()) {
-    const walk = (dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        const p = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-          if (!SKIP_DIRS.has(entry.name)) walk(p);
-        } else if (entry.isFile() && YAML_FILE.test(entry.name)) out.push(p);
-      }
-    };
-    walk(arg);
-  } else out.push(arg);
 }
 
-export async function scan(argv: string[], io: ScanIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'text' },
-      'pss-level': { type: 'string' },
-      'pss-version': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    io.stdout(SCAN_USAGE + '\n');
-    return 0;
-  }
-  const format = values.format!;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`unknown --format '${format}' (expected text or json)`);
-  const settings: EngineSettings = structuredClone(DEFAULT_SETTINGS);
+export function parseSize(s: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(s);
+  if (!m) throw new UsageError(`invalid --max-file-size '${s}' (expected a number of bytes, e.g. 4194304 or 4MiB)`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const n = Math.floor(Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1));
+  if (n <= 0) throw new UsageError(`invalid --max-file-size '${s}' (must be positive)`);
+  return n;
+}
+
+const RULE_IDS = RULES.map((r) => r.id);
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+function checkRule(id: string, flag: string): void {
+  if (!RULE_IDS.includes(id)) throw new UsageError(`unknown rule '${id}' in ${flag}${didYouMean(id, RULE_IDS)}`);
+}
+
+/** `--enable` / `--disable` values: repeatable, and comma-separated lists are accepted. */
+function ruleArgs(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+export function buildSettings(
+  values: { 'pss-level'?: string; 'pss-version'?: string; enable?: string[]; disable?: string[] },
+  config: CliConfig | undefined,
+): { settings: EngineSettings; overrides: Record<string, Severity | 'off'> } {
+  const base: EngineSettings = structuredClone(DEFAULT_SETTINGS);
   if (values['pss-level'] !== undefined) {
     const level = values['pss-level'];
     if (level !== 'baseline' && level !== 'restricted' && level !== 'privileged')
       throw new UsageError(`unknown --pss-level '${level}' (expected baseline, restricted or privileged)`);
-    settings.pss.level = level;
-    settings.pss.override = true;
-    settings.pss.source = 'command line';
+    base.pss.level = level;
+    base.pss.override = true;
+    base.pss.source = 'command line';
   }
   if (values['pss-version'] !== undefined) {
     const version = values['pss-version'];
     if (!parsePssVersion(version)) throw new UsageError(`invalid --pss-version '${version}' (expected v1.N or latest)`);
-    settings.pss.version = version;
-    settings.pss.override = true;
-    settings.pss.source = 'command line';
+    base.pss.version = version;
+    base.pss.override = true;
+    base.pss.source = 'command line';
   }
-  if (positionals.length === 0) throw new UsageError('no input: give files, directories or - for standard input');
+  const disabled = new Set(ruleArgs(values.disable));
+  for (const id of disabled) {
+    checkRule(id, '--disable');
+    base.rules[id] = 'off';
+  }
+  for (const arg of ruleArgs(values.enable)) {
+    const [id, sev] = arg.split('=', 2).map((s) => s.trim());
+    checkRule(id, '--enable');
+    if (disabled.has(id)) throw new UsageError(`rule '${id}' is both enabled and disabled`);
+    if (sev !== undefined && !(SEVERITIES as readonly string[]).includes(sev))
+      throw new UsageError(`invalid severity '${sev}' in --enable ${arg} (expected error, warning, info or hint)`);
+    const fromConfig = config?.config.rules[id];
+    base.rules[id] = (sev as Severity | undefined) ?? (fromConfig && fromConfig !== 'off' ? fromConfig : RULES.find((r) => r.id === id)!.defaultSeverity);
+  }
+  const settings = applyConfig(base, config?.config);
+  const overrides: Record<string, Severity | 'off'> = {};
+  for (const rule of RULES) {
+    const s = settings.rules[rule.id];
+    if (s !== undefined && s !== rule.defaultSeverity) overrides[rule.id] = s;
+  }
+  return { settings, overrides };
+}
 
-  const ws = new WorkspaceIndex();
-  const files: string[] = [];
-  for (const arg of positionals) {
-    if (arg === '-') files.push('-');
-    else collectFiles(arg, files);
+export async function scan(argv: string[], io: ScanIO): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    io.stdout(SCAN_USAGE + '\n');
+    return 0;
   }
-  for (const file of files) {
-    let text: string;
-    if (file === '-') text = await io.readStdin();
+  const cwd = io.cwd ?? process.cwd();
+  const format = values.format!;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown --format '${format}' (expected text, json or sarif)`);
+  const failOn = values['fail-on'] ?? 'hint';
+  if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn))
+    throw new UsageError(`unknown --fail-on '${failOn}' (expected error, warning, info, hint or none)`);
+  const maxBytes = values['max-file-size'] !== undefined ? parseSize(values['max-file-size']) : DEFAULT_MAX_FILE_BYTES;
+  if (values['no-config'] && values.config !== undefined) throw new UsageError('--config and --no-config cannot be combined');
+  const config = values['no-config'] ? undefined : loadConfig(values.config, cwd);
+  const { settings, overrides } = buildSettings(values, config);
+  if (positionals.length === 0) throw new UsageError('no input: give files, directories, globs or - for standard input');
+
+  const notifications: { level: 'error' | 'warning' | 'note'; message: string; file?: string }[] = [];
+  let failed = false; // the scan is incomplete or broken: exit 2
+  const problems = {
+    error: (message: string, file?: string) => {
+      failed = true;
+      notifications.push({ level: 'error', message, file });
+      io.stderr(`k8s-guardrails: error: ${message}\n`);
+    },
+    note: (message: string, file?: string) => {
+      notifications.push({ level: 'warning', message, file });
+      io.stderr(`k8s-guardrails: ${message}\n`);
+    },
+  };
+
+  let ignored: ((abs: string) => boolean) | undefined;
+  if (config?.ignore.length) {
+    const match = ignoreMatcher(config.ignore);
+    ignored = (abs) => {
+      const rel = path.relative(config.dir, abs);
+      return !rel.startsWith('..') && !path.isAbsolute(rel) && rel !== '' && match(rel.split(path.sep).join('/'));
+    };
+  }
+  const inputs = collectInputs(positionals, { cwd, ignored, problems });
+
+  // The engine's own limit is in characters; ours (in bytes) is applied first.
+  const ws = new WorkspaceIndex({ maxFileBytes: Math.max(maxBytes, DEFAULT_MAX_FILE_BYTES) });
+  const stdinName = values['stdin-filename'] ?? '<stdin>';
+  let scanned = 0;
+  for (const input of inputs) {
+    const name = input.path === '-' ? stdinName : input.path;
+    const read = input.path === '-' ? decodeStdin(await io.readStdin(), maxBytes) : readInput(input.path, cwd, maxBytes);
+    if ('error' in read) problems.error(read.error, input.path);
+    else if ('skipped' in read) problems.note(`skipped ${name}: ${read.skipped}`, input.path);
     else {
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read '${file}': ${(e as Error).message}`);
-      }
+      const file = ws.set(name, read.text);
+      if (file.skipped) problems.note(`skipped ${name}: ${file.skipped}`, input.path);
+      else scanned++;
     }
-    ws.set(file === '-' ? '<stdin>' : file, text);
   }
 
   const result = analyze(ws, settings, {
-    onRuleError: (rule, error, where) => io.stderr(`k8s-guardrails: internal error in rule ${rule.id} (${where}): ${(error as Error)?.stack ?? error}\n`),
+    includeSuppressed: true,
+    onRuleError: (rule, error, where) => problems.error(`internal error in rule ${rule.id} (${where}): ${(error as Error)?.stack ?? error}`),
   });
   const all: Finding[] = [];
-  for (const file of ws.allFiles()) {
-    if (file.skipped && positionals.length && file.isKubernetes) io.stderr(`k8s-guardrails: skipped ${file.uri}: ${file.skipped}\n`);
-    all.push(...(result.findings.get(file.uri) ?? []));
-  }
-  io.stdout(format === 'json' ? formatJson(all) : formatText(all, io.isTTY));
-  return all.length ? 1 : 0;
+  for (const file of ws.allFiles()) all.push(...(result.findings.get(file.uri) ?? []));
+
+  const active = all.filter((f) => !f.suppressed);
+  const failing = failOn === 'none' ? [] : active.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[failOn as Severity]);
+  const stats: ScanStats = { files: scanned, suppressed: all.length - active.length, failing: failing.length, failOn };
+  const shown = values['include-suppressed'] ? all : active;
+  let report: string;
+  if (format === 'json') report = formatJson(shown);
+  else if (format === 'sarif')
+    report = formatSarif(
+      all,
+      (f) => {
+        const file = ws.get(f.uri);
+        if (!file || f.range.start.line !== f.range.end.line) return '';
+        return file.text.slice(file.lines.offset(f.range.start), file.lines.offset(f.range.end)).trim();
+      },
+      { cwd, version: VERSION, overrides, notifications, executionSuccessful: !failed },
+    );
+  else report = formatText(shown, io.isTTY && values.output === undefined, stats);
+
+  if (values.output !== undefined) {
+    try {
+      fs.writeFileSync(path.resolve(cwd, values.output), report);
+    } catch (e) {
+      throw new UsageError(`cannot write '${values.output}': ${(e as Error).message}`);
+    }
+  } else io.stdout(report);
+  return failed ? 2 : failing.length ? 1 : 0;
 }
 
-/** The `--format json` contract (documented in README; automated checks rely on it). */
-export function formatJson(findings: Finding[]): string {
-  return (
-    JSON.stringify({
-      version: 1,
-      findings: findings.map((f) => {
-        const out: Record<string, unknown> = {
-          rule: f.rule,
-          severity: f.severity,
-          message: f.message,
-          file: f.uri,
-          range: f.range,
-        };
-        if (f.resource) out.resource = f.resource.ref;
-        if (f.pss) out.pss = { level: f.pss.level, check: f.pss.check };
-        return out;
-      }),
-    }) + '\n'
-  );
+function decodeStdin(data: string | Buffer, maxBytes: number) {
+  return decode(typeof data === 'string' ? Buffer.from(data, 'utf8') : data, maxBytes);
 }
 
-const COLORS: Record<string, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint: '\x1b[2m' };
-
-export function formatText(findings: Finding[], color: boolean): string {
-  if (!findings.length) return 'No findings.\n';
-  const lines = findings.map((f) => {
-    const sev = color ? `${COLORS[f.severity]}${f.severity}\x1b[0m` : f.severity;
-    const rule = color ? `\x1b[1m${f.rule}\x1b[0m` : f.rule;
-    return `${f.uri}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${sev} ${rule} ${f.message}`;
-  });
-  const counts = new Map<string, number>();
-  for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-  const summary = [...counts].map(([s, n]) => `${n} ${s}${n === 1 ? '' : 's'}`).join(', ');
-  return `${lines.join('\n')}\n\n${findings.length} finding${findings.length === 1 ? '' : 's'} (${summary}).\n`;
-}
+export { formatBytes };

@@ -1,0 +1,74 @@
+/** `--format text` and `--format json`. */
+import { Finding } from '../engine';
+
+export interface ScanStats {
+  /** Files analysed (not skipped). */
+  files: number;
+  /** Findings suppressed by an ignore annotation or the configuration. */
+  suppressed: number;
+  /** Findings at or above --fail-on. */
+  failing: number;
+  failOn: string;
+}
+
+/**
+ * The `--format json` contract (documented in docs/cli.md; automated checks
+ * rely on it): `{"version":1,"findings":[{rule, severity, message, file,
+ * range, resource?, pss?, suppressed?}]}`. `suppressed` only appears with
+ * --include-suppressed.
+ */
+export function formatJson(findings: Finding[]): string {
+  return (
+    JSON.stringify({
+      version: 1,
+      findings: findings.map((f) => {
+        const out: Record<string, unknown> = {
+          rule: f.rule,
+          severity: f.severity,
+          message: f.message,
+          file: f.uri,
+          range: f.range,
+        };
+        if (f.resource) out.resource = f.resource.ref;
+        if (f.pss) out.pss = { level: f.pss.level, check: f.pss.check };
+        if (f.suppressed) out.suppressed = { by: f.suppressed.by, reason: f.suppressed.reason };
+        return out;
+      }),
+    }) + '\n'
+  );
+}
+
+const COLORS: Record<string, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint: '\x1b[2m' };
+const RESET = '\x1b[0m';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `file:line:col: severity rule message`, then one summary line. */
+export function formatText(findings: Finding[], color: boolean, stats?: ScanStats): string {
+  const paint = (code: string, s: string) => (color ? `${code}${s}${RESET}` : s);
+  const lines = findings.map((f) => {
+    const where = `${f.uri}:${f.range.start.line + 1}:${f.range.start.character + 1}:`;
+    const sev = paint(COLORS[f.severity], f.severity);
+    const rule = paint('\x1b[1m', f.rule);
+    const suppressed = f.suppressed ? paint('\x1b[2m', ` [suppressed by ${f.suppressed.by}: ${f.suppressed.reason}]`) : '';
+    return `${where} ${sev} ${rule} ${f.message}${suppressed}`;
+  });
+  const active = findings.filter((f) => !f.suppressed);
+  const scanned = stats ? ` in ${plural(stats.files, 'file')}` : '';
+  let summary: string;
+  if (!active.length) summary = `No findings${scanned}.`;
+  else {
+    const counts = new Map<string, number>();
+    for (const f of active) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+    const parts = ['error', 'warning', 'info', 'hint'].filter((s) => counts.has(s)).map((s) => plural(counts.get(s)!, s === 'info' ? 'info' : s).replace(/infos$/, 'info'));
+    const files = new Set(active.map((f) => f.uri)).size;
+    summary = `${plural(active.length, 'finding')} (${parts.join(', ')}) in ${plural(files, 'file')}${stats ? ` of ${stats.files} scanned` : ''}.`;
+    if (stats && stats.failOn !== 'hint' && stats.failing < active.length)
+      summary += stats.failOn === 'none' ? ' None fail the scan (--fail-on none).' : ` ${stats.failing} at or above ${stats.failOn} (--fail-on ${stats.failOn}).`;
+  }
+  if (stats?.suppressed) summary += ` ${plural(stats.suppressed, 'suppressed finding')}${findings.some((f) => f.suppressed) ? '' : ' not shown (--include-suppressed)'}.`;
+  if (!lines.length) return summary + '\n';
+  return `${lines.join('\n')}\n\n${paint('\x1b[1m', summary)}\n`;
+}
