@@ -1,7 +1,9 @@
 /**
- * Measures schema validation of a 10,000-resource file against js-yaml loadAll of the same text.
- * Reported with t.diagnostic (visible in the test output); the assertion only guards against pathologic
- * (e.g. quadratic) behaviour. Set K8SG_PERF_RESOURCES to change the number of resources (0 skips).
+ * Schema validation of a many-resource file finds every error (one typo every 100 resources) — a correctness
+ * test, quick by default (300 resources) and with no timing assertion: the measurement (10,000 resources,
+ * schema validation vs js-yaml vs our engine, and the language server's added latency) is
+ * scripts/bench/schema.ts (`node out/scripts/bench/schema.js`). K8SG_PERF_RESOURCES changes the number of
+ * resources here (0 skips).
  */
 import { networkAttempts } from './network-guard';
 import * as assert from 'node:assert/strict';
@@ -12,7 +14,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createSchemaService } from '../../../server/src/schema';
 import { findRepoRoot } from '../../../scripts/generate-schemas';
 
-const COUNT = Number(process.env.K8SG_PERF_RESOURCES ?? 10000);
+const COUNT = Number(process.env.K8SG_PERF_RESOURCES ?? 300);
 
 after(() => assert.deepEqual(networkAttempts, []));
 
@@ -58,33 +60,28 @@ data:
 `,
 ];
 
-function ms(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-it(`validates ${COUNT} resources`, { skip: COUNT <= 0 }, async (t) => {
+it(`finds every error in a file of ${COUNT} resources`, { skip: COUNT <= 0 }, async () => {
   const parts: string[] = [];
   for (let i = 0; i < COUNT; i++) {
     parts.push(templates[i % templates.length](i));
   }
-  // one typo every 1000 resources, to check that errors are still found in a huge file
-  const text = parts.map((p, i) => (i % 1000 === 999 ? p.replace('kind: ConfigMap\n', 'kind: ConfigMap\nbogus: 1\n') : p)).join('---\n');
-
-  let start = process.hrtime.bigint();
-  const docs = jsYaml.loadAll(text);
-  const jsYamlMs = ms(start);
-  assert.equal(docs.length, COUNT);
+  // one typo every 100 resources (in the ConfigMaps among them), to check that errors are found all along a long file
+  const typo = (i: number) => i % 100 === 98 && i % templates.length === 2;
+  const text = parts.map((p, i) => (typo(i) ? p.replace('kind: ConfigMap\n', 'kind: ConfigMap\nbogus: 1\n') : p)).join('---\n');
+  assert.equal(jsYaml.loadAll(text).length, COUNT);
 
   const service = createSchemaService({ schemasDir: path.join(findRepoRoot(__dirname), 'schemas', 'v1.35') });
-  start = process.hrtime.bigint();
-  const diags = await service.validate(TextDocument.create('file:///perf.yaml', 'yaml', 1, text));
-  const validateMs = ms(start);
-  const expectedTypos = parts.filter((_, i) => i % 1000 === 999 && i % templates.length === 2).length;
-  assert.equal(diags.length, expectedTypos);
+  const diags = await service.validate(TextDocument.create('file:///perf.yaml', 'yaml', 1, text), { yieldAfterMs: 5 });
+  const expected = parts.map((_, i) => i).filter(typo);
+  assert.ok(expected.length > 0 || COUNT < 100);
+  assert.equal(diags.length, expected.length, JSON.stringify(diags.slice(0, 3)));
+  assert.ok(diags.every((d) => d.message.includes('bogus')));
+});
 
-  t.diagnostic(
-    `${COUNT} resources, ${(text.length / 1e6).toFixed(1)} MB: schema validate ${validateMs.toFixed(0)} ms ` +
-      `(incl. schema loading), js-yaml loadAll ${jsYamlMs.toFixed(0)} ms, ratio ${(validateMs / jsYamlMs).toFixed(1)}x`,
-  );
-  assert.ok(validateMs < 120_000, `validation took ${validateMs} ms`);
+it('stops when cancelled between documents', async () => {
+  const service = createSchemaService({ schemasDir: path.join(findRepoRoot(__dirname), 'schemas', 'v1.35') });
+  const text = Array.from({ length: 50 }, (_, i) => templates[2](i).replace('data:', 'bogus: 1\ndata:')).join('---\n');
+  let checks = 0;
+  const diags = await service.validate(TextDocument.create('file:///cancel.yaml', 'yaml', 1, text), { isCancelled: () => ++checks > 10 });
+  assert.equal(diags.length, 10);
 });
