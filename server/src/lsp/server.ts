@@ -15,6 +15,10 @@ import {
   createConnection,
   Diagnostic,
   DiagnosticSeverity,
+  ExecuteCommandParams,
+  Hover,
+  HoverParams,
+  MarkupKind,
   InitializeParams,
   InitializeResult,
   ProposedFeatures,
@@ -26,6 +30,7 @@ import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, fixAll, ruleDocsUrl
 import { fromClientSettings, ClientSettings } from './settings';
 import { applyConfig, CONFIG_FILE_NAMES, parseConfig, ParsedConfig } from '../engine/config';
 import { SchemaLayer } from './schema-layer';
+import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
 
 export const SOURCE = 'k8s-guardrails';
 export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
@@ -83,6 +88,7 @@ export class GuardrailsServer {
   private generation = 0;
   private folders: string[] = [];
   private supportsConfiguration = false;
+  private supportsApplyEdit = false;
 
   /** Kubernetes schema validation/completion/hover for open documents (see schema-layer.ts). */
   readonly schema: SchemaLayer;
@@ -90,7 +96,8 @@ export class GuardrailsServer {
   constructor(readonly connection: Connection) {
     this.index = new WorkspaceIndex();
     this.schema = new SchemaLayer(connection, this.documents, { publish: (uri) => this.publishMerged(uri) });
-    connection.onHover((p) => this.schema.hover(p));
+    connection.onHover((p) => this.schema.hover(p, () => this.guard('netpol hover', () => this.netpolHover(p), null)));
+    connection.onExecuteCommand((p) => this.executeCommand(p));
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => void this.initialized());
     connection.onDidChangeConfiguration(() => void this.reloadSettings().then(() => this.scheduleAll()));
@@ -125,6 +132,7 @@ export class GuardrailsServer {
 
   private initialize(params: InitializeParams): InitializeResult {
     this.supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    this.supportsApplyEdit = !!params.capabilities.workspace?.applyEdit;
     this.client = (params.initializationOptions?.settings as ClientSettings) ?? {};
     this.schema.configure(this.client);
     this.baseSettings = fromClientSettings(this.client);
@@ -138,6 +146,7 @@ export class GuardrailsServer {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...this.schema.capabilities(),
+        executeCommandProvider: { commands: [GENERATE_DEFAULT_DENY] },
       },
       serverInfo: { name: 'k8s-guardrails' },
     };
@@ -239,7 +248,30 @@ export class GuardrailsServer {
     const file = this.guard('parse', () => this.index.set(doc.uri, doc.getText()), undefined);
     const crossAfter = file?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     if (crossBefore || crossAfter) this.scheduleAll(doc.uri);
-    else this.schedule(doc.uri);
+    else if (before && file && workloadSignature(before) !== workloadSignature(file)) {
+      // Workload labels/namespaces changed: NetworkPolicy findings (e.g. netpol-selects-nothing) elsewhere may change.
+      for (const r of this.index.resourcesOfKind('NetworkPolicy')) this.pending.add(r.file.uri);
+      this.schedule(doc.uri);
+    } else this.schedule(doc.uri);
+  }
+
+  private netpolHover(p: HoverParams): Hover | null {
+    const value = netpolHover(this.index, this.settings, p.textDocument.uri, p.position);
+    return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
+  }
+
+  private async executeCommand(p: ExecuteCommandParams): Promise<unknown> {
+    if (p.command !== GENERATE_DEFAULT_DENY) return null;
+    const edit = this.guard('generateDefaultDeny', () => generateDefaultDenyEdit(this.index, this.settings, p.arguments?.[0]), undefined);
+    if (!edit) return null;
+    if (this.supportsApplyEdit) {
+      try {
+        await this.connection.workspace.applyEdit({ label: 'Add default-deny NetworkPolicy', edit });
+      } catch (e) {
+        this.connection.console.error(`k8s-guardrails: applyEdit failed: ${(e as Error)?.message ?? e}`);
+      }
+    }
+    return edit;
   }
 
   schedule(uri: string): void {

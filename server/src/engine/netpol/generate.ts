@@ -111,3 +111,14 @@ export function internetLockdownFix(nw: NetpolWorkspace, file: SourceFile, names
   const doc = internetEgressLockdownYaml(uniqueName(nw, namespace, 'deny-internet-egress'), namespace, nw.settings.clusterCIDRs);
   return { title: `Deny egress to the internet except cluster ranges for namespace ${namespace}`, edits: [appendDocuments(file, [doc])] };
 }
+
+/**
+ * The text of "Add default-deny NetworkPolicy" for a namespace (the directions
+ * still missing a default deny, or both), for the `generateDefaultDeny` command.
+ */
+export function defaultDenyText(nw: NetpolWorkspace, namespace: string): string {
+  const deny = nw.defaultDeny(namespace);
+  let dirs = { ingress: !deny.ingress.length, egress: !deny.egress.length };
+  if (!dirs.ingress && !dirs.egress) dirs = { ingress: true, egress: true };
+  return defaultDenyDocs(nw, namespace, dirs).join('---\n');
+}
