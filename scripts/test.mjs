@@ -14,10 +14,12 @@ let passed = 0;
 let failed = 0;
 const failures = [];
 
-// Every folder under out/test except the editor suite (it needs the VS Code API) and helpers.
+// Every folder under out/test except the editor suite (it needs the VS Code API) and helpers;
+// the Playwright tests under editor/playwright drive a browser from plain node, so they run here.
 const dirs = readdirSync(out, { withFileTypes: true })
   .filter((e) => e.isDirectory() && !['editor', 'helpers', 'fixtures'].includes(e.name))
   .map((e) => path.join(out, e.name));
+if (existsSync(path.join(out, 'editor/playwright'))) dirs.push(path.join(out, 'editor/playwright'));
 
 const tap = path.join(artifacts, 'node-tests.tap');
 const r = spawnSync(
