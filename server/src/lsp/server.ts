@@ -31,6 +31,7 @@ import { fromClientSettings, ClientSettings } from './settings';
 import { applyConfig, CONFIG_FILE_NAMES, parseConfig, ParsedConfig } from '../engine/config';
 import { SchemaLayer } from './schema-layer';
 import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
+import { registerClusterScan } from './cluster-scan';
 
 export const SOURCE = 'k8s-guardrails';
 export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
@@ -128,6 +129,8 @@ export class GuardrailsServer {
       });
     });
     this.documents.listen(connection);
+    // live-cluster objects, analysed as their own workspace (see cluster-scan.ts)
+    registerClusterScan(connection, () => this.settings, toDiagnostic);
   }
 
   private initialize(params: InitializeParams): InitializeResult {

@@ -2,7 +2,7 @@ import { Resource } from '../../model';
 import { setIn } from '../../fix/edits';
 import { RelatedInfo, defineRule } from '../types';
 import { WorkspaceIndex } from '../../workspace';
-import { CIS, configuredSeverity, workload } from './util';
+import { CIS, configuredSeverity, workload, kindName } from './util';
 
 const ID = 'automount-service-account-token';
 
@@ -48,10 +48,10 @@ export default defineRule({
       ctx.report({
         resource: res,
         path,
-        message: `ServiceAccount ${res.name} ${v === true ? 'sets automountServiceAccountToken: true' : 'does not set automountServiceAccountToken: false'}: every pod using it gets an API token mounted unless its spec opts out; set automountServiceAccountToken: false on the ServiceAccount.`,
+        message: `${kindName(res)} ${v === true ? 'sets automountServiceAccountToken: true' : 'does not set automountServiceAccountToken: false'}: every pod using it gets an API token mounted unless its spec opts out; set automountServiceAccountToken: false on the ServiceAccount.`,
         fixes: () => {
           const edit = setIn(res, ['automountServiceAccountToken'], false);
-          return edit ? [{ title: `Set automountServiceAccountToken: false on ServiceAccount ${res.name}`, edits: [edit], preferred: true }] : [];
+          return edit ? [{ title: `Set automountServiceAccountToken: false on ${kindName(res)}`, edits: [edit], preferred: true }] : [];
         },
       });
       return;
@@ -65,7 +65,7 @@ export default defineRule({
     const sa = serviceAccountName(spec);
     const fixes = () => {
       const edit = setIn(res, path, false);
-      return edit ? [{ title: `Set automountServiceAccountToken: false on the pod spec of ${res.kind} ${res.name}`, edits: [edit], preferred: true }] : [];
+      return edit ? [{ title: `Set automountServiceAccountToken: false on the pod spec of ${kindName(res)}`, edits: [edit], preferred: true }] : [];
     };
     const saRes = findServiceAccount(ctx.workspace, res.namespace, sa.name);
     if (own === true) {
@@ -73,7 +73,7 @@ export default defineRule({
         resource: res,
         path,
         severity: configuredSeverity(ctx, ID) ?? 'warning',
-        message: `${res.kind} ${res.name} sets automountServiceAccountToken: true: every container gets an API token of ServiceAccount ${sa.name}, whatever the ServiceAccount says; set it to false on the pod spec unless the application calls the Kubernetes API.`,
+        message: `${kindName(res)} sets automountServiceAccountToken: true: every container gets an API token of ServiceAccount ${sa.name}, whatever the ServiceAccount says; set it to false on the pod spec unless the application calls the Kubernetes API.`,
         fixes,
       });
       return;
@@ -82,10 +82,10 @@ export default defineRule({
     let message: string;
     let related: RelatedInfo[] | undefined;
     if (saRes) {
-      message = `${res.kind} ${res.name} gets an API token of ServiceAccount ${sa.name} mounted: neither its pod spec nor ServiceAccount ${sa.name} sets automountServiceAccountToken: false; set it on the pod spec (this workload only) or on ServiceAccount ${sa.name} (every pod using it).`;
+      message = `${kindName(res)} gets an API token of ServiceAccount ${sa.name} mounted: neither its pod spec nor ServiceAccount ${sa.name} sets automountServiceAccountToken: false; set it on the pod spec (this workload only) or on ServiceAccount ${sa.name} (every pod using it).`;
       related = [{ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${sa.name} (${where(saRes)})` }];
     } else {
-      message = `${res.kind} ${res.name} gets an API token of ServiceAccount ${sa.name} mounted: its pod spec does not set automountServiceAccountToken: false (ServiceAccount ${sa.name} is not defined in the workspace); set it on the pod spec unless the application calls the Kubernetes API.`;
+      message = `${kindName(res)} gets an API token of ServiceAccount ${sa.name} mounted: its pod spec does not set automountServiceAccountToken: false (ServiceAccount ${sa.name} is not defined in the workspace); set it on the pod spec unless the application calls the Kubernetes API.`;
     }
     ctx.report({ resource: res, path, message, related, fixes });
   },

@@ -1,7 +1,7 @@
 import { removeItem } from '../../fix/edits';
 import { isObject } from '../../model';
 import { defineRule } from '../types';
-import { CIS, securityContextOf, workload } from './util';
+import { CIS, securityContextOf, workload, containerWhere } from './util';
 
 /** What an attacker in the container can do with each capability. */
 export const DANGEROUS_CAPABILITIES: Record<string, string> = {
@@ -64,10 +64,10 @@ export default defineRule({
         ctx.report({
           resource: res,
           path: [...addPath, index],
-          message: `${c.label} adds capability ${raw}: ${why}.`,
+          message: `${containerWhere(res, c)} adds capability ${raw}: ${why}.`,
           fixes: () => {
             const edit = removeItem(res, addPath, index);
-            return edit ? [{ title: `Remove capability ${raw} from ${c.label}`, edits: [edit], preferred: true }] : [];
+            return edit ? [{ title: `Remove capability ${raw} from ${containerWhere(res, c)}`, edits: [edit], preferred: true }] : [];
           },
         });
       });

@@ -1,6 +1,6 @@
 import { defineRule } from '../types';
 import { serviceAccountName } from './automount-service-account-token';
-import { CIS, workload } from './util';
+import { CIS, workload, kindName } from './util';
 
 export default defineRule({
   id: 'default-service-account',
@@ -30,8 +30,8 @@ export default defineRule({
       resource: res,
       path: sa.explicit ? [...w.specPath, sa.explicit] : w.specPath,
       message: sa.explicit
-        ? `${res.kind} ${res.name} runs as the namespace's default ServiceAccount (${sa.explicit}: default): it shares that identity and its RBAC permissions with every other pod that names no ServiceAccount; create a dedicated ServiceAccount.`
-        : `${res.kind} ${res.name} names no ServiceAccount, so it runs as the namespace's default ServiceAccount: it shares that identity and its RBAC permissions with every other pod that names none; create a dedicated ServiceAccount and set serviceAccountName.`,
+        ? `${kindName(res)} runs as the namespace's default ServiceAccount (${sa.explicit}: default): it shares that identity and its RBAC permissions with every other pod that names no ServiceAccount; create a dedicated ServiceAccount.`
+        : `${kindName(res)} names no ServiceAccount, so it runs as the namespace's default ServiceAccount: it shares that identity and its RBAC permissions with every other pod that names none; create a dedicated ServiceAccount and set serviceAccountName.`,
     });
   },
 });

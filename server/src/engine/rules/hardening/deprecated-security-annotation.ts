@@ -1,7 +1,7 @@
 import { editSequence, removeKey, setIn, YamlValue } from '../../fix/edits';
 import { isObject } from '../../model';
 import { Fix, defineRule } from '../types';
-import { WorkloadContainer, workload } from './util';
+import { WorkloadContainer, kindName, workload } from './util';
 
 const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -76,7 +76,7 @@ export default defineRule({
       ctx.report({
         resource: res,
         path: annPath,
-        message: `Annotation ${key} is ${state}: ${advice}.`,
+        message: `Annotation ${key}${res.name ? '' : ` of ${kindName(res)}`} is ${state}: ${advice}.`,
         fixes: (): Fix[] => {
           const remove = (r: typeof res) => removeKey(r, annPath);
           if (!fieldPath || existing) {

@@ -2,7 +2,7 @@ import { setIn } from '../../fix/edits';
 import { isObject } from '../../model';
 import { defineRule } from '../types';
 import { pssResults } from '../pss/evaluate';
-import { CIS, securityContextOf, workload } from './util';
+import { CIS, securityContextOf, workload, kindName } from './util';
 
 function isZero(v: unknown): boolean {
   return v === 0 || (typeof v === 'bigint' && v === BigInt(0));
@@ -36,7 +36,7 @@ export default defineRule({
       ctx.report({
         resource: res,
         path: p.path,
-        message: `${p.label[0].toUpperCase()}${p.label.slice(1)} of ${res.kind} ${res.name} sets runAsUser: 0 and runs as root: a container escape or writable host mount then gives root on the node; use a non-zero UID (e.g. 65532) and runAsNonRoot: true.`,
+        message: `${p.label[0].toUpperCase()}${p.label.slice(1)} of ${kindName(res)} sets runAsUser: 0 and runs as root: a container escape or writable host mount then gives root on the node; use a non-zero UID (e.g. 65532) and runAsNonRoot: true.`,
         fixes: () => {
           const edit = setIn(res, p.path, 65532);
           return edit ? [{ title: `Set runAsUser: 65532 on ${p.label}`, edits: [edit], preferred: true }] : [];

@@ -1,5 +1,5 @@
 import { defineRule } from '../types';
-import { CIS, workload } from './util';
+import { CIS, workload, containerWhere } from './util';
 
 /** The tag of an image reference (`registry:5000/app:1.2` → `1.2`), undefined when untagged; digests are separate. */
 export function parseImage(image: string): { tag?: string; digest?: string } {
@@ -44,8 +44,8 @@ export default defineRule({
         path: [...c.full, 'image'],
         message:
           tag === 'latest'
-            ? `${c.label} uses image ${image.trim()}: the latest tag moves, so what runs changes without any change to the manifest; pin a version tag and its digest.`
-            : `${c.label} uses image ${image.trim()} without a tag, i.e. :latest, which moves without any change to the manifest; pin a version tag and its digest.`,
+            ? `${containerWhere(res, c)} uses image ${image.trim()}: the latest tag moves, so what runs changes without any change to the manifest; pin a version tag and its digest.`
+            : `${containerWhere(res, c)} uses image ${image.trim()} without a tag, i.e. :latest, which moves without any change to the manifest; pin a version tag and its digest.`,
       });
     }
   },

@@ -1,6 +1,6 @@
 import { isObject } from '../../model';
 import { defineRule } from '../types';
-import { CIS, workload } from './util';
+import { CIS, workload, containerWhere } from './util';
 
 /** Words (whole `_`-separated tokens) that mark a secret. */
 const SECRET_TOKENS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'AUTH', 'PRIVATEKEY']);
@@ -68,7 +68,7 @@ export default defineRule({
         ctx.report({
           resource: res,
           path: [...c.full, 'env', index, 'value'],
-          message: `${c.label} sets environment variable ${e.name} to a literal value that looks like a secret: it is readable in the manifest, its history and the API object; reference a Secret with valueFrom.secretKeyRef instead (and rotate the value).`,
+          message: `${containerWhere(res, c)} sets environment variable ${e.name} to a literal value that looks like a secret: it is readable in the manifest, its history and the API object; reference a Secret with valueFrom.secretKeyRef instead (and rotate the value).`,
         });
       });
     }

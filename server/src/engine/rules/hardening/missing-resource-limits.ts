@@ -1,7 +1,7 @@
 import { isObject } from '../../model';
 import { WorkspaceIndex } from '../../workspace';
 import { defineRule } from '../types';
-import { quoteList, workload } from './util';
+import { quoteList, workload, containerWhere } from './util';
 
 function has(m: unknown, key: string): boolean {
   return isObject(m) && m[key] !== undefined && m[key] !== null && m[key] !== '';
@@ -62,7 +62,7 @@ export default defineRule({
       ctx.report({
         resource: res,
         path: [...c.full, 'resources'],
-        message: `${c.label} has no ${quoteList(missing)}: ${missing.includes('memory limit') ? 'it can use all of the node\'s memory' : 'it can use all of the node\'s CPU'} and starve or evict other pods; set resources${noRequests ? '.requests and resources.limits' : '.limits'}.`,
+        message: `${containerWhere(res, c)} has ${quoteList(missing.map((m) => `no ${m}`))}: ${missing.includes('memory limit') ? 'it can use all of the node\'s memory' : 'it can use all of the node\'s CPU'} and starve or evict other pods; set resources${noRequests ? '.requests and resources.limits' : '.limits'}.`,
       });
     }
   },

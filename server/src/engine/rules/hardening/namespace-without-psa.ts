@@ -1,7 +1,7 @@
 import { editSequence, setIn } from '../../fix/edits';
 import { LATEST_KNOWN_PSS_VERSION } from '../../pss';
 import { defineRule } from '../types';
-import { CIS } from './util';
+import { CIS, kindName } from './util';
 
 const PSA = 'pod-security.kubernetes.io/';
 const LEVELS = ['privileged', 'baseline', 'restricted'];
@@ -40,14 +40,14 @@ export default defineRule({
       resource: res,
       path,
       message: invalid
-        ? `Namespace ${res.name || '(unnamed)'} sets ${PSA}enforce to ${JSON.stringify(String(enforce))}, which is not a level (privileged, baseline or restricted): Pod Security Admission treats the label as invalid (and evaluates pods as restricted, latest); set a valid level with a pinned enforce-version.`
-        : `Namespace ${res.name || '(unnamed)'} has no ${PSA}enforce label${others.length ? ` (${others.map((m) => PSA + m).join(' and ')} only warn or record, they block nothing)` : ''}: Pod Security Admission falls back to the cluster default, usually privileged; label it with the strictest level its workloads meet, e.g. enforce: restricted with a pinned enforce-version.`,
+        ? `${kindName(res)} sets ${PSA}enforce to ${JSON.stringify(String(enforce))}, which is not a level (privileged, baseline or restricted): Pod Security Admission treats the label as invalid (and evaluates pods as restricted, latest); set a valid level with a pinned enforce-version.`
+        : `${kindName(res)} has no ${PSA}enforce label${others.length ? ` (${others.map((m) => PSA + m).join(' and ')} only warn or record, they block nothing)` : ''}: Pod Security Admission falls back to the cluster default, usually privileged; label it with the strictest level its workloads meet, e.g. enforce: restricted with a pinned enforce-version.`,
       fixes: () => {
         const steps = [(r: typeof res) => setIn(r, ['metadata', 'labels', `${PSA}enforce`], 'restricted')];
         if (labels[`${PSA}enforce-version`] === undefined) steps.push((r) => setIn(r, ['metadata', 'labels', `${PSA}enforce-version`], LATEST_KNOWN_PSS_VERSION));
         if (!setIn(res, ['metadata', 'labels', `${PSA}enforce`], 'restricted')) return [];
         const edit = editSequence(res, steps);
-        return edit ? [{ title: `Enforce Pod Security Standards restricted (${LATEST_KNOWN_PSS_VERSION}) on Namespace ${res.name}`, edits: [edit], preferred: true }] : [];
+        return edit ? [{ title: `Enforce Pod Security Standards restricted (${LATEST_KNOWN_PSS_VERSION}) on ${kindName(res)}`, edits: [edit], preferred: true }] : [];
       },
     });
   },

@@ -1,6 +1,6 @@
 import { setIn } from '../../fix/edits';
 import { defineRule } from '../types';
-import { CIS, securityContextOf, workload } from './util';
+import { CIS, securityContextOf, workload, containerWhere } from './util';
 
 export default defineRule({
   id: 'read-only-root-filesystem',
@@ -35,11 +35,11 @@ export default defineRule({
         path,
         message:
           value === false
-            ? `${c.label} sets securityContext.readOnlyRootFilesystem: false: the image can be modified at run time; set it to true and mount emptyDir volumes where the application writes.`
-            : `${c.label} does not set securityContext.readOnlyRootFilesystem: true: the image can be modified at run time; set it and mount emptyDir volumes where the application writes.`,
+            ? `${containerWhere(res, c)} sets securityContext.readOnlyRootFilesystem: false: the image can be modified at run time; set it to true and mount emptyDir volumes where the application writes.`
+            : `${containerWhere(res, c)} does not set securityContext.readOnlyRootFilesystem: true: the image can be modified at run time; set it and mount emptyDir volumes where the application writes.`,
         fixes: () => {
           const edit = sc || c.container.securityContext === undefined || c.container.securityContext === null ? setIn(res, path, true) : undefined;
-          return edit ? [{ title: `Set readOnlyRootFilesystem: true on ${c.label}`, edits: [edit], preferred: true }] : [];
+          return edit ? [{ title: `Set readOnlyRootFilesystem: true on ${containerWhere(res, c)}`, edits: [edit], preferred: true }] : [];
         },
       });
     }

@@ -107,3 +107,13 @@ export function quoteList(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/** `Deployment web`; `Pod (unnamed, line 12)` for a resource without a name, so that messages stay distinct. */
+export function kindName(res: Resource): string {
+  return res.name ? `${res.kind} ${res.name}` : `${res.kind} (unnamed, line ${res.range([]).start.line + 1})`;
+}
+
+/** `container "web"`, plus the resource when it has no name (` of Pod (unnamed, line 12)`). */
+export function containerWhere(res: Resource, c: { label: string }): string {
+  return res.name ? c.label : `${c.label} of ${kindName(res)}`;
+}

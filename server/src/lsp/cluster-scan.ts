@@ -1,0 +1,72 @@
+/**
+ * `k8sGuardrails/analyzeObjects`: the live-cluster scan runs the SAME engine
+ * as the editor, over objects the client read from a cluster and serialized to
+ * YAML under virtual uris (`k8s-guardrails-live:/<context>/<namespace>/<kind>/<name>.yaml`).
+ *
+ * The objects form their own workspace (a fresh WorkspaceIndex per request):
+ * cluster Namespaces, NetworkPolicies and RBAC never mix with the editor's
+ * files, and nothing of the request is kept after the answer.
+ */
+import type { CancellationToken, Connection, Diagnostic } from 'vscode-languageserver/node';
+import { analyze, EngineSettings, Finding, WorkspaceIndex } from '../engine';
+
+export const ANALYZE_OBJECTS_REQUEST = 'k8sGuardrails/analyzeObjects';
+export const LIVE_SCHEME = 'k8s-guardrails-live';
+
+export interface AnalyzeObjectsParams {
+  objects: { uri: string; yaml: string }[];
+}
+
+export interface AnalyzeObjectsResult {
+  /** One entry per input uri (empty diagnostics when clean), in input order. */
+  results: { uri: string; diagnostics: Diagnostic[] }[];
+  /** True when the client cancelled before every rule ran. */
+  cancelled: boolean;
+  /** Rules that threw (their findings are missing); the other rules still ran. */
+  ruleErrors: string[];
+}
+
+/** Bounds a request so a huge cluster cannot exhaust the server's memory. */
+export const MAX_OBJECTS = 20_000;
+export const MAX_OBJECT_BYTES = 1024 * 1024;
+
+function validParams(p: unknown): p is AnalyzeObjectsParams {
+  if (!p || typeof p !== 'object') return false;
+  const objects = (p as { objects?: unknown }).objects;
+  return Array.isArray(objects) && objects.every((o) => !!o && typeof o === 'object' && typeof (o as { uri?: unknown }).uri === 'string' && typeof (o as { yaml?: unknown }).yaml === 'string');
+}
+
+/** Pure function (unit-testable): analyse `objects` as one workspace. */
+export function analyzeObjects(
+  params: AnalyzeObjectsParams,
+  settings: EngineSettings,
+  toDiagnostic: (f: Finding) => Diagnostic,
+  isCancelled: () => boolean = () => false,
+): AnalyzeObjectsResult {
+  const index = new WorkspaceIndex();
+  const uris: string[] = [];
+  const seen = new Set<string>();
+  for (const o of params.objects.slice(0, MAX_OBJECTS)) {
+    if (seen.has(o.uri) || !o.uri.startsWith(`${LIVE_SCHEME}:`)) continue;
+    seen.add(o.uri);
+    uris.push(o.uri);
+    if (o.yaml.length <= MAX_OBJECT_BYTES) index.set(o.uri, o.yaml);
+  }
+  const ruleErrors = new Set<string>();
+  const result = analyze(index, settings, { isCancelled, onRuleError: (rule) => ruleErrors.add(rule.id) });
+  return {
+    results: uris.map((uri) => ({ uri, diagnostics: (result.findings.get(uri) ?? []).map(toDiagnostic) })),
+    cancelled: result.cancelled,
+    ruleErrors: [...ruleErrors],
+  };
+}
+
+/** Registers the request on the language server's connection. */
+export function registerClusterScan(connection: Connection, settings: () => EngineSettings, toDiagnostic: (f: Finding) => Diagnostic): void {
+  connection.onRequest(ANALYZE_OBJECTS_REQUEST, (params: unknown, token: CancellationToken): AnalyzeObjectsResult => {
+    if (!validParams(params)) throw new Error(`${ANALYZE_OBJECTS_REQUEST}: expected {objects: [{uri, yaml}]}`);
+    const result = analyzeObjects(params, settings(), toDiagnostic, () => token.isCancellationRequested);
+    for (const id of result.ruleErrors) connection.console.error(`k8s-guardrails: rule ${id} failed during the cluster scan`);
+    return result;
+  });
+}
