@@ -83,6 +83,10 @@ describe('schema layer over LSP (bundled server, no network)', () => {
     assert.deepEqual(networkAttempts(), [], 'the server made no network request');
   });
 
+  it('the server process runs with the network guard', () => {
+    assert.ok(fs.existsSync(`${NET_LOG}.loaded`), 'the preload was loaded by the spawned server');
+  });
+
   it('advertises completion (trigger characters) and hover', () => {
     assert.deepEqual(init.capabilities.completionProvider.triggerCharacters, [':', ' ']);
     assert.equal(init.capabilities.hoverProvider, true);

@@ -51,6 +51,8 @@ function guard<T extends object>(mod: T, name: string, fns: string[]): void {
 }
 
 if (LOG) {
+  // lets a test check that the guard is really loaded in the process it spawned
+  fs.appendFileSync(`${LOG}.loaded`, `${process.pid}\n`);
   guard(http, 'http', ['request', 'get']);
   guard(https, 'https', ['request', 'get']);
   guard(net, 'net', ['connect', 'createConnection']);
