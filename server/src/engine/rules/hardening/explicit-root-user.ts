@@ -30,7 +30,7 @@ export default defineRule({
     if (ctx.settings.rules['run-as-user-root'] !== 'off' && pssResults(res, ctx).some((r) => r.violation.check === 'runAsUser')) return;
     const places: { path: (string | number)[]; label: string }[] = [];
     const podSC = w.tpl.spec.securityContext;
-    if (isObject(podSC) && isZero(podSC.runAsUser)) places.push({ path: [...w.specPath, 'securityContext', 'runAsUser'], label: 'the pod' });
+    if (isObject(podSC) && isZero(podSC.runAsUser)) places.push({ path: [...w.specPath, 'securityContext', 'runAsUser'], label: 'the pod spec' });
     for (const c of w.containers) if (isZero(securityContextOf(c)?.runAsUser)) places.push({ path: [...c.full, 'securityContext', 'runAsUser'], label: c.label });
     for (const p of places) {
       ctx.report({

@@ -41,7 +41,7 @@ export default defineRule({
       path,
       message: invalid
         ? `${kindName(res)} sets ${PSA}enforce to ${JSON.stringify(String(enforce))}, which is not a level (privileged, baseline or restricted): Pod Security Admission treats the label as invalid (and evaluates pods as restricted, latest); set a valid level with a pinned enforce-version.`
-        : `${kindName(res)} has no ${PSA}enforce label${others.length ? ` (${others.map((m) => PSA + m).join(' and ')} only warn or record, they block nothing)` : ''}: Pod Security Admission falls back to the cluster default, usually privileged; label it with the strictest level its workloads meet, e.g. enforce: restricted with a pinned enforce-version.`,
+        : `${kindName(res)} has no ${PSA}enforce label${others.length ? ` (its ${others.join(' and ')} ${others.length > 1 ? 'labels only warn or record' : 'label only ' + (others[0] === 'warn' ? 'warns' : 'records')}, blocking nothing)` : ''}: Pod Security Admission falls back to the cluster default, usually privileged; label it with the strictest level its workloads meet, e.g. enforce: restricted with a pinned enforce-version.`,
       fixes: () => {
         const steps = [(r: typeof res) => setIn(r, ['metadata', 'labels', `${PSA}enforce`], 'restricted')];
         if (labels[`${PSA}enforce-version`] === undefined) steps.push((r) => setIn(r, ['metadata', 'labels', `${PSA}enforce-version`], LATEST_KNOWN_PSS_VERSION));
