@@ -11,11 +11,11 @@ import { Resource } from '../model';
 import type { EngineSettings } from '../rules/types';
 import { podTemplate, containersOf } from '../workloads';
 import type { WorkspaceIndex } from '../workspace';
-import { NetworkModel, NAMESPACE_NAME_LABEL } from './model';
+import { NetworkModel, NAMESPACE_NAME_LABEL, portsMatch } from './model';
 import { ParsedPolicy, parsePolicy } from './parse';
 import { CompiledSelector, selectorMatches, selectsEverything } from './selector';
 import { ASSUMED_KUBE_DNS_POD } from './analysis';
-import { parseCidr } from './cidr';
+import { intersect, parseCidr } from './cidr';
 import type { ContainerPortInfo, NsInfo, PodInfo, PolicyProblem, PolicySource } from './types';
 import { validatePolicy } from './validate';
 
@@ -236,6 +236,20 @@ export class NetpolWorkspace {
       const ok = (proto: 'UDP' | 'TCP') =>
         this.dnsPods.some((d) => model.allowed({ kind: 'pod', pod: src }, { kind: 'pod', pod: d }, 53, proto).egress.allowedBy.length > 0);
       if (selectorMatches(p.parsed.podSelector, src.labels)) v = { udp: ok('UDP'), tcp: ok('TCP') };
+      // Whether an ipBlock matches pod IPs is up to the network plugin: an ipBlock covering the
+      // cluster ranges on port 53 may reach kube-dns, so it counts as allowing DNS (no false alarm).
+      const ranges = this.settings.clusterCIDRs.map((c) => parseCidr(c)).filter((c): c is NonNullable<typeof c> => !!c);
+      const viaIpBlock = (proto: 'UDP' | 'TCP') =>
+        p.parsed.egress.some(
+          (rule) =>
+            rule.peers !== 'all' &&
+            rule.peers.some((peer) => {
+              const b = peer.kind === 'ipBlock' ? peer.ipBlock : undefined;
+              return !!b && ranges.some((r) => r.family === b.cidr.family && intersect(b.allowed, [[r.start, r.end]]).length > 0);
+            }) &&
+            this.dnsPods.some((d) => portsMatch(rule.ports, { port: 53, protocol: proto }, d)),
+        );
+      v = { udp: v.udp || viaIpBlock('UDP'), tcp: v.tcp || viaIpBlock('TCP') };
     }
     this.dnsCache.set(p, v);
     return v;

@@ -12,7 +12,7 @@ export default defineRule({
   fixable: true,
   docs: {
     summary:
-      'A workload whose pods are isolated for egress (a policy with `Egress` selects them, e.g. a default deny) while no egress rule of those policies allows UDP and TCP port 53 to kube-dns (pods `k8s-app: kube-dns` in `kube-system`).',
+      'A workload whose pods are isolated for egress (a policy with `Egress` selects them, e.g. a default deny) while no egress rule of those policies allows UDP and TCP port 53 to kube-dns (pods `k8s-app: kube-dns` in `kube-system`, matched by namespaceSelector/podSelector peers). Since whether an ipBlock matches pod IPs depends on the network plugin, an ipBlock rule covering the cluster ranges (`netpol.clusterCIDRs`) on port 53 counts as allowing DNS.',
     why:
       'Almost every application resolves names. With egress denied and DNS not explicitly allowed, lookups time out and the application fails in confusing ways (often only after the policy is applied in production). Allow DNS to kube-dns only — not port 53 to everywhere, which would allow DNS tunnelling to the internet.',
     insecure:

@@ -35,7 +35,7 @@ export default defineRule({
     ctx.report({
       resource: res,
       path: ['spec', 'podSelector'],
-      message: `NetworkPolicy ${res.name || '(unnamed)'}: podSelector (${describeSelector(sel.requirements)}) matches the pods of none of the ${candidates.length} workload${candidates.length === 1 ? '' : 's'} in namespace ${p.namespace}.`,
+      message: `NetworkPolicy ${res.name || '(unnamed)'}: podSelector (${describeSelector(sel.requirements)}) matches the pods of ${candidates.length === 1 ? 'not even the one workload' : `none of the ${candidates.length} workloads`} in namespace ${p.namespace}.`,
     });
   },
 });
