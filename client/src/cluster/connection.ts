@@ -160,17 +160,19 @@ export function createSession(kc: k8s.KubeConfig, opts: { timeoutMs?: number } =
   };
 }
 
-/** client-node 1.x per-call options: optional Content-Type override and an AbortSignal on the fetch. */
+/**
+ * client-node 1.x per-call options: optional Content-Type override and an AbortSignal on the fetch.
+ * (The ObjectParam API passes options to the Observable API: middleware returns client-node's Observable.)
+ */
 export function requestOptions(opts: { signal?: AbortSignal; contentType?: string } = {}): k8s.ConfigurationOptions {
-  const middleware = {
-    pre: async (ctx: k8s.RequestContext) => {
+  const middleware: k8s.ObservableMiddleware = {
+    pre: (ctx: k8s.RequestContext) => {
       if (opts.signal) ctx.setSignal(opts.signal);
       if (opts.contentType) ctx.setHeaderParam('Content-Type', opts.contentType);
-      return ctx;
+      return new k8s.Observable(Promise.resolve(ctx));
     },
-    post: async (res: k8s.ResponseContext) => res,
+    post: (res: k8s.ResponseContext) => new k8s.Observable(Promise.resolve(res)),
   };
-  // The ObjectParam API hands options to the Promise API, which wraps promise middleware.
   return { middleware: [middleware], middlewareMergeStrategy: 'append' } as unknown as k8s.ConfigurationOptions;
 }
 
@@ -294,6 +296,9 @@ export function httpStatusOf(err: unknown): number | undefined {
   if (typeof e.code === 'number') return e.code;
   if (typeof e.statusCode === 'number') return e.statusCode;
   if (e.response && typeof e.response.statusCode === 'number') return e.response.statusCode;
+  // WebSocket upgrade refused (exec): "Unexpected server response: 403"
+  const ws = /Unexpected server response: (\d{3})/.exec(errMessage(err));
+  if (ws) return Number(ws[1]);
   const st = statusOf(err);
   if (st && typeof st.code === 'number') return st.code;
   return undefined;
@@ -328,7 +333,9 @@ export function errorCodeOf(err: unknown): string | undefined {
 function errMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   if (typeof err === 'string') return err;
-  return '';
+  // ws ErrorEvent (exec/attach upgrades) is not an Error but carries a message.
+  const m = (err as { message?: unknown } | undefined)?.message;
+  return typeof m === 'string' ? m : '';
 }
 
 const CERT_CODES = new Set([
@@ -447,8 +454,10 @@ export function describeApiError(err: unknown, op: ApiOperation): string {
       const code = errorCodeOf(err);
       return `Cannot ${action}: cannot reach ${serverOf(err, op)} securely — the server's TLS certificate was not accepted (${code ?? 'certificate error'}). The kubeconfig's certificate-authority may be wrong or the certificate expired; do not disable verification, fetch a fresh kubeconfig.`;
     }
-    case 'connectionDropped':
-      return `Cannot ${action}: the connection to ${serverOf(err, op)} was dropped before a response arrived. The change may or may not have been applied — refresh to check, then retry.`;
+    case 'connectionDropped': {
+      const write = !/^(get|list|watch|read|exec|logs?)$/i.test(op.verb);
+      return `Cannot ${action}: the connection to ${serverOf(err, op)} was dropped before a response arrived.${write ? ' The change may or may not have been applied — refresh to check, then retry.' : ' Retry; if it keeps happening check the network path (proxy, VPN, load balancer idle timeouts).'}`;
+    }
     default: {
       const m = serverMsg || sanitizeServerText(firstLine(errMessage(err)) || 'unknown error', 300);
       return `Cannot ${action}: ${m}.`;
