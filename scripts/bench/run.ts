@@ -1,0 +1,302 @@
+/**
+ * `npm run bench`: performance of the analysis against a parsing floor and
+ * two other tools, on a deterministic corpus (scripts/bench/corpus.ts) of
+ * 100 / 1,000 / 10,000 resources, as one file and as a split workspace (~20
+ * resources per file). Prints a table and writes .bench/results.json (git
+ * ignored) to compare commits.
+ *
+ * Environment: BENCH_SIZES=100,1000 (default 100,1000,10000),
+ * BENCH_TIMEOUT_S=180 (cap for the third-party tools per measurement).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import * as jsyaml from 'js-yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { analyze, DEFAULT_SETTINGS, WorkspaceIndex } from '../../server/src/engine';
+import { Corpus, CorpusFile, generateCorpus } from './corpus';
+
+const REPO = path.join(__dirname, '../../..');
+const OUT = path.join(REPO, '.bench');
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 180);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const runsFor = (size: number) => (size <= 100 ? 9 : size <= 1000 ? 5 : 3);
+
+/** Median of `runs` timed calls, after one warm-up call. */
+function time(runs: number, fn: () => unknown): { ms: number; times: number[] } {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return { ms: median(times), times };
+}
+
+function floor(files: CorpusFile[]) {
+  let n = 0;
+  for (const f of files) n += jsyaml.loadAll(f.text).length;
+  return n;
+}
+
+function yamlPkg(files: CorpusFile[]) {
+  let n = 0;
+  for (const f of files) {
+    const lc = new LineCounter();
+    n += parseAllDocuments(f.text, { lineCounter: lc }).length;
+  }
+  return n;
+}
+
+function ourScan(files: CorpusFile[]) {
+  const ws = new WorkspaceIndex({ maxFileBytes: Number.MAX_SAFE_INTEGER });
+  for (const f of files) ws.set(`file:///bench/${f.name}`, f.text);
+  const result = analyze(ws, DEFAULT_SETTINGS);
+  let n = 0;
+  for (const list of result.findings.values()) n += list.length;
+  return n;
+}
+
+interface ToolResult {
+  ms?: number;
+  timedOut?: boolean;
+  error?: string;
+  results?: number;
+  runs?: number;
+}
+
+function worker(tool: 'yls' | 'monokle', dir: string, runs: number): Promise<ToolResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--max-old-space-size=6144', path.join(__dirname, 'worker.js'), tool, dir, String(runs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_S * 1000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') return resolve({ timedOut: true });
+      if (code !== 0) return resolve({ error: stderr.trim().split('\n').slice(0, 3).join(' | ') || `exit ${code}` });
+      const out = JSON.parse(stdout.trim().split('\n').pop()!);
+      resolve({ ms: median(out.times), results: out.results, runs: out.times.length });
+    });
+  });
+}
+
+function writeCorpus(c: Corpus): { single: string; split: string } {
+  const base = path.join(OUT, 'corpus', String(c.resources));
+  const single = path.join(base, 'single');
+  const split = path.join(base, 'split');
+  fs.rmSync(base, { recursive: true, force: true });
+  fs.mkdirSync(single, { recursive: true });
+  fs.mkdirSync(split, { recursive: true });
+  fs.writeFileSync(path.join(single, c.single.name), c.single.text);
+  for (const f of c.split) fs.writeFileSync(path.join(split, f.name), f.text);
+  return { single, split };
+}
+
+/** Peak RSS (MB) of the built CLI scanning `target`. */
+function cliPeakRss(target: string, extra: string[] = []): { mb: number; ms: number; how: string } {
+  const bin = path.join(REPO, 'bin/k8s-guardrails.js');
+  const args = [bin, 'scan', target, '--no-config', '--format', 'json', '-o', os.devNull, ...extra];
+  const t = performance.now();
+  if (fs.existsSync('/usr/bin/time')) {
+    const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const ms = performance.now() - t;
+    const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+    if (m) return { mb: Number(m[1]) / 1024, ms, how: '/usr/bin/time -v' };
+  }
+  // Fallback: the child reports its own maxRSS on exit.
+  const preload = path.join(OUT, 'maxrss.js');
+  fs.writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, '\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  const r = spawnSync(process.execPath, ['--require', preload, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const m = /MAXRSS (\d+)/.exec(r.stderr);
+  return { mb: m ? Number(m[1]) / 1024 : NaN, ms: performance.now() - t, how: 'process.resourceUsage().maxRSS' };
+}
+
+/** Re-lint latency through the language server: didChange → publishDiagnostics. */
+async function relintLatency(): Promise<{ lines: number; edits: number; p50: number; p95: number; max: number }> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { LspClient } = require('../../test/helpers/lsp-client') as typeof import('../../test/helpers/lsp-client');
+  const docs = generateCorpus(400, 7).single.text.split('---\n');
+  let text = '';
+  for (const d of docs) {
+    text += (text ? '---\n' : '') + d;
+    if (text.split('\n').length >= 5000) break;
+  }
+  const lines = text.split('\n');
+  const editable = lines.map((l, i) => (/^\s+value: (info|debug|warn)$/.test(l) ? i : -1)).filter((i) => i >= 0);
+  const client = new LspClient();
+  await client.initialize(null, { debounceMs: 0 });
+  const uri = 'file:///bench/relint.yaml';
+  client.open(uri, text);
+  await client.waitForDiagnostics(uri, () => true, 60000);
+  const times: number[] = [];
+  const EDITS = 30;
+  for (let i = 0; i < EDITS; i++) {
+    const line = editable[(i * 7) % editable.length];
+    lines[line] = lines[line].replace(/value: \w+$/, `value: ${['info', 'debug', 'warn'][i % 3]}-${i}`);
+    const t = performance.now();
+    client.change(uri, lines.join('\n'));
+    await client.waitForDiagnostics(uri, () => true, 60000);
+    times.push(performance.now() - t);
+  }
+  await (client as any).conn.sendRequest('shutdown').catch(() => undefined);
+  (client as any).proc?.kill();
+  return { lines: lines.length, edits: EDITS, p50: pct(times, 50), p95: pct(times, 95), max: Math.max(...times) };
+}
+
+/** Editing one NetworkPolicy in a 10,000-resource split workspace with 1,000 policies. */
+function netpolReanalysis(c: Corpus) {
+  const ws = new WorkspaceIndex();
+  for (const f of c.split) ws.set(`file:///bench/${f.name}`, f.text);
+  analyze(ws, DEFAULT_SETTINGS); // warm
+  const target = c.split.find((f) => /kind: NetworkPolicy\nmetadata:\n  name: allow-/.test(f.text))!;
+  const uri = `file:///bench/${target.name}`;
+  const uris = c.split.map((f) => `file:///bench/${f.name}`);
+  const whole: number[] = [];
+  const batched: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const edited = target.text.replace(/(kind: NetworkPolicy\nmetadata:\n  name: allow-[^\n]*\n[\s\S]*?app\.kubernetes\.io\/name: )([^\n]+)/, `$1edited-${i}`);
+    let t = performance.now();
+    ws.set(uri, edited);
+    analyze(ws, DEFAULT_SETTINGS);
+    whole.push(performance.now() - t);
+    // As the language server does it: the edited file first, then every file in batches of 100.
+    ws.set(uri, edited + `# ${i}\n`);
+    t = performance.now();
+    analyze(ws, DEFAULT_SETTINGS, { uris: [uri] });
+    for (let b = 0; b < uris.length; b += 100) analyze(ws, DEFAULT_SETTINGS, { uris: uris.slice(b, b + 100) });
+    batched.push(performance.now() - t);
+  }
+  return { policies: c.policies, files: c.split.length, wholeMs: median(whole), lspBatchedMs: median(batched) };
+}
+
+const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
+const ratio = (ms: number | undefined, floorMs: number) => (ms === undefined ? '' : ` (${(ms / floorMs).toFixed(1)}×)`);
+
+async function main() {
+  fs.mkdirSync(OUT, { recursive: true });
+  const started = Date.now();
+  const rows: any[] = [];
+  let big: Corpus | undefined;
+  let bigDirs: { single: string; split: string } | undefined;
+  for (const size of SIZES) {
+    const corpus = generateCorpus(size);
+    const dirs = writeCorpus(corpus);
+    if (size === 10000) [big, bigDirs] = [corpus, dirs];
+    for (const layout of ['single', 'split'] as const) {
+      const files = layout === 'single' ? [corpus.single] : corpus.split;
+      const runs = runsFor(size);
+      const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+      const lines = files.reduce((n, f) => n + f.text.split('\n').length, 0);
+      process.stderr.write(`bench: ${size} resources, ${layout} (${files.length} files, ${lines} lines, ${(bytes / 1048576).toFixed(1)} MiB)…\n`);
+      const fl = time(runs, () => floor(files));
+      const yp = time(runs, () => yamlPkg(files));
+      let findings = 0;
+      const ours = time(runs, () => (findings = ourScan(files)));
+      const yls = await worker('yls', dirs[layout], size >= 10000 ? 1 : 3);
+      const monokle = await worker('monokle', dirs[layout], size >= 10000 ? 1 : 3);
+      rows.push({ size, layout, files: files.length, lines, bytes, floorMs: fl.ms, yamlMs: yp.ms, oursMs: ours.ms, findings, yls, monokle });
+    }
+  }
+
+  let rss: { single?: ReturnType<typeof cliPeakRss>; split?: ReturnType<typeof cliPeakRss> } = {};
+  if (bigDirs) {
+    process.stderr.write('bench: peak RSS of the CLI at 10,000 resources…\n');
+    rss = { split: cliPeakRss(bigDirs.split), single: cliPeakRss(path.join(bigDirs.single, 'all.yaml'), ['--max-file-size', '256MiB']) };
+  }
+  process.stderr.write('bench: re-lint latency through the language server…\n');
+  const relint = await relintLatency();
+  let netpol: ReturnType<typeof netpolReanalysis> | undefined;
+  if (big) {
+    process.stderr.write('bench: re-analysis after editing one NetworkPolicy…\n');
+    netpol = netpolReanalysis(big);
+  }
+
+  // ---- print
+  const table: string[][] = [['resources', 'layout', 'files', 'js-yaml loadAll (floor)', 'yaml parseAllDocuments+LineCounter', 'k8s-guardrails scan (all rules)', 'yaml-language-server validate', 'monokle (offline plugins)']];
+  const tool = (r: ToolResult, floorMs: number) => (r.timedOut ? `> ${TIMEOUT_S} s (capped)` : r.error ? `failed: ${r.error.slice(0, 40)}` : `${fmtMs(r.ms!)}${ratio(r.ms, floorMs)}`);
+  for (const r of rows)
+    table.push([
+      r.size.toLocaleString('en'),
+      r.layout,
+      String(r.files),
+      `${fmtMs(r.floorMs)} (1.0×)`,
+      `${fmtMs(r.yamlMs)}${ratio(r.yamlMs, r.floorMs)}`,
+      `${fmtMs(r.oursMs)}${ratio(r.oursMs, r.floorMs)}`,
+      tool(r.yls, r.floorMs),
+      tool(r.monokle, r.floorMs),
+    ]);
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const out: string[] = [];
+  out.push(`k8s-guardrails benchmark — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)}`);
+  out.push(`Times are medians (in-process: ${SIZES.map((s) => `${runsFor(s)} runs at ${s}`).join(', ')}, after a warm-up; third-party tools in a child process: 3 runs below 10,000, 1 at 10,000, capped at ${TIMEOUT_S} s). (N×) = ratio to the js-yaml floor.`);
+  out.push('');
+  out.push(line(table[0]));
+  out.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of table.slice(1)) out.push(line(row));
+  out.push('');
+  out.push('monokle: yaml-syntax, pod-security-standards, practices, resource-links, metadata. Not run: kubernetes-schema (fetches schemas at run time),');
+  out.push('open-policy-agent and admission-policy (download WebAssembly at run time) — they cannot run offline. Time includes splitting files into resources.');
+  out.push('yaml-language-server: its validator with the bundled Kubernetes 1.35 schemas via server/src/schema createSchemaService (one run at 10,000).');
+  out.push('');
+  if (rss.split) out.push(`Peak RSS, CLI scan of 10,000 resources: ${rss.split.mb.toFixed(0)} MB split (${fmtMs(rss.split.ms)} wall), ${rss.single!.mb.toFixed(0)} MB single file (${fmtMs(rss.single!.ms)} wall) [${rss.split.how}]`);
+  out.push(`Re-lint latency (language server over stdio, ${relint.lines}-line file, ${relint.edits} one-line edits, didChange → publishDiagnostics, debounceMs 0 in initializationOptions): p50 ${relint.p50.toFixed(1)} ms, p95 ${relint.p95.toFixed(1)} ms, max ${relint.max.toFixed(1)} ms`);
+  if (netpol)
+    out.push(`Re-analysis after editing one NetworkPolicy (10,000 resources, ${netpol.policies} policies, ${netpol.files} files): ${fmtMs(netpol.wholeMs)} in one analyze(), ${fmtMs(netpol.lspBatchedMs)} as the language server does it (edited file, then batches of 100 files)`);
+  out.push('Extension activation time in code-server: not measured (the real-editor harness, test/editor/launchers/run-code-server.ts, needs a browser session; skipped).');
+
+  // ---- targets
+  out.push('');
+  out.push('Targets:');
+  const mark = (ok: boolean | undefined) => (ok === undefined ? 'n/a ' : ok ? 'MET ' : 'MISS');
+  const worst = rows.length ? Math.max(...rows.map((r) => r.oursMs / r.floorMs)) : NaN;
+  out.push(`  ${mark(rows.length ? worst <= 3 : undefined)} full scan ≤ 3× floor at every size: worst ${worst.toFixed(1)}×`);
+  const at10k = rows.filter((r) => r.size === 10000);
+  for (const r of at10k) {
+    const m = r.monokle as ToolResult;
+    const y = r.yls as ToolResult;
+    const mRatio = m.ms !== undefined ? m.ms / r.oursMs : m.timedOut ? (TIMEOUT_S * 1000) / r.oursMs : NaN;
+    out.push(`  ${mark(m.ms !== undefined || m.timedOut ? mRatio >= 100 : undefined)} ≥ 100× faster than monokle at 10,000 (${r.layout}): ${m.timedOut ? '> ' : ''}${mRatio.toFixed(0)}×`);
+    const yRatio = y.ms !== undefined ? y.ms / r.oursMs : y.timedOut ? (TIMEOUT_S * 1000) / r.oursMs : NaN;
+    out.push(`  ${mark(y.ms !== undefined || y.timedOut ? yRatio >= 15 : undefined)} ≥ 15× faster than yaml-language-server at 10,000 (${r.layout}): ${y.timedOut ? '> ' : ''}${yRatio.toFixed(0)}×`);
+  }
+  if (rss.split) out.push(`  ${mark(Math.max(rss.split.mb, rss.single!.mb) <= 300)} peak RSS ≤ 300 MB: ${Math.max(rss.split.mb, rss.single!.mb).toFixed(0)} MB`);
+  out.push(`  ${mark(relint.p95 <= 30)} re-lint p95 ≤ 30 ms: ${relint.p95.toFixed(1)} ms`);
+  out.push(`(${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+  const text = out.join('\n');
+  console.log(text);
+
+  let commit = '';
+  try {
+    commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+  } catch {
+    /* not a git checkout */
+  }
+  const results = { date: new Date().toISOString(), commit, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), timeoutS: TIMEOUT_S, rows, rss, relint, netpol, table: text };
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  process.stderr.write(`bench: wrote ${pathToFileURL(path.join(OUT, 'results.json')).href}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
