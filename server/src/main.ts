@@ -5,6 +5,7 @@
  */
 import { scan, SCAN_USAGE } from './cli/scan';
 import { ConfigFileError, UsageError } from './cli/errors';
+import { rbac } from './cli/rbac';
 
 declare const K8S_GUARDRAILS_VERSION: string;
 
@@ -12,6 +13,7 @@ const USAGE = `k8s-guardrails — secure Kubernetes YAML
 
 Usage:
   k8s-guardrails scan [files|dirs|-]... [options]   analyse manifests (see: scan --help)
+  k8s-guardrails rbac who-can|permissions ...       RBAC questions from manifests (see: rbac --help)
   k8s-guardrails lsp --stdio                        run the language server on stdio
   k8s-guardrails --version
 
@@ -31,6 +33,13 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'scan':
       return scan(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        readStdin,
+        isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
+      });
+    case 'rbac':
+      return rbac(rest, {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
         readStdin,

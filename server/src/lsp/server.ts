@@ -29,7 +29,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, fixAll, ruleDocsUrl, WorkspaceIndex } from '../engine';
 import { fromClientSettings, ClientSettings } from './settings';
 import { applyConfig, CONFIG_FILE_NAMES, parseConfig, ParsedConfig } from '../engine/config';
-import { SchemaLayer } from './schema-layer';
+import { mergeHovers, SchemaLayer } from './schema-layer';
+import { rbacHover } from '../engine/rules/rbac/hover';
 import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
 import { registerClusterScan } from './cluster-scan';
 
@@ -97,7 +98,14 @@ export class GuardrailsServer {
   constructor(readonly connection: Connection) {
     this.index = new WorkspaceIndex();
     this.schema = new SchemaLayer(connection, this.documents, { publish: (uri) => this.publishMerged(uri) });
-    connection.onHover((p) => this.schema.hover(p, () => this.guard('netpol hover', () => this.netpolHover(p), null)));
+    connection.onHover((p) =>
+      this.schema.hover(p, () =>
+        mergeHovers(
+          this.guard('netpol hover', () => this.netpolHover(p), null),
+          this.guard('rbac hover', () => this.rbacHover(p), null),
+        ),
+      ),
+    );
     connection.onExecuteCommand((p) => this.executeCommand(p));
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => void this.initialized());
@@ -256,6 +264,11 @@ export class GuardrailsServer {
       for (const r of this.index.resourcesOfKind('NetworkPolicy')) this.pending.add(r.file.uri);
       this.schedule(doc.uri);
     } else this.schedule(doc.uri);
+  }
+
+  private rbacHover(p: HoverParams): Hover | null {
+    const value = rbacHover(this.index, p.textDocument.uri, p.position);
+    return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
   }
 
   private netpolHover(p: HoverParams): Hover | null {

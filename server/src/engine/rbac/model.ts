@@ -562,6 +562,34 @@ export class RbacModel {
     }));
   }
 
+  /**
+   * Who gets a rule of a Role/ClusterRole given among the sources (`source` as passed in, `path` of the rule, e.g.
+   * ['rules', 0] or ['items', 2, 'rules', 0]): one Permission per (binding, subject), also through ClusterRoles that
+   * aggregate it. Subjects as written in the bindings (groups not expanded). Cluster-wide grants first.
+   */
+  grantsOfRule(source: RbacSource, rulePath: Path): Permission[] {
+    if (!Array.isArray(rulePath)) return [];
+    const i = rulePath.lastIndexOf('rules');
+    const index = rulePath[i + 1];
+    if (i < 0 || typeof index !== 'number') return [];
+    const base = rulePath.slice(0, i);
+    const role = this.fileRoles.find((r) => r.source === source && r.base.length === base.length && r.base.every((x, k) => x === base[k]));
+    if (!role) return [];
+    const out: Permission[] = [];
+    for (const b of this.bindings) {
+      if (!b.role) continue;
+      for (const eff of this.effective(b.role)) {
+        if (eff.holder !== role || eff.rule.index !== index) continue;
+        for (const entry of b.subjects) {
+          if (!entry.key || !entry.ref) continue;
+          const p = this.permission(b, entry, eff);
+          if (p) out.push(p);
+        }
+      }
+    }
+    return out.sort((a, b) => (a.clusterWide === b.clusterWide ? 0 : a.clusterWide ? -1 : 1));
+  }
+
   /** Every subject named in a binding plus every ServiceAccount defined in the sources, sorted by key. */
   subjects(): SubjectRef[] {
     const m = new Map<string, SubjectRef>();

@@ -1,0 +1,288 @@
+/**
+ * Shared pieces of the RBAC rules: the workspace's RbacModel (built once per
+ * WorkspaceIndex version, findings computed once and handed out per resource),
+ * related-information mapping and the fixes.
+ */
+import { Resource, Severity } from '../../model';
+import { editSequence, removeKey, replaceScalar, setIn, YamlValue } from '../../fix/edits';
+import { applyEdits, diffEdit } from '../../fix/text-edits';
+import type { WorkspaceIndex } from '../../workspace';
+import {
+  POD_SPEC_PATHS,
+  RbacModel,
+  leastPrivilegeSkeleton,
+  readOnlyVerbsFix,
+  type ChainStep,
+  type RbacFinding,
+  type RbacRelated,
+  type RbacRuleId,
+  type RbacSource,
+} from '../../rbac';
+import { Fix, RelatedInfo, Rule, RuleContext, RuleDocs, defineRule } from '../types';
+
+export const RBAC_DOCS = 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/';
+export const RBAC_GOOD_PRACTICES = 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/';
+
+/** Kinds the model looks at (everything else is irrelevant to RBAC). */
+export const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', ...Object.keys(POD_SPEC_PATHS)]);
+
+export interface RbacWorkspace {
+  readonly model: RbacModel;
+  /** The RbacSource of a resource (its `ref` is the Resource). */
+  source(res: Resource): RbacSource | undefined;
+  /** The model's findings (analyze with workloads) on a resource. */
+  findings(res: Resource): readonly RbacFinding[];
+}
+
+const cache = new WeakMap<WorkspaceIndex, { version: number; rw: RbacWorkspace }>();
+
+/** The workspace's RBAC model, cached per workspace version (the LSP analyses in batches; the model is built once). */
+export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
+  const hit = cache.get(ws);
+  if (hit && hit.version === ws.version) return hit.rw;
+  const sources = new Map<Resource, RbacSource>();
+  for (const f of ws.allFiles()) {
+    if (f.skipped) continue;
+    for (const r of f.resources) if (RBAC_KINDS.has(r.kind)) sources.set(r, { object: r.object, ref: r });
+  }
+  const model = new RbacModel([...sources.values()], { defaultNamespace: 'default' });
+  let byResource: Map<Resource, RbacFinding[]> | undefined;
+  const rw: RbacWorkspace = {
+    model,
+    source: (res) => sources.get(res),
+    findings(res) {
+      if (!byResource) {
+        byResource = new Map();
+        for (const f of model.analyze({ includeWorkloads: true })) {
+          const r = f.object.ref as Resource;
+          const l = byResource.get(r);
+          if (l) l.push(f);
+          else byResource.set(r, [f]);
+        }
+      }
+      return byResource.get(res) ?? [];
+    },
+  };
+  cache.set(ws, { version: ws.version, rw });
+  return rw;
+}
+
+export function fileName(uri: string): string {
+  return uri.split('/').pop() ?? uri;
+}
+
+/** "roles.yaml:12" for a path inside a resource. */
+export function where(res: Resource, path: (string | number)[]): string {
+  return `${fileName(res.file.uri)}:${res.range(path).start.line + 1}`;
+}
+
+/** The Resource and path of a chain step, when it comes from the workspace (not built-in). */
+export function stepLocation(step: ChainStep, role = false): { res: Resource; path: (string | number)[] } | undefined {
+  const res = step.source?.ref;
+  if (!(res instanceof Resource)) return undefined;
+  // A role is shown by its name line (its path is the whole object).
+  const path = role && step.path.length === 0 ? ['metadata', 'name'] : step.path;
+  return { res, path };
+}
+
+export function toRelated(r: RbacRelated): RelatedInfo | undefined {
+  const res = r.object.ref;
+  if (!(res instanceof Resource)) return undefined;
+  return { uri: res.file.uri, range: res.range(r.path), message: `${r.message} (${where(res, r.path)})` };
+}
+
+export interface RbacRuleSpec {
+  id: RbacRuleId;
+  title: string;
+  defaultSeverity: Severity;
+  docs: RuleDocs;
+  fixable?: boolean;
+  fixes?: (res: Resource, finding: RbacFinding, ctx: RuleContext, rw: RbacWorkspace) => Fix[];
+}
+
+/** A rule reporting the RBAC model's findings with one id, on the engine's path, with related locations. */
+export function defineRbacRule(spec: RbacRuleSpec): Rule {
+  return defineRule({
+    id: spec.id,
+    family: 'rbac',
+    title: spec.title,
+    defaultSeverity: spec.defaultSeverity,
+    fixable: spec.fixable ?? !!spec.fixes,
+    docs: { ...spec.docs, references: [...(spec.docs.references ?? []), RBAC_DOCS, RBAC_GOOD_PRACTICES] },
+    checkResource(res, ctx) {
+      if (!RBAC_KINDS.has(res.kind)) return;
+      const rw = rbacWorkspace(ctx.workspace);
+      for (const f of rw.findings(res)) {
+        if (f.rule !== spec.id) continue;
+        const related = (f.related ?? []).map(toRelated).filter((x): x is RelatedInfo => !!x);
+        if (f.rule === 'rbac-workload-high-risk') {
+          const info = rw.model.workloadInfo(f.object);
+          const sa = info?.serviceAccount;
+          const saRes = sa?.source.ref;
+          if (saRes instanceof Resource && saRes !== res)
+            related.push({ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${info!.namespace}/${info!.serviceAccountName} (${where(saRes, ['metadata', 'name'])})` });
+        }
+        const fixes = spec.fixes;
+        ctx.report({
+          resource: res,
+          path: f.path,
+          message: f.message,
+          ...(related.length ? { related } : {}),
+          ...(fixes ? { fixes: (opts?: { fixAllOnly?: boolean }) => (opts?.fixAllOnly ? [] : fixes(res, f, ctx, rw)) } : {}),
+        });
+      }
+    },
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ fixes
+
+export const READ_WRITE_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/** Replace `*` in a rule's verbs: read-only (preferred) or an explicit read-write list. */
+export function wildcardVerbFixes(res: Resource, f: RbacFinding): Fix[] {
+  const ro = readOnlyVerbsFix(res.object, f.path);
+  if (!ro) return [];
+  const path = ro.edit.path;
+  const out: Fix[] = [];
+  const e1 = setIn(res, path, ['get', 'list', 'watch']);
+  if (e1) out.push({ title: 'Replace wildcard verbs with get, list, watch (read-only)', edits: [e1], preferred: true });
+  const e2 = setIn(res, path, READ_WRITE_VERBS);
+  if (e2) out.push({ title: `Replace wildcard verbs with ${READ_WRITE_VERBS.join(', ')}`, edits: [e2] });
+  return out;
+}
+
+const NS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const MAX_NAMESPACE_ACTIONS = 8;
+
+/** Namespaces to offer for a ClusterRoleBinding → RoleBinding conversion: the subjects' first, then the workspace's. */
+export function candidateNamespaces(res: Resource, ws: WorkspaceIndex): string[] {
+  const out: string[] = [];
+  const add = (ns: unknown) => {
+    if (typeof ns === 'string' && NS_NAME.test(ns) && ns.length <= 63 && !out.includes(ns)) out.push(ns);
+  };
+  const subjects = Array.isArray(res.object.subjects) ? res.object.subjects : [];
+  for (const s of subjects) if (s && typeof s === 'object') add(s.namespace);
+  for (const s of subjects) if (s && typeof s === 'object' && typeof s.name === 'string') add(/^system:serviceaccounts:(.+)$/.exec(s.name)?.[1]);
+  for (const n of ws.resourcesOfKind('Namespace')) add(n.name);
+  const seen = new Set<string>();
+  for (const f of ws.allFiles()) for (const r of f.resources) if (r.declaredNamespace && !r.clusterScoped) seen.add(r.declaredNamespace);
+  for (const ns of [...seen].sort()) add(ns);
+  if (!out.length) add('default');
+  return out.slice(0, MAX_NAMESPACE_ACTIONS);
+}
+
+/** "Convert to a RoleBinding in namespace X", one fix per candidate namespace (roleRef stays a ClusterRole). */
+export function toRoleBindingFixes(res: Resource, ws: WorkspaceIndex): Fix[] {
+  if (res.kind !== 'ClusterRoleBinding' || !res.has(['kind'])) return [];
+  const roleName = res.object.roleRef?.name;
+  const subjects: unknown[] = Array.isArray(res.object.subjects) ? res.object.subjects : [];
+  const out: Fix[] = [];
+  for (const ns of candidateNamespaces(res, ws)) {
+    const steps = [
+      (r: Resource) => replaceScalar(r, ['kind'], 'RoleBinding'),
+      (r: Resource) => setIn(r, ['metadata', 'namespace'], ns),
+      ...subjects.flatMap((s, i) =>
+        s && typeof s === 'object' && (s as any).kind === 'ServiceAccount' && !(s as any).namespace ? [(r: Resource) => setIn(r, ['subjects', i, 'namespace'], ns)] : [],
+      ),
+    ];
+    const edit = editSequence(res, steps);
+    if (edit)
+      out.push({
+        title: `Convert to a RoleBinding in namespace ${ns}${typeof roleName === 'string' ? ` (still ClusterRole ${roleName}, only in ${ns})` : ''}`,
+        edits: [edit],
+      });
+  }
+  return out;
+}
+
+/**
+ * `automountServiceAccountToken: false` on the pod spec or the ServiceAccount, for rbac-workload-high-risk — only when
+ * the hardening rule automount-service-account-token (which offers the same fixes on the same workload) is turned off.
+ */
+export function automountFixes(res: Resource, f: RbacFinding, ctx: RuleContext, rw: RbacWorkspace): Fix[] {
+  if (ctx.settings.rules['automount-service-account-token'] !== 'off') return [];
+  const info = rw.model.workloadInfo(f.object);
+  if (!info || info.projectedToken) return [];
+  const out: Fix[] = [];
+  const e = setIn(res, [...info.podSpecPath, 'automountServiceAccountToken'], false);
+  if (e) out.push({ title: `Set automountServiceAccountToken: false on the pod spec of ${info.kind} ${info.name || '(unnamed)'}`, edits: [e] });
+  const saRes = info.serviceAccount?.source.ref;
+  if (info.automountSource !== 'pod' && saRes instanceof Resource) {
+    const e2 = setIn(saRes, ['automountServiceAccountToken'], false);
+    if (e2) out.push({ title: `Set automountServiceAccountToken: false on ServiceAccount ${info.namespace}/${info.serviceAccountName} (every pod using it)`, edits: [e2] });
+  }
+  return out;
+}
+
+/** A ServiceAccount/Role/RoleBinding name not yet used in the namespace (nor by a binding subject). */
+export function unusedName(ws: WorkspaceIndex, rw: RbacWorkspace, namespace: string, base: string): string {
+  const taken = new Set<string>();
+  for (const kind of ['ServiceAccount', 'Role', 'RoleBinding'])
+    for (const r of ws.resourcesOfKind(kind)) if ((r.namespace ?? 'default') === namespace) taken.add(r.name);
+  for (const s of rw.model.subjects()) if (s.kind === 'ServiceAccount' && s.namespace === namespace) taken.add(s.name);
+  const fit = (n: string) => n.slice(0, 253);
+  if (!taken.has(base)) return fit(base);
+  if (!taken.has(`${base}-minimal`)) return fit(`${base}-minimal`);
+  for (let i = 2; ; i++) if (!taken.has(`${base}-minimal-${i}`)) return fit(`${base}-minimal-${i}`);
+}
+
+// A tiny YAML renderer for the generated documents (plain maps, lists and scalars).
+const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
+function scalar(v: unknown): string {
+  if (typeof v === 'string') return PLAIN.test(v) && !RESERVED.test(v) ? v : JSON.stringify(v);
+  return String(v);
+}
+function flow(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(flow).join(', ')}]`;
+  if (v && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${scalar(k)}: ${flow(x)}`).join(', ')}}`;
+  return scalar(v);
+}
+export function renderYaml(obj: Record<string, unknown>, indent = 0, comments: Record<string, string> = {}): string {
+  const pad = ' '.repeat(indent);
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(obj)) {
+    if (comments[k]) lines.push(`${pad}# ${comments[k]}`);
+    if (Array.isArray(v) && v.some((x) => x && typeof x === 'object' && !Array.isArray(x))) {
+      lines.push(`${pad}${scalar(k)}:`);
+      for (const item of v) {
+        const inner = renderYaml(item as Record<string, unknown>, indent + 2).split('\n');
+        lines.push(`${pad}- ${inner[0].slice(indent + 2)}`, ...inner.slice(1));
+      }
+    } else if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length) {
+      lines.push(`${pad}${scalar(k)}:`, renderYaml(v as Record<string, unknown>, indent + 2));
+    } else lines.push(`${pad}${scalar(k)}: ${flow(v)}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * "Generate a least-privilege ServiceAccount, Role and RoleBinding": the three documents appended to the workload's file
+ * (the Role's rule is a placeholder with resourceNames: REPLACE-WITH-RESOURCE-NAME and a TODO comment), and the
+ * workload switched to the new ServiceAccount. Plain text (no snippet tab stops).
+ */
+export function leastPrivilegeFix(res: Resource, ws: WorkspaceIndex, rw: RbacWorkspace): Fix | undefined {
+  const namespace = res.namespace ?? 'default';
+  const name = unusedName(ws, rw, namespace, res.name || 'workload');
+  const sk = leastPrivilegeSkeleton(res.object, { name, namespace });
+  if (!sk) return undefined;
+  const edit = editSequence(
+    res,
+    sk.workloadEdits.map((e) => (r: Resource) => (e.remove ? removeKey(r, e.path) : setIn(r, e.path, e.value as YamlValue))),
+  );
+  const original = res.file.text;
+  let text = edit ? applyEdits(original, [edit]) : original;
+  const eol = original.includes('\r\n') ? '\r\n' : '\n';
+  const docs = [
+    renderYaml(sk.serviceAccount),
+    renderYaml(sk.role, 0, { rules: `TODO: replace this placeholder with the API calls ${res.kind} ${res.name || '(unnamed)'} makes (keep resourceNames)` }),
+    renderYaml(sk.roleBinding),
+  ].map((d) => d.replace(/\n/g, eol));
+  const sep = text.length === 0 || text.endsWith('\n') ? '' : eol;
+  text = `${text}${sep}---${eol}${docs.join(`${eol}---${eol}`)}${eol}`;
+  const e = diffEdit(res.file.uri, original, text);
+  return e
+    ? { title: `Generate a least-privilege ServiceAccount, Role and RoleBinding "${name}" for ${res.kind} ${res.name || '(unnamed)'}`, edits: [e] }
+    : undefined;
+}
