@@ -9,8 +9,7 @@
  * owned by a CronJob, CronJobs and bare Pods (pods without a controller).
  */
 import * as k8s from '@kubernetes/client-node';
-import { ClusterSession, describeApiError, isCancelled, throwIfAborted } from '../cluster/connection';
-import { call } from './request';
+import { ClusterSession, describeApiError, isCancelled, req, throwIfAborted } from '../cluster/connection';
 
 export const LIVE_SCHEME = 'k8s-guardrails-live';
 /** Path segment used for cluster-scoped objects (namespace names are DNS labels: never start with `_`). */
@@ -93,7 +92,7 @@ async function listAll(s: ClusterSession, src: Source, signal?: AbortSignal): Pr
   let cont: string | undefined;
   for (let page = 0; page < 1000; page++) {
     throwIfAborted(signal, `list ${src.resource}`);
-    const res = await call(s, signal, (o) => src.list(o, cont), `list ${src.resource}`);
+    const res = await req(s, signal, (o) => src.list(o, cont), { what: `list ${src.resource}` });
     for (const item of res.items ?? []) out.push({ ...item, apiVersion: src.apiVersion, kind: src.kind });
     cont = res.metadata?._continue || undefined;
     if (!cont) break;
