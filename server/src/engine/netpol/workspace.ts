@@ -48,6 +48,8 @@ export interface NpPolicy {
   namespace: string;
   source: PolicySource;
   parsed: ParsedPolicy;
+  /** Position in the workspace's policy list. */
+  order: number;
   /** Workloads (same namespace) the podSelector selects; filled lazily by the model. */
   selects: NpWorkload[];
 }
@@ -117,7 +119,7 @@ export class NetpolWorkspace {
       if (res.file.skipped || !isK8sNetworkPolicy(res)) continue;
       const namespace = res.namespace ?? 'default';
       const source: PolicySource = { name: res.name, namespace, object: res.object, ref: res };
-      const p: NpPolicy = { res, name: res.name, namespace, source, parsed: parsePolicy(res.object), selects: [] };
+      const p: NpPolicy = { res, name: res.name, namespace, source, parsed: parsePolicy(res.object), order: this.policies.length, selects: [] };
       this.policies.push(p);
       this.policyByResource.set(res, p);
       let nsp = this.policiesByNs.get(namespace);
@@ -174,11 +176,8 @@ export class NetpolWorkspace {
       const hit = nsp.byLabel.get(`${k}=${v}`);
       if (hit) out.push(...hit);
     }
-    // Keep workspace order (policies are few per pod; sort by their index in the namespace list).
-    if (out.length > 1) {
-      const order = new Map(nsp.all.map((p, i) => [p, i]));
-      out.sort((a, b) => order.get(a)! - order.get(b)!);
-    }
+    // Keep workspace order.
+    if (out.length > 1) out.sort((a, b) => a.order - b.order);
     return out;
   }
 
