@@ -93,6 +93,14 @@ test('removeItem and removeKey keep the rest intact', () => {
   );
 });
 
+test('removing the last block item keeps comments around it', () => {
+  const text = POD('    securityContext:\n      capabilities:\n        add: # extra caps\n        # needed for ping\n        - NET_RAW\n');
+  assert.equal(
+    apply(text, (r) => removeItem(r, ['spec', 'containers', 0, 'securityContext', 'capabilities', 'add'], 0)),
+    POD('    securityContext:\n      capabilities:\n        add: [] # extra caps\n        # needed for ping\n'),
+  );
+});
+
 test('editSequence: several edits under one missing parent converge into one edit', () => {
   const text = POD('');
   const res = first(text);

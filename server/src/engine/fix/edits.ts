@@ -119,7 +119,11 @@ export function setIn(res: Resource, path: YPath, value: YamlValue): TextEdit | 
     if (isScalar(value) && n.kind === 'scalar' && n.end > n.start) return edit(res, n.start, n.end, scalarText(value));
     if (n.kind === 'scalar' && n.end === n.start) return insertUnderEmptyKey(res, found.key!, [], value);
     // Replace a collection: flow collections inline, block ones by re-rendering under their key.
-    if (text.charCodeAt(base + n.start) === 123 || text.charCodeAt(base + n.start) === 91 || isScalar(value)) return edit(res, n.start, n.end, flowText(value));
+    // Inside a flow collection (`{add: x, drop: 5}`) only flow text is valid.
+    const parent = res.locate(path.slice(0, -1));
+    const parentOpen = parent ? text.charCodeAt(base + parent.node.start) : 0;
+    const inFlow = path.length > 0 && (parentOpen === 123 || parentOpen === 91);
+    if (text.charCodeAt(base + n.start) === 123 || text.charCodeAt(base + n.start) === 91 || isScalar(value) || inFlow) return edit(res, n.start, n.end, flowText(value));
     if (!found.key) return undefined;
     const style = styleOf(res);
     const keyCol = res.file.lines.position(base + found.key.start).character;
@@ -221,7 +225,12 @@ export function removeItem(res: Resource, path: YPath, index: number): TextEdit 
     if (!keyed) return undefined;
     const lines = res.file.lines;
     const endLine = lines.position(base + item.end).line;
-    return edit(res, keyed.end, lines.lineEnd(endLine) - base, ': []');
+    // Keep comment lines that sat between the key and the item (and a comment after the key).
+    const between = text.slice(base + keyed.end, base + item.start).split(/\r?\n/);
+    const keyComment = /#.*$/.exec(between[0] ?? '')?.[0];
+    const commentLines = between.slice(1).filter((l) => /^\s*#/.test(l));
+    const kept = commentLines.length ? '\n' + commentLines.join('\n') : '';
+    return edit(res, keyed.end, lines.lineEnd(endLine) - base, `: []${keyComment ? ' ' + keyComment : ''}${kept}`);
   }
   // Whole lines of the block item, from its dash line to its last line.
   const lines = res.file.lines;

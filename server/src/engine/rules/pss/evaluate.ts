@@ -27,26 +27,56 @@ const SOURCE_TEXT = { default: 'the default', settings: 'settings', 'command lin
 const LEVELS: readonly string[] = ['privileged', 'baseline', 'restricted'];
 const PSA = 'pod-security.kubernetes.io/';
 
-/** The PSS modes that apply to a resource: from its Namespace's labels, else settings. */
+const RANK: Record<string, number> = { privileged: 0, baseline: 1, restricted: 2 };
+
+/**
+ * The PSS modes that apply to a resource, as Pod Security Admission's
+ * `PolicyToEvaluate` decides them from its Namespace's labels. The defaults
+ * (what the cluster applies to unlabelled namespaces) are the settings for
+ * `enforce` and privileged for `warn`/`audit`. An invalid enforce level means
+ * restricted, an invalid warn/audit level privileged, an invalid version
+ * latest; `warn` follows a stricter explicit `enforce` unless set itself.
+ */
 export function pssModes(res: Resource, ctx: RuleContext): PssMode[] {
   const s = ctx.settings.pss;
-  const fallback: PssMode[] = [{ mode: 'enforce', level: s.level, version: s.version, source: SOURCE_TEXT[s.source] }];
-  if (s.override || !res.namespace) return fallback;
+  const defaultSource = SOURCE_TEXT[s.source];
+  const enforce: PssMode = { mode: 'enforce', level: s.level, version: s.version, source: defaultSource };
+  if (s.override || !res.namespace) return [enforce];
   const ns = ctx.workspace.namespace(res.namespace);
-  if (!ns) return fallback;
-  const labels = ns.labels;
-  if (!Object.keys(labels).some((k) => k.startsWith(PSA))) return fallback;
+  if (!ns) return [enforce];
+  const labels = ns.labels as Record<string, unknown>;
+  if (!Object.keys(labels).some((k) => k.startsWith(PSA))) return [enforce];
   const where = `Namespace ${ns.name} (${ns.file.uri.split('/').pop()}:${ns.range(['metadata', 'labels']).start.line + 1})`;
-  const modes: PssMode[] = [];
-  for (const mode of ['enforce', 'warn', 'audit'] as const) {
-    const raw = labels[PSA + mode];
-    // Unset or invalid enforce level: the API server falls back to its default (privileged).
-    const level = (typeof raw === 'string' && LEVELS.includes(raw) ? raw : 'privileged') as PssLevel;
-    const v = labels[`${PSA}${mode}-version`];
-    const version = typeof v === 'string' && parsePssVersion(v) ? v : 'latest';
-    modes.push({ mode, level, version, source: where });
+  const warn: PssMode = { mode: 'warn', level: 'privileged', version: 'latest', source: defaultSource };
+  const audit: PssMode = { mode: 'audit', level: 'privileged', version: 'latest', source: defaultSource };
+  const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, PSA + k);
+  const level = (k: string, invalid: PssLevel): [PssLevel, boolean] => {
+    const v = labels[PSA + k];
+    return typeof v === 'string' && LEVELS.includes(v) ? [v as PssLevel, true] : [invalid, false];
+  };
+  const version = (k: string): string => {
+    const v = labels[PSA + k];
+    return typeof v === 'string' && parsePssVersion(v) ? v : 'latest';
+  };
+  let hasEnforceLevel = false;
+  for (const [mode, invalid] of [[enforce, 'restricted'], [audit, 'privileged'], [warn, 'privileged']] as const) {
+    if (has(mode.mode)) {
+      const [l, valid] = level(mode.mode, invalid);
+      mode.level = l;
+      mode.source = where;
+      if (mode === enforce) hasEnforceLevel = valid;
+    }
+    if (has(`${mode.mode}-version`)) {
+      mode.version = version(`${mode.mode}-version`);
+      mode.source = where;
+    }
   }
-  return modes;
+  if (!has('warn') && hasEnforceLevel && RANK[enforce.level] > RANK[warn.level]) {
+    warn.level = enforce.level;
+    if (!has('warn-version')) warn.version = enforce.version;
+    warn.source = where;
+  }
+  return [enforce, warn, audit];
 }
 
 const cache = new WeakMap<Resource, PssResult[]>();
