@@ -31,7 +31,7 @@ import {
   ServerCapabilities,
   TextDocuments,
 } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { SchemaService } from '../schema';
 
 export const SCHEMA_SOURCE = 'k8s-guardrails (schema)';
@@ -75,6 +75,39 @@ export function findSchemasDir(from: string = __dirname): string {
   return direct;
 }
 
+/** One YAML document of a multi-document text: its text (from its `---` line) and its first line. */
+export interface DocumentChunk {
+  text: string;
+  line: number;
+}
+
+/**
+ * Splits a YAML stream at its document markers (`---` at column 0, which YAML reserves: it ends any block
+ * scalar too). Returns undefined when the text has directives (`%YAML`, `%TAG`) or document-end markers
+ * (`...`), whose meaning spans documents: such texts are validated whole.
+ */
+export function splitYamlDocuments(text: string): DocumentChunk[] | undefined {
+  if (/^(%|\.\.\.(\s|$))/m.test(text)) return undefined;
+  const chunks: DocumentChunk[] = [];
+  const marker = /^---(?=\s|$)/gm;
+  let start = 0;
+  let line = 0;
+  let m: RegExpExecArray | null;
+  const lineAt = (from: number, to: number) => {
+    let n = 0;
+    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+  while ((m = marker.exec(text))) {
+    if (m.index === 0) continue;
+    chunks.push({ text: text.slice(start, m.index), line });
+    line += lineAt(start, m.index);
+    start = m.index;
+  }
+  chunks.push({ text: text.slice(start), line });
+  return chunks;
+}
+
 export function isYamlDocument(doc: TextDocument): boolean {
   return doc.languageId === 'yaml' || /\.ya?ml$/i.test(doc.uri);
 }
@@ -109,6 +142,12 @@ export class SchemaLayer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Validations running, by uri → the version being validated. */
   private readonly running = new Map<string, number>();
+  /**
+   * Per uri: the schema diagnostics of each YAML document of the file, by the document's text (ranges relative
+   * to the document). An edit re-validates only the documents whose text changed, so typing in a file of
+   * thousands of resources costs one document's validation.
+   */
+  private readonly chunkCache = new Map<string, Map<string, Diagnostic[]>>();
   readonly schemasDir: string;
 
   constructor(
@@ -147,6 +186,7 @@ export class SchemaLayer {
     } else {
       for (const t of this.timers.values()) clearTimeout(t);
       this.timers.clear();
+      this.chunkCache.clear();
       for (const uri of [...this.results.keys()]) this.clear(uri);
     }
   }
@@ -205,7 +245,9 @@ export class SchemaLayer {
       if (Buffer.byteLength(doc.getText(), 'utf8') <= this.maxBytes) {
         const service = await this.getService();
         if (!current()) return;
-        diagnostics = await service.validate(doc, { isCancelled: () => !current(), yieldAfterMs: YIELD_AFTER_MS });
+        const result = await this.validateByDocument(service, doc, current);
+        if (!result) return; // cancelled
+        diagnostics = result;
       }
     } catch (e) {
       this.connection.console.error(`k8s-guardrails: schema validation of ${uri} failed: ${(e as Error)?.stack ?? e}`);
@@ -219,6 +261,43 @@ export class SchemaLayer {
     if (before.length || diagnostics.length) this.options.publish(uri);
   }
 
+  /**
+   * Validates each YAML document of the file on its own (cached by its text), yielding to other requests
+   * every YIELD_AFTER_MS; undefined when cancelled.
+   */
+  private async validateByDocument(service: SchemaService, doc: TextDocument, current: () => boolean): Promise<Diagnostic[] | undefined> {
+    const chunks = splitYamlDocuments(doc.getText());
+    if (!chunks) {
+      this.chunkCache.delete(doc.uri);
+      const all = await service.validate(doc, { isCancelled: () => !current(), yieldAfterMs: YIELD_AFTER_MS });
+      return current() ? all : undefined;
+    }
+    const previous = this.chunkCache.get(doc.uri) ?? new Map<string, Diagnostic[]>();
+    const next = new Map<string, Diagnostic[]>();
+    const out: Diagnostic[] = [];
+    let sliceStart = Date.now();
+    for (const chunk of chunks) {
+      if (Date.now() - sliceStart >= YIELD_AFTER_MS) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = Date.now();
+        if (!current()) {
+          this.chunkCache.set(doc.uri, new Map([...previous, ...next])); // keep the work done
+          return undefined;
+        }
+      }
+      let diags = next.get(chunk.text) ?? previous.get(chunk.text);
+      if (!diags) {
+        diags = /\S/.test(chunk.text) ? await service.validate(TextDocument.create(doc.uri, doc.languageId, doc.version, chunk.text)) : [];
+      }
+      next.set(chunk.text, diags);
+      for (const d of diags) {
+        out.push({ ...d, range: { start: { line: d.range.start.line + chunk.line, character: d.range.start.character }, end: { line: d.range.end.line + chunk.line, character: d.range.end.character } } });
+      }
+    }
+    this.chunkCache.set(doc.uri, next);
+    return current() ? out : undefined;
+  }
+
   private clear(uri: string): void {
     const had = this.results.get(uri)?.diagnostics.length;
     this.results.delete(uri);
@@ -229,6 +308,7 @@ export class SchemaLayer {
     const t = this.timers.get(uri);
     if (t) clearTimeout(t);
     this.timers.delete(uri);
+    this.chunkCache.delete(uri);
     this.clear(uri);
     void this.service?.then((s) => s.forget(uri)).catch(() => undefined);
   }
