@@ -187,7 +187,7 @@ export async function rbac(argv: string[], io: ScanIO): Promise<number> {
       ...(values['api-group'] !== undefined ? { apiGroup: values['api-group'] } : {}),
       ...(values['resource-name'] !== undefined ? { resourceName: values['resource-name'] } : {}),
     });
-    const scope = namespace === undefined ? 'cluster-wide' : namespace === '*' ? 'in any namespace' : `in namespace ${namespace}`;
+    const scope = namespace === undefined || resource.startsWith('/') ? 'cluster-wide' : namespace === '*' ? 'in any namespace' : `in namespace ${namespace}`;
     if (format === 'json') {
       io.stdout(
         JSON.stringify(
