@@ -111,7 +111,7 @@ async function inProcess(text: string): Promise<void> {
   console.log(`  schema / engine                 ${(median(warm) / median(engine)).toFixed(2)}x`);
 }
 
-async function throughServer(text: string, enable: 'on' | 'off'): Promise<{ diagnosticsMs: number; hoverMs: number[] }> {
+async function throughServer(text: string, enable: 'on' | 'off'): Promise<{ diagnosticsMs: number; hoverMs: number[]; editMs: number }> {
   const lsp = new LspClient();
   try {
     await lsp.initialize(null, { schema: { enable } });
@@ -131,7 +131,13 @@ async function throughServer(text: string, enable: 'on' | 'off'): Promise<{ diag
       await new Promise((r) => setTimeout(r, 50));
     }
     await waiting;
-    return { diagnosticsMs: now() - t, hoverMs };
+    const diagnosticsMs = now() - t;
+    // one edit near the end of the file (a typo in the last ConfigMap) → diagnostics of the new text
+    const edited = text.slice(0, text.lastIndexOf('kind: ConfigMap\n')) + 'kind: ConfigMap\nbogus2: 1\n' + text.slice(text.lastIndexOf('kind: ConfigMap\n') + 'kind: ConfigMap\n'.length);
+    const e = now();
+    lsp.change(uri, edited);
+    await lsp.waitForDiagnostics(uri, (d) => done(d) && (enable === 'off' || d.some((x) => x.message.includes('bogus2'))), 600_000);
+    return { diagnosticsMs, hoverMs, editMs: now() - e };
   } finally {
     await lsp.close();
   }
@@ -143,16 +149,23 @@ async function main(): Promise<void> {
   const off: number[] = [];
   const on: number[] = [];
   const hovers: number[] = [];
+  const editOff: number[] = [];
+  const editOn: number[] = [];
   for (let r = 0; r < RUNS; r++) {
-    off.push((await throughServer(text, 'off')).diagnosticsMs);
+    const o = await throughServer(text, 'off');
+    off.push(o.diagnosticsMs);
+    editOff.push(o.editMs);
     const res = await throughServer(text, 'on');
     on.push(res.diagnosticsMs);
+    editOn.push(res.editMs);
     hovers.push(...res.hoverMs);
   }
   console.log(`language server (bundle, stdio), open a ${COUNT}-resource file → diagnostics:`);
   console.log(`  schema layer off                ${fmt(median(off))} (median of ${RUNS})`);
   console.log(`  schema layer on (merged)        ${fmt(median(on))} (median of ${RUNS})`);
   console.log(`  added by the schema layer       ${fmt(median(on) - median(off))}`);
+  console.log(`  one edit → diagnostics, off     ${fmt(median(editOff))}`);
+  console.log(`  one edit → diagnostics, on      ${fmt(median(editOn))} (schema: only the edited document is re-validated)`);
   if (hovers.length) console.log(`  hover while validating          median ${fmt(median(hovers))}, max ${fmt(Math.max(...hovers))} (${hovers.length} requests)`);
 }
 
