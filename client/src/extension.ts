@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../server/src/schema/enablement';
+import { ClusterUiApi, registerClusterUi } from './panel';
 
 let client: LanguageClient | undefined;
 
@@ -12,6 +13,8 @@ export interface GuardrailsApi {
   /** Resolves when the language server is running (used by the integration tests). */
   ready: Promise<void>;
   client(): LanguageClient | undefined;
+  /** Live cluster: connection, scan, panel state (used by the integration tests). */
+  cluster: ClusterUiApi;
 }
 
 /** What the `auto` value of `k8sGuardrails.schema.enable` depends on (see server/src/schema/enablement.ts). */
@@ -110,7 +113,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
 
   const ready = client.start();
   context.subscriptions.push({ dispose: () => void client?.stop() });
-  return { ready, client: () => client };
+
+  // Live cluster (commands refuse in Restricted Mode; see client/src/panel)
+  const cluster = registerClusterUi(context, { output, client: () => client, ready });
+  return { ready, client: () => client, cluster };
 }
 
 export async function deactivate(): Promise<void> {

@@ -4,6 +4,8 @@
  * and renders what they return. This file is the only place that knows their
  * ids, argument shape and result shape.
  */
+import type { EgressTrace } from '../cluster/trace';
+import { QUARANTINE_LABEL } from '../cluster/trace';
 import { displayText, PanelTrace, PanelTraceConnection } from './messages';
 
 export const OPERATION_COMMANDS = {
@@ -18,60 +20,50 @@ export interface PodTarget {
   name: string;
 }
 
-/** Labels Isolate puts on a quarantined pod (any key containing "quarantine" counts, value not "false"). */
+/** Isolate labels a quarantined pod with QUARANTINE_LABEL (client/src/cluster/trace.ts). */
 export function isIsolated(labels: Record<string, string> | undefined): boolean {
-  return Object.entries(labels ?? {}).some(([k, v]) => /quarantine/i.test(k) && v !== 'false');
+  const v = labels?.[QUARANTINE_LABEL];
+  return v !== undefined && v !== 'false';
 }
 
-type Loose = Record<string, unknown>;
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+function endpoint(e: { address?: string; port?: number } | undefined): string {
+  if (!e?.address) return '';
+  return e.port ? (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`) : e.address;
+}
 
-function endpoint(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') {
-    const o = v as Loose;
-    const ip = str(o.ip ?? o.address ?? o.host);
-    const port = str(o.port);
-    if (!ip) return '';
-    return port ? (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`) : ip;
-  }
-  return '';
+function isEgressTrace(v: unknown): v is EgressTrace {
+  return !!v && typeof v === 'object' && Array.isArray((v as EgressTrace).connections) && typeof (v as EgressTrace).pod === 'string';
 }
 
 /**
- * Converts whatever the trace command returned into the panel's view. Tolerant
- * of shape (connections / sockets / flows arrays of objects); every string is
- * passed through displayText (control and bidi characters made visible).
+ * The trace command's EgressTrace → the panel's view. Every string goes
+ * through displayText (control and bidi characters made visible, length cut).
  */
 export function toPanelTrace(result: unknown, target: PodTarget): PanelTrace | undefined {
-  if (!result || typeof result !== 'object') return undefined;
-  const r = result as Loose;
-  const list = (Array.isArray(r.connections) ? r.connections : Array.isArray(r.sockets) ? r.sockets : Array.isArray(r.flows) ? r.flows : []) as unknown[];
-  const connections: PanelTraceConnection[] = [];
-  for (const c of list.slice(0, 500)) {
-    if (!c || typeof c !== 'object') continue;
-    const o = c as Loose;
-    const remoteClass = o.remoteClass ?? (o.classification as Loose | undefined)?.class ?? o.addressClass ?? o.class;
-    const peerObj = o.peer as Loose | string | undefined;
-    const peer =
-      typeof peerObj === 'string'
-        ? peerObj
-        : peerObj && typeof peerObj === 'object'
-          ? [str(peerObj.kind), [str(peerObj.namespace), str(peerObj.name)].filter(Boolean).join('/'), str(peerObj.description ?? peerObj.label)].filter(Boolean).join(' ')
-          : str(o.peerDescription ?? o.destination ?? o.description ?? remoteClass);
-    const suspicious = o.suspicious === true || o.public === true || remoteClass === 'public' || o.severity === 'high' || o.risk === 'high';
-    connections.push({
-      direction: displayText(str(o.direction), 40),
-      protocol: displayText(str(o.protocol ?? o.proto ?? o.file), 20),
-      local: displayText(endpoint(o.local), 80),
-      remote: displayText(endpoint(o.remote), 80),
-      state: displayText(str(o.state), 40),
-      peer: displayText(peer || (suspicious ? 'public internet' : ''), 200),
-      suspicious,
-    });
-  }
-  const notes = (['warnings', 'notes', 'errors'] as const).flatMap((k) => (Array.isArray(r[k]) ? (r[k] as unknown[]).map((x) => displayText(typeof x === 'string' ? x : str((x as Loose)?.message), 400)) : []));
+  if (!isEgressTrace(result)) return undefined;
+  const connections: PanelTraceConnection[] = result.connections.slice(0, 500).map((c) => {
+    const cls = c.remoteClass?.class;
+    const p = c.peer;
+    const peer = p
+      ? `${p.kind === 'hostNetworkPod' ? 'host-network pod' : p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`
+      : cls === 'public'
+        ? `public internet${c.remoteClass.note ? ` (${c.remoteClass.note})` : ''}`
+        : cls ?? '';
+    const policy = c.policy?.evaluated ? (c.policy.allowed ? 'allowed by policy' : 'denied by policy') : '';
+    return {
+      direction: displayText(c.direction ?? '', 40),
+      protocol: displayText(c.protocol ?? '', 20),
+      local: displayText(endpoint(c.local), 80),
+      remote: displayText(endpoint(c.remote), 80),
+      state: displayText(c.state ?? '', 40),
+      peer: displayText([peer, policy].filter(Boolean).join(' — '), 300),
+      suspicious: cls === 'public' && c.direction !== 'inbound',
+    };
+  });
   const pub = connections.filter((c) => c.suspicious).length;
-  const summary = str(r.summary) ? displayText(str(r.summary), 400) : `${connections.length} connection(s), ${pub} to public addresses.`;
-  return { namespace: target.namespace, pod: target.name, at: new Date().toLocaleString(), summary, connections, notes: notes.filter(Boolean) };
+  const notes = [result.observation?.message, result.policies?.internet?.reason, result.policies?.notGoverned, ...(result.warnings ?? [])]
+    .filter((x): x is string => typeof x === 'string' && x.length > 0)
+    .map((x) => displayText(x, 400));
+  const summary = `${connections.length} connection(s) with a remote end, ${pub} outbound to public addresses; egress ${result.policies?.egressIsolated ? 'restricted by NetworkPolicy' : 'NOT restricted by any NetworkPolicy'}.`;
+  return { namespace: target.namespace, pod: target.name, at: `taken ${displayText(result.takenAt ?? new Date().toISOString(), 40)}`, summary, connections, notes };
 }

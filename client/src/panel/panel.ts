@@ -77,10 +77,16 @@ li.finding.warning .codicon { color: var(--vscode-editorWarning-foreground); }
 @keyframes spin { to { transform: rotate(360deg); } }
 `;
 
-/** Codicons from node_modules/@vscode/codicons (whitelisted in .vscodeignore); undefined when absent. */
+/**
+ * Codicons: client/out/codicons (a packaged copy: `vsce --no-dependencies` never
+ * ships node_modules) or node_modules/@vscode/codicons/dist (development);
+ * undefined when neither exists (the panel then shows text labels only).
+ */
 function codiconRoot(extensionUri: vscode.Uri): vscode.Uri | undefined {
-  const dir = vscode.Uri.joinPath(extensionUri, 'node_modules', '@vscode', 'codicons', 'dist');
-  return fs.existsSync(vscode.Uri.joinPath(dir, 'codicon.css').fsPath) ? dir : undefined;
+  for (const dir of [vscode.Uri.joinPath(extensionUri, 'client', 'out', 'codicons'), vscode.Uri.joinPath(extensionUri, 'node_modules', '@vscode', 'codicons', 'dist')]) {
+    if (fs.existsSync(vscode.Uri.joinPath(dir, 'codicon.css').fsPath)) return dir;
+  }
+  return undefined;
 }
 
 export class ClusterPanel implements vscode.Disposable {
