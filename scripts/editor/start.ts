@@ -11,6 +11,13 @@
  *       [--extension=<dir>]          extension to load (default: the repository root)
  *       [--user-data-dir=<dir>]      keep VS Code state between runs (default: fresh temp dir)
  *       [--untrusted]                keep Workspace Trust on (restricted mode until you trust the folder)
+ *       [--no-demo-cluster]          do not start the simulated demo cluster
+ *
+ * Unless --kubeconfig (or a k8sGuardrails.cluster.kubeconfig setting) is given
+ * or --no-demo-cluster, a simulated Kubernetes API server with the demo seed
+ * (test/simulator) is started on 127.0.0.1 with a generated kubeconfig in a
+ * temp dir, and k8sGuardrails.cluster.kubeconfig points at it: the cluster
+ * commands never touch your real kubeconfig by default.
  *
  * workspace defaults to <repo>/examples. K8SG_START_SETTINGS (JSON) is
  * merged under --settings. The extension is loaded the way F5 does it, as an
@@ -22,6 +29,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { startCodeServer, workbenchUrl } from './code-server';
 import { findRepoRoot } from './code-server-setup';
+import type { Simulator } from '../../test/simulator/server';
 
 function argValue(argv: string[], name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -50,6 +58,8 @@ export interface StartOptions {
   settings: Record<string, unknown>;
   userDataDir?: string;
   untrusted: boolean;
+  /** Start the simulated demo cluster and point k8sGuardrails.cluster.kubeconfig at it. */
+  demoCluster: boolean;
 }
 
 export function parseStartOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): StartOptions {
@@ -81,6 +91,7 @@ export function parseStartOptions(argv: string[] = process.argv.slice(2), env: N
   const untrusted = argv.includes('--untrusted');
   if (untrusted) settings['security.workspace.trust.enabled'] = true;
   const userDataDir = argValue(argv, 'user-data-dir');
+  const demoCluster = !argv.includes('--no-demo-cluster') && !settings['k8sGuardrails.cluster.kubeconfig'];
   return {
     workspace: path.resolve(positional[0] ?? path.join(repo, 'examples')),
     extension: path.resolve(argValue(argv, 'extension') ?? repo),
@@ -88,6 +99,7 @@ export function parseStartOptions(argv: string[] = process.argv.slice(2), env: N
     settings,
     userDataDir: userDataDir ? path.resolve(userDataDir) : undefined,
     untrusted,
+    demoCluster,
   };
 }
 
@@ -109,13 +121,27 @@ function warnIfNotBuilt(extension: string): void {
 export async function start(opts: StartOptions): Promise<void> {
   if (!fs.existsSync(opts.workspace)) throw new Error(`workspace ${opts.workspace} does not exist`);
   warnIfNotBuilt(opts.extension);
-  const server = await startCodeServer({
-    workspace: opts.workspace,
-    port: opts.port,
-    settings: opts.settings,
-    userDataDir: opts.userDataDir,
-    workspaceTrust: opts.untrusted,
-  });
+  let sim: Simulator | undefined;
+  const settings = { ...opts.settings };
+  if (opts.demoCluster) {
+    // compiled next to this file: out/test/simulator/server.js
+    const { startSimulator } = (await import('../../test/simulator/server')) as typeof import('../../test/simulator/server');
+    sim = await startSimulator({ port: 0, tls: true, seed: 'demo' });
+    settings['k8sGuardrails.cluster.kubeconfig'] = sim.kubeconfigPath;
+  }
+  let server;
+  try {
+    server = await startCodeServer({
+      workspace: opts.workspace,
+      port: opts.port,
+      settings,
+      userDataDir: opts.userDataDir,
+      workspaceTrust: opts.untrusted,
+    });
+  } catch (err) {
+    await sim?.close();
+    throw err;
+  }
   const url = workbenchUrl(server, { folder: opts.workspace, extensionDevelopmentPath: opts.extension });
   const v = server.versions;
   process.stdout.write(
@@ -124,6 +150,12 @@ export async function start(opts: StartOptions): Promise<void> {
       `  VS Code ${v.vscode} (code-server ${v.codeServer}) is running with k8s-guardrails loaded from ${opts.extension}`,
       `  workspace: ${opts.workspace}${opts.untrusted ? ' (Workspace Trust on)' : ''}`,
       `  settings:  ${path.join(server.userDataDir, 'User', 'settings.json')}`,
+      ...(sim
+        ? [
+            `  cluster:   simulated demo cluster at ${sim.url} (kubeconfig ${sim.kubeconfigPath}; try "Kubernetes Guardrails: Open Cluster Panel")`,
+            `             kubectl --kubeconfig ${sim.kubeconfigPath} get pods -A`,
+          ]
+        : [`  cluster:   ${String(settings['k8sGuardrails.cluster.kubeconfig'] ?? 'KUBECONFIG / ~/.kube/config (no demo cluster)')}`]),
       '',
       `  Open: ${url}`,
       '',
@@ -136,15 +168,15 @@ export async function start(opts: StartOptions): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping code-server...\n`);
-    void server.stop().then(() => process.exit(0));
+    process.stdout.write(`\n${signal}: stopping code-server${sim ? ' and the demo cluster' : ''}...\n`);
+    void Promise.allSettled([server.stop(), sim?.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   const code = await server.exited;
   if (!stopping) {
     process.stderr.write(`code-server exited unexpectedly (code ${code}):\n${server.output().split('\n').slice(-30).join('\n')}\n`);
-    await server.stop();
+    await Promise.allSettled([server.stop(), sim?.close()]);
     process.exit(1);
   }
 }
