@@ -1,0 +1,102 @@
+/**
+ * Live cluster in a real editor: the simulator (started here, 127.0.0.1, demo
+ * seed) → k8sGuardrails.cluster.kubeconfig (user settings) → Scan Cluster →
+ * findings in the Problems view on read-only k8s-guardrails-live: documents.
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { requestScreenshot } from '../launchers/screenshot';
+import { activate, codeOf, EXTENSION_ID } from './helpers';
+// compiled layout: out/test/editor/suite/cluster.test.js → out/test/simulator/server.js
+import { startSimulator, Simulator } from '../../simulator/server';
+
+interface ClusterApi {
+  connection: { current?: { current: string; server: string }; error?: string };
+  scan(opts?: { silent?: boolean }): Promise<{ context: string; objects: number; findings: number; uris: string[]; errors: string[] } | undefined>;
+  panelState(): { pods: { namespace: string; name: string; findings?: number; isolated: boolean }[]; context?: string };
+}
+
+async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('live cluster scan', function () {
+  this.timeout(90_000);
+  let sim: Simulator;
+  let api: ClusterApi;
+
+  before(async () => {
+    await activate();
+    api = (vscode.extensions.getExtension(EXTENSION_ID)!.exports as { cluster: ClusterApi }).cluster;
+    assert.ok(vscode.workspace.isTrusted, 'the suite runs in a trusted workspace');
+    sim = await startSimulator({ port: 0, tls: true, seed: 'demo' });
+    await vscode.workspace.getConfiguration('k8sGuardrails.cluster').update('kubeconfig', sim.kubeconfigPath, vscode.ConfigurationTarget.Global);
+    await until('the extension to pick up the kubeconfig setting', () => api.connection.current?.server === sim.url);
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('k8sGuardrails.cluster').update('kubeconfig', undefined, vscode.ConfigurationTarget.Global);
+    await sim?.close();
+  });
+
+  it('shows the simulator context in the status bar state', () => {
+    assert.strictEqual(api.connection.current?.current, 'sim-token');
+    assert.strictEqual(api.connection.error, undefined);
+  });
+
+  it('scans the cluster through the language server and reports findings on live documents', async () => {
+    const summary = await vscode.commands.executeCommand<Awaited<ReturnType<ClusterApi['scan']>>>('k8sGuardrails.cluster.scan');
+    assert.ok(summary, 'the scan returned a summary');
+    assert.deepStrictEqual(summary.errors, []);
+    assert.ok(summary.objects > 30, `objects read: ${summary.objects}`);
+    assert.ok(summary.findings > 20, `findings: ${summary.findings}`);
+
+    const legacy = vscode.Uri.parse(summary.uris.find((u) => u.endsWith('/payments/Deployment/legacy-batch.yaml'))!);
+    assert.strictEqual(legacy.scheme, 'k8s-guardrails-live');
+    const diags = vscode.languages.getDiagnostics(legacy).filter((d) => d.source === 'k8s-guardrails');
+    const codes = new Set(diags.map(codeOf));
+    for (const rule of ['privileged-container', 'host-namespaces', 'host-path-volumes']) assert.ok(codes.has(rule), `${rule} on legacy-batch; got ${[...codes].join(', ')}`);
+
+    // the live document is a read-only virtual document with the object's YAML; the diagnostic points into it
+    const doc = await vscode.workspace.openTextDocument(legacy);
+    assert.match(doc.getText(), /kind: Deployment/);
+    assert.doesNotMatch(doc.getText(), /managedFields|resourceVersion/);
+    const privileged = diags.find((d) => codeOf(d) === 'privileged-container')!;
+    assert.strictEqual(doc.getText(privileged.range), 'true');
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await requestScreenshot('cluster-problems');
+
+    // the shop namespace enforces restricted: frontend is clean apart from hardening hints
+    const anyLive = vscode.languages.getDiagnostics().filter(([u]) => u.scheme === 'k8s-guardrails-live');
+    assert.ok(anyLive.length > 5, `live uris with diagnostics: ${anyLive.length}`);
+    // the editor's own files are not mixed in: no live diagnostic has related info into file: uris
+    for (const [, ds] of anyLive) for (const d of ds) for (const r of d.relatedInformation ?? []) assert.strictEqual(r.location.uri.scheme, 'k8s-guardrails-live');
+  });
+
+  it('counts findings per pod (from its controller) in the panel state', async () => {
+    await vscode.commands.executeCommand('k8sGuardrails.cluster.openPanel');
+    const st = api.panelState();
+    const legacyPod = st.pods.find((p) => p.namespace === 'payments' && p.name.startsWith('legacy-batch'));
+    assert.ok(legacyPod && (legacyPod.findings ?? 0) > 5, `legacy-batch pod findings: ${legacyPod?.findings}`);
+    assert.ok(st.pods.every((p) => !p.isolated));
+    await requestScreenshot('cluster-panel-in-editor');
+  });
+
+  it('reports an unreachable cluster with a clear message instead of throwing', async () => {
+    const port = Number(new URL(sim.url).port);
+    const fault = sim.faults.inject({ pathRegex: '/api/v1/namespaces$', status: 403, times: 1 });
+    const summary = await api.scan({ silent: true });
+    fault.remove();
+    assert.ok(summary, 'the scan still completes');
+    assert.ok(port > 0);
+    assert.strictEqual(summary.errors.length, 1, summary.errors.join('\n'));
+    assert.match(summary.errors[0], /Cannot list namespaces: .*403 Forbidden/);
+  });
+});
