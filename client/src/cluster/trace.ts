@@ -454,6 +454,9 @@ export async function traceEgress(session: ClusterSession, namespace: string, po
   }
   const { connections, listening } = analyzeSockets(sockets, pod, snapshot, model);
   const warnings = [...snapshot.warnings];
+  if (pod.metadata?.labels?.[QUARANTINE_LABEL] && connections.some((c) => c.direction !== 'local' && c.state === 'ESTABLISHED')) {
+    warnings.push('The pod is quarantined but connections established before are still open: depending on the network plugin, existing (conntrack) flows may persist until they close. Consider deleting the pod after saving evidence.');
+  }
   if (self.hostNetwork) warnings.push('hostNetwork pod: /proc/net shows the node\'s sockets, and NetworkPolicy does not govern it.');
   let originalLabels: Record<string, string> | undefined;
   const ann = pod.metadata?.annotations?.[ORIGINAL_LABELS_ANNOTATION];

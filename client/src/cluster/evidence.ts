@@ -1,0 +1,175 @@
+/**
+ * Evidence bundle for a pod, saved BEFORE any change: pod + owner manifests (YAML),
+ * container logs (current and previous), the pod's events, the egress trace with the raw
+ * /proc/net text, timestamps, README.md and manifest.json (sha256 of every file).
+ * Plain node.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as yaml from 'js-yaml';
+import * as k8s from '@kubernetes/client-node';
+import { CancelledError, ClusterSession, describeApiError, req, throwIfAborted } from './connection';
+import { EgressTrace, formatTrace, traceEgress } from './trace';
+
+export interface EvidenceFile { path: string; bytes: number; sha256: string; description: string }
+
+export interface EvidenceBundle {
+  dir: string;
+  createdAt: string;
+  files: EvidenceFile[];
+  /** Items that could not be collected (e.g. 403 on logs) — the bundle is still written. */
+  errors: string[];
+  trace?: EgressTrace;
+}
+
+export interface EvidenceOptions {
+  signal?: AbortSignal;
+  reason?: string;
+  /** A trace taken just before (re-used instead of tracing again). */
+  trace?: EgressTrace;
+  /** Extra JSON to store (e.g. the isolation plan). */
+  extra?: Record<string, unknown>;
+  /** Max bytes per log (default 5 MiB). */
+  maxLogBytes?: number;
+}
+
+const SAFE = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100);
+
+function clean(obj: unknown): unknown {
+  const o = JSON.parse(JSON.stringify(obj ?? null));
+  if (o && typeof o === 'object' && o.metadata) delete o.metadata.managedFields;
+  return o;
+}
+
+function toYaml(obj: unknown): string {
+  return yaml.dump(clean(obj), { noRefs: true, lineWidth: -1, sortKeys: false });
+}
+
+/** API objects from client-node have no apiVersion/kind on reads of typed clients? They do; keep as is. */
+async function ownerChain(session: ClusterSession, ns: string, pod: k8s.V1Pod, signal?: AbortSignal): Promise<{ kind: string; name: string; object: unknown }[]> {
+  const out: { kind: string; name: string; object: unknown }[] = [];
+  let refs = pod.metadata?.ownerReferences ?? [];
+  for (let depth = 0; depth < 3 && refs.length; depth++) {
+    const r = refs.find((x) => x.controller) ?? refs[0];
+    let obj: { metadata?: k8s.V1ObjectMeta } | undefined;
+    const n = { name: r.name, namespace: ns };
+    switch (r.kind) {
+      case 'ReplicaSet': obj = await req(session, signal, (o) => session.apps.readNamespacedReplicaSet(n, o)); break;
+      case 'Deployment': obj = await req(session, signal, (o) => session.apps.readNamespacedDeployment(n, o)); break;
+      case 'StatefulSet': obj = await req(session, signal, (o) => session.apps.readNamespacedStatefulSet(n, o)); break;
+      case 'DaemonSet': obj = await req(session, signal, (o) => session.apps.readNamespacedDaemonSet(n, o)); break;
+      case 'Job': obj = await req(session, signal, (o) => session.batch.readNamespacedJob(n, o)); break;
+      case 'CronJob': obj = await req(session, signal, (o) => session.batch.readNamespacedCronJob(n, o)); break;
+      default: obj = undefined;
+    }
+    if (!obj) break;
+    out.push({ kind: r.kind, name: r.name, object: obj });
+    refs = obj.metadata?.ownerReferences ?? [];
+  }
+  return out;
+}
+
+/**
+ * Collects the bundle into `<evidenceDir>/<ns>_<pod>_<timestamp>/`. Fails (throws) if the pod
+ * cannot be read or nothing can be written; individual items that fail are listed in `errors`.
+ */
+export async function saveEvidence(session: ClusterSession, namespace: string, podName: string, evidenceDir: string, opts: EvidenceOptions = {}): Promise<EvidenceBundle> {
+  const createdAt = new Date().toISOString();
+  const dir = path.join(evidenceDir, `${SAFE(namespace)}_${SAFE(podName)}_${createdAt.replace(/[:.]/g, '-')}`);
+  const files: EvidenceFile[] = [];
+  const errors: string[] = [];
+  const signal = opts.signal;
+  const op = (verb: string, resource: string, name?: string) => ({ verb, resource, namespace, name, server: session.server });
+  let pod: k8s.V1Pod;
+  try {
+    pod = await req(session, signal, (o) => session.core.readNamespacedPod({ name: podName, namespace }, o));
+  } catch (e) {
+    throw new Error(`Evidence not saved: ${describeApiError(e, op('get', 'pods', podName))}`);
+  }
+  await fs.mkdir(dir, { recursive: true });
+  const write = async (rel: string, content: string | Buffer, description: string) => {
+    const full = path.join(dir, rel);
+    await fs.mkdir(path.dirname(full), { recursive: true });
+    await fs.writeFile(full, content, { flag: 'wx' });
+    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    files.push({ path: rel, bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex'), description });
+  };
+  await write('pod.yaml', toYaml(pod), `Pod ${namespace}/${podName} as read at ${createdAt}`);
+
+  try {
+    for (const o of await ownerChain(session, namespace, pod, signal)) await write(`owner-${o.kind}-${SAFE(o.name)}.yaml`, toYaml(o.object), `${o.kind} ${o.name} (owner chain)`);
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    errors.push(`owner manifests: ${describeApiError(e, op('get', 'owner', undefined))}`);
+  }
+
+  const containers = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...(pod.spec?.containers ?? []).map((c) => c.name), ...(pod.spec?.ephemeralContainers ?? []).map((c) => c.name)];
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
+  for (const c of containers) {
+    throwIfAborted(signal, 'evidence');
+    try {
+      const text = await req(session, signal, (o) => session.core.readNamespacedPodLog({ name: podName, namespace, container: c, limitBytes: opts.maxLogBytes ?? 5 * 1024 * 1024, timestamps: true }, o));
+      await write(`logs/${SAFE(c)}.log`, String(text ?? ''), `logs of container ${c}`);
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      errors.push(`logs of ${c}: ${describeApiError(e, op('get', 'pods/log', podName))}`);
+    }
+    const st = statuses.find((s) => s.name === c);
+    if ((st?.restartCount ?? 0) > 0 || st?.lastState?.terminated) {
+      try {
+        const text = await req(session, signal, (o) => session.core.readNamespacedPodLog({ name: podName, namespace, container: c, previous: true, limitBytes: opts.maxLogBytes ?? 5 * 1024 * 1024, timestamps: true }, o));
+        await write(`logs/${SAFE(c)}.previous.log`, String(text ?? ''), `logs of the previous instance of container ${c}`);
+      } catch (e) {
+        if (e instanceof CancelledError) throw e;
+        errors.push(`previous logs of ${c}: ${describeApiError(e, op('get', 'pods/log', podName))}`);
+      }
+    }
+  }
+
+  try {
+    const ev = await req(session, signal, (o) => session.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${podName},involvedObject.namespace=${namespace}` }, o));
+    await write('events.yaml', toYaml(ev.items), `events for the pod (${ev.items.length})`);
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    errors.push(`events: ${describeApiError(e, op('list', 'events'))}`);
+  }
+
+  let trace = opts.trace;
+  if (!trace) {
+    try {
+      trace = await traceEgress(session, namespace, podName, { signal });
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      errors.push(`egress trace: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (trace) {
+    await write('egress-trace.txt', formatTrace(trace), 'egress trace (policies + observed connections)');
+    await write('egress-trace.json', JSON.stringify(trace, null, 2), 'egress trace (machine-readable)');
+    for (const [f, text] of Object.entries(trace.observation.raw)) await write(`proc-net/${f}`, text ?? '', `raw /proc/net/${f} read in container ${trace.observation.container}`);
+    if (trace.observation.status !== 'ok') errors.push(`egress observation ${trace.observation.status}: ${trace.observation.message}`);
+  }
+  if (opts.extra) await write('context.json', JSON.stringify(opts.extra, null, 2), 'context (isolation plan, reason)');
+
+  const readme = [
+    `# Evidence: pod ${namespace}/${podName}`,
+    '',
+    `Collected by k8s-guardrails at ${createdAt} from ${session.server} (context ${session.context}), before any change.`,
+    opts.reason ? `Reason: ${opts.reason.replace(/[\u0000-\u001f\u007f]/g, ' ')}` : '',
+    '',
+    '| file | bytes | sha256 | what |',
+    '| --- | --- | --- | --- |',
+    ...files.map((f) => `| ${f.path} | ${f.bytes} | ${f.sha256} | ${f.description} |`),
+    '',
+    errors.length ? '## Not collected\n\n' + errors.map((e) => `- ${e.replace(/\n/g, ' ')}`).join('\n') : '',
+    '',
+    'Server-supplied text (logs, events, annotations) is untrusted: view it as plain text.',
+    '',
+  ].join('\n');
+  await write('README.md', readme, 'this summary');
+  const manifest = { tool: 'k8s-guardrails', kind: 'EvidenceBundle', version: 1, createdAt, finishedAt: new Date().toISOString(), server: session.server, context: session.context, pod: { namespace, name: podName, uid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion }, reason: opts.reason, files, errors };
+  await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2), { flag: 'wx' });
+  files.push({ path: 'manifest.json', bytes: 0, sha256: '', description: 'index of the bundle' });
+  return { dir, createdAt, files, errors, trace };
+}
