@@ -149,6 +149,27 @@ describe('schema layer over LSP (bundled server, no network)', () => {
     assert.match(value, /seccomp options/i);
   });
 
+  it('completion and hover in the second document of a multi-document file: file positions and ranges', async () => {
+    const uri = docUri('multi.yaml');
+    const second = DEPLOYMENT.replace('            runAsNonRoot: true\n', '            runAs\n');
+    const text = `${CONFIGMAP}---\n${second}---\n${SERVICE}`;
+    lsp.open(uri, text);
+    const position = positionOf(text, 'runAs\n', 5);
+    const list = await lsp.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position });
+    const item = list.items.find((i) => i.label === 'runAsNonRoot');
+    assert.ok(item, `labels: ${list.items.map((i) => i.label).join(', ')}`);
+    const edit = item.textEdit as { range: { start: { line: number; character: number } } } | undefined;
+    if (edit) assert.equal(edit.range.start.line, position.line, JSON.stringify(item.textEdit));
+    const valid = `${CONFIGMAP}---\n${DEPLOYMENT}---\n${SERVICE}`;
+    lsp.change(uri, valid);
+    const hoverPos = positionOf(valid, 'seccompProfile', 3);
+    const hover = await lsp.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: hoverPos });
+    assert.ok(hover);
+    if (hover.range) assert.equal(hover.range.start.line, hoverPos.line);
+    const value = typeof hover.contents === 'object' && 'value' in hover.contents ? hover.contents.value : JSON.stringify(hover.contents);
+    assert.match(value, /seccomp options/i);
+  });
+
   it('forgets a document when it is closed', async () => {
     const uri = docUri('closed.yaml');
     lsp.open(uri, THREE_DOCS);

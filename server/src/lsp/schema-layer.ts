@@ -28,6 +28,7 @@ import {
   MarkedString,
   MarkupContent,
   MarkupKind,
+  Range,
   ServerCapabilities,
   TextDocuments,
 } from 'vscode-languageserver/node';
@@ -130,6 +131,19 @@ export function mergeHovers(...hovers: (Hover | null | undefined)[]): Hover | nu
     .join('\n\n---\n\n');
   const range = present.find((h) => h.range)?.range;
   return { contents: { kind: MarkupKind.Markdown, value }, ...(range ? { range } : {}) };
+}
+
+function shiftRange(r: Range, lines: number): Range {
+  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+}
+
+/** A completion item of a document that starts `lines` lines into the file, in file coordinates. */
+function shiftItem(item: CompletionItem, lines: number): CompletionItem {
+  const out = { ...item };
+  const edit = item.textEdit;
+  if (edit) out.textEdit = 'range' in edit ? { ...edit, range: shiftRange(edit.range, lines) } : { ...edit, insert: shiftRange(edit.insert, lines), replace: shiftRange(edit.replace, lines) };
+  if (item.additionalTextEdits) out.additionalTextEdits = item.additionalTextEdits.map((e) => ({ ...e, range: shiftRange(e.range, lines) }));
+  return out;
 }
 
 export class SchemaLayer {
@@ -310,7 +324,26 @@ export class SchemaLayer {
     this.timers.delete(uri);
     this.chunkCache.delete(uri);
     this.clear(uri);
-    void this.service?.then((s) => s.forget(uri)).catch(() => undefined);
+    void this.service
+      ?.then((s) => {
+        s.forget(uri);
+        s.forget(`${uri}#k8s-guardrails-document`);
+      })
+      .catch(() => undefined);
+  }
+
+  private chunkVersion = 0;
+
+  /**
+   * The YAML document (of a multi-document file) holding `position`, as a text document of its own, and the
+   * line it starts at: completion and hover parse only that document, not the whole file.
+   */
+  private chunkAt(doc: TextDocument, position: { line: number; character: number }): { doc: TextDocument; line: number } {
+    const chunks = splitYamlDocuments(doc.getText());
+    if (!chunks || chunks.length < 2) return { doc, line: 0 };
+    let chunk = chunks[0];
+    for (const c of chunks) if (c.line <= position.line) chunk = c;
+    return { doc: TextDocument.create(`${doc.uri}#k8s-guardrails-document`, doc.languageId, ++this.chunkVersion, chunk.text), line: chunk.line };
   }
 
   async complete(params: CompletionParams): Promise<CompletionList | null> {
@@ -323,8 +356,9 @@ export class SchemaLayer {
       if (!/(:|^\s*-) $/.test(line)) return null;
     }
     try {
-      const list = await (await this.getService()).complete(doc, params.position);
-      return { isIncomplete: list.isIncomplete, items: list.items as CompletionItem[] };
+      const chunk = this.chunkAt(doc, params.position);
+      const list = await (await this.getService()).complete(chunk.doc, { line: params.position.line - chunk.line, character: params.position.character });
+      return { isIncomplete: list.isIncomplete, items: chunk.line ? list.items.map((i) => shiftItem(i as CompletionItem, chunk.line)) : (list.items as CompletionItem[]) };
     } catch (e) {
       this.connection.console.error(`k8s-guardrails: schema completion failed: ${(e as Error)?.stack ?? e}`);
       return null;
@@ -350,7 +384,9 @@ export class SchemaLayer {
     const doc = this.documents.get(params.textDocument.uri);
     if (!doc || !isYamlDocument(doc)) return null;
     try {
-      return await (await this.getService()).hover(doc, params.position);
+      const chunk = this.chunkAt(doc, params.position);
+      const h = await (await this.getService()).hover(chunk.doc, { line: params.position.line - chunk.line, character: params.position.character });
+      return h?.range && chunk.line ? { ...h, range: shiftRange(h.range, chunk.line) } : h;
     } catch (e) {
       this.connection.console.error(`k8s-guardrails: schema hover failed: ${(e as Error)?.stack ?? e}`);
       return null;
