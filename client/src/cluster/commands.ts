@@ -1,0 +1,252 @@
+/**
+ * VS Code UI for the live-cluster operations (trace egress, debug container, isolate,
+ * release, cordon, scale to 0, delete). The operations themselves live in the plain-node
+ * modules of this folder; this file only asks, confirms, shows progress and logs.
+ *
+ * Wiring (client/src/extension.ts, by the panel owner):
+ *   registerClusterOperationCommands(context, { getSession, output, pickPod? })
+ */
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { CancelledError, ClusterSession } from './connection';
+import { DEBUG_CONTAINER_WARNING, addDebugContainer } from './exec';
+import { AuditEntry, IsolationPlan, cordonNode, deletePod, isolatePod, planIsolation, releasePod, scaleOwnerToZero } from './isolate';
+import { EgressTrace, formatTrace, generateEgressPolicy, traceEgress } from './trace';
+
+export interface PodTarget { namespace: string; pod: string }
+
+export interface ClusterOperationDeps {
+  /** The current cluster session (context chosen in the panel / status bar); undefined → not connected (the command says so). */
+  getSession(): Promise<ClusterSession | undefined> | ClusterSession | undefined;
+  /** Where results and the audit log go. */
+  output: vscode.OutputChannel;
+  /** Optional pod picker (the panel's); default: two input boxes. */
+  pickPod?(): Promise<PodTarget | undefined>;
+  /** Called after a write so the panel can refresh. */
+  onDidChangeCluster?(target: PodTarget): void;
+}
+
+export const CLUSTER_COMMANDS = {
+  traceEgress: 'k8sGuardrails.cluster.traceEgress',
+  addDebugContainer: 'k8sGuardrails.cluster.addDebugContainer',
+  generateEgressPolicy: 'k8sGuardrails.cluster.generateEgressPolicy',
+  isolatePod: 'k8sGuardrails.cluster.isolatePod',
+  releasePod: 'k8sGuardrails.cluster.releasePod',
+  cordonNode: 'k8sGuardrails.cluster.cordonNode',
+  scaleOwnerToZero: 'k8sGuardrails.cluster.scaleOwnerToZero',
+  deletePod: 'k8sGuardrails.cluster.deletePod',
+} as const;
+
+function cfg() {
+  return vscode.workspace.getConfiguration('k8sGuardrails.cluster');
+}
+
+function asTarget(arg: unknown): PodTarget | undefined {
+  const a = arg as { namespace?: unknown; pod?: unknown; name?: unknown } | undefined;
+  if (a && typeof a.namespace === 'string' && (typeof a.pod === 'string' || typeof a.name === 'string')) return { namespace: a.namespace, pod: (a.pod ?? a.name) as string };
+  return undefined;
+}
+
+export function registerClusterOperationCommands(context: vscode.ExtensionContext, deps: ClusterOperationDeps): vscode.Disposable[] {
+  const out = deps.output;
+  const lastTrace = new Map<string, EgressTrace>();
+  const lastPlan = new Map<string, IsolationPlan>();
+  const key = (t: PodTarget) => `${t.namespace}/${t.pod}`;
+  const log = (line: string) => out.appendLine(line);
+  const auditSink = (e: AuditEntry) => log(`[audit ${e.time}] ${e.dryRun ? '(dry run) ' : ''}${e.step} ${e.status}: ${e.message}`);
+
+  async function session(): Promise<ClusterSession | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Cluster operations are disabled in untrusted workspaces.');
+      return undefined;
+    }
+    const s = await deps.getSession();
+    if (!s) void vscode.window.showWarningMessage('Not connected to a cluster: pick a kubeconfig context first.');
+    return s;
+  }
+
+  async function target(arg: unknown): Promise<PodTarget | undefined> {
+    const t = asTarget(arg);
+    if (t) return t;
+    if (deps.pickPod) return deps.pickPod();
+    const namespace = await vscode.window.showInputBox({ prompt: 'Namespace of the pod', value: 'default', ignoreFocusOut: true });
+    if (!namespace) return undefined;
+    const pod = await vscode.window.showInputBox({ prompt: `Pod name in ${namespace}`, ignoreFocusOut: true });
+    return pod ? { namespace, pod } : undefined;
+  }
+
+  function progress<T>(title: string, fn: (signal: AbortSignal) => Promise<T>): Thenable<T | undefined> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+      const ctrl = new AbortController();
+      const sub = token.onCancellationRequested(() => ctrl.abort());
+      try {
+        return await fn(ctrl.signal);
+      } catch (e) {
+        if (e instanceof CancelledError) { log(`${title}: cancelled.`); return undefined; }
+        const m = e instanceof Error ? e.message : String(e);
+        log(`${title}: ${m}`);
+        void vscode.window.showErrorMessage(m);
+        return undefined;
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
+  async function openText(content: string, language: string) {
+    const doc = await vscode.workspace.openTextDocument({ content, language });
+    await vscode.window.showTextDocument(doc, { preview: false });
+  }
+
+  async function showTrace(t: EgressTrace) {
+    lastTrace.set(key({ namespace: t.namespace, pod: t.pod }), t);
+    const text = formatTrace(t);
+    log(text);
+    const pub = t.connections.filter((c) => c.remoteClass.class === 'public' && c.direction === 'outbound');
+    const actions = ['Open report', 'Generate egress policy', ...(t.observation.debugOffer ? ['Add debug container…'] : [])];
+    const headline = t.observation.debugOffer
+      ? `${t.namespace}/${t.pod}: ${t.observation.message}`
+      : `${t.namespace}/${t.pod}: ${t.connections.length} connection(s), ${pub.length} to public addresses; internet ${t.policies.internet.reachable ? 'reachable' : 'blocked'} by policy.`;
+    const choice = await (pub.length || t.observation.debugOffer ? vscode.window.showWarningMessage(headline, ...actions) : vscode.window.showInformationMessage(headline, ...actions));
+    const tg = { namespace: t.namespace, pod: t.pod };
+    if (choice === 'Open report') await openText(text, 'plaintext');
+    else if (choice === 'Generate egress policy') await vscode.commands.executeCommand(CLUSTER_COMMANDS.generateEgressPolicy, tg);
+    else if (choice === 'Add debug container…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.addDebugContainer, { ...tg, targetContainerName: t.observation.debugOffer?.targetContainerName });
+  }
+
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) => {
+    const d = vscode.commands.registerCommand(id, fn);
+    context.subscriptions.push(d);
+    return d;
+  };
+
+  return [
+    // args: {namespace, pod, container?}
+    reg(CLUSTER_COMMANDS.traceEgress, async (arg) => {
+      const s = await session(); if (!s) return;
+      const t = await target(arg); if (!t) return;
+      const container = (arg as { container?: string } | undefined)?.container;
+      const tr = await progress(`Tracing egress of ${t.namespace}/${t.pod}`, (signal) => traceEgress(s, t.namespace, t.pod, { signal, container, debugImage: cfg().get<string>('debugImage') }));
+      if (tr) await showTrace(tr);
+    }),
+
+    // args: {namespace, pod, image?, targetContainerName?}
+    reg(CLUSTER_COMMANDS.addDebugContainer, async (arg) => {
+      const s = await session(); if (!s) return;
+      const t = await target(arg); if (!t) return;
+      const a = (arg ?? {}) as { image?: string; targetContainerName?: string };
+      const image = a.image ?? (await vscode.window.showInputBox({ prompt: 'Debug container image (needs `cat`)', value: cfg().get<string>('debugImage') || 'busybox:1.36', ignoreFocusOut: true }));
+      if (!image) return;
+      const ok = await vscode.window.showWarningMessage(`Add an ephemeral debug container (${image}) to pod ${t.namespace}/${t.pod}?`, { modal: true, detail: DEBUG_CONTAINER_WARNING }, 'Add debug container');
+      if (ok !== 'Add debug container') return;
+      const r = await progress(`Adding debug container to ${t.namespace}/${t.pod}`, async (signal) => {
+        const d = await addDebugContainer(s, t.namespace, t.pod, { image, targetContainerName: a.targetContainerName, signal });
+        log(`[audit ${new Date().toISOString()}] debug-container ok: added ephemeral container ${d.name} (${image}) to pod ${t.namespace}/${t.pod} — it cannot be removed.`);
+        deps.onDidChangeCluster?.(t);
+        return traceEgress(s, t.namespace, t.pod, { signal, container: d.name });
+      });
+      if (r) await showTrace(r);
+    }),
+
+    // args: {namespace, pod} (uses the last trace of that pod, else traces) or {trace}
+    reg(CLUSTER_COMMANDS.generateEgressPolicy, async (arg) => {
+      let tr = (arg as { trace?: EgressTrace } | undefined)?.trace;
+      if (!tr) {
+        const t = await target(arg); if (!t) return;
+        tr = lastTrace.get(key(t));
+        if (!tr) {
+          const s = await session(); if (!s) return;
+          tr = await progress(`Tracing egress of ${t.namespace}/${t.pod}`, (signal) => traceEgress(s, t.namespace, t.pod, { signal }));
+        }
+      }
+      if (!tr) return;
+      try {
+        await openText(generateEgressPolicy(tr), 'yaml');
+      } catch (e) {
+        void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+      }
+    }),
+
+    // args: {namespace, pod, dryRun?, evidenceDir?, reason?}
+    reg(CLUSTER_COMMANDS.isolatePod, async (arg) => {
+      const s = await session(); if (!s) return;
+      const t = await target(arg); if (!t) return;
+      const a = (arg ?? {}) as { dryRun?: boolean; evidenceDir?: string; reason?: string };
+      const plan = await progress(`Planning isolation of ${t.namespace}/${t.pod}`, (signal) => planIsolation(s, t.namespace, t.pod, { signal }));
+      if (!plan) return;
+      lastPlan.set(key(t), plan);
+      log(`Isolation plan for ${t.namespace}/${t.pod}:\n  ${plan.summary.join('\n  ')}\n  Warnings:\n  ${plan.warnings.join('\n  ')}`);
+      if (plan.alreadyIsolated) { void vscode.window.showInformationMessage(plan.summary[0]); return; }
+      const choice = await vscode.window.showWarningMessage(`Isolate pod ${t.namespace}/${t.pod}?`, { modal: true, detail: [...plan.summary, '', ...plan.warnings.map((w) => '⚠ ' + w)].join('\n') }, 'Isolate', 'Dry run');
+      if (!choice) return;
+      const dryRun = a.dryRun ?? choice === 'Dry run';
+      let evidenceDir = a.evidenceDir ?? (cfg().get<string>('evidenceDir') || undefined);
+      if (!evidenceDir) {
+        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Save evidence here', title: 'Folder for the evidence bundle (saved before any change)' });
+        evidenceDir = picked?.[0]?.fsPath;
+        if (!evidenceDir && !dryRun) return;
+      }
+      const reason = a.reason ?? (await vscode.window.showInputBox({ prompt: 'Reason (recorded in the audit annotation and the evidence)', ignoreFocusOut: true })) ?? '';
+      const r = await progress(`${dryRun ? 'Dry run: isolating' : 'Isolating'} ${t.namespace}/${t.pod}`, (signal) => isolatePod(s, plan, { dryRun, evidenceDir, reason, signal, audit: auditSink, actor: os.userInfo().username }));
+      if (!r) return;
+      log(r.message);
+      deps.onDidChangeCluster?.(t);
+      if (r.status === 'failed' || r.status === 'rolled-back') { void vscode.window.showErrorMessage(r.message); return; }
+      if (r.status !== 'isolated') { void vscode.window.showInformationMessage(r.message); return; }
+      const extra = await vscode.window.showInformationMessage(r.message, 'Trace again', ...(plan.node ? ['Cordon node…'] : []), ...(plan.owners.length ? ['Scale owner to 0…'] : []), 'Delete pod…');
+      if (extra === 'Trace again') await vscode.commands.executeCommand(CLUSTER_COMMANDS.traceEgress, t);
+      else if (extra === 'Cordon node…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.cordonNode, { node: plan.node });
+      else if (extra === 'Scale owner to 0…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.scaleOwnerToZero, t);
+      else if (extra === 'Delete pod…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.deletePod, t);
+    }),
+
+    // args: {namespace, pod, dryRun?}
+    reg(CLUSTER_COMMANDS.releasePod, async (arg) => {
+      const s = await session(); if (!s) return;
+      const t = await target(arg); if (!t) return;
+      const choice = await vscode.window.showWarningMessage(`Release pod ${t.namespace}/${t.pod} from quarantine?`, { modal: true, detail: 'Restores its original labels (Services and its controller select it again; the controller may delete a replica) and deletes the quarantine policy if no other pod uses it.' }, 'Release', 'Dry run');
+      if (!choice) return;
+      const r = await progress(`Releasing ${t.namespace}/${t.pod}`, (signal) => releasePod(s, t.namespace, t.pod, { dryRun: (arg as { dryRun?: boolean })?.dryRun ?? choice === 'Dry run', signal, audit: auditSink }));
+      if (!r) return;
+      log(r.message);
+      deps.onDidChangeCluster?.(t);
+      void (r.status === 'failed' ? vscode.window.showErrorMessage(r.message) : vscode.window.showInformationMessage(r.message));
+    }),
+
+    // args: {node, dryRun?}
+    reg(CLUSTER_COMMANDS.cordonNode, async (arg) => {
+      const s = await session(); if (!s) return;
+      const node = (arg as { node?: string } | undefined)?.node ?? (await vscode.window.showInputBox({ prompt: 'Node to cordon' }));
+      if (!node) return;
+      const ok = await vscode.window.showWarningMessage(`Cordon node ${node}?`, { modal: true, detail: 'No new pods will be scheduled on it; running pods stay. Undo with kubectl uncordon.' }, 'Cordon');
+      if (ok !== 'Cordon') return;
+      const r = await progress(`Cordoning ${node}`, (signal) => cordonNode(s, node, { dryRun: (arg as { dryRun?: boolean })?.dryRun ?? false, signal, audit: auditSink }));
+      if (r) void (r.ok ? vscode.window.showInformationMessage(r.message) : vscode.window.showErrorMessage(r.message));
+    }),
+
+    // args: {namespace, pod, dryRun?} (uses the isolation plan's owner chain)
+    reg(CLUSTER_COMMANDS.scaleOwnerToZero, async (arg) => {
+      const s = await session(); if (!s) return;
+      const t = await target(arg); if (!t) return;
+      const plan = lastPlan.get(key(t)) ?? (await progress('Reading owners', (signal) => planIsolation(s, t.namespace, t.pod, { signal })));
+      if (!plan) return;
+      const owner = [...plan.owners].reverse().find((o) => ['Deployment', 'StatefulSet', 'ReplicaSet', 'Job'].includes(o.kind));
+      const ok = await vscode.window.showWarningMessage(`Scale ${owner ? `${owner.kind} ${t.namespace}/${owner.name}` : 'the owner'} to 0?`, { modal: true, detail: 'All its replicas stop (an outage for that workload). The quarantined pod keeps running.' }, 'Scale to 0');
+      if (ok !== 'Scale to 0') return;
+      const r = await progress('Scaling to 0', (signal) => scaleOwnerToZero(s, plan, { dryRun: (arg as { dryRun?: boolean })?.dryRun ?? false, signal, audit: auditSink }));
+      if (r) { deps.onDidChangeCluster?.(t); void (r.ok ? vscode.window.showInformationMessage(r.message) : vscode.window.showErrorMessage(r.message)); }
+    }),
+
+    // args: {namespace, pod, gracePeriodSeconds?, dryRun?}
+    reg(CLUSTER_COMMANDS.deletePod, async (arg) => {
+      const s = await session(); if (!s) return;
+      const t = await target(arg); if (!t) return;
+      const a = (arg ?? {}) as { gracePeriodSeconds?: number; dryRun?: boolean };
+      const grace = a.gracePeriodSeconds ?? cfg().get<number | null>('deleteGracePeriodSeconds') ?? undefined;
+      const ok = await vscode.window.showWarningMessage(`Delete pod ${t.namespace}/${t.pod}${grace !== undefined ? ` (grace ${grace}s)` : ''}?`, { modal: true, detail: 'Its memory, processes and local files are lost. Save an evidence bundle first (isolating does).' }, 'Delete pod');
+      if (ok !== 'Delete pod') return;
+      const r = await progress(`Deleting ${t.namespace}/${t.pod}`, (signal) => deletePod(s, t.namespace, t.pod, { dryRun: a.dryRun ?? false, gracePeriodSeconds: grace ?? undefined, signal, audit: auditSink }));
+      if (r) { deps.onDidChangeCluster?.(t); void (r.ok ? vscode.window.showInformationMessage(r.message) : vscode.window.showErrorMessage(r.message)); }
+    }),
+  ];
+}
