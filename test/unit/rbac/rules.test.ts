@@ -53,8 +53,9 @@ metadata:
 rules:
 - apiGroups: [""]
   resources: [configmaps]
-  verbs:
-  - "*"
+  verbs:   # all of them
+  - "*"   # really
+  - get
 `;
 
 function ws(files: Record<string, string>): WorkspaceIndex {
@@ -113,7 +114,7 @@ test('fix: ClusterRoleBinding → RoleBinding, one action per namespace, roleRef
   assert.match(again.message, /full control of namespace shop/);
 });
 
-test('fix: wildcard verbs → explicit lists (block sequence), comments kept', () => {
+test('fix: wildcard verbs → explicit lists (block sequence edited item-wise: comments kept)', () => {
   const w = ws({ 'wild.yaml': '# roles\n' + WILD });
   const f = findings(w).find((x) => x.rule === 'rbac-wildcard')!;
   const [ro, rw] = f.fixes!();
@@ -121,7 +122,7 @@ test('fix: wildcard verbs → explicit lists (block sequence), comments kept', (
   assert.equal(ro.preferred, true);
   const out = applyEdits('# roles\n' + WILD, ro.edits);
   assert.match(out, /^# roles\n/);
-  assert.match(out, /verbs:\n  - get\n  - list\n  - watch\n?$/);
+  assert.match(out, /verbs: {3}# all of them\n  - list {3}# really\n  - get\n  - watch\n?$/);
   assert.ok(!findings(ws({ 'wild.yaml': out })).some((x) => x.rule === 'rbac-wildcard'));
   assert.match(applyEdits(WILD, rw.edits), /- delete/);
 });

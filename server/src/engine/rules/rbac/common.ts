@@ -4,7 +4,7 @@
  * related-information mapping and the fixes.
  */
 import { Resource, Severity } from '../../model';
-import { editSequence, removeKey, replaceScalar, setIn, YamlValue } from '../../fix/edits';
+import { appendTo, editSequence, removeItem, removeKey, replaceScalar, setIn, YamlValue } from '../../fix/edits';
 import { applyEdits, diffEdit } from '../../fix/text-edits';
 import type { WorkspaceIndex } from '../../workspace';
 import {
@@ -12,13 +12,14 @@ import {
   RbacModel,
   leastPrivilegeSkeleton,
   readOnlyVerbsFix,
+  READ_ONLY_VERBS,
   type ChainStep,
   type RbacFinding,
   type RbacRelated,
   type RbacRuleId,
   type RbacSource,
 } from '../../rbac';
-import { Fix, RelatedInfo, Rule, RuleContext, RuleDocs, defineRule } from '../types';
+import { Fix, RelatedInfo, Rule, RuleContext, RuleDocs, TextEdit, defineRule } from '../types';
 
 export const RBAC_DOCS = 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/';
 export const RBAC_GOOD_PRACTICES = 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/';
@@ -139,15 +140,34 @@ export function defineRbacRule(spec: RbacRuleSpec): Rule {
 
 export const READ_WRITE_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
 
+/**
+ * Replace `*` in a rule's verbs by `verbs` (explicit verbs already listed are kept). A block sequence is edited item by
+ * item (the `*` item becomes the first verb, the others are appended) so comments on the key and items survive.
+ */
+function explicitVerbsEdit(res: Resource, path: (string | number)[], verbs: readonly string[]): TextEdit | undefined {
+  const current: unknown = path.reduce<any>((o, k) => (o == null ? undefined : o[k]), res.object);
+  const list = typeof current === 'string' ? [current] : Array.isArray(current) ? current : [];
+  const kept = list.filter((v): v is string => typeof v === 'string' && v !== '*');
+  const add = verbs.filter((v) => !kept.includes(v));
+  const found = res.locate(path);
+  const node = found && found.depth === res.prefix.length + path.length ? found.node : undefined;
+  const block = node?.kind === 'seq' && res.file.text.charCodeAt(res.doc.start + node.start) !== 91; /* [ */
+  if (!block) return setIn(res, path, [...kept, ...add]);
+  const star = list.indexOf('*');
+  if (star < 0) return undefined;
+  if (!add.length) return removeItem(res, path, star);
+  return editSequence(res, [(r) => replaceScalar(r, [...path, star], add[0]), ...add.slice(1).map((v) => (r: Resource) => appendTo(r, path, v))]);
+}
+
 /** Replace `*` in a rule's verbs: read-only (preferred) or an explicit read-write list. */
 export function wildcardVerbFixes(res: Resource, f: RbacFinding): Fix[] {
   const ro = readOnlyVerbsFix(res.object, f.path);
   if (!ro) return [];
   const path = ro.edit.path;
   const out: Fix[] = [];
-  const e1 = setIn(res, path, ['get', 'list', 'watch']);
+  const e1 = explicitVerbsEdit(res, path, READ_ONLY_VERBS);
   if (e1) out.push({ title: 'Replace wildcard verbs with get, list, watch (read-only)', edits: [e1], preferred: true });
-  const e2 = setIn(res, path, READ_WRITE_VERBS);
+  const e2 = explicitVerbsEdit(res, path, READ_WRITE_VERBS);
   if (e2) out.push({ title: `Replace wildcard verbs with ${READ_WRITE_VERBS.join(', ')}`, edits: [e2] });
   return out;
 }

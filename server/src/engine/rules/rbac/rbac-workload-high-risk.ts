@@ -12,6 +12,8 @@ export default defineRbacRule({
     references: ["https://kubernetes.io/docs/concepts/security/service-accounts/"],
   },
   fixes: (res, f, ctx, rw) => {
+    // One finding per risk, all on serviceAccountName: offer the fixes once (on the first), not once per risk.
+    if (rw.findings(res).find((x) => x.rule === 'rbac-workload-high-risk') !== f) return [];
     const lp = leastPrivilegeFix(res, ctx.workspace, rw);
     return [...(lp ? [lp] : []), ...automountFixes(res, f, ctx, rw)];
   },
