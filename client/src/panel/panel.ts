@@ -61,6 +61,9 @@ td.isolation.isolated { color: var(--vscode-editorWarning-foreground); font-weig
 td.count.has { color: var(--vscode-editorError-foreground); font-weight: 600; }
 tr.suspicious td { color: var(--vscode-errorForeground); font-weight: 600; }
 .mono { font-family: var(--vscode-editor-font-family); }
+td.images { max-width: 320px; word-break: break-all; }
+td.name { min-width: 180px; }
+.row-actions { flex-wrap: nowrap; }
 .small { font-size: 0.9em; }
 .muted { color: var(--vscode-descriptionForeground); }
 .banner { padding: 6px 10px; margin: 8px 0; border-left: 3px solid var(--vscode-focusBorder); background: var(--vscode-textBlockQuote-background); }

@@ -1,0 +1,212 @@
+/**
+ * The cluster panel as a user sees it: simulator (demo seed) + code-server +
+ * Chromium driven by playwright-core. Commands go through the command palette
+ * (F1), the panel is read inside its webview iframe, trace and isolate run on
+ * the compromised demo pod, and nothing from the cluster's hostile strings
+ * may execute.
+ *
+ * node:test (scripts/test.mjs runs out/test/editor/playwright). Screenshots:
+ * .test-artifacts/playwright/, and docs/images/cluster-*.png when
+ * K8SG_DOCS_SCREENSHOTS=1 (so a normal test run does not modify tracked files).
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { startCodeServer, workbenchUrl, CodeServerHandle } from '../../../scripts/editor/code-server';
+import { findRepoRoot } from '../../../scripts/editor/code-server-setup';
+import { startSimulator, Simulator } from '../../simulator/server';
+import { DEMO, HOSTILE } from '../../simulator/seed';
+
+// Functions passed to evaluate() run in the page; the project compiles without the DOM lib.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: any;
+declare const window: any;
+
+const CHROMIUM = process.env.K8SG_CHROMIUM || '/usr/bin/chromium';
+const repo = findRepoRoot();
+const artifacts = path.join(repo, '.test-artifacts', 'playwright');
+const docsImages = process.env.K8SG_DOCS_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : undefined;
+const COMPROMISED = `payments/${DEMO.compromisedPod}`;
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+  if (docsImages) fs.copyFileSync(path.join(artifacts, `${name}.png`), path.join(docsImages, `${name}.png`));
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Runs a command through the command palette, like a user. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The panel's document: the inner iframe of the webview whose #root holds our <main>. */
+async function panelFrame(page: Page): Promise<Frame> {
+  return waitFor('the cluster panel webview', async () => {
+    for (const f of page.frames()) {
+      const ok = await f.evaluate(() => !!document.querySelector('#root main header')).catch(() => false);
+      if (ok) return f;
+    }
+    return undefined;
+  });
+}
+
+/** Clicks the primary button of VS Code's modal confirmation dialog (if one appears). */
+async function confirmModal(page: Page, label: RegExp): Promise<boolean> {
+  const dialog = page.locator('.monaco-dialog-box');
+  try {
+    await dialog.waitFor({ state: 'visible', timeout: 10_000 });
+  } catch {
+    return false;
+  }
+  await dialog.locator('.monaco-button', { hasText: label }).first().click();
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+  return true;
+}
+
+test('cluster panel in code-server: pods, trace, isolate, hostile strings inert', { timeout: 180_000 }, async (t) => {
+  if (!fs.existsSync(CHROMIUM)) {
+    if (process.env.CI) assert.fail(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+    t.skip(`Chromium not found at ${CHROMIUM}`);
+    return;
+  }
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-ws-'));
+  fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
+  let sim: Simulator | undefined;
+  let cs: CodeServerHandle | undefined;
+  let browser: BrowserContext | undefined;
+  const dialogs: string[] = [];
+  try {
+    sim = await startSimulator({ port: 0, tls: true, seed: 'demo' });
+    cs = await startCodeServer({
+      workspace,
+      settings: {
+        'k8sGuardrails.cluster.kubeconfig': sim.kubeconfigPath,
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'security.workspace.trust.enabled': false,
+        'window.dialogStyle': 'custom',
+      },
+    });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-profile-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1400, height: 900 },
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    // any alert/confirm/prompt from any frame (a hostile string that executed) is recorded and dismissed
+    page.on('dialog', (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      void d.dismiss();
+    });
+    await page.goto(workbenchUrl(cs, { folder: workspace, extensionDevelopmentPath: repo }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+
+    // the machine-scoped setting written to code-server's user settings applies: the status bar shows the simulator's context
+    await page.locator('.statusbar-item', { hasText: 'sim-token' }).first().waitFor({ timeout: 60_000 });
+
+    await runCommand(page, 'Kubernetes Guardrails: Open Cluster Panel');
+    let frame = await panelFrame(page);
+    await waitFor('pods in the panel', () => frame.evaluate((id) => !!document.querySelector(`tr[data-pod="${id}"]`), COMPROMISED));
+
+    // CSP: a nonce, no 'unsafe-inline', no inline handlers, only our one script
+    const page0 = await frame.evaluate(() => ({
+      csp: (document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') as string | undefined) ?? '',
+      scripts: Array.from(document.scripts as ArrayLike<any>).map((s) => ({ nonce: s.nonce, src: s.src })),
+      inlineHandlers: (Array.from(document.querySelectorAll('*') as ArrayLike<any>).filter((e) => Array.from(e.attributes as ArrayLike<any>).some((a) => a.name.startsWith('on'))).length) as number,
+      imgs: document.querySelectorAll('#root img, #root iframe, #root a').length as number,
+      context: document.getElementById('context-name')?.textContent as string | undefined,
+      pods: document.querySelectorAll('tr[data-pod]').length as number,
+      namespaces: Array.from(document.querySelectorAll('tr[data-namespace]') as ArrayLike<any>).map((r): string => r.getAttribute('data-namespace')),
+      images: Array.from(document.querySelectorAll('tr[data-pod="default/hostile-strings"] .image') as ArrayLike<any>).map((e): string => e.textContent),
+    }));
+    assert.match(page0.csp, /default-src 'none'; script-src 'nonce-[A-Za-z0-9]+'/);
+    assert.doesNotMatch(page0.csp, /unsafe-inline|unsafe-eval/);
+    // ours: exactly one script, carrying the CSP's nonce (VS Code adds its own host script to every webview)
+    const nonced = page0.scripts.filter((x) => x.nonce);
+    assert.strictEqual(nonced.length, 1, JSON.stringify(page0.scripts));
+    assert.ok(page0.csp.includes(`'nonce-${nonced[0].nonce}'`));
+    assert.strictEqual(page0.inlineHandlers, 0);
+    assert.strictEqual(page0.imgs, 0, 'no element was created from cluster strings');
+    assert.strictEqual(page0.context, 'sim-token');
+    assert.ok(page0.pods >= 15, `pods listed: ${page0.pods}`);
+    assert.ok(page0.namespaces.includes('payments') && page0.namespaces.includes('shop'));
+    // the hostile image string is shown literally, as text
+    assert.ok(page0.images.some((i) => i?.includes(HOSTILE.imgXss)), `hostile image shown as text: ${JSON.stringify(page0.images)}`);
+
+    // Scan from the panel: findings counts appear
+    await frame.locator('button[data-focus-key="scan"]').click();
+    await waitFor('findings counts after the scan', () => frame.evaluate(() => !!document.querySelector('#findings')), 60_000);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    frame = await panelFrame(page);
+    await shot(page, 'cluster-panel');
+
+    // Trace the compromised pod: the public C2 connection is listed
+    await frame.locator(`button[data-focus-key="trace:${COMPROMISED}"]`).click();
+    await confirmModal(page, /trace|continue|ok/i);
+    frame = await panelFrame(page);
+    const traceText = await waitFor('the trace section', () => frame.evaluate(() => (document.querySelector('#trace')?.textContent as string | undefined) ?? undefined), 60_000);
+    assert.ok(traceText.includes(`${DEMO.attackerIp}:${DEMO.attackerPort}`), `trace shows ${DEMO.attackerIp}:${DEMO.attackerPort}: ${traceText.slice(0, 500)}`);
+    const suspicious = await frame.evaluate(() => Array.from(document.querySelectorAll('#trace tr.suspicious .remote') as ArrayLike<any>).map((e): string => e.textContent));
+    assert.ok(suspicious.includes(`${DEMO.attackerIp}:${DEMO.attackerPort}`), `public connection highlighted: ${suspicious.join(', ')}`);
+    await frame.locator('#trace').scrollIntoViewIfNeeded();
+    await shot(page, 'cluster-trace');
+
+    // Isolate it (confirm dialog): the panel shows it isolated
+    await frame.locator(`button[data-focus-key="isolate:${COMPROMISED}"]`).click();
+    assert.ok(await confirmModal(page, /isolate/i), 'isolation asks for confirmation');
+    frame = await panelFrame(page);
+    await waitFor('the pod to show as isolated', () => frame.evaluate((id) => document.querySelector(`tr[data-pod="${id}"]`)?.classList.contains('isolated'), COMPROMISED), 60_000);
+    const pod = sim.get('v1', 'Pod', 'payments', DEMO.compromisedPod) as { metadata: { labels?: Record<string, string> } } | undefined;
+    assert.ok(pod?.metadata.labels?.['k8s-guardrails.io/quarantine'], 'the cluster has the quarantine label');
+    await frame.locator(`tr[data-pod="${COMPROMISED}"]`).scrollIntoViewIfNeeded();
+    await shot(page, 'cluster-isolated');
+
+    // keyboard: the isolated row's actions are reachable and labelled
+    const release = frame.locator(`button[data-focus-key="release:${COMPROMISED}"]`);
+    assert.match((await release.getAttribute('aria-label')) ?? '', /Release pod payments\//);
+
+    // nothing from the cluster executed anywhere
+    const flags = await Promise.all(page.frames().map((f) => f.evaluate(() => window.__xss ?? null).catch(() => null)));
+    assert.deepStrictEqual(flags.filter((x) => x !== null), []);
+    assert.deepStrictEqual(dialogs, [], `no script dialog opened: ${dialogs.join(' | ')}`);
+  } catch (err) {
+    const page = browser?.pages()[0];
+    if (page) await shot(page, 'cluster-failure').catch(() => undefined);
+    throw err;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await cs?.stop();
+    await sim?.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+});
