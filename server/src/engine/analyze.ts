@@ -62,14 +62,15 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     },
   };
 
-  const run = (entry: { rule: Rule; severity: Severity }, where: string, fn: () => void) => {
+  // `where` is built only when a rule fails: this loop runs rules × resources times.
+  const run = (entry: { rule: Rule; severity: Severity }, where: () => string, fn: () => void) => {
     if (failed.has(entry.rule)) return;
     current = entry;
     try {
       fn();
     } catch (e) {
       failed.add(entry.rule);
-      options.onRuleError?.(entry.rule, e, where);
+      options.onRuleError?.(entry.rule, e, where());
     }
   };
 
@@ -81,13 +82,13 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     }
     if (file.skipped) continue;
     for (const entry of active) {
-      if (entry.rule.checkFile) run(entry, file.uri, () => entry.rule.checkFile!(file, ctx));
+      if (entry.rule.checkFile) run(entry, () => file.uri, () => entry.rule.checkFile!(file, ctx));
       if (entry.rule.checkResource)
-        for (const res of file.resources) run(entry, `${file.uri} ${res.display}`, () => entry.rule.checkResource!(res, ctx));
+        for (const res of file.resources) run(entry, () => `${file.uri} ${res.display}`, () => entry.rule.checkResource!(res, ctx));
     }
   }
   if (!cancelled)
-    for (const entry of active) if (entry.rule.checkWorkspace) run(entry, 'workspace', () => entry.rule.checkWorkspace!(ctx));
+    for (const entry of active) if (entry.rule.checkWorkspace) run(entry, () => 'workspace', () => entry.rule.checkWorkspace!(ctx));
 
   for (const list of findings.values()) list.sort(compareFindings);
   return { findings, cancelled };

@@ -9,7 +9,7 @@ export interface PodTemplate {
   spec: Record<string, any>;
 }
 
-const TEMPLATE_PATHS: Record<string, YPath> = {
+const TEMPLATE_PATHS: ReadonlyMap<string, YPath> = new Map<string, YPath>(Object.entries({
   Pod: [],
   Deployment: ['spec', 'template'],
   StatefulSet: ['spec', 'template'],
@@ -19,9 +19,9 @@ const TEMPLATE_PATHS: Record<string, YPath> = {
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
   PodTemplate: ['template'],
-};
+}) as [string, YPath][]);
 
-export const WORKLOAD_KINDS = Object.keys(TEMPLATE_PATHS).filter((k) => k !== 'PodTemplate');
+export const WORKLOAD_KINDS = [...TEMPLATE_PATHS.keys()].filter((k) => k !== 'PodTemplate');
 
 function get(obj: unknown, path: YPath): unknown {
   let cur: unknown = obj;
@@ -37,7 +37,8 @@ function get(obj: unknown, path: YPath): unknown {
  * other kind (e.g. an Argo Rollout) whose `spec.template.spec.containers` is a list.
  */
 export function podTemplate(res: Resource): PodTemplate | undefined {
-  let path = TEMPLATE_PATHS[res.kind];
+  // A Map, not an object: `kind: constructor` must not find Object.prototype members.
+  let path = TEMPLATE_PATHS.get(res.kind);
   if (!path) {
     if (!Array.isArray(get(res.object, ['spec', 'template', 'spec', 'containers']))) return undefined;
     path = ['spec', 'template'];

@@ -31,13 +31,21 @@ export interface Workload {
   windows: boolean;
 }
 
-/** The pod template of a workload and its containers, with paths relative to the resource. */
+const workloads = new WeakMap<Resource, Workload | null>();
+
+/** The pod template of a workload and its containers, with paths relative to the resource (computed once per resource). */
 export function workload(res: Resource): Workload | undefined {
+  const cached = workloads.get(res);
+  if (cached !== undefined) return cached ?? undefined;
   const tpl = podTemplate(res);
-  if (!tpl) return undefined;
-  const containers = containersOf(tpl.spec).map((c) => ({ ...c, full: [...tpl.path, ...c.path], label: containerLabel(c) }));
-  const os = tpl.spec.os;
-  return { tpl, containers, specPath: [...tpl.path, 'spec'], windows: isObject(os) && os.name === 'windows' };
+  let result: Workload | null = null;
+  if (tpl) {
+    const containers = containersOf(tpl.spec).map((c) => ({ ...c, full: [...tpl.path, ...c.path], label: containerLabel(c) }));
+    const os = tpl.spec.os;
+    result = { tpl, containers, specPath: [...tpl.path, 'spec'], windows: isObject(os) && os.name === 'windows' };
+  }
+  workloads.set(res, result);
+  return result ?? undefined;
 }
 
 /** The container's securityContext when it is a mapping. */
