@@ -36,21 +36,90 @@ export interface DuplicateKey {
   first: YNode;
 }
 
-/** One parsed document, position-independent (offsets relative to its chunk) so it can be cached by text. */
-export interface ParsedChunk {
-  value: unknown;
-  root: YNode | undefined;
-  error: YamlError | undefined;
-  duplicates: DuplicateKey[];
-  /** True when the chunk holds no document (only comments/whitespace). */
-  empty: boolean;
+/**
+ * One parsed document, position-independent (offsets relative to its chunk)
+ * so it can be cached by text. Node spans are recorded during parsing in
+ * flat arrays; the `YNode` tree is built only when a range is asked for.
+ */
+export class ParsedChunk {
+  private tree: YNode | undefined | null = null;
+  private dups: DuplicateKey[] | undefined;
+
+  constructor(
+    readonly value: unknown,
+    readonly error: YamlError | undefined,
+    /** True when the chunk holds no document (only comments/whitespace). */
+    readonly empty: boolean,
+    private spans: Spans | undefined,
+    /** Set when some mapping has fewer keys than pairs (a duplicate, or an overriding merge). */
+    private readonly suspectDuplicates: boolean,
+  ) {}
+
+  get root(): YNode | undefined {
+    if (this.tree === null) {
+      this.tree = this.spans && !this.error ? buildTree(this.spans) : undefined;
+      this.spans = undefined;
+    }
+    return this.tree;
+  }
+
+  get duplicates(): DuplicateKey[] {
+    if (!this.dups) {
+      this.dups = [];
+      const root = this.suspectDuplicates ? this.root : undefined;
+      if (root) collectDuplicates(root, this.dups);
+    }
+    return this.dups;
+  }
 }
 
-export interface YamlDocument extends ParsedChunk {
-  index: number;
-  /** Offset of the chunk in the file. */
-  start: number;
-  end: number;
+export class YamlDocument {
+  constructor(
+    readonly chunk: ParsedChunk,
+    readonly index: number,
+    /** Offset of the chunk in the file. */
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  get value(): unknown {
+    return this.chunk.value;
+  }
+  get root(): YNode | undefined {
+    return this.chunk.root;
+  }
+  get error(): YamlError | undefined {
+    return this.chunk.error;
+  }
+  get duplicates(): DuplicateKey[] {
+    return this.chunk.duplicates;
+  }
+  get empty(): boolean {
+    return this.chunk.empty;
+  }
+}
+
+/** Node spans in post-order, as the js-yaml listener closes them. */
+interface Spans {
+  starts: number[];
+  ends: number[];
+  /** 0 map, 1 seq, 2 scalar, 3 alias. */
+  kinds: number[];
+  values: unknown[];
+  childCounts: number[];
+}
+
+const KIND_NAMES: YNode['kind'][] = ['map', 'seq', 'scalar', 'alias'];
+
+function buildTree(sp: Spans): YNode | undefined {
+  const stack: YNode[] = [];
+  for (let i = 0; i < sp.kinds.length; i++) {
+    const n = sp.childCounts[i];
+    const node: YNode = { kind: KIND_NAMES[sp.kinds[i]], start: sp.starts[i], end: sp.ends[i], value: sp.values[i] };
+    if (n > 0) node.children = stack.splice(stack.length - n, n);
+    else if (sp.kinds[i] < 2) node.children = [];
+    stack.push(node);
+  }
+  return stack[stack.length - 1];
 }
 
 const MAX_DEPTH = 200;
@@ -72,11 +141,6 @@ const yaml11Bool = new jsyaml.Type('tag:yaml.org,2002:bool', {
   defaultStyle: 'lowercase',
 });
 const KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Bool] });
-
-interface Frame {
-  open: number;
-  children: YNode[];
-}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
@@ -100,43 +164,57 @@ function trimEnd(text: string, start: number, end: number): number {
 }
 
 export function parseChunk(text: string): ParsedChunk {
-  const stack: Frame[] = [];
-  let root: YNode | undefined;
+  const sp: Spans = { starts: [], ends: [], kinds: [], values: [], childCounts: [] };
+  // Per open node: where it opened and how many children closed inside it.
+  const opens: number[] = [];
+  const counts: number[] = [];
+  let suspect = false;
 
   const listener = (event: 'open' | 'close', state: any): void => {
     if (event === 'open') {
-      stack.push({ open: state.position, children: [] });
+      // js-yaml appends a line break to input that lacks one: positions can be one past the text.
+      opens.push(Math.min(state.position, text.length));
+      counts.push(0);
       return;
     }
-    const frame = stack.pop()!;
+    const open = opens.pop()!;
+    const nChildren = counts.pop()!;
+    if (counts.length) counts[counts.length - 1]++;
     const closeAt: number = Math.min(state.position, text.length);
     const kind: string | null = state.kind;
-    let node: YNode;
-    const start = skipTrivia(text, frame.open, closeAt);
+    const last = sp.kinds.length - 1; // the last child, when there is one
+    const start = skipTrivia(text, open, closeAt);
+    let k: number;
+    let s = start;
+    let e: number;
     if (kind === 'mapping' || kind === 'sequence') {
+      k = kind === 'mapping' ? 0 : 1;
       const first = text.charCodeAt(start);
       const flow = first === 123 /* { */ || first === 91; /* [ */
-      const last = frame.children[frame.children.length - 1];
-      const end = flow || !last ? trimEnd(text, start, closeAt) : last.end;
-      node = { kind: kind === 'mapping' ? 'map' : 'seq', start, end, value: state.result, children: frame.children };
-    } else if (frame.children.length === 1 && kind === 'scalar') {
+      e = flow || nChildren === 0 ? trimEnd(text, start, closeAt) : sp.ends[last];
+      if (k === 0 && !suspect && nChildren > 1) {
+        let keys = 0;
+        for (const _ in state.result as object) keys++;
+        if (keys < nChildren >> 1) suspect = true;
+      }
+    } else if (nChildren === 1 && kind === 'scalar') {
       // js-yaml composed a scalar through a nested call (a plain key that turned out not to be a key).
-      const only = frame.children[0];
-      node = { kind: 'scalar', start: only.start, end: only.end, value: state.result };
+      k = 2;
+      s = sp.starts[last];
+      e = sp.ends[last];
     } else if (start >= closeAt) {
       // Empty node (`key:` with no value): zero-width at where it would be.
-      node = { kind: 'scalar', start: frame.open, end: frame.open, value: state.result };
+      k = 2;
+      s = e = open;
     } else {
-      node = {
-        kind: text.charCodeAt(start) === 42 /* * */ ? 'alias' : 'scalar',
-        start,
-        end: trimEnd(text, start, closeAt),
-        value: state.result,
-      };
+      k = text.charCodeAt(start) === 42 /* * */ ? 3 : 2;
+      e = trimEnd(text, start, closeAt);
     }
-    const parent = stack[stack.length - 1];
-    if (parent) parent.children.push(node);
-    else root = node;
+    sp.starts.push(s);
+    sp.ends.push(e);
+    sp.kinds.push(k);
+    sp.values.push(k >= 2 ? state.result : undefined);
+    sp.childCounts.push(nChildren);
   };
 
   let value: unknown;
@@ -159,11 +237,8 @@ export function parseChunk(text: string): ParsedChunk {
     if (offset >= contentEnd) offset = Math.max(0, contentEnd - 1);
     error = { message: ex.reason ?? ex.message ?? String(e), offset };
     value = undefined;
-    root = undefined;
   }
-  const duplicates: DuplicateKey[] = [];
-  if (root && !error) collectDuplicates(root, duplicates);
-  return { value, root: error ? undefined : root, error, duplicates, empty: count === 0 && !error };
+  return new ParsedChunk(value, error, count === 0 && !error, error ? undefined : sp, suspect);
 }
 
 function collectDuplicates(node: YNode, out: DuplicateKey[]): void {
@@ -203,9 +278,13 @@ export function splitDocuments(text: string): Chunk[] {
   let chunkStart = 0;
   let sawContent = false; // a directive-free content line or a `---` in the current chunk
   let pos = 0;
+  let cr = text.indexOf('\r');
   while (pos < text.length) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = text.length;
+    // A lone CR ends a line too (YAML and LSP both say so): old Mac files must still split.
+    if (cr >= 0 && cr < pos) cr = text.indexOf('\r', pos);
+    if (cr >= 0 && cr < nl && text.charCodeAt(cr + 1) !== 10) nl = cr;
     const c = text.charCodeAt(pos);
     if (c === 45 /* - */ && DOC_START.test(text.slice(pos, Math.min(nl + 1, pos + 5)))) {
       if (sawContent) {
@@ -243,7 +322,7 @@ export class DocumentCache {
       if (!parsed) parsed = parseChunk(chunk.text);
       next.set(chunk.text, parsed);
       if (parsed.empty) continue;
-      docs.push({ ...parsed, index: docs.length, start: chunk.start + bom, end: chunk.start + bom + chunk.text.length });
+      docs.push(new YamlDocument(parsed, docs.length, chunk.start + bom, chunk.start + bom + chunk.text.length));
     }
     this.cache = next;
     return docs;
