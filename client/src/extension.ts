@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../server/src/schema/enablement';
 import { ClusterUiApi, registerClusterUi } from './panel';
+import { registerClusterOperationCommands } from './cluster/commands';
 
 let client: LanguageClient | undefined;
 
@@ -116,6 +117,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
 
   // Live cluster (commands refuse in Restricted Mode; see client/src/panel)
   const cluster = registerClusterUi(context, { output, client: () => client, ready });
+  // trace / isolate / release / … (client/src/cluster/commands.ts), on the panel's connection
+  registerClusterOperationCommands(context, { output, ...cluster.operationDeps });
   return { ready, client: () => client, cluster };
 }
 

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
 import { ANALYZE_OBJECTS_REQUEST, AnalyzeObjectsParams, AnalyzeObjectsResult } from '../../../server/src/lsp/cluster-scan';
-import { describeApiError, isCancelled } from '../cluster/connection';
+import { ClusterSession, describeApiError, isCancelled } from '../cluster/connection';
+import { traceEgress } from '../cluster/trace';
 import { collectCluster, CollectResult, listPodsAndNamespaces, NamespaceSummary, PodSummary } from './collect';
 import { ClusterConnection, requireTrust, SELECT_CONTEXT_COMMAND } from './connection-state';
 import { LiveDocuments } from './live-docs';
@@ -39,6 +40,12 @@ export interface ScanSummary {
 /** What the extension API exposes for tests. */
 export interface ClusterUiApi {
   connection: ClusterConnection;
+  /** Hooks for registerClusterOperationCommands (client/src/cluster/commands.ts). */
+  operationDeps: {
+    getSession(): Promise<ClusterSession | undefined>;
+    pickPod(): Promise<{ namespace: string; pod: string } | undefined>;
+    onDidChangeCluster(target: { namespace: string; pod: string }): void;
+  };
   scan(opts?: { silent?: boolean }): Promise<ScanSummary | undefined>;
   panelState(): PanelState;
 }
@@ -226,26 +233,43 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
       void vscode.window.showWarningMessage(`Pod ${target.namespace}/${target.name} is not in the panel's list any more: refresh the panel.`);
       return;
     }
+    if (op === 'trace') {
+      // The panel shows the trace itself (traceEgress, the function behind the trace command):
+      // the command ends with a notification that waits for the user, so it cannot feed the panel.
+      const session = await connection.session('Trace egress');
+      if (!session) return;
+      await withBusy(`Tracing ${target.namespace}/${target.name}`, async () => {
+        try {
+          const t = toPanelTrace(await traceEgress(session, target.namespace, target.name), target);
+          if (t) trace = t;
+          deps.output.info(`panel: traced ${target.namespace}/${target.name}: ${t?.summary ?? 'no result'}`);
+        } catch (e) {
+          const msg = e instanceof Error && /^Cannot /.test(e.message) ? e.message : describeApiError(e, { verb: 'trace', resource: 'pods', namespace: target.namespace, name: target.name, server: session.server });
+          void vscode.window.showErrorMessage(`Trace egress: ${msg}`);
+        }
+      });
+      ClusterPanel.instance?.focusPod(target.namespace, target.name);
+      return;
+    }
     await refreshOps();
     if (!availableOps[op]) {
       void vscode.window.showErrorMessage(`The ${op} command (${OPERATION_COMMANDS[op]}) is not available in this version of the extension.`);
       return render();
     }
-    await withBusy(`${op === 'trace' ? 'Tracing' : op === 'isolate' ? 'Isolating' : 'Releasing'} ${target.namespace}/${target.name}`, async () => {
-      try {
-        const result = await vscode.commands.executeCommand<unknown>(OPERATION_COMMANDS[op], target);
-        if (op === 'trace') {
-          const t = toPanelTrace(result, target);
-          if (t) trace = t;
-        }
-      } catch (e) {
-        // the operation commands show their own messages; this is the safety net
-        deps.output.error(`${op} ${target.namespace}/${target.name}: ${(e as Error)?.message ?? e}`);
-      }
-    });
-    if (op !== 'trace') await refresh();
-    else render();
-    ClusterPanel.instance?.focusPod(target.namespace, target.name);
+    // Isolate/Release confirm (modal), ask for evidence folder and reason, and end with a
+    // notification: not awaited here; the panel refreshes through onDidChangeCluster.
+    void Promise.resolve(vscode.commands.executeCommand<unknown>(OPERATION_COMMANDS[op], { namespace: target.namespace, pod: target.name })).then(undefined, (e: unknown) =>
+      deps.output.error(`${op} ${target.namespace}/${target.name}: ${(e as Error)?.message ?? e}`),
+    );
+  };
+
+  const pickPod = async (): Promise<{ namespace: string; pod: string } | undefined> => {
+    if (!pods.length) await refresh();
+    const pick = await vscode.window.showQuickPick(
+      pods.map((p) => ({ label: `${p.namespace}/${p.name}`, description: displayText(`${p.phase} ${p.ip}`, 80), detail: isIsolated(p.labels) ? 'isolated' : undefined, p })),
+      { title: `Pod in "${connection.current?.current ?? ''}"`, placeHolder: 'namespace/pod', matchOnDescription: true },
+    );
+    return pick ? { namespace: pick.p.namespace, pod: pick.p.name } : undefined;
   };
 
   const openObject = async (namespace: string, name: string) => {
@@ -308,5 +332,16 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
     { dispose: () => ClusterPanel.instance?.dispose() },
   );
 
-  return { connection, scan: runScan, panelState: state };
+  return {
+    connection,
+    scan: runScan,
+    panelState: state,
+    operationDeps: {
+      getSession: () => connection.session('Cluster operation'),
+      pickPod,
+      onDidChangeCluster: (t) => {
+        void refresh().then(() => ClusterPanel.instance?.focusPod(t.namespace, t.pod));
+      },
+    },
+  };
 }

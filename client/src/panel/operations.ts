@@ -14,7 +14,7 @@ export const OPERATION_COMMANDS = {
   release: 'k8sGuardrails.cluster.releasePod',
 } as const;
 
-/** Argument passed to every operation command. */
+/** A pod (the operation commands take `{namespace, pod}`). */
 export interface PodTarget {
   namespace: string;
   name: string;

@@ -61,7 +61,7 @@ td.isolation.isolated { color: var(--vscode-editorWarning-foreground); font-weig
 td.count.has { color: var(--vscode-editorError-foreground); font-weight: 600; }
 tr.suspicious td { color: var(--vscode-errorForeground); font-weight: 600; }
 .mono { font-family: var(--vscode-editor-font-family); }
-td.images { max-width: 320px; word-break: break-all; }
+td.images { min-width: 220px; max-width: 380px; overflow-wrap: anywhere; }
 td.name { min-width: 180px; }
 .row-actions { flex-wrap: nowrap; }
 .small { font-size: 0.9em; }

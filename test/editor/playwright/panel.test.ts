@@ -94,6 +94,7 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
     return;
   }
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-ws-'));
+  const evidenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-evidence-'));
   fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
   let sim: Simulator | undefined;
   let cs: CodeServerHandle | undefined;
@@ -105,6 +106,7 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
       workspace,
       settings: {
         'k8sGuardrails.cluster.kubeconfig': sim.kubeconfigPath,
+        'k8sGuardrails.cluster.evidenceDir': evidenceDir,
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
         'telemetry.telemetryLevel': 'off',
@@ -172,8 +174,6 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
 
     // Trace the compromised pod: the public C2 connection is listed
     await frame.locator(`button[data-focus-key="trace:${COMPROMISED}"]`).click();
-    await confirmModal(page, /trace|continue|ok/i);
-    frame = await panelFrame(page);
     const traceText = await waitFor('the trace section', () => frame.evaluate(() => (document.querySelector('#trace')?.textContent as string | undefined) ?? undefined), 60_000);
     assert.ok(traceText.includes(`${DEMO.attackerIp}:${DEMO.attackerPort}`), `trace shows ${DEMO.attackerIp}:${DEMO.attackerPort}: ${traceText.slice(0, 500)}`);
     const suspicious = await frame.evaluate(() => Array.from(document.querySelectorAll('#trace tr.suspicious .remote') as ArrayLike<any>).map((e): string => e.textContent));
@@ -183,11 +183,17 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
 
     // Isolate it (confirm dialog): the panel shows it isolated
     await frame.locator(`button[data-focus-key="isolate:${COMPROMISED}"]`).click();
-    assert.ok(await confirmModal(page, /isolate/i), 'isolation asks for confirmation');
+    assert.ok(await confirmModal(page, /^Isolate$/), 'isolation asks for confirmation');
+    // the reason prompt (recorded in the audit annotation and the evidence)
+    const reason = page.locator('.quick-input-widget input');
+    await reason.waitFor({ state: 'visible', timeout: 20_000 });
+    await reason.fill('playwright: C2 connection to 203.0.113.50');
+    await page.keyboard.press('Enter');
     frame = await panelFrame(page);
     await waitFor('the pod to show as isolated', () => frame.evaluate((id) => document.querySelector(`tr[data-pod="${id}"]`)?.classList.contains('isolated'), COMPROMISED), 60_000);
     const pod = sim.get('v1', 'Pod', 'payments', DEMO.compromisedPod) as { metadata: { labels?: Record<string, string> } } | undefined;
     assert.ok(pod?.metadata.labels?.['k8s-guardrails.io/quarantine'], 'the cluster has the quarantine label');
+    assert.ok(fs.readdirSync(evidenceDir).length > 0, 'an evidence bundle was saved before the change');
     await frame.locator(`tr[data-pod="${COMPROMISED}"]`).scrollIntoViewIfNeeded();
     await shot(page, 'cluster-isolated');
 
@@ -208,5 +214,6 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
     await cs?.stop();
     await sim?.close();
     fs.rmSync(workspace, { recursive: true, force: true });
+    fs.rmSync(evidenceDir, { recursive: true, force: true });
   }
 });
