@@ -11,6 +11,7 @@ export class WorkspaceIndex {
   private readonly caches = new Map<string, DocumentCache>();
   private byKind: Map<string, Resource[]> | undefined;
   private namespacesByName: Map<string, Resource> | undefined;
+  private byKey = new Map<string, Map<string, Resource>>();
   /** Bumped on every change; lets callers cache derived analyses. */
   version = 0;
 
@@ -53,6 +54,7 @@ export class WorkspaceIndex {
     this.version++;
     this.byKind = undefined;
     this.namespacesByName = undefined;
+    this.byKey.clear();
   }
 
   resourcesOfKind(kind: string): readonly Resource[] {
@@ -73,6 +75,20 @@ export class WorkspaceIndex {
     const out: Resource[] = [];
     for (const f of this.files.values()) out.push(...f.resources);
     return out;
+  }
+
+  /** The object of `kind` named `name` in `namespace` (the first one, when defined twice). */
+  find(kind: string, namespace: string | undefined, name: string): Resource | undefined {
+    let index = this.byKey.get(kind);
+    if (!index) {
+      index = new Map();
+      for (const r of this.resourcesOfKind(kind)) {
+        const key = `${r.namespace ?? ''}/${r.name}`;
+        if (!index.has(key)) index.set(key, r);
+      }
+      this.byKey.set(kind, index);
+    }
+    return index.get(`${namespace ?? ''}/${name}`);
   }
 
   /** The Namespace object named `name`, when one is defined in the workspace. */

@@ -14,7 +14,7 @@ export function serviceAccountName(spec: Record<string, any>): { name: string; e
 }
 
 export function findServiceAccount(ws: WorkspaceIndex, namespace: string | undefined, name: string): Resource | undefined {
-  return ws.resourcesOfKind('ServiceAccount').find((sa) => sa.name === name && sa.namespace === (namespace ?? 'default'));
+  return ws.find('ServiceAccount', namespace ?? 'default', name);
 }
 
 function where(res: Resource): string {

@@ -79,12 +79,15 @@ export function pssModes(res: Resource, ctx: RuleContext): PssMode[] {
   return [enforce, warn, audit];
 }
 
-const cache = new WeakMap<Resource, PssResult[]>();
+/** Per resource, valid for one workspace version and one set of PSS settings (both can change the verdict). */
+const cache = new WeakMap<Resource, { key: string; results: PssResult[] }>();
 
 export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
-  let results = cache.get(res);
-  if (results) return results;
-  results = [];
+  const s = ctx.settings.pss;
+  const key = `${ctx.workspace.version}|${s.level}|${s.version}|${s.source}|${s.override}`;
+  const hit = cache.get(res);
+  if (hit && hit.key === key) return hit.results;
+  const results: PssResult[] = [];
   const tpl = podTemplate(res);
   if (tpl) {
     const pod = { metadata: tpl.metadata, spec: tpl.spec };
@@ -100,7 +103,7 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
       }
     }
   }
-  cache.set(res, results);
+  cache.set(res, { key, results });
   return results;
 }
 
