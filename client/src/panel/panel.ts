@@ -5,80 +5,12 @@
  * `PanelState`, the webview renders it; the webview posts validated
  * `WebviewMessage`s back.
  */
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { ExtensionMessage, parseWebviewMessage, PanelState, WebviewMessage } from './messages';
-import { webviewMain } from './webview-main';
+import { nonce, panelHtml } from './panel-html';
 
 export const PANEL_VIEW_TYPE = 'k8sGuardrails.clusterPanel';
-
-export function nonce(): string {
-  return crypto.randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
-}
-
-/** The panel's HTML; exported for tests (CSP, no inline handlers). */
-export function panelHtml(opts: { cspSource: string; nonce: string; codiconCss?: string }): string {
-  const { cspSource, nonce: n } = opts;
-  const csp = `default-src 'none'; script-src 'nonce-${n}'; style-src ${cspSource} 'nonce-${n}'; font-src ${cspSource}`;
-  // `</` cannot appear in the serialized function (no closing tag injection into the <script>)
-  const script = `(${webviewMain.toString()})();`.replace(/<\//g, '<\\/');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-${opts.codiconCss ? `<link rel="stylesheet" href="${opts.codiconCss}">` : ''}
-<style nonce="${n}">${STYLE}</style>
-<title>Kubernetes Cluster</title>
-</head>
-<body>
-<div id="root" role="region" aria-label="Kubernetes cluster"><p>Loading…</p></div>
-<script nonce="${n}">${script}</script>
-</body>
-</html>`;
-}
-
-const STYLE = `
-body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 24px; }
-header { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; justify-content: space-between; padding: 12px 0; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); }
-.context { display: flex; gap: 6px; align-items: center; }
-.actions, .row-actions { display: flex; gap: 6px; flex-wrap: wrap; }
-h2 { font-size: 1.1em; font-weight: 600; margin: 20px 0 8px; }
-button { display: inline-flex; gap: 4px; align-items: center; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; padding: 3px 9px; font: inherit; cursor: pointer; }
-button:hover:not(:disabled) { background: var(--vscode-button-hoverBackground); }
-button.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
-button.secondary:hover:not(:disabled) { background: var(--vscode-button-secondaryHoverBackground); }
-button:disabled { opacity: 0.5; cursor: default; }
-button:focus-visible, input:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
-input[type=search] { color: var(--vscode-input-foreground); background: var(--vscode-input-background); border: 1px solid var(--vscode-input-border, transparent); padding: 3px 6px; min-width: 240px; font: inherit; }
-table { border-collapse: collapse; width: 100%; }
-th { text-align: left; font-weight: 600; color: var(--vscode-descriptionForeground); border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); padding: 4px 8px; }
-td { padding: 4px 8px; vertical-align: top; border-bottom: 1px solid var(--vscode-editorGroup-border, transparent); }
-tr.isolated td { background: var(--vscode-inputValidation-warningBackground, transparent); }
-td.isolation.isolated { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
-td.count.has { color: var(--vscode-editorError-foreground); font-weight: 600; }
-tr.suspicious td { color: var(--vscode-errorForeground); font-weight: 600; }
-.mono { font-family: var(--vscode-editor-font-family); }
-td.images { min-width: 220px; max-width: 380px; overflow-wrap: anywhere; }
-td.name { min-width: 180px; }
-.row-actions { flex-wrap: nowrap; }
-.small { font-size: 0.9em; }
-.muted { color: var(--vscode-descriptionForeground); }
-.banner { padding: 6px 10px; margin: 8px 0; border-left: 3px solid var(--vscode-focusBorder); background: var(--vscode-textBlockQuote-background); }
-.banner.error { border-color: var(--vscode-errorForeground); }
-.banner.warning { border-color: var(--vscode-editorWarning-foreground); }
-.filter { margin-bottom: 6px; }
-ul.findings { list-style: none; padding: 0; }
-li.finding { padding: 3px 0; }
-li.finding.error .codicon { color: var(--vscode-editorError-foreground); }
-li.finding.warning .codicon { color: var(--vscode-editorWarning-foreground); }
-.rule { font-family: var(--vscode-editor-font-family); }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.codicon-loading { animation: spin 1.5s linear infinite; }
-@keyframes spin { to { transform: rotate(360deg); } }
-`;
 
 /**
  * Codicons: client/out/codicons (a packaged copy: `vsce --no-dependencies` never
