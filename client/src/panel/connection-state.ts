@@ -44,11 +44,10 @@ export function readClusterSettings(): ClusterSettings {
 export async function requireTrust(action: string): Promise<boolean> {
   if (vscode.workspace.isTrusted) return true;
   const manage = 'Manage Workspace Trust';
-  const pick = await vscode.window.showWarningMessage(
-    `${action} is not available in Restricted Mode: cluster commands use your kubeconfig credentials, so they only run in a trusted workspace. Trust this folder to use them.`,
-    manage,
-  );
-  if (pick === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+  // not awaited: the command returns at once; the button stays usable
+  void vscode.window
+    .showWarningMessage(`${action} is not available in Restricted Mode: cluster commands use your kubeconfig credentials, so they only run in a trusted workspace. Trust this folder to use them.`, manage)
+    .then((pick) => (pick === manage ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
   return false;
 }
 
@@ -112,8 +111,7 @@ export class ClusterConnection implements vscode.Disposable {
     if (!this.loaded) this.reload();
     if (!this.loaded) {
       const open = 'Open Settings';
-      const pick = await vscode.window.showErrorMessage(`${action}: ${this.loadError ?? 'no kubeconfig'}`, open);
-      if (pick === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'k8sGuardrails.cluster');
+      void vscode.window.showErrorMessage(`${action}: ${this.loadError ?? 'no kubeconfig'}`, open).then((pick) => (pick === open ? vscode.commands.executeCommand('workbench.action.openSettings', 'k8sGuardrails.cluster') : undefined));
       return undefined;
     }
     return createSession(this.loaded.kc);

@@ -11,7 +11,7 @@ import { activate, codeOf, EXTENSION_ID } from './helpers';
 import { startSimulator, Simulator } from '../../simulator/server';
 
 interface ClusterApi {
-  connection: { current?: { current: string; server: string }; error?: string };
+  connection: { current?: { current: string; server: string }; error?: string; reload(): void };
   scan(opts?: { silent?: boolean }): Promise<{ context: string; objects: number; findings: number; uris: string[]; errors: string[] } | undefined>;
   panelState(): { pods: { namespace: string; name: string; findings?: number; isolated: boolean }[]; context?: string };
 }
@@ -48,6 +48,21 @@ describe('live cluster scan', function () {
   it('shows the simulator context in the status bar state', () => {
     assert.strictEqual(api.connection.current?.current, 'sim-token');
     assert.strictEqual(api.connection.error, undefined);
+  });
+
+  it('ignores workspace values of the machine-scoped cluster settings', async () => {
+    const settingsFile = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, '.vscode', 'settings.json');
+    const before = await Promise.resolve(vscode.workspace.fs.readFile(settingsFile)).catch(() => undefined);
+    try {
+      await vscode.workspace.fs.writeFile(settingsFile, Buffer.from(JSON.stringify({ 'k8sGuardrails.cluster.kubeconfig': '/nonexistent/evil-kubeconfig', 'k8sGuardrails.cluster.context': 'evil' })));
+      await new Promise((r) => setTimeout(r, 1500)); // let the configuration service pick the file up
+      api.connection.reload();
+      assert.strictEqual(api.connection.current?.server, sim.url);
+      assert.strictEqual(api.connection.current?.current, 'sim-token');
+    } finally {
+      if (before) await vscode.workspace.fs.writeFile(settingsFile, before);
+      else await vscode.workspace.fs.delete(settingsFile);
+    }
   });
 
   it('scans the cluster through the language server and reports findings on live documents', async () => {
