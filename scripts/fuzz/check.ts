@@ -55,9 +55,19 @@ export interface CheckOptions {
   /** Probability of also running fixAll (costly: re-analyses up to 8 times). */
   fixAllRate: number;
   seed: string;
+  /** Findings whose full fix list is built and checked (default 4, distinct rules first). */
+  fullFixes?: number;
+  /** Findings whose "fix all" fixes are checked (default: all). */
+  fixAllOnlyFixes?: number;
 }
 
 const URI = 'file:///fuzz/input.yaml';
+/** Above this many fixable findings, full fix lists are built for a sample (one per rule + random). */
+const MAX_FIX_FINDINGS = 4;
+/** Distinct fix results re-parsed per input. */
+const MAX_FIX_RESULTS = 30;
+/** Time for fix checks per input (the fix-provider time bound is checked separately). */
+const FIX_BUDGET_MS = 3000;
 
 // --- The reference parser: js-yaml on the whole stream, same YAML 1.1 booleans as the engine. ---
 const YAML11_TRUE = new Set(['true', 'True', 'TRUE', 'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
@@ -223,13 +233,38 @@ export function checkInput(input: FuzzInput, opts: CheckOptions): CheckResult {
   const hadYamlError = !file.skipped && file.documents.some((d) => d.error);
   const seenResults = new Set<string>();
   const results: { text: string; where: string }[] = [];
-  for (const f of findings) {
-    if (!f.fixes) continue;
-    for (const fixAllOnly of [false, true]) {
+  // Bounded: every finding of a small input; on large ones (thousands of
+  // findings) a few per rule, so one input cannot take minutes to check.
+  // "Fix all" providers (cheap) run for every finding; the full list (which
+  // includes whole-workload hardening, ~100 ms a call on a 10 KB file) for
+  // MAX_FIX_FINDINGS findings of distinct rules.
+  const fixable = findings.filter((f) => f.fixes);
+  let full: Set<Finding>;
+  const fullFixes = opts.fullFixes ?? MAX_FIX_FINDINGS;
+  if (fixable.length <= fullFixes) full = new Set(fixable);
+  else {
+    // A random finding from each of a few random rules (over a long run every rule gets its turn).
+    full = new Set();
+    const byRule = new Map<string, Finding[]>();
+    for (const f of fixable) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+    const rules = [...byRule.keys()];
+    while (full.size < fullFixes && rules.length) {
+      const [rule] = rules.splice(rng.int(0, rules.length - 1), 1);
+      full.add(rng.pick(byRule.get(rule)!));
+    }
+    while (full.size < fullFixes) full.add(rng.pick(fixable));
+  }
+  // Already over the time bound (and reported): one finding's fixes tell whether fixes are slow too.
+  const slowInput = result.engineMs > opts.timeLimitMs;
+  const budgetEnd = performance.now() + FIX_BUDGET_MS;
+  const checked = slowInput ? fixable.slice(0, 1) : fixable.filter((f, i) => full.has(f) || i < (opts.fixAllOnlyFixes ?? Infinity));
+  for (const f of checked) {
+    if (performance.now() > budgetEnd) break;
+    for (const fixAllOnly of full.has(f) ? [false, true] : [true]) {
       let fixes;
       const tf = performance.now();
       try {
-        fixes = f.fixes({ fixAllOnly });
+        fixes = f.fixes!({ fixAllOnly });
       } catch (e) {
         const { message, stack } = errText(e);
         fail('fix-throws', message, f.rule, stack);
@@ -237,7 +272,7 @@ export function checkInput(input: FuzzInput, opts: CheckOptions): CheckResult {
       }
       const took = performance.now() - tf;
       if (took > opts.timeLimitMs) fail('slow', `fix provider took ${Math.round(took)} ms`, f.rule);
-      if (fixAllOnly) continue; // a subset of the full list
+      if (fixAllOnly && full.has(f)) continue; // a subset of the full list, checked above
       for (const fix of fixes) {
         result.fixes++;
         const where = `${f.rule}: ${fix.title.replace(/[0-9]+/g, 'N').slice(0, 80)}`;
@@ -258,7 +293,7 @@ export function checkInput(input: FuzzInput, opts: CheckOptions): CheckResult {
           fail('fix-throws', `applyEdits: ${message}`, where, stack);
           continue;
         }
-        if (seenResults.has(after)) continue;
+        if (seenResults.has(after) || seenResults.size >= MAX_FIX_RESULTS) continue;
         seenResults.add(after);
         results.push({ text: after, where });
         try {

@@ -1,9 +1,14 @@
 /** The seed corpus: our fixtures and the example / reference-article manifests. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** Repository root (this file runs from out/scripts/fuzz). */
-export const REPO = path.resolve(__dirname, '../../..');
+/** Repository root: the nearest ancestor with package.json and test/fixtures (normally out/scripts/fuzz/../../..). */
+export const REPO = ((): string => {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'test/fixtures'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '../../..');
+  }
+})();
 
 export interface Seed {
   /** Repository-relative path. */

@@ -25,6 +25,10 @@ export interface FuzzOptions {
   hangMs?: number;
   bigRate?: number;
   fixAllRate?: number;
+  /** Findings per input whose full fix list is checked (default 4). */
+  fullFixes?: number;
+  /** Findings per input whose "fix all" fixes are checked (default all). */
+  fixAllOnlyFixes?: number;
   /** Where to write failing inputs (none when undefined). */
   failuresDir?: string;
   /** Inputs saved per failure signature. */
@@ -36,6 +40,8 @@ export interface FuzzOptions {
 export interface Signature {
   invariant: string;
   where?: string;
+  /** Rules / fixes it was seen in (first few). */
+  wheres: string[];
   message: string;
   count: number;
   indexes: number[];
@@ -58,9 +64,18 @@ export interface FuzzSummary {
   saved: string[];
 }
 
+/** Same invariant, message and throwing frame = same bug (whichever rule hit it); without a stack, `where` tells them apart. */
 function signatureOf(f: Failure): string {
-  const frame = f.stack?.split('\n').find((l) => l.includes('/server/src/') || l.includes('/engine/'))?.trim() ?? '';
-  return [f.invariant, f.where ?? '', f.message.replace(/[0-9]+/g, 'N').slice(0, 120), frame.replace(/:[0-9]+:[0-9]+\)?$/, '')].join(' | ');
+  const frame = f.stack?.split('\n').find((l) => l.includes('/server/src/'))?.trim() ?? '';
+  const message = f.message.replace(/^rule [\w-]+: /, '').replace(/[0-9]+/g, 'N').slice(0, 120);
+  // Fix titles name rules, resources and containers: keep only the kind of fix.
+  const where = (f.where ?? '')
+    .replace(/^[\w-]+: /, '')
+    .replace(/^Ignore .*/, 'Ignore (annotation)')
+    .replace(/^Harden .*/, 'Harden')
+    .replace(/ (for|on|in|of) .*$/, '')
+    .replace(/"[^"]*"/g, '""');
+  return [f.invariant, frame ? '' : where, message, frame.replace(/:[0-9]+:[0-9]+\)?$/, '')].join(' | ');
 }
 
 export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
@@ -68,11 +83,17 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
   const start = options.start ?? 0;
   const end = start + options.count;
   const workers = Math.max(1, options.workers ?? 1);
-  const hangMs = options.hangMs ?? 30000;
+  const hangMs = options.hangMs ?? 60000;
   const t0 = Date.now();
   const deadline = options.seconds !== undefined ? t0 + options.seconds * 1000 : Number.MAX_SAFE_INTEGER;
-  const check = { timeLimitMs: options.timeLimitMs ?? 2000, fixAllRate: options.fixAllRate ?? 0.05, seed };
-  const bigRate = options.bigRate ?? 0.002;
+  const check = {
+    timeLimitMs: options.timeLimitMs ?? 2000,
+    fixAllRate: options.fixAllRate ?? 0.05,
+    seed,
+    fullFixes: options.fullFixes,
+    fixAllOnlyFixes: options.fixAllOnlyFixes,
+  };
+  const bigRate = options.bigRate ?? 0.0005;
   const log = options.log ?? (() => undefined);
 
   const summary: FuzzSummary = {
@@ -100,8 +121,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
       summary.byInvariant[f.invariant] = (summary.byInvariant[f.invariant] ?? 0) + 1;
       const key = signatureOf(f);
       let s = sigs.get(key);
-      if (!s) sigs.set(key, (s = { invariant: f.invariant, where: f.where, message: f.message, count: 0, indexes: [], origin, stack: f.stack }));
+      if (!s) sigs.set(key, (s = { invariant: f.invariant, where: f.where, wheres: [], message: f.message, count: 0, indexes: [], origin, stack: f.stack }));
       s.count++;
+      if (f.where && s.wheres.length < 8 && !s.wheres.includes(f.where)) s.wheres.push(f.where);
       if (s.indexes.length < (options.savePerSignature ?? 5) && !s.indexes.includes(index)) s.indexes.push(index);
     }
   };
@@ -214,7 +236,8 @@ export function formatSummary(s: FuzzSummary): string {
   else {
     out.push(`failures: ${s.failures} — ${Object.entries(s.byInvariant).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     for (const g of s.signatures) {
-      out.push(`  [${g.invariant}] ×${g.count}${g.where ? ` ${g.where}` : ''}: ${g.message}`);
+      out.push(`  [${g.invariant}] ×${g.count}: ${g.message}`);
+      if (g.wheres.length) out.push(`     in ${g.wheres.join('; ')}`);
       out.push(`     e.g. input ${g.indexes.join(', ')} (${g.origin})`);
       const frame = g.stack?.split('\n').slice(1, 3).map((l) => l.trim()).join(' ← ');
       if (frame) out.push(`     at ${frame}`);

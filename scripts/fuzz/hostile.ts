@@ -127,8 +127,11 @@ function deepBlock(rng: Rng, big: boolean): Generated {
 }
 
 function bigSequence(rng: Rng, big: boolean): Generated {
-  const n = big ? rng.int(100000, 300000) : rng.logInt(1000, 100000);
-  switch (rng.int(0, 5)) {
+  // Plain sequences are cheap for the rules; Kubernetes-shaped ones (one
+  // finding per container…) stay small unless `big`.
+  const plain = rng.int(0, 5) < 3;
+  const n = plain ? (big ? rng.int(100000, 300000) : rng.logInt(1000, 100000)) : big ? rng.int(5000, 20000) : rng.logInt(10, 1000);
+  switch (plain ? rng.int(0, 2) : rng.int(3, 5)) {
     case 0:
       return { text: Array.from({ length: n }, (_, i) => `- item${i}`).join('\n') + '\n' };
     case 1:
@@ -137,10 +140,10 @@ function bigSequence(rng: Rng, big: boolean): Generated {
       return { text: Array.from({ length: n }, (_, i) => `k${i}: v`).join('\n') + '\n' };
     case 3:
       // A pod with n containers.
-      return { text: `${POD_HEAD}  containers:\n` + Array.from({ length: Math.min(n, 20000) }, (_, i) => `  - name: c${i}\n    image: x\n    securityContext: {privileged: true}`).join('\n') + '\n' };
+      return { text: `${POD_HEAD}  containers:\n` + Array.from({ length: n }, (_, i) => `  - name: c${i}\n    image: x\n    securityContext: {privileged: true}`).join('\n') + '\n' };
     case 4:
       // n documents.
-      return { text: Array.from({ length: Math.min(n, 20000) }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}}\nspec: {hostNetwork: true}`).join('\n---\n') + '\n' };
+      return { text: Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}}\nspec: {hostNetwork: true}`).join('\n---\n') + '\n' };
     default:
       return { text: `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n- verbs: [get]\n  resources: [${Array.from({ length: n }, (_, i) => `r${i}`).join(', ')}]\n` };
   }
@@ -168,8 +171,12 @@ function hugeScalar(rng: Rng, big: boolean): Generated {
 }
 
 function longLine(rng: Rng, big: boolean): Generated {
+  if (rng.chance(0.5)) {
+    // One line, many containers (a finding or more each).
+    const n = big ? rng.int(5000, 20000) : rng.logInt(10, 1000);
+    return { text: `${POD_HEAD}  containers: [${Array.from({ length: n }, (_, i) => `{name: c${i}, image: x}`).join(', ')}]` };
+  }
   const n = big ? rng.int(100000, 400000) : rng.logInt(500, 50000);
-  if (rng.chance(0.5)) return { text: `${POD_HEAD}  containers: [${Array.from({ length: n }, (_, i) => `{name: c${i}, image: x}`).join(', ')}]` };
   return { text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {' + Array.from({ length: n }, (_, i) => `l${i}: v`).join(', ') + '}}\n' };
 }
 

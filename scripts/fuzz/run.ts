@@ -7,7 +7,8 @@
  *   --start I      first input index (replay one input: --start I --count 1)
  *   --workers W    worker threads (default 1)
  *   --time-limit MS   per-input bound on parse + analyze (default 2000)
- *   --big-rate P   probability of the multi-megabyte inputs (default 0.002)
+ *   --big-rate P   probability of the multi-megabyte inputs (default 0.0005)
+ *   --hang MS      a worker silent this long on one input is killed: a hang (default 60000)
  *   --out DIR      where failing inputs go (default .fuzz/failures)
  *
  * Exit status 1 when any invariant failed.
@@ -48,7 +49,8 @@ async function main() {
     seconds: num('seconds', undefined),
     workers: num('workers', 1),
     timeLimitMs: num('time-limit', 2000),
-    bigRate: num('big-rate', 0.002),
+    bigRate: num('big-rate', 0.0005),
+    hangMs: num('hang', 60000),
     failuresDir: out,
     log: (l: string) => console.log(l),
   };

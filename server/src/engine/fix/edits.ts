@@ -117,13 +117,16 @@ export function setIn(res: Resource, path: YPath, value: YamlValue): TextEdit | 
   if (found.depth === full.length) {
     const n = found.node;
     if (isScalar(value) && n.kind === 'scalar' && n.end > n.start) return edit(res, n.start, n.end, scalarText(value));
-    if (n.kind === 'scalar' && n.end === n.start) return insertUnderEmptyKey(res, found.key!, [], value);
+    if (n.kind === 'scalar' && n.end === n.start) return found.key ? insertUnderEmptyKey(res, found.key, [], value) : undefined;
     // Replace a collection: flow collections inline, block ones by re-rendering under their key.
     // Inside a flow collection (`{add: x, drop: 5}`) only flow text is valid.
     const parent = res.locate(path.slice(0, -1));
     const parentOpen = parent ? text.charCodeAt(base + parent.node.start) : 0;
     const inFlow = path.length > 0 && (parentOpen === 123 || parentOpen === 91);
-    if (text.charCodeAt(base + n.start) === 123 || text.charCodeAt(base + n.start) === 91 || isScalar(value) || inFlow) return edit(res, n.start, n.end, flowText(value));
+    const blockCollection = (n.kind === 'map' || n.kind === 'seq') && text.charCodeAt(base + n.start) !== 123 && text.charCodeAt(base + n.start) !== 91;
+    // A block collection starts on the line after its key (maybe at the key's column): the scalar goes after the colon.
+    if (blockCollection && isScalar(value) && found.key) return edit(res, found.key.end, n.end, `: ${flowText(value)}`);
+    if (!blockCollection || isScalar(value) || inFlow) return edit(res, n.start, n.end, flowText(value));
     if (!found.key) return undefined;
     const style = styleOf(res);
     const keyCol = res.file.lines.position(base + found.key.start).character;

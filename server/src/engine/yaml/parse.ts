@@ -119,7 +119,8 @@ function buildTree(sp: Spans): YNode | undefined {
     else if (sp.kinds[i] < 2) node.children = [];
     stack.push(node);
   }
-  return stack[stack.length - 1];
+  // One root per document js-yaml read; the chunk's value is the first document's.
+  return stack[0];
 }
 
 const MAX_DEPTH = 200;
@@ -178,11 +179,21 @@ export function parseChunk(text: string): ParsedChunk {
       return;
     }
     const open = opens.pop()!;
-    const nChildren = counts.pop()!;
+    let nChildren = counts.pop()!;
     if (counts.length) counts[counts.length - 1]++;
     const closeAt: number = Math.min(state.position, text.length);
     const kind: string | null = state.kind;
-    const last = sp.kinds.length - 1; // the last child, when there is one
+    let last = sp.kinds.length - 1; // the last child, when there is one
+    if (kind === 'mapping' && nChildren % 2 === 1 && sp.kinds[last] === 2 && sp.starts[last] === sp.ends[last] && sp.childCounts[last] === 0 && sp.values[last] === null) {
+      // A block mapping followed by `...` makes js-yaml try one more key there and give up: not a node.
+      sp.starts.pop();
+      sp.ends.pop();
+      sp.kinds.pop();
+      sp.values.pop();
+      sp.childCounts.pop();
+      nChildren--;
+      last--;
+    }
     const start = skipTrivia(text, open, closeAt);
     let k: number;
     let s = start;
