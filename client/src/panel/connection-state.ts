@@ -77,6 +77,7 @@ export class ClusterConnection implements vscode.Disposable {
 
   /** Re-reads settings and the kubeconfig (cheap: local files only, no network). */
   reload(): void {
+    const before = this.fingerprint();
     this.loaded = undefined;
     this.loadError = undefined;
     if (vscode.workspace.isTrusted) {
@@ -94,7 +95,13 @@ export class ClusterConnection implements vscode.Disposable {
       }
     }
     this.updateStatus();
-    this.changed.fire();
+    // unrelated configuration events (or a workspace value we ignore) must not reset the panel
+    if (this.fingerprint() !== before) this.changed.fire();
+  }
+
+  /** What the cluster commands would talk to (never includes credentials). */
+  private fingerprint(): string {
+    return JSON.stringify([vscode.workspace.isTrusted, this.loaded?.source, this.loaded?.current, this.loaded?.server, this.loadError]);
   }
 
   get current(): LoadedKubeConfig | undefined {
