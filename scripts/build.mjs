@@ -1,7 +1,7 @@
 // Bundles the extension client, the language server/CLI (one bundle) with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--minify]
 import * as esbuild from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
@@ -22,6 +22,14 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'server/out/main.js' },
 ];
+
+// The cluster panel's icon font ships inside the extension (node_modules is not packaged).
+const codicons = new URL('../node_modules/@vscode/codicons/dist/', import.meta.url);
+if (existsSync(codicons)) {
+  const target = new URL('../client/out/codicons/', import.meta.url);
+  mkdirSync(target, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(new URL(f, codicons), new URL(f, target));
+}
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -58,6 +58,26 @@ if (!process.argv.includes('--no-editor')) {
     failures.push('real-editor suite');
     if (!summary?.failures) failed++;
   }
+
+  // Restricted Mode (an untrusted workspace): only the tests that need it.
+  rmSync(path.join(artifacts, 'editor-summary.json'), { force: true });
+  const u = spawnSync(process.execPath, [launcher, '--untrusted', `--workspace=${workspace}`, `--screenshots=${path.join(artifacts, 'screenshots-untrusted')}`], {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, K8SG_TEST_SUMMARY: path.join(artifacts, 'editor-summary.json'), K8SG_MOCHA_GREP: 'Restricted Mode' },
+  });
+  let usummary;
+  try {
+    usummary = JSON.parse(readFileSync(path.join(artifacts, 'editor-summary.json'), 'utf8'));
+  } catch {
+    usummary = undefined;
+  }
+  passed += usummary?.passes ?? 0;
+  failed += usummary?.failures ?? 0;
+  if (u.status !== 0 || !usummary?.passes) {
+    failures.push('real-editor suite (Restricted Mode)');
+    if (!usummary?.failures) failed++;
+  }
 }
 
 console.log('');

@@ -127,7 +127,9 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       const t = await target(arg); if (!t) return;
       const container = (arg as { container?: string } | undefined)?.container;
       const tr = await progress(`Tracing egress of ${t.namespace}/${t.pod}`, (signal) => traceEgress(s, t.namespace, t.pod, { signal, container, debugImage: cfg().get<string>('debugImage') }));
-      if (tr) await showTrace(tr);
+      // Return the trace (the panel shows it); the notification must not block the caller.
+      if (tr) void showTrace(tr);
+      return tr;
     }),
 
     // args: {namespace, pod, image?, targetContainerName?}
@@ -145,7 +147,8 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
         deps.onDidChangeCluster?.(t);
         return traceEgress(s, t.namespace, t.pod, { signal, container: d.name });
       });
-      if (r) await showTrace(r);
+      if (r) void showTrace(r);
+      return r;
     }),
 
     // args: {namespace, pod} (uses the last trace of that pod, else traces) or {trace}
