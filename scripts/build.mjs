@@ -19,7 +19,9 @@ const common = {
 };
 
 const builds = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
+  // cluster.js is loaded by extension.js at run time (kept out of the activation path).
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode', './cluster.js'] },
+  { ...common, entryPoints: ['client/src/cluster-entry.ts'], outfile: 'client/out/cluster.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'server/out/main.js' },
 ];
 

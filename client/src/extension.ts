@@ -5,13 +5,14 @@
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../server/src/schema/enablement';
-import { ClusterUiApi, registerClusterUi } from './panel';
-import { registerClusterOperationCommands } from './cluster/commands';
+import type { ClusterUiApi } from './panel';
+
+type ClusterModule = typeof import('./cluster-entry');
 
 let client: LanguageClient | undefined;
 
 export interface GuardrailsApi {
-  /** Resolves when the language server is running (used by the integration tests). */
+  /** Resolves when the language server is running and the cluster features are loaded (used by the integration tests). */
   ready: Promise<void>;
   client(): LanguageClient | undefined;
   /** Live cluster: connection, scan, panel state (used by the integration tests). */
@@ -115,11 +116,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
   const ready = client.start();
   context.subscriptions.push({ dispose: () => void client?.stop() });
 
-  // Live cluster (commands refuse in Restricted Mode; see client/src/panel)
-  const cluster = registerClusterUi(context, { output, client: () => client, ready });
-  // trace / isolate / release / … (client/src/cluster/commands.ts), on the panel's connection
-  registerClusterOperationCommands(context, { output, ...cluster.operationDeps });
-  return { ready, client: () => client, cluster };
+  // Live cluster (commands refuse in Restricted Mode; see client/src/panel). Its bundle carries
+  // @kubernetes/client-node: loaded after activation returns, so activation stays fast.
+  let cluster: ClusterUiApi | undefined;
+  const clusterLoaded = new Promise<void>((resolve, reject) =>
+    setImmediate(() => {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const m = require('./cluster.js') as ClusterModule;
+        cluster = m.registerClusterUi(context, { output, client: () => client, ready });
+        // trace / isolate / release / … (client/src/cluster/commands.ts), on the panel's connection
+        m.registerClusterOperationCommands(context, { output, ...cluster.operationDeps });
+        resolve();
+      } catch (e) {
+        output.error(`Cluster features failed to load: ${(e as Error)?.stack ?? e}`);
+        reject(e);
+      }
+    }),
+  );
+  return {
+    ready: Promise.all([ready, clusterLoaded]).then(() => undefined),
+    client: () => client,
+    get cluster(): ClusterUiApi {
+      if (!cluster) throw new Error('cluster features are still loading: await ready first');
+      return cluster;
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {
