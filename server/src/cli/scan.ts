@@ -30,6 +30,8 @@ export interface ScanIO {
   isTTY: boolean;
   /** Default: process.cwd(). */
   cwd?: string;
+  /** The clock for `expires` in ignore entries (default: now; tests fix it). */
+  now?: Date;
 }
 
 export const SCAN_USAGE = `Usage: k8s-guardrails scan [files|dirs|globs|-]... [options]
@@ -212,12 +214,30 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     }
   }
 
+  const configIgnores = config?.config.ignores.length
+    ? {
+        uri: config.file,
+        entries: config.config.ignores,
+        relativePath: (uri: string) => {
+          const rel = path.relative(config.dir, path.resolve(cwd, uri));
+          return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
+        },
+      }
+    : undefined;
   const result = analyze(ws, settings, {
     includeSuppressed: true,
+    configIgnores,
+    now: io.now,
     onRuleError: (rule, error, where) => problems.error(`internal error in rule ${rule.id} (${where}): ${(error as Error)?.stack ?? error}`),
   });
   const all: Finding[] = [];
-  for (const file of ws.allFiles()) all.push(...(result.findings.get(file.uri) ?? []));
+  const seen = new Set<string>();
+  for (const file of ws.allFiles()) {
+    seen.add(file.uri);
+    all.push(...(result.findings.get(file.uri) ?? []));
+  }
+  // Unused `ignore:` entries are reported on the configuration file.
+  if (configIgnores && !seen.has(configIgnores.uri)) all.push(...(result.findings.get(configIgnores.uri) ?? []));
 
   const active = all.filter((f) => !f.suppressed);
   const failing = failOn === 'none' ? [] : active.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[failOn as Severity]);

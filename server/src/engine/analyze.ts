@@ -6,7 +6,8 @@ import { Resource, Severity, SourceFile } from './model';
 import { RULES } from './rules/registry';
 import { EngineSettings, Finding, Report, Rule, RuleContext } from './rules/types';
 import { WorkspaceIndex } from './workspace';
-import { suppressedBy, suppressFix } from './suppress';
+import { annotationIgnore, ConfigIgnores, containerOf, IGNORE_PREFIX, parseIgnoreKey, suppressFix } from './suppress';
+import { globRegExp, IgnoreEntry } from './config';
 
 export interface AnalyzeOptions {
   /** Only report on these files (default: all files of the workspace). */
@@ -17,6 +18,19 @@ export interface AnalyzeOptions {
   isCancelled?: () => boolean;
   /** Keep suppressed findings (marked `suppressed`) instead of dropping them. */
   includeSuppressed?: boolean;
+  /**
+   * `ignore:` entries of the config file. Entries that suppress nothing are
+   * reported as `unused-ignore` on `uri` (the config file) when the whole
+   * workspace is analysed (no `uris`) or `uris` includes `uri`.
+   */
+  configIgnores?: {
+    uri: string;
+    entries: IgnoreEntry[];
+    /** A file's path relative to the config file's directory (forward slashes), for `path:` selectors. */
+    relativePath?: (uri: string) => string | undefined;
+  };
+  /** The clock for `expires` (default: now). */
+  now?: Date;
 }
 
 export interface AnalysisResult {
@@ -45,6 +59,16 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     severity: Severity;
   }[];
 
+  const cfg = options.configIgnores;
+  const ignores = cfg?.entries.length ? new ConfigIgnores(cfg.entries, options.now ?? new Date()) : undefined;
+  const relPaths = new Map<string, string | undefined>();
+  const relativePath = (uri: string) => {
+    if (!relPaths.has(uri)) relPaths.set(uri, cfg?.relativePath ? cfg.relativePath(uri) : uri);
+    return relPaths.get(uri);
+  };
+  /** Ignore annotations that suppressed something, per resource. */
+  const usedAnnotations = new Map<Resource, Set<string>>();
+
   let current: { rule: Rule; severity: Severity } = active[0];
   const ctx: RuleContext = {
     settings,
@@ -52,10 +76,22 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     report(r: Report) {
       const finding = toFinding(current.rule, current.severity, r);
       if (!finding) return;
-      const reason = r.resource && suppressedBy(r.resource, finding.rule);
-      if (reason !== undefined) {
+      const res = r.resource;
+      const container = res ? containerOf(res, r.path) : undefined;
+      const byAnnotation = res && annotationIgnore(res, finding.rule, container);
+      if (byAnnotation) {
+        let used = usedAnnotations.get(res);
+        if (!used) usedAnnotations.set(res, (used = new Set()));
+        used.add(byAnnotation.key);
         if (!options.includeSuppressed) return;
-        finding.suppressed = { by: 'annotation', reason };
+        finding.suppressed = { by: 'annotation', reason: byAnnotation.reason };
+      } else if (ignores && finding.rule !== 'unused-ignore') {
+        const m = ignores.match({ rule: finding.rule, resource: res, container, file: relativePath(finding.uri) });
+        if (m?.expired) finding.message += ` (the ignore in the configuration file expired on ${m.entry.expires})`;
+        else if (m) {
+          if (!options.includeSuppressed) return;
+          finding.suppressed = { by: 'config', reason: m.entry.reason };
+        }
       }
       const list = findings.get(finding.uri);
       if (list) list.push(finding); // files outside `uris` are not reported
@@ -90,6 +126,34 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   if (!cancelled)
     for (const entry of active) if (entry.rule.checkWorkspace) run(entry, () => 'workspace', () => entry.rule.checkWorkspace!(ctx));
 
+  const unused = active.find((a) => a.rule.id === 'unused-ignore');
+  if (!cancelled && unused) {
+    const live = new Set(active.filter((a) => !failed.has(a.rule)).map((a) => a.rule.id));
+    // Stale annotations: the rule ran and found nothing to suppress on that resource (container).
+    for (const file of files)
+      for (const res of file.resources)
+        for (const [key, value] of Object.entries(res.annotations)) {
+          const k = parseIgnoreKey(key);
+          if (!k || typeof value !== 'string' || value.trim() === '' || !live.has(k.rule)) continue;
+          if (usedAnnotations.get(res)?.has(key)) continue;
+          const what = k.container !== undefined ? `container ${k.container} of ${res.display}` : res.display;
+          run(unused, () => `${file.uri} ${res.display}`, () =>
+            ctx.report({ resource: res, path: ['metadata', 'annotations', key], message: `Unused ignore: ${k.rule} finds nothing on ${what}; remove the stale ${IGNORE_PREFIX}${k.rule}${k.container !== undefined ? '.' + k.container : ''} annotation.` }),
+          );
+        }
+    // Config entries that matched no finding, when the whole workspace was analysed.
+    if (ignores && cfg && (!wanted || wanted.has(cfg.uri))) {
+      const list = findings.get(cfg.uri) ?? [];
+      findings.set(cfg.uri, list);
+      for (const entry of cfg.entries) {
+        if (ignores.used.has(entry)) continue;
+        const re = globRegExp(entry.rule);
+        if (![...live].some((id) => re.test(id))) continue; // every rule it names is off
+        list.push({ rule: 'unused-ignore', severity: unused.severity, message: `Unused ignore: the entry for "${entry.rule}" suppresses nothing in the analysed files; remove it or fix its selectors.`, uri: cfg.uri, range: entry.range });
+      }
+    }
+  }
+
   for (const list of findings.values()) list.sort(compareFindings);
   return { findings, cancelled };
 }
@@ -106,10 +170,11 @@ function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefin
   } else return undefined;
   const f: Finding = { rule: rule.id, severity: r.severity ?? severity, message: r.message, uri, range };
   if (r.resource) f.resource = r.resource;
+  if (r.resource && r.path) f.path = r.path;
   if (r.pss) f.pss = r.pss;
   if (r.related) f.related = r.related;
   const res = r.resource;
-  if (res && rule.id !== 'ignore-without-reason') {
+  if (res && rule.id !== 'ignore-without-reason' && rule.id !== 'unused-ignore') {
     // Every finding on a resource can be ignored by annotation, after the rule's own fixes.
     const own = r.fixes;
     f.fixes = (opts) => {

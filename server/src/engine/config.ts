@@ -18,9 +18,33 @@ import { parsePssVersion } from './pss';
 
 export const CONFIG_FILE_NAMES = ['.k8s-guardrails.yaml', '.k8s-guardrails.yml'];
 
+/**
+ * One `ignore:` entry. `rule` and the selectors are globs (`*` any run of
+ * characters, `?` one; in `path`, `*` stops at `/` and `**` crosses it).
+ * Every selector given must match; `path` is relative to the config file's
+ * directory. `expires` is a YYYY-MM-DD date: the entry stops applying after
+ * that day (UTC).
+ */
+export interface IgnoreEntry {
+  rule: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  container?: string;
+  path?: string;
+  reason: string;
+  expires?: string;
+  /** The entry's range in the config file (its first key). */
+  range: Range;
+}
+
+export const IGNORE_KEYS = ['rule', 'kind', 'namespace', 'name', 'container', 'path', 'reason', 'expires'];
+
 export interface WorkspaceConfig {
   pss?: { level?: 'privileged' | 'baseline' | 'restricted'; version?: string };
   rules: Record<string, RuleSetting>;
+  /** `ignore:` entries (valid ones only). */
+  ignores: IgnoreEntry[];
   /** Other top-level sections, kept for the features that read them. */
   raw: Record<string, unknown>;
 }
@@ -59,7 +83,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
 }
 
 export function parseConfig(uri: string, text: string): ParsedConfig {
-  const config: WorkspaceConfig = { rules: {}, raw: {} };
+  const config: WorkspaceConfig = { rules: {}, ignores: [], raw: {} };
   const errors: ConfigError[] = [];
   const file = loadSourceFile(uri, text, undefined, { maxFileBytes: 1024 * 1024 });
   const doc = file.documents[0];
@@ -115,7 +139,83 @@ export function parseConfig(uri: string, text: string): ParsedConfig {
       }
     }
   }
+  const ignore = value.ignore;
+  if (ignore !== undefined && ignore !== null) {
+    if (!Array.isArray(ignore)) err(['ignore'], '"ignore" must be a list of entries with rule and reason');
+    else ignore.forEach((entry, i) => parseIgnore(entry, i, view, err, config.ignores));
+  }
   return { uri, config, errors };
+}
+
+/** A glob over a single name (`*` matches anything, `?` one character). */
+export function globRegExp(glob: string, pathMode = false): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') {
+      if (pathMode && glob[i + 1] === '*') {
+        i++;
+        if (glob[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
+      } else re += pathMode ? '[^/]*' : '.*';
+    } else if (c === '?') re += pathMode ? '[^/]' : '.';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function parseIgnore(entry: unknown, i: number, view: Resource, err: (path: YPath, message: string) => void, out: IgnoreEntry[]): void {
+  if (!isObject(entry) || entry instanceof Date) {
+    err(['ignore', i], `ignore entry ${i + 1} must be a mapping with rule and reason, not ${JSON.stringify(entry)}`);
+    return;
+  }
+  let ok = true;
+  const e: Partial<IgnoreEntry> = { range: view.range(['ignore', i, Object.keys(entry)[0] ?? '']) };
+  for (const [k, v] of Object.entries(entry)) {
+    if (!IGNORE_KEYS.includes(k)) {
+      err(['ignore', i, k], `unknown key "${k}" in ignore entry${didYouMean(k, IGNORE_KEYS)}`);
+      ok = false;
+      continue;
+    }
+    if (k === 'expires') {
+      // An unquoted date is a YAML timestamp (2027-02-30 rolls over to March): read the source text.
+      const [from, to] = view.span(['ignore', i, k]);
+      const date = v instanceof Date ? view.file.text.slice(from, to).trim() : typeof v === 'string' ? v.trim() : undefined;
+      const m = date !== undefined ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
+      const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : undefined;
+      if (!d || d.toISOString().slice(0, 10) !== date) {
+        err(['ignore', i, k], `invalid date ${JSON.stringify(v instanceof Date ? date : v)} for "expires" (expected YYYY-MM-DD)`);
+        ok = false;
+      } else e.expires = date;
+      continue;
+    }
+    if (typeof v !== 'string' || v.trim() === '') {
+      if (k !== 'reason') {
+        err(['ignore', i, k], `invalid ${k} ${JSON.stringify(v)} in ignore entry (expected a non-empty string)`);
+        ok = false;
+      }
+      continue;
+    }
+    (e as Record<string, string>)[k] = v.trim();
+  }
+  if (e.rule === undefined) {
+    if (!('rule' in entry)) err(['ignore', i], 'ignore entry without "rule" (a rule id or a glob such as "rbac-*")');
+    ok = false;
+  } else {
+    const ids = RULES.map((r) => r.id);
+    const re = globRegExp(e.rule);
+    if (!ids.some((id) => re.test(id))) {
+      err(['ignore', i, 'rule'], `unknown rule "${e.rule}"${/[*?]/.test(e.rule) ? ' (the glob matches no rule)' : didYouMean(e.rule, ids)}`);
+      ok = false;
+    }
+  }
+  if (e.reason === undefined) {
+    err(['ignore', i, ...('reason' in entry ? ['reason'] : [])], `ignore entry for "${e.rule ?? '?'}" without a reason: say why the risk is accepted`);
+    ok = false;
+  }
+  if (ok) out.push(e as IgnoreEntry);
 }
 
 /**

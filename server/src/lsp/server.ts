@@ -233,6 +233,18 @@ export class GuardrailsServer {
     this.scheduleAll();
   }
 
+  /** The config file's `ignore:` entries; `path:` globs are relative to its folder. */
+  private configIgnores() {
+    const cfg = this.config;
+    if (!cfg?.config.ignores.length) return undefined;
+    const dir = cfg.uri.slice(0, cfg.uri.lastIndexOf('/') + 1);
+    return {
+      uri: cfg.uri,
+      entries: cfg.config.ignores,
+      relativePath: (uri: string) => (uri.startsWith(dir) ? decodeURIComponent(uri.slice(dir.length)) : undefined),
+    };
+  }
+
   private async loadFromDisk(uri: string): Promise<boolean> {
     if (!uri.startsWith('file:')) return false;
     if (this.isConfig(uri)) {
@@ -329,6 +341,7 @@ export class GuardrailsServer {
       () =>
         analyze(this.index, this.settings, {
           uris: present,
+          configIgnores: this.configIgnores(),
           onRuleError: (rule, error, where) =>
             this.connection.console.error(`k8s-guardrails: rule ${rule.id} failed on ${where}: ${(error as Error)?.stack ?? error}`),
         }),

@@ -6,6 +6,7 @@ import { Rule } from './types';
 import yamlSyntax from './yaml/yaml-syntax';
 import yamlDuplicateKey from './yaml/yaml-duplicate-key';
 import ignoreWithoutReason from './config/ignore-without-reason';
+import unusedIgnore from './config/unused-ignore';
 import privilegedContainer from './pss/privileged-container';
 import hostNamespaces from './pss/host-namespaces';
 import hostPathVolumes from './pss/host-path-volumes';
@@ -70,6 +71,7 @@ export const RULES: readonly Rule[] = [
   yamlSyntax,
   yamlDuplicateKey,
   ignoreWithoutReason,
+  unusedIgnore,
   // Pod Security Standards, one rule per official check
   privilegedContainer,
   hostNamespaces,

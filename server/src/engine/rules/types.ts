@@ -59,6 +59,8 @@ export interface Finding {
   uri: string;
   range: Range;
   resource?: Resource;
+  /** The field path relative to `resource`, when the rule reported one. */
+  path?: YPath;
   pss?: { level: string; check: string; version?: string };
   related?: RelatedInfo[];
   /** Computed on demand (code actions, fix-all), never during a plain scan. */

@@ -1,5 +1,5 @@
 import { didYouMean } from '../../config';
-import { IGNORE_PREFIX } from '../../suppress';
+import { parseIgnoreKey } from '../../suppress';
 import { RULES } from '../registry';
 import { defineRule } from '../types';
 
@@ -17,8 +17,9 @@ export default defineRule({
   },
   checkResource(res, ctx) {
     for (const [key, value] of Object.entries(res.annotations)) {
-      if (!key.startsWith(IGNORE_PREFIX)) continue;
-      const rule = key.slice(IGNORE_PREFIX.length);
+      const parsed = parseIgnoreKey(key);
+      if (!parsed) continue;
+      const rule = parsed.rule;
       const ids = RULES.map((r) => r.id);
       if (!ids.includes(rule)) {
         ctx.report({ resource: res, path: ['metadata', 'annotations', key], message: `"${rule}" is not a k8s-guardrails rule${didYouMean(rule, ids)}: this annotation ignores nothing.` });
