@@ -55,3 +55,20 @@ test('a bad ignore entry is a diagnostic in the config file, with did-you-mean',
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an ignore entry that suppresses nothing is an unused-ignore diagnostic on its line of the config file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-ignores-'));
+  fs.writeFileSync(path.join(dir, 'pod.yaml'), POD);
+  fs.writeFileSync(path.join(dir, '.k8s-guardrails.yaml'), 'pss:\n  level: baseline\nignore:\n  - rule: privileged-container\n    reason: used\n  - rule: privileged-container\n    kind: DaemonSet\n    reason: matches nothing\n');
+  const lsp = new LspClient();
+  try {
+    await lsp.initialize(pathToFileURL(dir).href);
+    const configUri = pathToFileURL(path.join(dir, '.k8s-guardrails.yaml')).href;
+    const d = await lsp.waitForDiagnostics(configUri, (x) => x.length > 0);
+    assert.deepEqual(d.map((x) => [x.range.start.line, x.code, x.severity]), [[5, 'unused-ignore', 2]]);
+    assert.match(d[0].message, /suppresses nothing/);
+  } finally {
+    await lsp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -36,6 +36,27 @@ export interface AnalyzeOptions {
 export interface AnalysisResult {
   findings: Map<string, Finding[]>;
   cancelled: boolean;
+  /** Per file: the config `ignore:` entries that matched a finding there (suppressed or expired). */
+  ignoreUse: Map<string, Set<IgnoreEntry>>;
+}
+
+/**
+ * `unused-ignore` findings on the config file for entries not in `used`
+ * (skipping entries whose rules are all off, or all in `live` when given).
+ */
+export function unusedConfigIgnores(uri: string, entries: IgnoreEntry[], used: Set<IgnoreEntry>, settings: EngineSettings, live?: Set<string>): Finding[] {
+  const rule = RULES.find((r) => r.id === 'unused-ignore')!;
+  const severity = enabled(rule, settings);
+  if (!severity) return [];
+  const on = live ?? new Set(RULES.filter((r) => enabled(r, settings)).map((r) => r.id));
+  const out: Finding[] = [];
+  for (const entry of entries) {
+    if (used.has(entry)) continue;
+    const re = globRegExp(entry.rule);
+    if (![...on].some((id) => re.test(id))) continue; // every rule it names is off
+    out.push({ rule: 'unused-ignore', severity, message: `Unused ignore: the entry for "${entry.rule}" suppresses nothing in the analysed files; remove it or fix its selectors.`, uri, range: entry.range });
+  }
+  return out;
 }
 
 function enabled(rule: Rule, settings: EngineSettings): Severity | undefined {
@@ -68,6 +89,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   };
   /** Ignore annotations that suppressed something, per resource. */
   const usedAnnotations = new Map<Resource, Set<string>>();
+  const ignoreUse = new Map<string, Set<IgnoreEntry>>();
 
   let current: { rule: Rule; severity: Severity } = active[0];
   const ctx: RuleContext = {
@@ -87,6 +109,11 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
         finding.suppressed = { by: 'annotation', reason: byAnnotation.reason };
       } else if (ignores && finding.rule !== 'unused-ignore') {
         const m = ignores.match({ rule: finding.rule, resource: res, container, file: relativePath(finding.uri) });
+        if (m) {
+          let use = ignoreUse.get(finding.uri);
+          if (!use) ignoreUse.set(finding.uri, (use = new Set()));
+          use.add(m.entry);
+        }
         if (m?.expired) finding.message += ` (the ignore in the configuration file expired on ${m.entry.expires})`;
         else if (m) {
           if (!options.includeSuppressed) return;
@@ -145,17 +172,12 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     if (ignores && cfg && (!wanted || wanted.has(cfg.uri))) {
       const list = findings.get(cfg.uri) ?? [];
       findings.set(cfg.uri, list);
-      for (const entry of cfg.entries) {
-        if (ignores.used.has(entry)) continue;
-        const re = globRegExp(entry.rule);
-        if (![...live].some((id) => re.test(id))) continue; // every rule it names is off
-        list.push({ rule: 'unused-ignore', severity: unused.severity, message: `Unused ignore: the entry for "${entry.rule}" suppresses nothing in the analysed files; remove it or fix its selectors.`, uri: cfg.uri, range: entry.range });
-      }
+      list.push(...unusedConfigIgnores(cfg.uri, cfg.entries, ignores.used, settings, live));
     }
   }
 
   for (const list of findings.values()) list.sort(compareFindings);
-  return { findings, cancelled };
+  return { findings, cancelled, ignoreUse };
 }
 
 function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefined {

@@ -29,6 +29,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, fixAll, ruleDocsUrl, WorkspaceIndex } from '../engine';
 import { fromClientSettings, ClientSettings } from './settings';
 import { applyConfig, CONFIG_FILE_NAMES, parseConfig, ParsedConfig } from '../engine/config';
+import { unusedConfigIgnores } from '../engine/analyze';
 import { mergeHovers, SchemaLayer } from './schema-layer';
 import { rbacHover } from '../engine/rules/rbac/hover';
 import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
@@ -225,12 +226,25 @@ export class GuardrailsServer {
     } else {
       if (this.config && this.config.uri !== uri && this.folders.length > 1) return;
       this.config = parseConfig(uri, text);
-      this.connection.sendDiagnostics({
-        uri,
-        diagnostics: this.config.errors.map((e) => ({ range: e.range, severity: DiagnosticSeverity.Error, source: SOURCE, code: 'config-invalid', message: e.message })),
-      });
+      this.publishConfig(false); // unused entries once the re-analysis is done
     }
     this.scheduleAll();
+  }
+
+  /** Config entries that matched a finding, per analysed file (for `unused-ignore`). */
+  private ignoreUse = new Map<string, Set<unknown>>();
+
+  /** The config file's errors, and (once nothing is pending) its `ignore:` entries that suppress nothing. */
+  private publishConfig(withUnused = true): void {
+    const cfg = this.config;
+    if (!cfg) return;
+    const diagnostics: Diagnostic[] = cfg.errors.map((e) => ({ range: e.range, severity: DiagnosticSeverity.Error, source: SOURCE, code: 'config-invalid', message: e.message }));
+    if (withUnused && this.pending.size === 0 && cfg.config.ignores.length) {
+      const used = new Set<never>();
+      for (const [uri, set] of this.ignoreUse) if (this.index.has(uri)) for (const e of set) used.add(e as never);
+      diagnostics.push(...unusedConfigIgnores(cfg.uri, cfg.config.ignores, used, this.settings).map(toDiagnostic));
+    }
+    this.connection.sendDiagnostics({ uri: cfg.uri, diagnostics });
   }
 
   /** The config file's `ignore:` entries; `path:` globs are relative to its folder. */
@@ -332,6 +346,7 @@ export class GuardrailsServer {
       for (const uri of batch) this.pending.delete(uri);
       if (queue.length) await new Promise((r) => setImmediate(r));
     }
+    if (this.config?.config.ignores.length) this.publishConfig();
   }
 
   private analyzeNow(uris: string[]): void {
@@ -348,6 +363,8 @@ export class GuardrailsServer {
       undefined,
     );
     if (!result) return;
+    for (const uri of uris) this.ignoreUse.delete(uri);
+    for (const [uri, use] of result.ignoreUse) this.ignoreUse.set(uri, use);
     for (const [uri, findings] of result.findings) {
       this.findings.set(uri, findings);
       const doc = this.documents.get(uri);
