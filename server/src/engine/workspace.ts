@@ -5,6 +5,7 @@
  */
 import { DocumentCache } from './yaml/parse';
 import { loadSourceFile, LoadOptions, Resource, SourceFile } from './model';
+import { Position } from './text';
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, SourceFile>();
@@ -89,6 +90,21 @@ export class WorkspaceIndex {
       this.byKey.set(kind, index);
     }
     return index.get(`${namespace ?? ''}/${name}`);
+  }
+
+  /** The resource whose document (or `List` item) contains `position` in file `uri`. */
+  resourceAt(uri: string, position: Position): Resource | undefined {
+    const file = this.files.get(uri);
+    if (!file || file.skipped) return undefined;
+    const offset = file.lines.offset(position);
+    let best: Resource | undefined;
+    for (const r of file.resources) {
+      if (offset < r.doc.start || offset > r.doc.end) continue;
+      const own = r.prefix.length ? r.locate([]) : undefined;
+      if (own && (offset < r.doc.start + own.node.start || offset > r.doc.start + own.node.end)) continue;
+      best = r;
+    }
+    return best;
   }
 
   /** The Namespace object named `name`, when one is defined in the workspace. */

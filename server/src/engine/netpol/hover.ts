@@ -23,20 +23,6 @@ function list<T>(items: readonly T[], fmt: (x: T) => string): string[] {
   return out;
 }
 
-function resourceAt(ws: WorkspaceIndex, uri: string, position: Position): Resource | undefined {
-  const file = ws.get(uri);
-  if (!file || file.skipped) return undefined;
-  const offset = file.lines.offset(position);
-  let best: Resource | undefined;
-  for (const r of file.resources) {
-    if (offset < r.doc.start || offset > r.doc.end) continue;
-    const own = r.prefix.length ? r.locate([]) : undefined;
-    if (own && (offset < r.doc.start + own.node.start || offset > r.doc.start + own.node.end)) continue;
-    best = r;
-  }
-  return best;
-}
-
 export function workloadHover(nw: ReturnType<typeof netpolWorkspace>, w: NpWorkload): string {
   const res = w.res;
   const lines = [`**NetworkPolicy** — ${res.kind} \`${res.name || '(unnamed)'}\` in namespace \`${w.namespace}\``, ''];
@@ -64,7 +50,7 @@ export function policyHover(nw: ReturnType<typeof netpolWorkspace>, p: NpPolicy)
 
 /** Markdown for a hover at `position` of `uri`, or undefined when there is nothing NetworkPolicy-related there. */
 export function netpolHover(ws: WorkspaceIndex, settings: EngineSettings, uri: string, position: Position): string | undefined {
-  const res = resourceAt(ws, uri, position);
+  const res = ws.resourceAt(uri, position);
   if (!res) return undefined;
   const nw = netpolWorkspace(ws, settings);
   const w = nw.workload(res);

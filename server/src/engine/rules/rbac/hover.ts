@@ -17,20 +17,6 @@ import { fileName, rbacWorkspace, RbacWorkspace, stepLocation } from './common';
 const MAX_ROWS = 40;
 const MAX_SUBJECTS = 5;
 
-function resourceAt(ws: WorkspaceIndex, uri: string, position: Position): Resource | undefined {
-  const file = ws.get(uri);
-  if (!file || file.skipped) return undefined;
-  const offset = file.lines.offset(position);
-  let best: Resource | undefined;
-  for (const r of file.resources) {
-    if (offset < r.doc.start || offset > r.doc.end) continue;
-    const own = r.prefix.length ? r.locate([]) : undefined;
-    if (own && (offset < r.doc.start + own.node.start || offset > r.doc.start + own.node.end)) continue;
-    best = r;
-  }
-  return best;
-}
-
 /** True when `offset` is inside the node at `path` (key included) or on the key's line. */
 function inside(res: Resource, path: (string | number)[], position: Position): boolean {
   const found = res.locate(path);
@@ -141,7 +127,7 @@ function subjectOf(binding: Resource, s: unknown): SubjectRef | undefined {
 
 /** Markdown for a hover at `position` of `uri`, or undefined when there is nothing RBAC-related there. */
 export function rbacHover(ws: WorkspaceIndex, uri: string, position: Position): string | undefined {
-  const res = resourceAt(ws, uri, position);
+  const res = ws.resourceAt(uri, position);
   if (!res) return undefined;
   const rw = rbacWorkspace(ws);
   if (!rw.source(res)) return undefined;
