@@ -189,3 +189,26 @@ test('setting netpol.require: ingress only requires an ingress policy', async ()
     await lsp.close();
   }
 });
+
+test('CodeLens: isolation on workloads, selection on policies', async () => {
+  const lsp = new LspClient();
+  try {
+    await lsp.initialize(null, {});
+    const uri = 'file:///tmp/k8sg-lens/app.yaml';
+    lsp.open(
+      uri,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: c, image: "x:1"}]\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n',
+    );
+    await lsp.waitForDiagnostics(uri);
+    const lenses = await lsp.request<{ range: { start: { line: number } }; command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command.title]),
+      [
+        [2, 'NetworkPolicy — ingress: isolated by 1 policy · egress: not isolated'],
+        [14, 'selects 1 workload in namespace shop'],
+      ],
+    );
+  } finally {
+    await lsp.close();
+  }
+});

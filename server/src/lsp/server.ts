@@ -33,6 +33,7 @@ import { unusedConfigIgnores } from '../engine/analyze';
 import { mergeHovers, SchemaLayer } from './schema-layer';
 import { rbacHover } from '../engine/rules/rbac/hover';
 import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
+import { netpolCodeLenses } from '../engine/netpol/hover';
 import { registerClusterScan } from './cluster-scan';
 
 export const SOURCE = 'k8s-guardrails';
@@ -99,6 +100,9 @@ export class GuardrailsServer {
   constructor(readonly connection: Connection) {
     this.index = new WorkspaceIndex();
     this.schema = new SchemaLayer(connection, this.documents, { publish: (uri) => this.publishMerged(uri) });
+    connection.onCodeLens((p) =>
+      this.guard('codeLens', () => netpolCodeLenses(this.index, this.settings, p.textDocument.uri).map((l) => ({ range: l.range, command: { title: l.title, command: '' } })), []),
+    );
     connection.onHover((p) =>
       this.schema.hover(p, () =>
         mergeHovers(
@@ -159,6 +163,7 @@ export class GuardrailsServer {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...this.schema.capabilities(),
         executeCommandProvider: { commands: [GENERATE_DEFAULT_DENY] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'k8s-guardrails' },
     };

@@ -5,7 +5,7 @@
  */
 import { Resource } from '../model';
 import type { EngineSettings } from '../rules/types';
-import type { Position } from '../text';
+import type { Position, Range } from '../text';
 import type { WorkspaceIndex } from '../workspace';
 import { isK8sNetworkPolicy, netpolWorkspace, NpPolicy, NpWorkload } from './workspace';
 
@@ -72,4 +72,33 @@ export function netpolHover(ws: WorkspaceIndex, settings: EngineSettings, uri: s
     if ((offset >= start && offset <= end) || position.line === startLine) return policyHover(nw, p);
   }
   return undefined;
+}
+
+export interface NetpolLens {
+  range: Range;
+  title: string;
+}
+
+/** CodeLens titles: on each workload, its isolation; on each policy's podSelector, what it selects. */
+export function netpolCodeLenses(ws: WorkspaceIndex, settings: EngineSettings, uri: string): NetpolLens[] {
+  const file = ws.get(uri);
+  if (!file || file.skipped || !file.resources.length) return [];
+  const nw = netpolWorkspace(ws, settings);
+  const out: NetpolLens[] = [];
+  const isolation = (ps: NpPolicy[]) => (ps.length ? `isolated by ${ps.length} polic${ps.length === 1 ? 'y' : 'ies'}` : 'not isolated');
+  for (const res of file.resources) {
+    const w = nw.workload(res);
+    if (w) {
+      const title = w.hostNetwork
+        ? 'NetworkPolicy: hostNetwork pods are not governed by policies'
+        : `NetworkPolicy — ingress: ${isolation(w.ingress)} · egress: ${isolation(w.egress)}`;
+      out.push({ range: res.range(res.has(['metadata', 'name']) ? ['metadata', 'name'] : []), title });
+    } else if (isK8sNetworkPolicy(res)) {
+      const p = nw.policy(res);
+      if (!p) continue;
+      const n = nw.selectedBy(p).length;
+      out.push({ range: res.range(['spec', 'podSelector']), title: `selects ${n} workload${n === 1 ? '' : 's'} in namespace ${p.namespace}` });
+    }
+  }
+  return out;
 }
