@@ -153,7 +153,7 @@ function skipTrivia(text: string, pos: number, limit: number): number {
     const c = text.charCodeAt(pos);
     if (isSpace(c)) pos++;
     else if (c === 35 /* # */) {
-      while (pos < limit && text.charCodeAt(pos) !== 10) pos++;
+      while (pos < limit && text.charCodeAt(pos) !== 10 && text.charCodeAt(pos) !== 13) pos++;
     } else break;
   }
   return pos;
