@@ -109,6 +109,20 @@ export function splitYamlDocuments(text: string): DocumentChunk[] | undefined {
   return chunks;
 }
 
+/**
+ * yaml-language-server expands aliases while it walks a document: a "billion
+ * laughs" alias bomb exhausts the server's memory. Kubernetes manifests hardly
+ * use aliases, so a document with many alias references gets no schema layer
+ * (our own engine shares aliased values and is unaffected).
+ */
+export const MAX_SCHEMA_ALIASES = 32;
+export function aliasHeavy(text: string): boolean {
+  let n = 0;
+  const re = /(?:^|[\s[{,:-])\*[^\s,\]}]/g;
+  while (re.exec(text)) if (++n > MAX_SCHEMA_ALIASES) return true;
+  return false;
+}
+
 export function isYamlDocument(doc: TextDocument): boolean {
   return doc.languageId === 'yaml' || /\.ya?ml$/i.test(doc.uri);
 }
@@ -283,6 +297,7 @@ export class SchemaLayer {
     const chunks = splitYamlDocuments(doc.getText());
     if (!chunks) {
       this.chunkCache.delete(doc.uri);
+      if (aliasHeavy(doc.getText())) return [];
       const all = await service.validate(doc, { isCancelled: () => !current(), yieldAfterMs: YIELD_AFTER_MS });
       return current() ? all : undefined;
     }
@@ -301,7 +316,7 @@ export class SchemaLayer {
       }
       let diags = next.get(chunk.text) ?? previous.get(chunk.text);
       if (!diags) {
-        diags = /\S/.test(chunk.text) ? await service.validate(TextDocument.create(doc.uri, doc.languageId, doc.version, chunk.text)) : [];
+        diags = /\S/.test(chunk.text) && !aliasHeavy(chunk.text) ? await service.validate(TextDocument.create(doc.uri, doc.languageId, doc.version, chunk.text)) : [];
       }
       next.set(chunk.text, diags);
       for (const d of diags) {
@@ -357,6 +372,7 @@ export class SchemaLayer {
     }
     try {
       const chunk = this.chunkAt(doc, params.position);
+      if (aliasHeavy(chunk.doc.getText())) return null;
       const list = await (await this.getService()).complete(chunk.doc, { line: params.position.line - chunk.line, character: params.position.character });
       return { isIncomplete: list.isIncomplete, items: chunk.line ? list.items.map((i) => shiftItem(i as CompletionItem, chunk.line)) : (list.items as CompletionItem[]) };
     } catch (e) {
@@ -385,6 +401,7 @@ export class SchemaLayer {
     if (!doc || !isYamlDocument(doc)) return null;
     try {
       const chunk = this.chunkAt(doc, params.position);
+      if (aliasHeavy(chunk.doc.getText())) return null;
       const h = await (await this.getService()).hover(chunk.doc, { line: params.position.line - chunk.line, character: params.position.character });
       return h?.range && chunk.line ? { ...h, range: shiftRange(h.range, chunk.line) } : h;
     } catch (e) {
