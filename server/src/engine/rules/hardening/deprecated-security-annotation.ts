@@ -59,7 +59,8 @@ export default defineRule({
         container = w.containers.find((c) => c.container.name === containerName);
       } else continue;
       const raw = annotations[key];
-      const value = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : String(raw);
+      // Annotation values must be strings; anything else (a map, a list) is not a profile.
+      const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
       const field = kind === 'seccomp' ? 'seccompProfile' : 'appArmorProfile';
       const annPath = [...w.tpl.path, 'metadata', 'annotations', key];
       const level = containerName === undefined ? 'the pod' : container ? container.label : `container "${containerName}"`;
