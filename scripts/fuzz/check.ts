@@ -26,7 +26,7 @@
 import * as jsyaml from 'js-yaml';
 import { analyze, applyEdits, DEFAULT_SETTINGS, fixAll, Finding, WorkspaceIndex } from '../../server/src/engine';
 import { loadSourceFile } from '../../server/src/engine/model';
-import { parseYaml, YNode } from '../../server/src/engine/yaml/parse';
+import { KUBERNETES_SCHEMA, parseYaml, YNode } from '../../server/src/engine/yaml/parse';
 import type { Range } from '../../server/src/engine/text';
 import { Rng } from './rng';
 import { FuzzInput } from './inputs';
@@ -70,17 +70,8 @@ const MAX_FIX_RESULTS = 30;
 const FIX_BUDGET_MS = 3000;
 
 // --- The reference parser: js-yaml on the whole stream, same YAML 1.1 booleans as the engine. ---
-const YAML11_TRUE = new Set(['true', 'True', 'TRUE', 'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
-const YAML11_FALSE = new Set(['false', 'False', 'FALSE', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
-const yaml11Bool = new jsyaml.Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (data: string) => YAML11_TRUE.has(data) || YAML11_FALSE.has(data),
-  construct: (data: string) => YAML11_TRUE.has(data),
-  predicate: (v: unknown) => typeof v === 'boolean',
-  represent: { lowercase: (v: unknown) => (v ? 'true' : 'false') },
-  defaultStyle: 'lowercase',
-});
-const SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Bool] });
+// The same schema object as the engine's; the independence is in parsing the whole stream at once.
+const SCHEMA = KUBERNETES_SCHEMA;
 
 function referenceLoad(text: string): unknown[] | Error {
   const docs: unknown[] = [];

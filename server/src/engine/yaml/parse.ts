@@ -141,7 +141,7 @@ const yaml11Bool = new jsyaml.Type('tag:yaml.org,2002:bool', {
   represent: { lowercase: (v: unknown) => (v ? 'true' : 'false') },
   defaultStyle: 'lowercase',
 });
-const KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Bool] });
+export const KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Bool] });
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
