@@ -16,6 +16,8 @@ export interface AnalyzeOptions {
   onRuleError?: (rule: Rule, error: unknown, where: string) => void;
   /** Checked between files; return true to stop early (cancellation). */
   isCancelled?: () => boolean;
+  /** The rules to run (default: the registry); tests use it to add a rule. */
+  rules?: readonly Rule[];
   /** Keep suppressed findings (marked `suppressed`) instead of dropping them. */
   includeSuppressed?: boolean;
   /**
@@ -75,7 +77,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     findings.set(f.uri, []);
   }
   const failed = new Set<Rule>();
-  const active = RULES.map((rule) => ({ rule, severity: enabled(rule, settings) })).filter((r) => r.severity !== undefined) as {
+  const active = (options.rules ?? RULES).map((rule) => ({ rule, severity: enabled(rule, settings) })).filter((r) => r.severity !== undefined) as {
     rule: Rule;
     severity: Severity;
   }[];

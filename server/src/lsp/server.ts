@@ -362,8 +362,12 @@ export class GuardrailsServer {
         analyze(this.index, this.settings, {
           uris: present,
           configIgnores: this.configIgnores(),
-          onRuleError: (rule, error, where) =>
-            this.connection.console.error(`k8s-guardrails: rule ${rule.id} failed on ${where}: ${(error as Error)?.stack ?? error}`),
+          onRuleError: (rule, error, where) => {
+            // Once per rule per server: a broken rule must not flood the log on every keystroke.
+            if (this.failedRules.has(rule.id)) return;
+            this.failedRules.add(rule.id);
+            this.connection.console.error(`k8s-guardrails: rule ${rule.id} failed on ${where} (its findings are skipped; other rules still run): ${(error as Error)?.stack ?? error}`);
+          },
         }),
       undefined,
     );
@@ -383,6 +387,7 @@ export class GuardrailsServer {
   }
 
   private readonly published = new Set<string>();
+  private readonly failedRules = new Set<string>();
 
   /** Re-publish a uri's last findings with its current schema diagnostics (one set per uri). */
   private publishMerged(uri: string): void {
