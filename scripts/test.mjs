@@ -2,7 +2,8 @@
 // then the real-editor suite in code-server + Chromium. Prints one summary
 // line "N passed, N failed" at the end. Usage: node scripts/test.mjs [--no-editor]
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -10,6 +11,7 @@ const out = path.join(root, 'out/test');
 const artifacts = path.join(root, '.test-artifacts');
 mkdirSync(artifacts, { recursive: true });
 
+let workspaceToRemove;
 let passed = 0;
 let failed = 0;
 const failures = [];
@@ -38,10 +40,11 @@ if (r.status !== 0) {
 
 if (!process.argv.includes('--no-editor')) {
   const launcher = path.join(root, 'out/test/editor/launchers/run-code-server.js');
-  // The suite edits files: give it a fresh copy of examples/ as its workspace.
-  const workspace = path.join(artifacts, 'workspace');
-  rmSync(workspace, { recursive: true, force: true });
+  // The suite edits files: give it a fresh copy of examples/ as its workspace, outside the
+  // repository (file watching inside the git-ignored .test-artifacts/ proved unreliable).
+  const workspace = mkdtempSync(path.join(tmpdir(), 'k8sg-editor-workspace-'));
   cpSync(path.join(root, 'examples'), workspace, { recursive: true });
+  workspaceToRemove = workspace;
   rmSync(path.join(artifacts, 'editor-summary.json'), { force: true });
   const e = spawnSync(process.execPath, [launcher, `--workspace=${workspace}`, `--screenshots=${path.join(artifacts, 'screenshots')}`], { stdio: 'inherit', cwd: root, env: { ...process.env, K8SG_TEST_SUMMARY: path.join(artifacts, 'editor-summary.json') } });
   let summary;
@@ -79,6 +82,8 @@ if (!process.argv.includes('--no-editor')) {
     if (!usummary?.failures) failed++;
   }
 }
+
+if (typeof workspaceToRemove === 'string') rmSync(workspaceToRemove, { recursive: true, force: true });
 
 console.log('');
 if (failures.length) console.log(`Failed: ${failures.join(', ')}`);
