@@ -40,3 +40,22 @@ test('workspace config turns a rule off and reports its own mistakes', async () 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a Namespace created on disk (watched file) re-analyses the open workloads', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-watch-'));
+  const lsp = new LspClient();
+  try {
+    await lsp.initialize(pathToFileURL(dir).href);
+    const podUri = pathToFileURL(path.join(dir, 'pod.yaml')).href;
+    lsp.open(podUri, POD.replace('metadata: {name: p}', 'metadata: {name: p, namespace: legacy}'));
+    await lsp.waitForDiagnostics(podUri, (d) => d.some((x) => x.code === 'run-as-non-root'));
+    const nsPath = path.join(dir, 'namespace.yaml');
+    fs.writeFileSync(nsPath, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: legacy\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n');
+    await lsp.conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(nsPath).href, type: 1 }] });
+    const diags = await lsp.waitForDiagnostics(podUri, (d) => d.some((x) => x.code === 'privileged-container' && /Namespace legacy/.test(x.message)));
+    assert.ok(!diags.some((x) => x.code === 'run-as-non-root'), 'baseline from the Namespace: no restricted-only findings');
+  } finally {
+    await lsp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -26,7 +26,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, fixAll, ruleDocsUrl, WorkspaceIndex } from '../engine';
+import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, fixAll, ruleDocsUrl, SourceFile, WorkspaceIndex } from '../engine';
 import { fromClientSettings, ClientSettings } from './settings';
 import { applyConfig, CONFIG_FILE_NAMES, parseConfig, ParsedConfig } from '../engine/config';
 import { unusedConfigIgnores } from '../engine/analyze';
@@ -125,7 +125,10 @@ export class GuardrailsServer {
           this.findings.delete(change.uri);
           this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
           this.scheduleAll();
-        } else this.loadFromDisk(change.uri).then(() => this.schedule(change.uri));
+        } else {
+          const before = this.index.get(change.uri);
+          void this.loadFromDisk(change.uri).then(() => this.scheduleAfterChange(change.uri, before, this.index.get(change.uri)));
+        }
       }
     });
     this.documents.onDidOpen((e) => this.onContent(e.document));
@@ -286,15 +289,20 @@ export class GuardrailsServer {
   private onContent(doc: TextDocument): void {
     if (this.isConfig(doc.uri)) return this.loadConfig(doc.uri, doc.getText());
     const before = this.index.get(doc.uri);
-    const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     const file = this.guard('parse', () => this.index.set(doc.uri, doc.getText()), undefined);
+    this.scheduleAfterChange(doc.uri, before, file);
+  }
+
+  /** Re-analyse a changed file, and the other files its change can affect (edits and files changed on disk alike). */
+  private scheduleAfterChange(uri: string, before: SourceFile | undefined, file: SourceFile | undefined): void {
+    const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     const crossAfter = file?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
-    if (crossBefore || crossAfter) this.scheduleAll(doc.uri);
+    if (crossBefore || crossAfter) this.scheduleAll(uri);
     else if (before && file && workloadSignature(before) !== workloadSignature(file)) {
       // Workload labels/namespaces changed: NetworkPolicy findings (e.g. netpol-selects-nothing) elsewhere may change.
       for (const r of this.index.resourcesOfKind('NetworkPolicy')) this.pending.add(r.file.uri);
-      this.schedule(doc.uri);
-    } else this.schedule(doc.uri);
+      this.schedule(uri);
+    } else this.schedule(uri);
   }
 
   private rbacHover(p: HoverParams): Hover | null {
