@@ -4,11 +4,10 @@
  * files). All inputs form one workspace. Exit status: 0 answered (even when
  * nobody can), 2 usage error or unreadable input.
  */
-import { parseArgs } from 'node:util';
 import { DEFAULT_MAX_FILE_BYTES, WorkspaceIndex } from '../engine';
 import { formatSubject, parseSubject, subjectKey, type ChainStep, type GrantChain, type Permission, type SubjectRef } from '../engine/rbac';
 import { rbacWorkspace, stepLocation } from '../engine/rules/rbac/common';
-import { UsageError } from './errors';
+import { parseOptions, UsageError } from './errors';
 import { collectInputs, readInput } from './inputs';
 import type { ScanIO } from './scan';
 
@@ -54,13 +53,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
-  } catch (e) {
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-}
+const parse = (argv: string[]) => parseOptions(argv, OPTIONS);
 
 // ------------------------------------------------------------------------------------------------ presentation
 

@@ -6,12 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyze, DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTINGS, EngineSettings, Finding, RULES, Severity, SEVERITIES, WorkspaceIndex } from '../engine';
 import { applyConfig, didYouMean } from '../engine/config';
 import { parsePssVersion } from '../engine/pss';
 import { CliConfig, loadConfig } from './config';
-import { UsageError } from './errors';
+import { parseOptions, UsageError } from './errors';
 import { ignoreMatcher } from './glob';
 import { collectInputs, decode, formatBytes, readInput } from './inputs';
 import { formatSarif } from './sarif';
@@ -82,15 +81,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
-  } catch (e) {
-    const m = /Unknown option '(--?[^']+)'/.exec((e as Error).message);
-    if (m) throw new UsageError(`unknown option '${m[1]}'${didYouMean(m[1], Object.keys(OPTIONS).map((o) => '--' + o))}`);
-    throw new UsageError((e as Error).message.split('\n')[0]);
-  }
-}
+const parse = (argv: string[]) => parseOptions(argv, OPTIONS);
 
 export function parseSize(s: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$/i.exec(s);
