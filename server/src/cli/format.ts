@@ -14,8 +14,11 @@ export interface ScanStats {
 /**
  * The `--format json` contract (documented in docs/cli.md; automated checks
  * rely on it): `{"version":1,"findings":[{rule, severity, message, file,
- * range, resource?, pss?, suppressed?}]}`. `suppressed` only appears with
- * --include-suppressed.
+ * range, resource?, pss?, suppressed?, kustomization?}]}`. `suppressed` only
+ * appears with --include-suppressed; `kustomization` (the overlay's
+ * kustomization file) only on findings of Kustomize-rendered objects, whose
+ * `resource` is the rendered object and `file`/`range` the source that
+ * wrote the field.
  */
 export function formatJson(findings: Finding[]): string {
   return (
@@ -32,6 +35,7 @@ export function formatJson(findings: Finding[]): string {
         if (f.resource) out.resource = f.resource.ref;
         if (f.pss) out.pss = { level: f.pss.level, check: f.pss.check };
         if (f.suppressed) out.suppressed = { by: f.suppressed.by, reason: f.suppressed.reason };
+        if (f.kustomization) out.kustomization = f.kustomization;
         return out;
       }),
     }) + '\n'
@@ -53,7 +57,8 @@ export function formatText(findings: Finding[], color: boolean, stats?: ScanStat
     const sev = paint(COLORS[f.severity], f.severity);
     const rule = paint('\x1b[1m', f.rule);
     const suppressed = f.suppressed ? paint('\x1b[2m', ` [suppressed by ${f.suppressed.by}: ${f.suppressed.reason}]`) : '';
-    return `${where} ${sev} ${rule} ${f.message}${suppressed}`;
+    const via = f.kustomization ? paint('\x1b[2m', ` (rendered by ${f.kustomization})`) : '';
+    return `${where} ${sev} ${rule} ${f.message}${via}${suppressed}`;
   });
   const active = findings.filter((f) => !f.suppressed);
   const scanned = stats ? ` in ${plural(stats.files, 'file')}` : '';

@@ -15,6 +15,7 @@ import { ignoreMatcher } from './glob';
 import { collectInputs, decode, formatBytes, readInput } from './inputs';
 import { formatSarif } from './sarif';
 import { formatJson, formatText, ScanStats } from './format';
+import { DEFAULT_KUSTOMIZE_TIMEOUT_MS, discover, isKustomizationFile, renderLayout } from '../kustomize';
 
 export { formatJson, formatText } from './format';
 
@@ -40,6 +41,10 @@ Analyse Kubernetes YAML. Directories are searched for *.yaml and *.yml
 tool, so quote them; "-" reads standard input. All inputs form one
 workspace (cross-file checks see every file).
 
+Directories with a kustomization.yaml are rendered with "kubectl kustomize"
+and analysed as rendered; findings point at the patch or base file that
+wrote the field (see docs/cli.md, Kustomize).
+
 Options:
   --format text|json|sarif    output format (default: text)
   -o, --output <file>         write the report to a file instead of stdout
@@ -60,6 +65,11 @@ Options:
   --pss-level baseline|restricted|privileged
                               Pod Security Standards level (overrides Namespace labels)
   --pss-version v1.N|latest   Pod Security Standards version (default: latest)
+  --no-kustomize              analyse kustomization directories file by file
+                              instead of rendering them
+  --kustomize-command <cmd>   kubectl (default; runs "kubectl kustomize") or a
+                              kustomize binary (runs "kustomize build")
+  --kustomize-timeout <s>     time limit per kustomize build (default: 120)
   -h, --help                  show this help
 
 Exit status: 0 no failing findings, 1 failing findings, 2 usage or
@@ -78,6 +88,9 @@ const OPTIONS = {
   'stdin-filename': { type: 'string' },
   'pss-level': { type: 'string' },
   'pss-version': { type: 'string' },
+  'no-kustomize': { type: 'boolean' },
+  'kustomize-command': { type: 'string' },
+  'kustomize-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -187,7 +200,27 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
       return !rel.startsWith('..') && !path.isAbsolute(rel) && rel !== '' && match(rel.split(path.sep).join('/'));
     };
   }
-  const inputs = collectInputs(positionals, { cwd, ignored, problems });
+  let inputs = collectInputs(positionals, { cwd, ignored, problems });
+
+  // Kustomize: render the kustomizations of the scanned directories; the files they use are analysed through the renders.
+  const kustomizeOn = !values['no-kustomize'] && config?.config.kustomize?.enabled !== false;
+  let timeoutMs = (config?.config.kustomize?.timeoutSeconds ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS / 1000) * 1000;
+  if (values['kustomize-timeout'] !== undefined) {
+    const t = Number(values['kustomize-timeout']);
+    if (!(t > 0) || !Number.isFinite(t)) throw new UsageError(`invalid --kustomize-timeout '${values['kustomize-timeout']}' (expected a positive number of seconds)`);
+    timeoutMs = t * 1000;
+  }
+  const real = inputs.filter((i) => i.path !== '-').map((i) => path.resolve(cwd, i.path));
+  const layout = kustomizeOn ? discover(real.map((f) => path.dirname(f))) : undefined;
+  let kustomized = 0;
+  if (layout?.roots.length) {
+    const before = inputs.length;
+    inputs = inputs.filter((i) => i.path === '-' || !layout.used.has(path.resolve(cwd, i.path)));
+    kustomized = before - inputs.length;
+  } else if (layout) {
+    // A kustomization.yaml that renders nothing here (not a root, e.g. only its base was given) is not a resource either.
+    inputs = inputs.filter((i) => i.path === '-' || !isKustomizationFile(i.path));
+  }
 
   // The engine's own limit is in characters; ours (in bytes) is applied first.
   const ws = new WorkspaceIndex({ maxFileBytes: Math.max(maxBytes, DEFAULT_MAX_FILE_BYTES) });
@@ -203,6 +236,19 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
       if (file.skipped) problems.note(`skipped ${name}: ${file.skipped}`, input.path);
       else scanned++;
     }
+  }
+
+  if (layout?.roots.length) {
+    const display = (abs: string) => {
+      const rel = path.relative(cwd, abs);
+      return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
+    };
+    const run = await renderLayout(ws, layout, { uriOf: display }, { command: values['kustomize-command'], timeoutMs, display });
+    if (run.unavailable)
+      problems.error(
+        `cannot render ${layout.roots.length} kustomization${layout.roots.length === 1 ? '' : 's'} (${layout.roots.map((r) => display(r.file)).join(', ')}): ${run.unavailable}; install kubectl or kustomize, set --kustomize-command, or pass --no-kustomize to analyse the files as written`,
+      );
+    else scanned += kustomized;
   }
 
   const configIgnores = config?.config.ignores.length
@@ -221,14 +267,14 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     now: io.now,
     onRuleError: (rule, error, where) => problems.error(`internal error in rule ${rule.id} (${where}): ${(error as Error)?.stack ?? error}`),
   });
+  // Files in scan order; then the files rendered findings were mapped to, and the configuration file (unused ignores).
   const all: Finding[] = [];
   const seen = new Set<string>();
   for (const file of ws.allFiles()) {
     seen.add(file.uri);
     all.push(...(result.findings.get(file.uri) ?? []));
   }
-  // Unused `ignore:` entries are reported on the configuration file.
-  if (configIgnores && !seen.has(configIgnores.uri)) all.push(...(result.findings.get(configIgnores.uri) ?? []));
+  for (const uri of [...result.findings.keys()].filter((u) => !seen.has(u)).sort()) all.push(...result.findings.get(uri)!);
 
   const active = all.filter((f) => !f.suppressed);
   const failing = failOn === 'none' ? [] : active.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[failOn as Severity]);

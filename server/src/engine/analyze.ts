@@ -89,6 +89,9 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     if (!relPaths.has(uri)) relPaths.set(uri, cfg?.relativePath ? cfg.relativePath(uri) : uri);
     return relPaths.get(uri);
   };
+  const rendered = ws.rendered;
+  /** Rendered findings already reported (a base seen through several overlays is reported once per file and range). */
+  const renderedSeen = new Set<string>();
   /** Ignore annotations that suppressed something, per resource. */
   const usedAnnotations = new Map<Resource, Set<string>>();
   const ignoreUse = new Map<string, Set<IgnoreEntry>>();
@@ -98,8 +101,15 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     settings,
     workspace: ws,
     report(r: Report) {
-      const finding = toFinding(current.rule, current.severity, r);
+      let finding = toFinding(current.rule, current.severity, r);
       if (!finding) return;
+      if (rendered?.isRendered(finding.uri)) {
+        finding = rendered.remap(finding);
+        const { start, end } = finding.range;
+        const key = `${finding.rule}\0${finding.uri}\0${start.line}:${start.character}-${end.line}:${end.character}`;
+        if (renderedSeen.has(key)) return;
+        renderedSeen.add(key);
+      }
       const res = r.resource;
       const container = res ? containerOf(res, r.path) : undefined;
       const byAnnotation = res && annotationIgnore(res, finding.rule, container);
@@ -122,8 +132,10 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
           finding.suppressed = { by: 'config', reason: m.entry.reason };
         }
       }
-      const list = findings.get(finding.uri);
-      if (list) list.push(finding); // files outside `uris` are not reported
+      let list = findings.get(finding.uri);
+      // Files outside `uris` are not reported; rendered findings land on files that are not themselves analysed.
+      if (!list && (!wanted || wanted.has(finding.uri))) findings.set(finding.uri, (list = []));
+      list?.push(finding);
     },
   };
 

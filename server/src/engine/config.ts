@@ -45,6 +45,8 @@ export interface WorkspaceConfig {
   rules: Record<string, RuleSetting>;
   /** `ignore:` entries (valid ones only). */
   ignores: IgnoreEntry[];
+  /** `kustomize:` — render kustomizations (default true) and the per-build time limit. */
+  kustomize?: { enabled?: boolean; timeoutSeconds?: number };
   /** Other top-level sections, kept for the features that read them. */
   raw: Record<string, unknown>;
 }
@@ -136,6 +138,22 @@ export function parseConfig(uri: string, text: string): ParsedConfig {
         if (!ids.includes(id)) err(['rules', id], `unknown rule "${id}"${didYouMean(id, ids)}`);
         else if (typeof setting !== 'string' || !SEVERITY_VALUES.has(setting)) err(['rules', id], `invalid setting ${JSON.stringify(v)} for rule "${id}" (expected error, warning, info, hint or off)`);
         else config.rules[id] = setting as RuleSetting;
+      }
+    }
+  }
+  const kustomize = value.kustomize;
+  if (kustomize !== undefined && kustomize !== null) {
+    if (!isObject(kustomize)) err(['kustomize'], '"kustomize" must be a mapping with enabled and/or timeoutSeconds');
+    else {
+      config.kustomize = {};
+      for (const [k, v] of Object.entries(kustomize)) {
+        if (k === 'enabled') {
+          if (typeof v === 'boolean') config.kustomize.enabled = v;
+          else err(['kustomize', k], `invalid value ${JSON.stringify(v)} for "kustomize.enabled" (expected true or false)`);
+        } else if (k === 'timeoutSeconds') {
+          if (typeof v === 'number' && v > 0 && Number.isFinite(v)) config.kustomize.timeoutSeconds = v;
+          else err(['kustomize', k], `invalid value ${JSON.stringify(v)} for "kustomize.timeoutSeconds" (expected a positive number of seconds)`);
+        } else err(['kustomize', k], `unknown key "kustomize.${k}"${didYouMean(k, ['enabled', 'timeoutSeconds'])}${k === 'command' ? ' (the kustomize command is a machine setting: --kustomize-command or k8sGuardrails.kustomize.command, never the repository\'s file)' : ''}`);
       }
     }
   }

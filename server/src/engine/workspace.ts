@@ -6,6 +6,7 @@
 import { DocumentCache } from './yaml/parse';
 import { loadSourceFile, LoadOptions, Resource, SourceFile } from './model';
 import { Position } from './text';
+import type { RenderedSources } from './rendered';
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, SourceFile>();
@@ -15,6 +16,8 @@ export class WorkspaceIndex {
   private byKey = new Map<string, Map<string, Resource>>();
   /** Bumped on every change; lets callers cache derived analyses. */
   version = 0;
+  /** Kustomize renders in this workspace: maps findings on rendered objects back to their sources. */
+  rendered: RenderedSources | undefined;
 
   constructor(private readonly options: LoadOptions = {}) {}
 

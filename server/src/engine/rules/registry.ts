@@ -7,6 +7,7 @@ import yamlSyntax from './yaml/yaml-syntax';
 import yamlDuplicateKey from './yaml/yaml-duplicate-key';
 import ignoreWithoutReason from './config/ignore-without-reason';
 import unusedIgnore from './config/unused-ignore';
+import kustomizeBuildFailed from './kustomize/kustomize-build-failed';
 import privilegedContainer from './pss/privileged-container';
 import hostNamespaces from './pss/host-namespaces';
 import hostPathVolumes from './pss/host-path-volumes';
@@ -72,6 +73,7 @@ export const RULES: readonly Rule[] = [
   yamlDuplicateKey,
   ignoreWithoutReason,
   unusedIgnore,
+  kustomizeBuildFailed,
   // Pod Security Standards, one rule per official check
   privilegedContainer,
   hostNamespaces,

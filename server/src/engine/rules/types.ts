@@ -67,6 +67,8 @@ export interface Finding {
   fixes?: FixProvider;
   /** Set when an ignore applies (only kept with `includeSuppressed`). */
   suppressed?: { by: 'annotation' | 'config'; reason: string };
+  /** For a finding on a Kustomize-rendered object: the kustomization file that rendered it. */
+  kustomization?: string;
 }
 
 /** `fixAllOnly`: skip fixes that are not part of "fix all" (they may be costly, like whole-workload hardening). */

@@ -1,0 +1,141 @@
+/**
+ * Render a kustomization with `kubectl kustomize` (or `kustomize build`)
+ * through a wrapper kustomization in a temporary folder that asks for
+ * `buildMetadata: [originAnnotations]`, so every rendered object says which
+ * file it came from. The user's files are never edited.
+ *
+ * Bounded: a timeout, an output cap, and an AbortSignal for cancellation.
+ * Never throws; failures come back as a message.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface RenderOptions {
+  /** `kubectl` (default) runs `kubectl kustomize`; a path ending in `kustomize` runs `kustomize build`. */
+  command?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Output cap (default 64 MiB). */
+  maxBytes?: number;
+  /** How paths appear in messages (default: as they are). */
+  display?: (abs: string) => string;
+}
+
+export type RenderResult =
+  | { ok: true; text: string; ms: number; wrapperDir: string }
+  | { ok: false; message: string; ms: number; /** the command is not installed */ unavailable?: boolean; cancelled?: boolean };
+
+export const DEFAULT_KUSTOMIZE_TIMEOUT_MS = 120_000;
+
+export function commandLine(command: string, dir: string): [string, string[]] {
+  const base = path.basename(command).replace(/\.exe$/i, '');
+  return base === 'kustomize' ? [command, ['build', dir]] : [command, ['kustomize', dir]];
+}
+
+/** kubectl's `E1125 … "command failed" err="…"` (or `err=<` block) → kustomize's message, without our wrapper's part. */
+export function cleanMessage(stderr: string, root: string, display: (abs: string) => string = (p) => p): string {
+  let msg = stderr.trim();
+  const block = /err=<\n([\s\S]*?)\n\s*>\s*$/.exec(msg);
+  const quoted = /err="((?:[^"\\]|\\.)*)"\s*$/.exec(msg);
+  if (block) msg = block[1].replace(/^\t/gm, '');
+  else if (quoted) {
+    try {
+      msg = JSON.parse(`"${quoted[1]}"`);
+    } catch {
+      msg = quoted[1];
+    }
+  } else msg = msg.replace(/^Error:\s*/, '');
+  msg = msg
+    .replace(/^accumulating resources: accumulation err='accumulating resources from '[^']*': '[^']*' must resolve to a file': /, '')
+    .replace(/^(?:recursed accumulation of path|couldn't make target for path) '[^']*': /, '');
+  msg = msg.split(root + path.sep).join(display(root) + '/').split(`'${root}'`).join(`'${display(root)}'`);
+  return msg.replace(/\s*\n\s*/g, ' ').trim() || 'kustomize exited with an error and no message';
+}
+
+export async function renderKustomization(dir: string, opts: RenderOptions = {}): Promise<RenderResult> {
+  const t0 = Date.now();
+  const command = opts.command || 'kubectl';
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS;
+  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
+  if (opts.signal?.aborted) return { ok: false, message: 'cancelled', ms: 0, cancelled: true };
+  let wrapper: string;
+  try {
+    wrapper = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-kustomize-'));
+    const rel = path.relative(wrapper, dir).split(path.sep).join('/');
+    fs.writeFileSync(
+      path.join(wrapper, 'kustomization.yaml'),
+      `# Written by k8s-guardrails to learn where each rendered object comes from.\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations]\n`,
+    );
+  } catch (e) {
+    return { ok: false, message: `cannot create a temporary folder: ${(e as Error).message}`, ms: Date.now() - t0 };
+  }
+  const [cmd, args] = commandLine(command, wrapper);
+  try {
+    return await new Promise<RenderResult>((resolve) => {
+      let child: ReturnType<typeof spawn>;
+      try {
+        child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      } catch (e) {
+        resolve({ ok: false, message: `cannot run ${command}: ${(e as Error).message}`, ms: Date.now() - t0, unavailable: true });
+        return;
+      }
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      const finish = (r: RenderResult) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      const kill = () => {
+        try {
+          child.kill('SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      };
+      const timer = setTimeout(() => {
+        kill();
+        finish({ ok: false, message: `${command} did not finish within ${Math.round(timeoutMs / 1000)} s`, ms: Date.now() - t0 });
+      }, timeoutMs);
+      const onAbort = () => {
+        kill();
+        finish({ ok: false, message: 'cancelled', ms: Date.now() - t0, cancelled: true });
+      };
+      opts.signal?.addEventListener('abort', onAbort);
+      child.stdout!.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > maxBytes) {
+          kill();
+          finish({ ok: false, message: `the rendered output is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`, ms: Date.now() - t0 });
+        } else out.push(c);
+      });
+      child.stderr!.on('data', (c: Buffer) => {
+        if (err.length < 1000) err.push(c);
+      });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        const missing = e.code === 'ENOENT';
+        finish({
+          ok: false,
+          message: missing ? `${command} is not installed (not found on PATH)` : `cannot run ${command}: ${e.message}`,
+          ms: Date.now() - t0,
+          unavailable: missing || e.code === 'EACCES',
+        });
+      });
+      child.on('close', (code) => {
+        const stderr = Buffer.concat(err).toString('utf8');
+        if (code === 0) finish({ ok: true, text: Buffer.concat(out).toString('utf8'), ms: Date.now() - t0, wrapperDir: wrapper });
+        else if (/unknown command "kustomize"|unknown command: kustomize/.test(stderr))
+          finish({ ok: false, message: `${command} has no "kustomize" command`, ms: Date.now() - t0, unavailable: true });
+        else finish({ ok: false, message: cleanMessage(stderr, dir, opts.display), ms: Date.now() - t0 });
+      });
+    });
+  } finally {
+    fs.rmSync(wrapper, { recursive: true, force: true });
+  }
+}
