@@ -1,0 +1,149 @@
+/**
+ * Kustomize through the CLI, with the real `kubectl kustomize` every machine
+ * here has. Tests as data: each folder of test/fixtures/kustomize/ holds a
+ * workspace and `expected.txt`, every finding of `scan . --format json` as
+ * `file:line rule Kind/rendered-name kustomization`.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { REPO } from '../helpers/lsp-client';
+
+const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
+const FIXTURES = path.join(REPO, 'test/fixtures/kustomize');
+const SHOP = path.join(FIXTURES, 'shop');
+
+interface JsonFinding {
+  rule: string;
+  file: string;
+  message: string;
+  range: { start: { line: number; character: number } };
+  resource?: { kind: string; name: string; namespace?: string };
+  kustomization?: string;
+  suppressed?: { by: string; reason: string };
+}
+
+function scan(cwd: string, args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'scan', ...args], { encoding: 'utf8', cwd });
+  let findings: JsonFinding[] = [];
+  if (args.includes('json')) findings = JSON.parse(r.stdout).findings;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, findings };
+}
+
+const line = (f: JsonFinding) => `${f.file}:${f.range.start.line + 1} ${f.rule} ${f.resource ? `${f.resource.kind}/${f.resource.name}` : '-/-'} ${f.kustomization ?? '-'}`;
+
+function copy(src: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-kustomize-test-'));
+  fs.cpSync(src, dir, { recursive: true });
+  return dir;
+}
+
+for (const name of fs.readdirSync(FIXTURES)) {
+  const dir = path.join(FIXTURES, name);
+  const expectedFile = path.join(dir, 'expected.txt');
+  if (!fs.existsSync(expectedFile)) continue;
+  test(`fixture ${name}: every finding, mapped to its file and line, with the rendered name`, () => {
+    const expected = fs.readFileSync(expectedFile, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const r = scan(dir, ['.', '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(r.findings.map(line).sort(), [...expected].sort());
+  });
+}
+
+test('shop: a patch that alone looks insecure raises nothing as part of its overlay (but does on its own)', () => {
+  const r = scan(SHOP, ['.', '--format', 'json']);
+  assert.ok(!r.findings.some((f) => f.file === 'overlays/staging/replicas.yaml'));
+  // Analysed as written (no rendering), the same file is an insecure Deployment, and the base is reported under its own name.
+  const plain = scan(SHOP, ['.', '--format', 'json', '--no-kustomize']);
+  const alone = plain.findings.filter((f) => f.file === 'overlays/staging/replicas.yaml').map((f) => f.rule);
+  assert.ok(alone.includes('run-as-non-root') && alone.includes('seccomp-profile-missing'), alone.join());
+  assert.ok(plain.findings.every((f) => !f.kustomization));
+  assert.ok(!plain.findings.some((f) => f.rule === 'kustomize-build-failed'));
+});
+
+test('shop: JSON gives the rendered resource (name and namespace) and the overlay; one base problem is reported once', () => {
+  const r = scan(SHOP, ['.', '--format', 'json']);
+  const priv = r.findings.find((f) => f.rule === 'privileged-container' && f.kustomization)!;
+  assert.deepEqual(priv.resource, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'staging-web', namespace: 'shop-staging' });
+  assert.equal(priv.kustomization, 'overlays/staging/kustomization.yaml');
+  assert.deepEqual(priv.range.start, { line: 11, character: 24 }, 'on the value `true` in the patch file');
+  // The inline JSON 6902 patch: the `value: true` line inside the block scalar.
+  const ape = r.findings.find((f) => f.rule === 'allow-privilege-escalation' && f.file === 'overlays/production/kustomization.yaml')!;
+  const text = fs.readFileSync(path.join(SHOP, 'overlays/production/kustomization.yaml'), 'utf8').split('\n');
+  assert.equal(text[ape.range.start.line].slice(ape.range.start.character), 'true');
+  // The base's :latest image is seen by three overlays, reported once.
+  assert.equal(r.findings.filter((f) => f.rule === 'image-latest-tag').length, 1);
+});
+
+test('shop: a kustomization that does not build is one finding with kustomize\'s message; the rest is analysed', () => {
+  const r = scan(SHOP, ['.', '--format', 'json']);
+  const failed = r.findings.filter((f) => f.rule === 'kustomize-build-failed');
+  assert.equal(failed.length, 1);
+  assert.equal(failed[0].file, 'overlays/broken/kustomization.yaml');
+  assert.match(failed[0].message, /missing-patch\.yaml/);
+  assert.doesNotMatch(failed[0].message, /k8s-guardrails-kustomize-|must resolve to a file/, 'no trace of our wrapper kustomization');
+  assert.ok(r.findings.some((f) => f.kustomization === 'overlays/staging/kustomization.yaml'));
+});
+
+test('no kubectl: one clear message, exit 2, plain files still analysed', () => {
+  const r = scan(SHOP, ['.', '--format', 'json', '--kustomize-command', '/nonexistent/kubectl']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /cannot render 3 kustomizations .*\/nonexistent\/kubectl is not installed.*--no-kustomize/);
+  assert.ok(r.findings.some((f) => f.file === 'plain.yaml' && f.rule === 'privileged-container'));
+  assert.ok(!r.findings.some((f) => f.file.startsWith('overlays/') || f.file.startsWith('base/')), 'files of kustomizations are not analysed as written');
+});
+
+test('time limit: a build over --kustomize-timeout is a build failure that says so', () => {
+  const r = scan(SHOP, ['overlays/staging', '--format', 'json', '--kustomize-timeout', '0.001']);
+  const failed = r.findings.filter((f) => f.rule === 'kustomize-build-failed');
+  assert.equal(failed.length, 1, r.stdout);
+  assert.match(failed[0].message, /did not finish within/);
+  assert.equal(scan(SHOP, ['.', '--kustomize-timeout', 'soon']).code, 2);
+});
+
+test('scanning one overlay renders that overlay only; scanning the base alone renders the base', () => {
+  const staging = scan(SHOP, ['overlays/staging', '--format', 'json']);
+  assert.ok(staging.findings.length > 0);
+  assert.ok(staging.findings.every((f) => f.kustomization === 'overlays/staging/kustomization.yaml'), staging.stdout);
+  const base = scan(SHOP, ['base', '--format', 'json']);
+  assert.deepEqual([...new Set(base.findings.map((f) => f.kustomization))], ['base/kustomization.yaml']);
+  assert.ok(base.findings.some((f) => f.rule === 'image-latest-tag' && f.resource?.name === 'web'));
+});
+
+test('configuration: kustomize.enabled false; an ignore with a path selector matches the mapped file; bad keys are errors', () => {
+  const dir = copy(SHOP);
+  try {
+    fs.writeFileSync(path.join(dir, '.k8s-guardrails.yaml'), 'kustomize:\n  enabled: false\n');
+    assert.ok(scan(dir, ['.', '--format', 'json']).findings.every((f) => !f.kustomization));
+    fs.writeFileSync(
+      path.join(dir, '.k8s-guardrails.yaml'),
+      'ignore:\n  - rule: privileged-container\n    path: "overlays/staging/**"\n    reason: "debug sidecar, staging only; removed in PLAT-123"\n',
+    );
+    const r = scan(dir, ['.', '--format', 'json', '--include-suppressed']);
+    const priv = r.findings.filter((f) => f.rule === 'privileged-container');
+    assert.deepEqual(priv.map((f) => [f.file, f.suppressed?.by ?? 'active']).sort(), [['overlays/staging/debug-sidecar.yaml', 'config'], ['plain.yaml', 'active']]);
+    fs.writeFileSync(path.join(dir, '.k8s-guardrails.yaml'), 'kustomize:\n  command: /usr/bin/evil\n');
+    const bad = scan(dir, ['.']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /\.k8s-guardrails\.yaml:2:\d+: unknown key "kustomize\.command".*machine setting/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SARIF: rendered findings validate against SARIF 2.1.0 and name their kustomization', () => {
+  const r = scan(SHOP, ['.', '--format', 'sarif']);
+  const log: any = JSON.parse(r.stdout);
+  const ajv = new Ajv2020({ strict: false, validateFormats: false });
+  const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(REPO, 'test/cli/sarif-schema-2.1.0.json'), 'utf8')));
+  const valid: boolean = validate(log);
+  assert.ok(valid, JSON.stringify(validate.errors));
+  const res = log.runs[0].results.find((x: any) => x.ruleId === 'privileged-container' && x.properties?.kustomization);
+  assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'overlays/staging/debug-sidecar.yaml');
+  assert.equal(res.locations[0].logicalLocations[0].fullyQualifiedName, 'shop-staging/Deployment/staging-web');
+});
