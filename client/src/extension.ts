@@ -44,6 +44,9 @@ function initializationSettings() {
       maxFiles: cfg.get<number>('workspace.maxFiles'),
     },
     schema: { enable: schemaEnable() },
+    showSuppressed: cfg.get<boolean>('showSuppressed'),
+    kustomize: cfg.get('kustomize'),
+    trusted: vscode.workspace.isTrusted,
   };
 }
 
@@ -74,7 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
           if (!Array.isArray(result)) return result;
           return result.map((value, i) =>
             params.items[i]?.section === 'k8sGuardrails' && value && typeof value === 'object'
-              ? { ...value, schema: { ...(value as { schema?: object }).schema, enable: schemaEnable() } }
+              ? { ...value, schema: { ...(value as { schema?: object }).schema, enable: schemaEnable() }, trusted: vscode.workspace.isTrusted }
               : value,
           );
         },
@@ -107,6 +110,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
   };
   context.subscriptions.push(
     vscode.extensions.onDidChange(schemaEnableMayHaveChanged),
+    // Kustomize rendering starts once the workspace is trusted: the server re-reads `trusted` with the settings.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (client?.isRunning()) void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('yaml') || e.affectsConfiguration('k8sGuardrails.schema')) schemaEnableMayHaveChanged();
     }),

@@ -8,7 +8,7 @@
 import type { WorkspaceIndex } from '../engine/workspace';
 import { discover, Kustomization, Layout } from './layout';
 import { MapHost, RenderedSet } from './map';
-import { renderKustomization, RenderOptions } from './render';
+import { renderKustomization, RenderOptions, RenderResult } from './render';
 
 export { discover, isKustomizationFile, KUSTOMIZATION_NAMES, kustomizationFile, Layout, Kustomization } from './layout';
 export { RenderedSet, RENDERED_SCHEME, MapHost } from './map';
@@ -30,43 +30,58 @@ export interface KustomizeRun {
   cancelled: boolean;
 }
 
+export interface Renders {
+  results: Map<Kustomization, RenderResult>;
+  unavailable?: string;
+  cancelled: boolean;
+}
+
+/** Render every root of `layout`, at most `concurrency` at a time; stops at the first "not installed". */
+export async function renderAll(layout: Layout, opts: RenderOptions & { concurrency?: number } = {}): Promise<Renders> {
+  const out: Renders = { results: new Map(), cancelled: false };
+  const queue = [...layout.roots];
+  const worker = async () => {
+    for (let root = queue.shift(); root; root = queue.shift()) {
+      if (out.unavailable || out.cancelled) return;
+      const r = await renderKustomization(root.dir, opts);
+      if (!r.ok && r.unavailable) out.unavailable = r.message;
+      else if (!r.ok && r.cancelled) out.cancelled = true;
+      else out.results.set(root, r);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
+  return out;
+}
+
 /**
- * Render every root of `layout` (at most `concurrency` at a time) into `ws`
- * and set `ws.rendered`. A failing build becomes a `kustomize-build-failed`
- * finding; a missing command stops rendering and is reported once.
+ * Put renders into `ws` in one synchronous step: the previous renders'
+ * files (`previous`) are removed, the new ones added, `ws.rendered` set.
+ * A failed build becomes a `kustomize-build-failed` finding.
  */
+export function applyRenders(ws: WorkspaceIndex, layout: Layout, host: MapHost, renders: Renders, previous?: RenderedSet): KustomizeRun {
+  const set = new RenderedSet(layout, host);
+  const run: KustomizeRun = { set, reports: [], cancelled: renders.cancelled, unavailable: renders.unavailable };
+  for (const uri of previous?.uris() ?? []) ws.delete(uri);
+  if (!renders.unavailable)
+    for (const root of layout.roots) {
+      const r = renders.results.get(root);
+      if (!r) continue;
+      if (r.ok) run.reports.push({ root, ms: r.ms, objects: set.add(ws, root, r.text, r.wrapperDir) });
+      else {
+        set.fail(root, r.message);
+        run.reports.push({ root, ms: r.ms, error: r.message });
+      }
+    }
+  ws.rendered = renders.unavailable ? undefined : set;
+  return run;
+}
+
+/** Render the roots of `layout` and apply them to `ws` (the CLI's one-shot path). */
 export async function renderLayout(
   ws: WorkspaceIndex,
   layout: Layout,
   host: MapHost,
   opts: RenderOptions & { concurrency?: number } = {},
 ): Promise<KustomizeRun> {
-  const set = new RenderedSet(layout, host);
-  const run: KustomizeRun = { set, reports: [], cancelled: false };
-  const queue = [...layout.roots];
-  const results = new Map<Kustomization, RenderReport>();
-  const worker = async () => {
-    for (let root = queue.shift(); root; root = queue.shift()) {
-      if (run.unavailable || run.cancelled) return;
-      const r = await renderKustomization(root.dir, opts);
-      if (r.ok) {
-        const objects = set.add(ws, root, r.text, r.wrapperDir);
-        results.set(root, { root, ms: r.ms, objects });
-      } else if (r.unavailable) run.unavailable = r.message;
-      else if (r.cancelled) run.cancelled = true;
-      else {
-        set.fail(root, r.message);
-        results.set(root, { root, ms: r.ms, error: r.message });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
-  // Keep the order of the roots, whatever order the renders finished in.
-  for (const root of layout.roots) {
-    const r = results.get(root);
-    if (r) run.reports.push(r);
-  }
-  if (run.unavailable) for (const uri of set.uris()) ws.delete(uri);
-  ws.rendered = run.unavailable ? undefined : set;
-  return run;
+  return applyRenders(ws, layout, host, await renderAll(layout, opts));
 }

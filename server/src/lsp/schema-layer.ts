@@ -56,6 +56,8 @@ export interface SchemaLayerOptions {
   /** Directory of index.json & co.; default: found next to the bundle (see findSchemasDir). */
   schemasDir?: string;
   log?: (message: string) => void;
+  /** Documents that are partial objects by design (Kustomize patches): not validated against the schemas. */
+  partial?: (uri: string) => boolean;
 }
 
 /**
@@ -270,7 +272,7 @@ export class SchemaLayer {
     let diagnostics: Diagnostic[] = [];
     this.running.set(uri, version);
     try {
-      if (Buffer.byteLength(doc.getText(), 'utf8') <= this.maxBytes) {
+      if (Buffer.byteLength(doc.getText(), 'utf8') <= this.maxBytes && !this.options.partial?.(uri)) {
         const service = await this.getService();
         if (!current()) return;
         const result = await this.validateByDocument(service, doc, current);

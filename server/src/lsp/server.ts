@@ -35,6 +35,8 @@ import { rbacHover } from '../engine/rules/rbac/hover';
 import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
 import { netpolCodeLenses } from '../engine/netpol/hover';
 import { registerClusterScan } from './cluster-scan';
+import { KustomizeSupport } from './kustomize';
+import { DEFAULT_KUSTOMIZE_TIMEOUT_MS } from '../kustomize';
 
 export const SOURCE = 'k8s-guardrails';
 export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
@@ -62,11 +64,12 @@ const BATCH = 100;
 export function toDiagnostic(f: Finding): Diagnostic {
   const d: Diagnostic = {
     range: f.range,
-    severity: SEVERITY[f.severity],
+    // Suppressed findings (shown only with k8sGuardrails.showSuppressed) are hints that say why.
+    severity: f.suppressed ? DiagnosticSeverity.Hint : SEVERITY[f.severity],
     code: f.rule,
     codeDescription: { href: ruleDocsUrl(f.rule) },
     source: SOURCE,
-    message: f.message,
+    message: f.suppressed ? `${f.message} [suppressed by ${f.suppressed.by === 'config' ? 'the configuration file' : 'annotation'}: ${f.suppressed.reason}]` : f.message,
   };
   if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: r.uri, range: r.range }, message: r.message }));
   if (f.pss) d.data = { pss: f.pss };
@@ -96,10 +99,26 @@ export class GuardrailsServer {
 
   /** Kubernetes schema validation/completion/hover for open documents (see schema-layer.ts). */
   readonly schema: SchemaLayer;
+  /** Kustomize overlays, rendered and analysed as rendered (see kustomize.ts). */
+  readonly kustomize: KustomizeSupport;
 
   constructor(readonly connection: Connection) {
     this.index = new WorkspaceIndex();
-    this.schema = new SchemaLayer(connection, this.documents, { publish: (uri) => this.publishMerged(uri) });
+    this.schema = new SchemaLayer(connection, this.documents, { publish: (uri) => this.publishMerged(uri), partial: (uri) => this.kustomize.isPatch(uri) });
+    this.kustomize = new KustomizeSupport({
+      index: this.index,
+      options: () => ({
+        enabled: this.client.trusted !== false && this.client.kustomize?.enabled !== false && this.config?.config.kustomize?.enabled !== false,
+        command: this.client.kustomize?.command || undefined,
+        timeoutMs: (this.client.kustomize?.timeoutSeconds ?? this.config?.config.kustomize?.timeoutSeconds ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS / 1000) * 1000,
+      }),
+      log: (m) => this.connection.console.info(`k8s-guardrails: ${m}`),
+      warn: (m) => void this.connection.window.showWarningMessage(m),
+      changed: (uris) => {
+        for (const uri of uris) this.pending.add(uri);
+        this.scheduleAll();
+      },
+    });
     connection.onCodeLens((p) =>
       this.guard('codeLens', () => netpolCodeLenses(this.index, this.settings, p.textDocument.uri).map((l) => ({ range: l.range, command: { title: l.title, command: '' } })), []),
     );
@@ -114,13 +133,20 @@ export class GuardrailsServer {
     connection.onExecuteCommand((p) => this.executeCommand(p));
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => void this.initialized());
-    connection.onDidChangeConfiguration(() => void this.reloadSettings().then(() => this.scheduleAll()));
+    connection.onDidChangeConfiguration(() =>
+      void this.reloadSettings().then(() => {
+        this.scheduleAll();
+        this.kustomize.trigger();
+      }),
+    );
     connection.onCodeAction((p) => this.guard('codeAction', () => this.codeActions(p), []));
     connection.onDidChangeWatchedFiles((p) => {
       for (const change of p.changes) {
         if (this.documents.get(change.uri)) continue; // the editor's copy wins
+        if (this.kustomize.concerns(change.uri)) this.kustomize.trigger();
         if (change.type === 3 /* Deleted */ && this.isConfig(change.uri)) this.loadConfig(change.uri, undefined);
         else if (change.type === 3 /* Deleted */) {
+          this.kustomize.forget(change.uri);
           this.index.delete(change.uri);
           this.findings.delete(change.uri);
           this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
@@ -132,6 +158,10 @@ export class GuardrailsServer {
       }
     });
     this.documents.onDidOpen((e) => this.onContent(e.document));
+    // Kustomize renders from disk: saving a kustomization or one of its files renders again.
+    this.documents.onDidSave((e) => {
+      if (this.kustomize.concerns(e.document.uri)) this.kustomize.trigger();
+    });
     this.documents.onDidChangeContent((e) => this.onContent(e.document));
     this.documents.onDidClose((e) => {
       // Keep the file in the workspace as it is on disk; forget it if it is not on disk.
@@ -162,7 +192,7 @@ export class GuardrailsServer {
       .map((u) => fileURLToPath(u));
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...this.schema.capabilities(),
         executeCommandProvider: { commands: [GENERATE_DEFAULT_DENY] },
@@ -175,7 +205,9 @@ export class GuardrailsServer {
   private async initialized(): Promise<void> {
     await this.reloadSettings();
     await this.scanFolders();
+    this.guard('kustomize', () => this.kustomize.prepare(), undefined);
     this.scheduleAll();
+    this.kustomize.trigger();
   }
 
   private async reloadSettings(): Promise<void> {
@@ -249,7 +281,7 @@ export class GuardrailsServer {
     const diagnostics: Diagnostic[] = cfg.errors.map((e) => ({ range: e.range, severity: DiagnosticSeverity.Error, source: SOURCE, code: 'config-invalid', message: e.message }));
     if (withUnused && this.pending.size === 0 && cfg.config.ignores.length) {
       const used = new Set<never>();
-      for (const [uri, set] of this.ignoreUse) if (this.index.has(uri)) for (const e of set) used.add(e as never);
+      for (const [uri, set] of this.ignoreUse) if (this.index.has(uri) || this.kustomize.isHeld(uri)) for (const e of set) used.add(e as never);
       diagnostics.push(...unusedConfigIgnores(cfg.uri, cfg.config.ignores, used, this.settings).map(toDiagnostic));
     }
     this.connection.sendDiagnostics({ uri: cfg.uri, diagnostics });
@@ -279,7 +311,8 @@ export class GuardrailsServer {
       const stat = await fs.promises.stat(file);
       const max = this.settings && this.client.maxFileSize ? this.client.maxFileSize : 4 * 1024 * 1024;
       if (!stat.isFile() || stat.size > max) return false;
-      this.index.set(uri, await fs.promises.readFile(file, 'utf8'));
+      const text = await fs.promises.readFile(file, 'utf8');
+      if (!this.kustomize.hold(uri, text)) this.index.set(uri, text);
       return true;
     } catch {
       return false;
@@ -288,6 +321,7 @@ export class GuardrailsServer {
 
   private onContent(doc: TextDocument): void {
     if (this.isConfig(doc.uri)) return this.loadConfig(doc.uri, doc.getText());
+    if (this.kustomize.hold(doc.uri, doc.getText())) return; // analysed through its renders, on save
     const before = this.index.get(doc.uri);
     const file = this.guard('parse', () => this.index.set(doc.uri, doc.getText()), undefined);
     this.scheduleAfterChange(doc.uri, before, file);
@@ -363,12 +397,17 @@ export class GuardrailsServer {
   }
 
   private analyzeNow(uris: string[]): void {
-    const present = uris.filter((u) => this.index.has(u));
+    // Rendered objects map findings onto held-back files: analyse all renders and all those files together.
+    const rendered = this.kustomize.renderedUris();
+    if (uris.some((u) => this.kustomize.isHeld(u) || this.index.rendered?.isRendered(u)))
+      uris = [...new Set([...uris, ...rendered, ...this.kustomize.heldUris()])];
+    const present = uris.filter((u) => this.index.has(u) || this.kustomize.isHeld(u));
     const result = this.guard(
       'analyze',
       () =>
         analyze(this.index, this.settings, {
           uris: present,
+          includeSuppressed: this.client.showSuppressed === true,
           configIgnores: this.configIgnores(),
           onRuleError: (rule, error, where) => {
             // Once per rule per server: a broken rule must not flood the log on every keystroke.
@@ -382,7 +421,10 @@ export class GuardrailsServer {
     if (!result) return;
     for (const uri of uris) this.ignoreUse.delete(uri);
     for (const [uri, use] of result.ignoreUse) this.ignoreUse.set(uri, use);
+    // A held-back file with no rendered findings left: clear what it showed.
+    for (const uri of present) if (!result.findings.has(uri) && this.kustomize.isHeld(uri)) result.findings.set(uri, []);
     for (const [uri, findings] of result.findings) {
+      if (this.index.rendered?.isRendered(uri)) continue; // never published: every finding was mapped to its source
       this.findings.set(uri, findings);
       const doc = this.documents.get(uri);
       if (doc) this.analyzedVersion.set(uri, doc.version);
@@ -407,7 +449,8 @@ export class GuardrailsServer {
   /** Findings for the document's current text (analysing now if an edit is pending). */
   private currentFindings(uri: string): Finding[] {
     const doc = this.documents.get(uri);
-    if (doc && this.analyzedVersion.get(uri) !== doc.version) this.analyzeNow([uri]);
+    // Held-back kustomization files change their findings on save (a new render), not per keystroke.
+    if (doc && this.analyzedVersion.get(uri) !== doc.version && !this.kustomize.isHeld(uri)) this.analyzeNow([uri]);
     return this.findings.get(uri) ?? [];
   }
 
@@ -423,6 +466,7 @@ export class GuardrailsServer {
         const f = findings.find((x) => x.rule === d.code && sameRange(x.range, d.range));
         if (!f?.fixes) continue;
         for (const fix of f.fixes()) {
+          if (f.suppressed && fix.suppression) continue; // already ignored
           const edits = fix.edits.reduce<Record<string, { range: typeof d.range; newText: string }[]>>((acc, e) => {
             (acc[e.uri] ??= []).push({ range: e.range, newText: e.newText });
             return acc;

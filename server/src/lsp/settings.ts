@@ -9,6 +9,12 @@ export interface ClientSettings {
   debounceMs?: number;
   workspace?: { exclude?: string[]; maxFiles?: number };
   netpol?: { require?: string; ipBlockMatchesPodIPs?: boolean; clusterCIDRs?: string[] };
+  /** Show findings suppressed by an ignore as hints (with the reason). */
+  showSuppressed?: boolean;
+  /** Kustomize rendering; `command` is machine-scoped in VS Code. */
+  kustomize?: { enabled?: boolean; command?: string; timeoutSeconds?: number };
+  /** Set by the VS Code client: false in Restricted Mode (no kustomize rendering). Other clients: trusted. */
+  trusted?: boolean;
 }
 
 const RULE_SETTINGS = new Set(['error', 'warning', 'info', 'hint', 'off']);
