@@ -843,6 +843,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   // ------------------------------------------------------------ HTTP handler
 
+  const receivedBodies = new WeakMap<http.IncomingMessage, Promise<Buffer>>();
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const u = new URL(req.url ?? '/', 'http://localhost');
     const path = u.pathname;
@@ -853,6 +855,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (opts.verbose) process.stderr.write(`[sim] ${method} ${req.url}\n`);
     try {
       const f = matchFault(method, path);
+      // A delayed write is received in full first, like a real API server that has the request when the
+      // client gives up: a client that times out meanwhile still has its write applied ("late write").
+      if (f?.spec.delayMs && !f.spec.status && !f.spec.dropConnection && method !== 'GET') receivedBodies.set(req, readBody(req));
       if (f && (await applyFault(f, res, req.socket))) { entry.status = f.spec.dropConnection ? 0 : f.spec.status; return; }
       if (['/healthz', '/livez', '/readyz'].includes(path)) { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); return; }
       const user = authenticate(req);
@@ -894,7 +899,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (ns && method !== 'GET' && t.plural !== 'namespaces' && method !== 'DELETE' && method !== 'POST') assertNamespaceExists(ns);
 
     const readJson = async (): Promise<KObj> => {
-      const raw = await readBody(req);
+      const raw = await (receivedBodies.get(req) ?? readBody(req));
       if (raw.length === 0) return {};
       const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
       try {
@@ -961,7 +966,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     if (method === 'PATCH') {
       if (!name) throw errors.methodNotAllowed();
-      const raw = await readBody(req);
+      const raw = await (receivedBodies.get(req) ?? readBody(req));
       const { code, obj } = doPatch(t, ns, name, sub, String(req.headers['content-type'] ?? ''), raw, q, dryRun);
       return sendJson(res, code, obj);
     }

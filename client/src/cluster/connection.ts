@@ -436,8 +436,8 @@ export function describeApiError(err: unknown, op: ApiOperation): string {
     case 'tooManyRequests':
       return `Cannot ${action}: the API server is throttling requests (429 Too Many Requests). Wait a moment and retry.`;
     case 'serverError': {
-      const code = httpStatusOf(err);
-      return `Cannot ${action}: the API server failed (${code}${serverMsg ? `: ${serverMsg}` : ''}). Retry later; if it persists check the control plane or admission webhooks.`;
+      const code = httpStatusOf(err) ?? 500;
+      return `Cannot ${action}: the API server failed (${code} ${httpReason(code)}${serverMsg ? `: ${serverMsg}` : ''}). Retry later; if it persists check the control plane or admission webhooks.`;
     }
     case 'timeout': {
       const ms = err instanceof TimeoutError ? ` after ${formatMs(err.ms)}` : '';
@@ -462,6 +462,35 @@ export function describeApiError(err: unknown, op: ApiOperation): string {
       const m = serverMsg || sanitizeServerText(firstLine(errMessage(err)) || 'unknown error', 300);
       return `Cannot ${action}: ${m}.`;
     }
+  }
+}
+
+const HTTP_REASONS: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
+  409: 'Conflict', 410: 'Gone', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+/** The reason phrase of an HTTP status code ("Internal Server Error"), or "Error" for unknown codes. */
+export function httpReason(code: number): string {
+  return HTTP_REASONS[code] ?? (code >= 500 ? 'Server Error' : 'Error');
+}
+
+/**
+ * A few words for why a request failed, for lists of gaps: "403 Forbidden", "500 Internal Server Error",
+ * "timed out", "connection dropped", "cancelled", …
+ */
+export function failureWords(err: unknown): string {
+  const kind = classifyApiError(err);
+  const code = httpStatusOf(err);
+  if (kind === 'timeout') return code && code >= 400 ? `${code} ${httpReason(code)}: timed out` : 'timed out';
+  if (code !== undefined && code >= 400) return `${code} ${code === 409 && kind === 'alreadyExists' ? 'AlreadyExists' : httpReason(code)}`;
+  switch (kind) {
+    case 'cancelled': return 'cancelled';
+    case 'unreachable': return 'server unreachable';
+    case 'certificate': return 'TLS certificate not accepted';
+    case 'connectionDropped': return 'the connection to the API server was dropped';
+    default: return sanitizeServerText(firstLine(errMessage(err)) || 'unknown error', 200);
   }
 }
 

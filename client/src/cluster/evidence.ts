@@ -163,6 +163,7 @@ export async function saveEvidence(session: ClusterSession, namespace: string, p
     ...files.map((f) => `| ${f.path} | ${f.bytes} | ${f.sha256} | ${f.description} |`),
     '',
     errors.length ? '## Not collected\n\n' + errors.map((e) => `- ${e.replace(/\n/g, ' ')}`).join('\n') : '',
+    trace?.warnings.length ? '\n## Egress trace warnings\n\n' + trace.warnings.map((w) => `- ${w.replace(/\n/g, ' ')}`).join('\n') : '',
     '',
     'Server-supplied text (logs, events, annotations) is untrusted: view it as plain text.',
     '',

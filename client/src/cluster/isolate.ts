@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
 import { NetworkModel, parsePolicy, selectorMatches, policyNamespace } from '../../../server/src/engine/netpol';
-import { CancelledError, ClusterSession, MERGE_PATCH, classifyApiError, describeApiError, req, sleep, throwIfAborted } from './connection';
+import { CancelledError, ClusterSession, MERGE_PATCH, classifyApiError, describeApiError, httpStatusOf, req, sleep, throwIfAborted } from './connection';
 import { saveEvidence, EvidenceBundle } from './evidence';
 import { ClusterSnapshot, activePods, buildModel, labelSelectorMatches, loadSnapshot, matchLabelsSelects, podInfo, selectorKeys } from './live';
 import { ORIGINAL_LABELS_ANNOTATION, QUARANTINE_LABEL, traceEgress } from './trace';
@@ -19,6 +19,8 @@ export { QUARANTINE_LABEL, ORIGINAL_LABELS_ANNOTATION };
 export const AUDIT_ANNOTATION = 'k8s-guardrails.io/quarantine-audit';
 export const POLICY_ANNOTATION = 'k8s-guardrails.io/quarantine-policy';
 export const ROLLBACK_ANNOTATION = 'k8s-guardrails.io/isolation-rolled-back';
+/** Written by a release whose label patch timed out, so that the late patch (resourceVersion precondition) cannot apply. */
+export const RELEASE_FENCE_ANNOTATION = 'k8s-guardrails.io/release-fenced';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'k8s-guardrails' };
 export const QUARANTINE_POLICY_BASE = 'k8s-guardrails-quarantine';
 const CREATED_FOR_ANNOTATION = 'k8s-guardrails.io/created-for';
@@ -396,7 +398,9 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
 
   if (plan.alreadyIsolated) {
     audit.add('check', 'skipped', `${target} is already quarantined (${QUARANTINE_LABEL}=${plan.alreadyIsolated.id}); nothing changed.`, target);
-    return result({ status: 'already-isolated', message: `Pod ${ns}/${podName} is already isolated (quarantine id ${plan.alreadyIsolated.id}${plan.alreadyIsolated.policy ? `, policy ${plan.alreadyIsolated.policy}` : ''}). Nothing changed.`, policyCreated: false });
+    const message = `Pod ${ns}/${podName} is already isolated (quarantine id ${plan.alreadyIsolated.id}${plan.alreadyIsolated.policy ? `, policy ${plan.alreadyIsolated.policy}` : ''}). Nothing changed.`;
+    audit.add('done', 'skipped', message, target);
+    return result({ status: 'already-isolated', message, policyCreated: false });
   }
 
   // 1. Evidence, before any change.
@@ -404,15 +408,25 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
   if (opts.evidenceDir) {
     try {
       evidence = await saveEvidence(session, ns, podName, opts.evidenceDir, { signal, reason: opts.reason, extra: { plan, reason: opts.reason, dryRun: opts.dryRun } });
-      audit.add('evidence', 'ok', `Evidence bundle saved to ${evidence.dir} (${evidence.files.length} files${evidence.errors.length ? `; not collected: ${evidence.errors.length} item(s)` : ''}).`, target);
+      audit.add('evidence', 'ok', `Evidence bundle saved to ${evidence.dir} (${evidence.files.length} files${evidence.errors.length ? `; not collected: ${evidence.errors.length} item(s), listed in its README.md` : ''}${evidence.trace?.warnings.length ? `; egress trace warnings: ${evidence.trace.warnings.length}, listed in its README.md` : ''}).`, target);
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      audit.add('evidence', 'failed', `Evidence bundle could not be saved: ${msg}. Nothing was changed.`, target);
-      return result({ status: 'failed', message: `Isolation not started: the evidence bundle could not be saved (${msg}). Nothing was changed.`, evidence, policyCreated: false });
+      if (e instanceof CancelledError) {
+        audit.add('evidence', 'failed', 'Cancelled while saving the evidence bundle. Nothing was changed.', target);
+        const message = 'Isolation cancelled at step "evidence" (before any change). Nothing was changed.';
+        audit.add('done', 'failed', message, target);
+        return result({ status: 'failed', message, evidence, policyCreated: false });
+      }
+      const msg = (e instanceof Error ? e.message : String(e)).replace(/^Evidence not saved: /, '');
+      audit.add('evidence', 'failed', `Evidence bundle could not be saved: ${msg} Nothing was changed.`, target);
+      const message = `Isolation failed at step "evidence" (before any change): the evidence bundle could not be saved — ${msg} Nothing was changed.`;
+      audit.add('done', 'failed', message, target);
+      return result({ status: 'failed', message, evidence, policyCreated: false });
     }
   } else if (!opts.dryRun) {
     audit.add('evidence', 'failed', 'No evidence folder given: isolation refused (evidence must be saved before any change).', target);
-    return result({ status: 'failed', message: 'Isolation not started: choose a folder for the evidence bundle first. Nothing was changed.', policyCreated: false });
+    const message = 'Isolation not started: choose a folder for the evidence bundle first. Nothing was changed.';
+    audit.add('done', 'failed', message, target);
+    return result({ status: 'failed', message, policyCreated: false });
   } else {
     audit.add('evidence', 'skipped', 'Dry run without an evidence folder: no evidence saved.', target);
   }
@@ -426,6 +440,7 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
   const rollback = async (why: string): Promise<IsolationResult['rollback']> => {
     const manual: string[] = [];
     const notes: string[] = [];
+    const failures: string[] = [];
     let complete = true;
     if (opts.dryRun) return { complete: true, message: 'dry run: nothing to roll back', manualSteps: [] };
     const settle = opts.settleMs ?? 3000;
@@ -438,6 +453,7 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
       } catch (e) {
         complete = false;
         const msg = e instanceof Error ? e.message : String(e);
+        failures.push(`the labels of ${target} were not restored (${msg})`);
         audit.add('rollback', 'failed', `Could not restore the labels of ${target}: ${msg}`, target);
         manual.push(`kubectl -n ${ns} label pod ${podName} ${QUARANTINE_LABEL}- ${Object.entries(plan.currentLabels).map(([k, v]) => `${k}=${v}`).join(' ')} --overwrite`);
         manual.push(`kubectl -n ${ns} annotate pod ${podName} ${ORIGINAL_LABELS_ANNOTATION}- ${AUDIT_ANNOTATION}- ${POLICY_ANNOTATION}-`);
@@ -452,11 +468,13 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
       } catch (e) {
         complete = false;
         const msg = e instanceof Error ? e.message : String(e);
+        failures.push(`NetworkPolicy ${ns}/${plan.policyName} was not deleted (${msg})`);
         audit.add('rollback', 'failed', `Could not delete NetworkPolicy ${ns}/${plan.policyName}: ${msg}`, target);
         manual.push(`kubectl -n ${ns} delete networkpolicy ${plan.policyName}`);
       }
     }
-    const message = complete ? `Rolled back after: ${why}. ${notes.join(' ')}`.trim() : `Rollback INCOMPLETE after: ${why}. Run manually: ${manual.join(' ; ')}`;
+    void why;
+    const message = complete ? `Rolled back: ${notes.join(' ')}`.trim() : `Rollback INCOMPLETE: ${failures.join(' ')} ${notes.length ? `(${notes.join(' ')}) ` : ''}Run manually: ${manual.join(' ; ')}`;
     return { complete, message, manualSteps: manual };
   };
 
@@ -466,6 +484,7 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
     const nothingDone = !policyCreated && !policyMaybeCreated && !podPatched && !podMaybePatched;
     if (!nothingDone) audit.add('rollback', rb!.complete ? 'ok' : 'failed', rb!.message, target);
     const message = nothingDone ? `Isolation failed at step "${step}": ${why} Nothing was changed.` : rb!.complete ? `Isolation failed at step "${step}": ${why} Everything done so far was rolled back; the pod and policies are as before.` : `Isolation failed at step "${step}": ${why} ${rb!.message}`;
+    audit.add('done', 'failed', message, target);
     return result({ status: nothingDone || rb!.complete ? (nothingDone ? 'failed' : 'rolled-back') : 'failed', message, evidence, policyCreated: false, rollback: rb });
   };
 
@@ -555,9 +574,18 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
       verification.push({ check: 'server accepted the patch (dry run)', ok, detail: ok ? 'the API server validated the label change' : 'the dry-run result does not carry the expected labels' });
       verification.push({ check: 'predicted selecting policies', ok: plan.predictedSelecting.every((p) => p === `${ns}/${plan.policyName}`), detail: plan.predictedSelecting.join(', ') || '(none)' });
       audit.add('verify', 'dry-run', `Dry run complete: nothing was stored. ${verification.map((v) => `${v.check}: ${v.ok ? 'ok' : 'NOT ok'}`).join('; ')}`, target);
-      return result({ status: 'dry-run', message: `Dry run of isolating ${target} succeeded: the API server accepted every change; nothing was stored.`, evidence, pod: patched, policyCreated: false });
+      const message = `Dry run of isolating ${target} succeeded: the API server accepted every change; nothing was stored.`;
+      audit.add('done', 'dry-run', message, target);
+      return result({ status: 'dry-run', message, evidence, pod: patched, policyCreated: false });
     }
-    const checks = await verifyIsolation(session, plan, { signal, waitMs: opts.verifyWaitMs ?? 15000 });
+    let checks: VerifyCheck[];
+    try {
+      checks = await verifyIsolation(session, plan, { signal, waitMs: opts.verifyWaitMs ?? 15000 });
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      // Unverified is not isolated: roll back rather than leave a state nobody checked.
+      return await fail('verify', `Could not verify the isolation: ${e instanceof Error ? e.message : String(e)}`);
+    }
     verification.push(...checks);
     for (const c of checks) audit.add('verify', c.ok ? 'ok' : 'warning', `${c.check}: ${c.detail}`, target);
     const bad = checks.filter((c) => !c.ok);
@@ -577,17 +605,23 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
 async function restoreLabelsIfOurs(session: ClusterSession, ns: string, podName: string, id: string, ambiguous: boolean, signal?: AbortSignal): Promise<string> {
   // The rollback must not be cancelled by the caller's signal (it already fired, maybe).
   void signal;
-  const pod = await req(session, undefined, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+  const described = async <T>(verb: string, f: () => Promise<T>): Promise<T> => {
+    try { return await f(); } catch (e) {
+      if (e instanceof Error && !(e as { code?: unknown }).code && !(e as { body?: unknown }).body && classifyApiError(e) === 'other') throw e; // already a sentence
+      throw new Error(describeApiError(e, { verb, resource: 'pods', namespace: ns, name: podName, server: session.server }));
+    }
+  };
+  const pod = await described('get', () => req(session, undefined, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o)));
   const labels = pod.metadata?.labels ?? {};
   const ann = pod.metadata?.annotations ?? {};
   if (labels[QUARANTINE_LABEL] === id) {
-    await restoreFromAnnotation(session, pod, undefined);
+    await described('patch', () => restoreFromAnnotation(session, pod, undefined));
     return `Labels of pod ${ns}/${podName} restored.`;
   }
   if (ambiguous) {
     // Our patch may still be in flight: it carries a resourceVersion precondition, so any write
     // now makes it fail with 409. Write a small rollback marker to fence it.
-    await req(session, undefined, (o) => session.core.patchNamespacedPod({ name: podName, namespace: ns, body: { metadata: { resourceVersion: pod.metadata?.resourceVersion, annotations: { [ROLLBACK_ANNOTATION]: `${new Date().toISOString()} ${id}` } } } }, o), { contentType: MERGE_PATCH });
+    await described('patch', () => req(session, undefined, (o) => session.core.patchNamespacedPod({ name: podName, namespace: ns, body: { metadata: { resourceVersion: pod.metadata?.resourceVersion, annotations: { [ROLLBACK_ANNOTATION]: `${new Date().toISOString()} ${id}` } } } }, o), { contentType: MERGE_PATCH }));
     return `Pod ${ns}/${podName} was not changed (a late-arriving patch is fenced by annotation ${ROLLBACK_ANNOTATION}).`;
   }
   void ann;
@@ -612,7 +646,7 @@ async function restoreFromAnnotation(session: ClusterSession, pod: k8s.V1Pod, dr
   for (const k of Object.keys(labels)) if (!(k in original)) patchLabels[k] = null;
   for (const [k, v] of Object.entries(original)) patchLabels[k] = v;
   patchLabels[QUARANTINE_LABEL] = null;
-  const body = { metadata: { resourceVersion: pod.metadata?.resourceVersion, labels: patchLabels, annotations: { [ORIGINAL_LABELS_ANNOTATION]: null, [AUDIT_ANNOTATION]: null, [POLICY_ANNOTATION]: null } } };
+  const body = { metadata: { resourceVersion: pod.metadata?.resourceVersion, labels: patchLabels, annotations: { [ORIGINAL_LABELS_ANNOTATION]: null, [AUDIT_ANNOTATION]: null, [POLICY_ANNOTATION]: null, ...(pod.metadata?.annotations?.[RELEASE_FENCE_ANNOTATION] ? { [RELEASE_FENCE_ANNOTATION]: null } : {}) } } };
   return req(session, undefined, (o) => session.core.patchNamespacedPod({ name, namespace: ns, body, ...(dryRun ? { dryRun } : {}) }, o), { contentType: MERGE_PATCH });
 }
 
@@ -628,7 +662,11 @@ async function deletePolicyIfOurs(session: ClusterSession, ns: string, name: str
       if (classifyApiError(e) !== 'notFound') throw new Error(describeApiError(e, { verb: 'get', resource: 'networkpolicies', namespace: ns, name, server: session.server }));
     }
     if (np && (np.metadata?.annotations?.[CREATED_FOR_ANNOTATION] ?? '').endsWith(` ${id}`)) {
-      await req(session, undefined, (o) => session.net.deleteNamespacedNetworkPolicy({ name, namespace: ns, body: { preconditions: { uid: np!.metadata?.uid } } }, o));
+      try {
+        await req(session, undefined, (o) => session.net.deleteNamespacedNetworkPolicy({ name, namespace: ns, body: { preconditions: { uid: np!.metadata?.uid } } }, o));
+      } catch (e) {
+        if (classifyApiError(e) !== 'notFound') throw new Error(describeApiError(e, { verb: 'delete', resource: 'networkpolicies', namespace: ns, name, server: session.server }));
+      }
       return `NetworkPolicy ${ns}/${name} created by this isolation was deleted.`;
     }
     if (np) return `NetworkPolicy ${ns}/${name} was not created by this isolation: left alone.`;
@@ -641,10 +679,20 @@ async function deletePolicyIfOurs(session: ClusterSession, ns: string, name: str
 export async function verifyIsolation(session: ClusterSession, plan: IsolationPlan, opts: { signal?: AbortSignal; waitMs?: number } = {}): Promise<VerifyCheck[]> {
   const { namespace: ns, pod: podName } = plan;
   const checks: VerifyCheck[] = [];
-  const pod = await req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+  /** A read whose failure says what was read. */
+  const read = async <T>(op: { verb: string; resource: string; name?: string }, call: (o: k8s.ConfigurationOptions) => Promise<T>): Promise<T> => {
+    try {
+      return await req(session, opts.signal, call);
+    } catch (e) {
+      if (e instanceof CancelledError || classifyApiError(e) === 'cancelled') throw e instanceof CancelledError ? e : new CancelledError('verify');
+      throw new Error(describeApiError(e, { ...op, namespace: ns, server: session.server }));
+    }
+  };
+  const pod = await read({ verb: 'get', resource: 'pods', name: podName }, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
   const labels = pod.metadata?.labels ?? {};
   checks.push({ check: 'quarantine label', ok: labels[QUARANTINE_LABEL] === plan.id, detail: labels[QUARANTINE_LABEL] === plan.id ? `${QUARANTINE_LABEL}=${plan.id} is set` : 'the quarantine label is missing' });
   const snap = await loadSnapshot(session, ns, { signal: opts.signal });
+  if (snap.warnings.length) checks.push({ check: 'complete cluster data', ok: false, detail: `verified with partial data: ${snap.warnings.join(' ')}` });
   const model = buildModel({ ...snap, pods: [...snap.pods.filter((p) => !(p.metadata?.namespace === ns && p.metadata?.name === podName)), pod] });
   const sel = model.policiesSelecting(podInfo(pod));
   const names = [...new Set([...sel.ingress, ...sel.egress].map((p) => `${p.namespace}/${p.name}`))];
@@ -658,7 +706,7 @@ export async function verifyIsolation(session: ClusterSession, plan: IsolationPl
     const deadline = Date.now() + (opts.waitMs ?? 15000);
     let replacement: string[] = [];
     for (;;) {
-      const pods = await req(session, opts.signal, (o) => session.core.listNamespacedPod({ namespace: ns }, o));
+      const pods = await read({ verb: 'list', resource: 'pods' }, (o) => session.core.listNamespacedPod({ namespace: ns }, o));
       replacement = activePods(pods.items)
         .filter((p) => p.metadata?.name !== podName && (p.metadata?.ownerReferences ?? []).some((o) => o.controller && o.kind === ctrl.kind && o.name === ctrl.name) && Date.parse(p.metadata?.creationTimestamp as unknown as string ?? '') >= 0)
         .filter((p) => (!plan.podUid || p.metadata?.uid !== plan.podUid) && !plan.siblingPods.includes(p.metadata?.name ?? ''))
@@ -684,68 +732,145 @@ export interface ReleaseResult {
   pod?: k8s.V1Pod;
 }
 
-export async function releasePod(session: ClusterSession, ns: string, podName: string, opts: { dryRun: boolean; signal?: AbortSignal; audit?: (e: AuditEntry) => void }): Promise<ReleaseResult> {
+export interface ReleaseOptions {
+  dryRun: boolean;
+  signal?: AbortSignal;
+  audit?: (e: AuditEntry) => void;
+  /** After an ambiguous failure of the label patch (timeout / dropped connection), how long to wait for a late write before checking the pod (default 3000 ms). */
+  settleMs?: number;
+}
+
+export async function releasePod(session: ClusterSession, ns: string, podName: string, opts: ReleaseOptions): Promise<ReleaseResult> {
   const audit = new Audit(opts.audit, opts.dryRun);
   const target = `pod ${ns}/${podName}`;
   const dry = opts.dryRun ? 'All' : undefined;
-  const op = (verb: string, resource: string, name: string) => ({ verb, resource, namespace: ns, name, server: session.server });
+  const op = (verb: string, resource: string, name?: string) => ({ verb, resource, namespace: ns, name, server: session.server });
+  const failed = (step: string, why: string, state: string, pod?: k8s.V1Pod): ReleaseResult => {
+    audit.add(step, 'failed', `${why} ${state}`, target);
+    const message = `Release of ${target} failed at step "${step}": ${why} ${state}`;
+    audit.add('done', 'failed', message, target);
+    return { status: 'failed', message, audit: audit.entries, ...(pod ? { pod } : {}) };
+  };
+  const readPod = () => req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
   let pod: k8s.V1Pod;
   try {
-    pod = await req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+    pod = await readPod();
   } catch (e) {
-    const m = describeApiError(e, op('get', 'pods', podName));
-    audit.add('release', 'failed', m, target);
-    return { status: 'failed', message: m, audit: audit.entries };
+    if (e instanceof CancelledError) return failed('read', 'cancelled.', 'Nothing was changed.');
+    return failed('read', describeApiError(e, op('get', 'pods', podName)), 'Nothing was changed.');
   }
   const labels = pod.metadata?.labels ?? {};
   const ann = pod.metadata?.annotations ?? {};
   if (!labels[QUARANTINE_LABEL] && !ann[ORIGINAL_LABELS_ANNOTATION]) {
     audit.add('release', 'skipped', `${target} is not quarantined; nothing changed.`, target);
-    return { status: 'not-isolated', message: `Pod ${ns}/${podName} is not quarantined. Nothing changed.`, audit: audit.entries, pod };
+    const message = `Pod ${ns}/${podName} is not quarantined. Nothing changed.`;
+    audit.add('done', 'skipped', message, target);
+    return { status: 'not-isolated', message, audit: audit.entries, pod };
   }
   const policyName = ann[POLICY_ANNOTATION] ?? QUARANTINE_POLICY_BASE;
+  const stillQuarantined = 'Nothing was changed: the pod is still quarantined.';
   let restored: k8s.V1Pod | undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       restored = await restoreFromAnnotation(session, pod, dry);
       break;
     } catch (e) {
-      if (classifyApiError(e) === 'conflict' && attempt === 0) {
-        audit.add('release', 'warning', `${target} changed meanwhile (409); re-reading and retrying once.`, target);
-        try { pod = await req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o)); continue; } catch (e2) { e = e2; }
+      if (e instanceof CancelledError) return failed('restore labels', 'cancelled.', stillQuarantined);
+      const kind = classifyApiError(e);
+      if (kind === 'conflict' && attempt === 0) {
+        audit.add('release', 'warning', `${target} changed meanwhile (409 Conflict); re-reading and retrying once.`, target);
+        try { pod = await readPod(); continue; } catch (e2) {
+          return failed('restore labels', describeApiError(e2, op('get', 'pods', podName)), stillQuarantined);
+        }
       }
-      const m = e instanceof Error && !(e as { code?: unknown }).code ? e.message : describeApiError(e, op('patch', 'pods', podName));
-      audit.add('release', 'failed', `${m} Nothing was changed.`, target);
-      return { status: 'failed', message: `Release of ${target} failed: ${m} Nothing was changed.`, audit: audit.entries };
+      // Not a Kubernetes error: the annotation with the original labels is unusable (already a sentence).
+      const why = e instanceof Error && httpStatusOf(e) === undefined && kind === 'other' ? e.message : describeApiError(e, op('patch', 'pods', podName)) + (kind === 'conflict' ? ' (the pod changed twice during the release)' : '');
+      if (!dry && isAmbiguous(e)) {
+        // The patch may have been applied (or may still arrive): look, and fence a late one.
+        audit.add('release', 'warning', `${why} Checking whether the label patch was applied.`, target);
+        const settled = await settleRelease(session, ns, podName, opts.settleMs ?? 3000);
+        if (settled.restored) {
+          restored = settled.pod;
+          audit.add('release', 'warning', settled.gone ? `${target} no longer exists: the label patch was applied and its controller re-adopted and removed it.` : `The label patch of ${target} was applied despite the error.`, target);
+          break;
+        }
+        return failed('restore labels', why, settled.fenced ? stillQuarantined : `The label patch may still be applied late: check the pod's labels (kubectl -n ${ns} get pod ${podName} --show-labels).`);
+      }
+      return failed('restore labels', why, stillQuarantined);
     }
   }
   audit.add('release', dry ? 'dry-run' : 'ok', `${dry ? 'Would restore' : 'Restored'} the original labels of ${target} and remove the quarantine label and annotations.`, target);
   // Delete the quarantine policy if no other pod uses it.
   let policyDeleted: string | undefined;
+  const manual = `kubectl -n ${ns} delete networkpolicy ${policyName}`;
+  const policyFailed = (why: string): ReleaseResult => {
+    const state = `The pod's labels were restored (it is released); the quarantine NetworkPolicy ${ns}/${policyName} was left in place (it only selects quarantined pods). Delete it by hand if no pod uses it: ${manual}`;
+    audit.add('policy', 'failed', `${why} ${state}`, target);
+    const message = `Labels of ${target} restored, but the quarantine policy could not be cleaned up: ${why} ${state}`;
+    audit.add('done', 'failed', message, target);
+    return { status: 'failed', message, audit: audit.entries, pod: restored };
+  };
+  let others: k8s.V1Pod[];
   try {
-    const others = (await req(session, opts.signal, (o) => session.core.listNamespacedPod({ namespace: ns, labelSelector: QUARANTINE_LABEL }, o))).items.filter((p) => p.metadata?.name !== podName);
-    let np: k8s.V1NetworkPolicy | undefined;
-    try { np = await req(session, opts.signal, (o) => session.net.readNamespacedNetworkPolicy({ name: policyName, namespace: ns }, o)); } catch (e) { if (classifyApiError(e) !== 'notFound') throw e; }
-    if (!np) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} does not exist.`, target);
-    else if (!isOurQuarantinePolicy(np)) audit.add('policy', 'skipped', `NetworkPolicy ${ns}/${policyName} is not ours (or was modified): left alone.`, target);
-    else if (others.length) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} kept: still used by ${others.map((p) => p.metadata?.name).join(', ')}.`, target);
-    else {
+    others = (await req(session, opts.signal, (o) => session.core.listNamespacedPod({ namespace: ns, labelSelector: QUARANTINE_LABEL }, o))).items.filter((p) => p.metadata?.name !== podName);
+  } catch (e) {
+    return policyFailed(`Could not check whether other pods still use it: ${describeApiError(e, op('list', 'pods'))}`);
+  }
+  let np: k8s.V1NetworkPolicy | undefined;
+  try { np = await req(session, opts.signal, (o) => session.net.readNamespacedNetworkPolicy({ name: policyName, namespace: ns }, o)); } catch (e) {
+    if (classifyApiError(e) !== 'notFound') return policyFailed(describeApiError(e, op('get', 'networkpolicies', policyName)));
+  }
+  if (!np) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} does not exist.`, target);
+  else if (!isOurQuarantinePolicy(np)) audit.add('policy', 'skipped', `NetworkPolicy ${ns}/${policyName} is not ours (or was modified): left alone.`, target);
+  else if (others.length) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} kept: still used by ${others.map((p) => p.metadata?.name).join(', ')}.`, target);
+  else {
+    try {
       await req(session, opts.signal, (o) => session.net.deleteNamespacedNetworkPolicy({ name: policyName, namespace: ns, ...(dry ? { dryRun: dry } : {}), body: { preconditions: { uid: np!.metadata?.uid } } }, o));
       policyDeleted = `${ns}/${policyName}`;
       audit.add('policy', dry ? 'dry-run' : 'ok', `${dry ? 'Would delete' : 'Deleted'} quarantine NetworkPolicy ${ns}/${policyName} (no other pod uses it).`, target);
+    } catch (e) {
+      const kind = classifyApiError(e);
+      if (kind === 'notFound') audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} was already deleted.`, target);
+      else {
+        const why = describeApiError(e, op('delete', 'networkpolicies', policyName));
+        // A delete that timed out may have happened: look before reporting it left.
+        let gone = false;
+        if (!dry && isAmbiguous(e)) {
+          await sleep(opts.settleMs ?? 3000);
+          try { await req(session, undefined, (o) => session.net.readNamespacedNetworkPolicy({ name: policyName, namespace: ns }, o)); } catch (e2) { gone = classifyApiError(e2) === 'notFound'; }
+        }
+        if (!gone) return policyFailed(why);
+        policyDeleted = `${ns}/${policyName}`;
+        audit.add('policy', 'warning', `${why} It was deleted nevertheless (checked).`, target);
+      }
     }
-  } catch (e) {
-    const m = describeApiError(e, op('delete', 'networkpolicies', policyName));
-    audit.add('policy', 'failed', `${m} The pod's labels were restored; delete the policy by hand if no pod uses it: kubectl -n ${ns} delete networkpolicy ${policyName}`, target);
-    return { status: 'failed', message: `Labels of ${target} restored, but the quarantine policy could not be cleaned up: ${m}`, audit: audit.entries, pod: restored };
   }
-  const owner = (() => { try { return JSON.parse(ann[AUDIT_ANNOTATION] ?? '{}'); } catch { return {}; } })();
-  void owner;
-  return {
-    status: dry ? 'dry-run' : 'released',
-    message: dry ? `Dry run: releasing ${target} would restore its labels${policyDeleted ? ` and delete ${policyDeleted}` : ''}; nothing was stored.` : `Released ${target}: original labels restored${policyDeleted ? `, ${policyDeleted} deleted` : ''}. Its controller may adopt it again and scale a replica down.`,
-    audit: audit.entries, policyDeleted, pod: restored,
-  };
+  const message = dry ? `Dry run: releasing ${target} would restore its labels${policyDeleted ? ` and delete ${policyDeleted}` : ''}; nothing was stored.` : `Released ${target}: original labels restored${policyDeleted ? `, ${policyDeleted} deleted` : ''}. Its controller may adopt it again and scale a replica down.`;
+  audit.add('done', dry ? 'dry-run' : 'ok', message, target);
+  return { status: dry ? 'dry-run' : 'released', message, audit: audit.entries, policyDeleted, pod: restored };
+}
+
+/**
+ * After an ambiguous label-restore patch: wait for a late write, then either see it applied or
+ * fence it (any write moves the resourceVersion, so the patch with the old precondition fails with 409).
+ */
+async function settleRelease(session: ClusterSession, ns: string, podName: string, settleMs: number): Promise<{ restored: boolean; fenced: boolean; gone?: boolean; pod?: k8s.V1Pod }> {
+  await sleep(settleMs);
+  try {
+    let pod: k8s.V1Pod;
+    try {
+      pod = await req(session, undefined, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+    } catch (e) {
+      // Released, re-adopted and scaled away by its controller meanwhile.
+      if (classifyApiError(e) === 'notFound') return { restored: true, fenced: false, gone: true };
+      throw e;
+    }
+    if (!pod.metadata?.labels?.[QUARANTINE_LABEL] && !pod.metadata?.annotations?.[ORIGINAL_LABELS_ANNOTATION]) return { restored: true, fenced: false, pod };
+    await req(session, undefined, (o) => session.core.patchNamespacedPod({ name: podName, namespace: ns, body: { metadata: { resourceVersion: pod.metadata?.resourceVersion, annotations: { [RELEASE_FENCE_ANNOTATION]: new Date().toISOString() } } } }, o), { contentType: MERGE_PATCH });
+    return { restored: false, fenced: true };
+  } catch {
+    return { restored: false, fenced: false };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

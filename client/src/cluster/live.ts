@@ -5,7 +5,7 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { NetworkModel, NsInfo, PodInfo, PolicySource } from '../../../server/src/engine/netpol';
-import { ClusterSession, classifyApiError, describeApiError, req } from './connection';
+import { CancelledError, ClusterSession, classifyApiError, describeApiError, failureWords, req } from './connection';
 
 export interface ClusterSnapshot {
   namespaces: k8s.V1Namespace[];
@@ -33,13 +33,14 @@ export async function loadSnapshot(session: ClusterSession, namespace: string, o
       return (await all()).items;
     } catch (e) {
       const kind = classifyApiError(e);
-      if (kind === 'cancelled' || kind === 'timeout' || kind === 'unreachable' || kind === 'certificate' || kind === 'unauthorized' || kind === 'connectionDropped') {
+      if (kind === 'cancelled') throw e instanceof CancelledError ? e : new CancelledError(`list ${what}`);
+      if (kind === 'timeout' || kind === 'unreachable' || kind === 'certificate' || kind === 'unauthorized' || kind === 'connectionDropped') {
         throw new Error(describeApiError(e, { verb: 'list', resource: what, server }));
       }
       if (ns) {
         try {
           const items = (await ns()).items;
-          warnings.push(`Cannot list ${what} in all namespaces (${kind}); only namespace "${namespace}" is analysed — peers in other namespaces are unknown.`);
+          warnings.push(`Cannot list ${what} in all namespaces (${failureWords(e)}); only namespace "${namespace}" is analysed — peers in other namespaces are unknown.`);
           scope = [namespace];
           return items;
         } catch (e2) {

@@ -435,15 +435,31 @@ async function readPod(session: ClusterSession, namespace: string, name: string,
   }
 }
 
+/** A trace that cannot start or finish fails with this error: which step, why, and that nothing changed. */
+export class TraceError extends Error {
+  constructor(readonly pod: string, readonly step: string, reason: string, override readonly cause?: unknown) {
+    super(`Egress trace of pod ${pod} failed at step "${step}": ${reason} Nothing in the cluster was changed (a trace only reads).`);
+    this.name = 'TraceError';
+  }
+}
+
 export async function traceEgress(session: ClusterSession, namespace: string, podName: string, opts: TraceOptions = {}): Promise<EgressTrace> {
-  const pod = await readPod(session, namespace, podName, opts.signal);
-  const snap = opts.snapshot ?? (await loadSnapshot(session, namespace, { signal: opts.signal }));
+  const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof CancelledError || e instanceof TraceError) throw e;
+      throw new TraceError(`${namespace}/${podName}`, name, e instanceof Error ? e.message : String(e), e);
+    }
+  };
+  const pod = await step('read the pod', () => readPod(session, namespace, podName, opts.signal));
+  const snap = opts.snapshot ?? (await step('read the cluster (pods, policies, Services, namespaces, nodes)', () => loadSnapshot(session, namespace, { signal: opts.signal })));
   // The pod as just read wins over the (possibly older) list entry.
   const snapshot: ClusterSnapshot = { ...snap, pods: [...snap.pods.filter((p) => !(p.metadata?.namespace === namespace && p.metadata?.name === podName)), pod] };
   const model = buildModel(snapshot);
   const self = podInfo(pod);
   const policies = policyView(model, snapshot, self);
-  const observation = await readProcNet(session, pod, opts);
+  const observation = await step('read /proc/net', () => readProcNet(session, pod, opts));
   const sockets: ProcNetSocket[] = [];
   for (const f of PROC_NET_FILES) {
     const text = observation.raw[f];
