@@ -204,4 +204,15 @@ test('schemas/k8s-guardrails-config.schema.json accepts a full config and reject
   assert.ok(!validate({ ignore: [{ rule: 'privileged-container' }] }));
   assert.ok(!validate({ ignore: [{ ...entry, kinds: 'Pod' }] }));
   assert.ok(!validate({ ignore: [{ ...entry, expires: 'next week' }] }));
+  assert.ok(validate({ kustomize: { enabled: false, timeoutSeconds: 30 } }), JSON.stringify(validate.errors));
+  assert.ok(!validate({ kustomize: { command: '/usr/bin/evil' } }), 'the command is a machine setting, not a repository one');
+  // The schema and the parser know the same keys.
+  const { parseConfig } = require('../../server/src/engine/config') as typeof import('../../server/src/engine/config');
+  for (const key of Object.keys(schema.properties)) {
+    const parsed = parseConfig('file:///c.yaml', `${key}: {}\n`);
+    assert.ok(!parsed.errors.some((e) => /unknown key/.test(e.message)), `${key}: ${JSON.stringify(parsed.errors)}`);
+  }
+  // And VS Code hands it to Red Hat YAML for completion in the config file.
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
+  assert.deepEqual(pkg.contributes.yamlValidation, [{ fileMatch: ['.k8s-guardrails.yaml', '.k8s-guardrails.yml'], url: './schemas/k8s-guardrails-config.schema.json' }]);
 });
