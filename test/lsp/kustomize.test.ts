@@ -35,6 +35,7 @@ test('overlays are analysed as rendered: diagnostics on the patch, the inline pa
     assert.equal(priv.range.start.line, 11);
     assert.match(priv.message, /container "debug"/);
     assert.equal(priv.source, 'k8s-guardrails');
+    assert.deepEqual(priv.relatedInformation?.map((r) => [r.location.uri, r.message]), [[uri('overlays/staging/kustomization.yaml'), 'rendered by this kustomization as Deployment staging-web in namespace shop-staging']]);
     const prod = await lsp.waitForDiagnostics(uri('overlays/production/kustomization.yaml'), (d) => d.some((x) => x.code === 'allow-privilege-escalation'), 30000);
     assert.deepEqual(codes(prod), ['21 allow-privilege-escalation']);
     const broken = await lsp.waitForDiagnostics(uri('overlays/broken/kustomization.yaml'), (d) => d.length > 0, 30000);

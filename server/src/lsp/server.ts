@@ -72,6 +72,11 @@ export function toDiagnostic(f: Finding): Diagnostic {
     message: f.suppressed ? `${f.message} [suppressed by ${f.suppressed.by === 'config' ? 'the configuration file' : 'annotation'}: ${f.suppressed.reason}]` : f.message,
   };
   if (f.related?.length) d.relatedInformation = f.related.map((r) => ({ location: { uri: r.uri, range: r.range }, message: r.message }));
+  if (f.kustomization) {
+    // Kustomize: the overlay that rendered the object this finding is about.
+    const start = { line: 0, character: 0 };
+    (d.relatedInformation ??= []).push({ location: { uri: f.kustomization, range: { start, end: start } }, message: `rendered by this kustomization${f.resource ? ` as ${f.resource.display}` : ''}` });
+  }
   if (f.pss) d.data = { pss: f.pss };
   return d;
 }
