@@ -21,92 +21,77 @@ function workspace(): { dir: string; uri: (rel: string) => string } {
   return { dir, uri: (rel) => pathToFileURL(path.join(dir, rel)).href };
 }
 
+/** A copy of the shop fixture, a language server on it; both gone afterwards. */
+async function withServer(settings: unknown, fn: (lsp: LspClient, ws: ReturnType<typeof workspace>) => Promise<void>): Promise<void> {
+  const ws = workspace();
+  const lsp = new LspClient();
+  try {
+    await lsp.initialize(pathToFileURL(ws.dir).href, settings);
+    await fn(lsp, ws);
+  } finally {
+    await lsp.close();
+    fs.rmSync(ws.dir, { recursive: true, force: true });
+  }
+}
+
 const codes = (d: Diagnostic[]) => d.map((x) => `${x.range.start.line + 1} ${x.code}`).sort();
 
-test('overlays are analysed as rendered: diagnostics on the patch, the inline patch and the base; none on a patch alone', async () => {
-  const { dir, uri } = workspace();
-  const lsp = new LspClient();
-  try {
-    await lsp.initialize(pathToFileURL(dir).href);
-    // Rendered: the pod-level runAsNonRoot of the base applies (the patch alone would be run-as-non-root too).
-    const rendered = (d: Diagnostic[]) => d.some((x) => x.code === 'privileged-container') && !d.some((x) => x.code === 'run-as-non-root');
-    const sidecar = await lsp.waitForDiagnostics(uri('overlays/staging/debug-sidecar.yaml'), rendered, 30000);
-    const priv = sidecar.find((x) => x.code === 'privileged-container')!;
-    assert.equal(priv.range.start.line, 11);
-    assert.match(priv.message, /container "debug"/);
-    assert.equal(priv.source, 'k8s-guardrails');
-    assert.deepEqual(priv.relatedInformation?.map((r) => [r.location.uri, r.message]), [[uri('overlays/staging/kustomization.yaml'), 'rendered by this kustomization as Deployment staging-web in namespace shop-staging']]);
-    const prod = await lsp.waitForDiagnostics(uri('overlays/production/kustomization.yaml'), (d) => d.some((x) => x.code === 'allow-privilege-escalation'), 30000);
-    assert.deepEqual(codes(prod), ['21 allow-privilege-escalation']);
-    const broken = await lsp.waitForDiagnostics(uri('overlays/broken/kustomization.yaml'), (d) => d.length > 0, 30000);
-    assert.equal(broken[0].code, 'kustomize-build-failed');
-    assert.match(broken[0].message, /missing-patch\.yaml/);
-    const base = await lsp.waitForDiagnostics(uri('base/deployment.yaml'), (d) => d.some((x) => x.code === 'image-latest-tag'), 30000);
-    assert.equal(base.filter((x) => x.code === 'image-latest-tag').length, 1, 'seen through three overlays, shown once');
-    // The partial patch: opened in the editor, it raises nothing of its own.
-    const replicas = uri('overlays/staging/replicas.yaml');
-    lsp.open(replicas, fs.readFileSync(path.join(dir, 'overlays/staging/replicas.yaml'), 'utf8'));
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(lsp.diagnostics.get(replicas)?.diagnostics ?? [], []);
-    // A plain file next to the overlays sees the rendered NetworkPolicies (namespace shop-staging, prefixed names).
-    const plain = await lsp.waitForDiagnostics(uri('plain.yaml'), (d) => d.some((x) => x.code === 'netpol-dns-not-allowed'), 30000);
-    assert.match(plain.find((x) => x.code === 'netpol-dns-not-allowed')!.message, /staging-default-deny/);
-  } finally {
-    await lsp.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('overlays are analysed as rendered: diagnostics on the patch, the inline patch and the base; none on a patch alone', () =>
+  withServer({}, async (lsp, { dir, uri }) => {
+  // Rendered: the pod-level runAsNonRoot of the base applies (the patch alone would be run-as-non-root too).
+  const rendered = (d: Diagnostic[]) => d.some((x) => x.code === 'privileged-container') && !d.some((x) => x.code === 'run-as-non-root');
+  const sidecar = await lsp.waitForDiagnostics(uri('overlays/staging/debug-sidecar.yaml'), rendered, 30000);
+  const priv = sidecar.find((x) => x.code === 'privileged-container')!;
+  assert.equal(priv.range.start.line, 11);
+  assert.match(priv.message, /container "debug"/);
+  assert.equal(priv.source, 'k8s-guardrails');
+  assert.deepEqual(priv.relatedInformation?.map((r) => [r.location.uri, r.message]), [[uri('overlays/staging/kustomization.yaml'), 'rendered by this kustomization as Deployment staging-web in namespace shop-staging']]);
+  const prod = await lsp.waitForDiagnostics(uri('overlays/production/kustomization.yaml'), (d) => d.some((x) => x.code === 'allow-privilege-escalation'), 30000);
+  assert.deepEqual(codes(prod), ['21 allow-privilege-escalation']);
+  const broken = await lsp.waitForDiagnostics(uri('overlays/broken/kustomization.yaml'), (d) => d.length > 0, 30000);
+  assert.equal(broken[0].code, 'kustomize-build-failed');
+  assert.match(broken[0].message, /missing-patch\.yaml/);
+  const base = await lsp.waitForDiagnostics(uri('base/deployment.yaml'), (d) => d.some((x) => x.code === 'image-latest-tag'), 30000);
+  assert.equal(base.filter((x) => x.code === 'image-latest-tag').length, 1, 'seen through three overlays, shown once');
+  // The partial patch: opened in the editor, it raises nothing of its own.
+  const replicas = uri('overlays/staging/replicas.yaml');
+  lsp.open(replicas, fs.readFileSync(path.join(dir, 'overlays/staging/replicas.yaml'), 'utf8'));
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(lsp.diagnostics.get(replicas)?.diagnostics ?? [], []);
+  // A plain file next to the overlays sees the rendered NetworkPolicies (namespace shop-staging, prefixed names).
+  const plain = await lsp.waitForDiagnostics(uri('plain.yaml'), (d) => d.some((x) => x.code === 'netpol-dns-not-allowed'), 30000);
+  assert.match(plain.find((x) => x.code === 'netpol-dns-not-allowed')!.message, /staging-default-deny/);
+  }));
 
-test('saving a fixed patch renders again and clears its diagnostics', async () => {
-  const { dir, uri } = workspace();
-  const lsp = new LspClient();
-  try {
-    await lsp.initialize(pathToFileURL(dir).href);
-    const file = path.join(dir, 'overlays/staging/debug-sidecar.yaml');
-    const sidecar = uri('overlays/staging/debug-sidecar.yaml');
-    await lsp.waitForDiagnostics(sidecar, (d) => d.some((x) => x.code === 'privileged-container') && !d.some((x) => x.code === 'run-as-non-root'), 30000);
-    const fixed = fs.readFileSync(file, 'utf8').replace('privileged: true   # reported here, in the patch that sets it', 'privileged: false');
-    lsp.open(sidecar, fs.readFileSync(file, 'utf8'));
-    lsp.change(sidecar, fixed);
-    fs.writeFileSync(file, fixed);
-    void lsp.conn.sendNotification('textDocument/didSave', { textDocument: { uri: sidecar } });
-    const after = await lsp.waitForDiagnostics(sidecar, (d) => !d.some((x) => x.code === 'privileged-container'), 30000);
-    assert.ok(after.some((x) => x.code === 'read-only-root-filesystem'), 'the rest of the sidecar is still reported: ' + JSON.stringify(after));
-  } finally {
-    await lsp.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('saving a fixed patch renders again and clears its diagnostics', () =>
+  withServer({}, async (lsp, { dir, uri }) => {
+  const file = path.join(dir, 'overlays/staging/debug-sidecar.yaml');
+  const sidecar = uri('overlays/staging/debug-sidecar.yaml');
+  await lsp.waitForDiagnostics(sidecar, (d) => d.some((x) => x.code === 'privileged-container') && !d.some((x) => x.code === 'run-as-non-root'), 30000);
+  const fixed = fs.readFileSync(file, 'utf8').replace('privileged: true   # reported here, in the patch that sets it', 'privileged: false');
+  lsp.open(sidecar, fs.readFileSync(file, 'utf8'));
+  lsp.change(sidecar, fixed);
+  fs.writeFileSync(file, fixed);
+  void lsp.conn.sendNotification('textDocument/didSave', { textDocument: { uri: sidecar } });
+  const after = await lsp.waitForDiagnostics(sidecar, (d) => !d.some((x) => x.code === 'privileged-container'), 30000);
+  assert.ok(after.some((x) => x.code === 'read-only-root-filesystem'), 'the rest of the sidecar is still reported: ' + JSON.stringify(after));
+  }));
 
-test('Restricted Mode (trusted: false): nothing is rendered, files are analysed as written', async () => {
-  const { dir, uri } = workspace();
-  const lsp = new LspClient();
-  try {
-    await lsp.initialize(pathToFileURL(dir).href, { trusted: false });
-    const replicas = await lsp.waitForDiagnostics(uri('overlays/staging/replicas.yaml'), (d) => d.some((x) => x.code === 'run-as-non-root'), 30000);
-    assert.ok(replicas.length > 0);
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.ok(!(lsp.diagnostics.get(uri('overlays/broken/kustomization.yaml'))?.diagnostics ?? []).some((x) => x.code === 'kustomize-build-failed'));
-  } finally {
-    await lsp.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('Restricted Mode (trusted: false): nothing is rendered, files are analysed as written', () =>
+  withServer({ trusted: false }, async (lsp, { dir, uri }) => {
+  const replicas = await lsp.waitForDiagnostics(uri('overlays/staging/replicas.yaml'), (d) => d.some((x) => x.code === 'run-as-non-root'), 30000);
+  assert.ok(replicas.length > 0);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.ok(!(lsp.diagnostics.get(uri('overlays/broken/kustomization.yaml'))?.diagnostics ?? []).some((x) => x.code === 'kustomize-build-failed'));
+  }));
 
-test('kubectl missing: plain files are still analysed; kustomization files are not analysed as written', async () => {
-  const { dir, uri } = workspace();
-  const lsp = new LspClient();
-  try {
-    await lsp.initialize(pathToFileURL(dir).href, { kustomize: { command: '/nonexistent/kubectl' } });
-    const plain = await lsp.waitForDiagnostics(uri('plain.yaml'), (d) => d.some((x) => x.code === 'privileged-container'), 30000);
-    assert.ok(plain.length > 0);
-    await new Promise((r) => setTimeout(r, 2000));
-    assert.deepEqual(lsp.diagnostics.get(uri('overlays/staging/replicas.yaml'))?.diagnostics ?? [], []);
-  } finally {
-    await lsp.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('kubectl missing: plain files are still analysed; kustomization files are not analysed as written', () =>
+  withServer({ kustomize: { command: '/nonexistent/kubectl' } }, async (lsp, { dir, uri }) => {
+  const plain = await lsp.waitForDiagnostics(uri('plain.yaml'), (d) => d.some((x) => x.code === 'privileged-container'), 30000);
+  assert.ok(plain.length > 0);
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.deepEqual(lsp.diagnostics.get(uri('overlays/staging/replicas.yaml'))?.diagnostics ?? [], []);
+  }));
 
 test('showSuppressed: an ignored finding is a hint that gives the reason; without it, the finding is hidden', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-lsp-suppressed-'));

@@ -171,7 +171,7 @@ export function discover(dirs: Iterable<string>): Layout {
   const start = [...new Set([...dirs].map((d) => path.resolve(d)))];
   for (const dir of start) visit(dir);
   const included = new Set<string>();
-  for (const k of byDir.values()) for (const inc of k.includes) included.add(inc);
+  for (const k of byDir.values()) for (const inc of k.includes) if (inc !== k.dir) included.add(inc); // a self-include is kustomize's error to report
   const used = new Set<string>();
   for (const k of byDir.values()) for (const f of k.uses) used.add(f);
   // Only kustomizations found from the analysed files are roots (a base reached through an overlay is not).
