@@ -273,3 +273,49 @@ data:
     feature.b=${rnd() < 0.5}
 `;
 }
+
+/**
+ * Three small templates (a hardened Deployment, a Service, a ConfigMap) in flow and block
+ * style, cycled to build one big file for the schema-validation benchmark and its test.
+ */
+export const SCHEMA_TEMPLATES: ((i: number) => string)[] = [
+  (i: number) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-${i}
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports: [{containerPort: 8080, name: http}]
+          securityContext:
+            runAsNonRoot: true
+            allowPrivilegeEscalation: false
+            seccompProfile: {type: RuntimeDefault}
+          resources:
+            limits: {cpu: 500m, memory: 128Mi}
+`,
+  (i: number) => `apiVersion: v1
+kind: Service
+metadata: {name: svc-${i}}
+spec:
+  selector: {app: web}
+  ports:
+    - port: 80
+      targetPort: http
+`,
+  (i: number) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg-${i}}
+data:
+  key: value-${i}
+`,
+];

@@ -19,52 +19,13 @@ import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { analyze, DEFAULT_SETTINGS, WorkspaceIndex } from '../../server/src/engine';
 import { createSchemaService } from '../../server/src/schema';
 import { LspClient, REPO } from '../../test/helpers/lsp-client';
+import { SCHEMA_TEMPLATES } from './corpus';
 
 const arg = (name: string, dflt: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
 const COUNT = arg('resources', 10000);
 const RUNS = arg('runs', 3);
 
-const templates = [
-  (i: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-${i}
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports: [{containerPort: 8080, name: http}]
-          securityContext:
-            runAsNonRoot: true
-            allowPrivilegeEscalation: false
-            seccompProfile: {type: RuntimeDefault}
-          resources:
-            limits: {cpu: 500m, memory: 128Mi}
-`,
-  (i: number) => `apiVersion: v1
-kind: Service
-metadata: {name: svc-${i}}
-spec:
-  selector: {app: web}
-  ports:
-    - port: 80
-      targetPort: http
-`,
-  (i: number) => `apiVersion: v1
-kind: ConfigMap
-metadata: {name: cfg-${i}}
-data:
-  key: value-${i}
-`,
-];
+const templates = SCHEMA_TEMPLATES;
 
 function bigFile(n: number): string {
   const parts: string[] = [];

@@ -13,52 +13,13 @@ import * as jsYaml from 'js-yaml';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createSchemaService } from '../../../server/src/schema';
 import { findRepoRoot } from '../../../scripts/generate-schemas';
+import { SCHEMA_TEMPLATES } from '../../../scripts/bench/corpus';
 
 const COUNT = Number(process.env.K8SG_PERF_RESOURCES ?? 300);
 
 after(() => assert.deepEqual(networkAttempts, []));
 
-const templates = [
-  (i: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web-${i}
-  labels: {app: web}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports: [{containerPort: 8080, name: http}]
-          securityContext:
-            runAsNonRoot: true
-            allowPrivilegeEscalation: false
-            seccompProfile: {type: RuntimeDefault}
-          resources:
-            limits: {cpu: 500m, memory: 128Mi}
-`,
-  (i: number) => `apiVersion: v1
-kind: Service
-metadata: {name: svc-${i}}
-spec:
-  selector: {app: web}
-  ports:
-    - port: 80
-      targetPort: http
-`,
-  (i: number) => `apiVersion: v1
-kind: ConfigMap
-metadata: {name: cfg-${i}}
-data:
-  key: value-${i}
-`,
-];
+const templates = SCHEMA_TEMPLATES;
 
 it(`finds every error in a file of ${COUNT} resources`, { skip: COUNT <= 0 }, async () => {
   const parts: string[] = [];
