@@ -148,6 +148,18 @@ function* nodes(root: YNode | undefined): Generator<YNode> {
   }
 }
 
+/**
+ * A document that is only `---` with node properties (`--- !!str`, `--- &a !!map`) and no content:
+ * js-yaml reads its empty root by the tag ("", {}, []) at the end of the stream but ignores the tag
+ * (null) when another `---`/`...` follows, so whole-stream loadAll and our per-document parse
+ * disagree. Our reading does not depend on what follows (go-yaml's does not either); neither is a
+ * Kubernetes object.
+ */
+function emptyTaggedRoot(doc: string): boolean {
+  const lines = doc.split(/\r\n|\r|\n/).filter((l) => !/^[ \t]*(#.*)?$/.test(l) && !/^\.\.\.([ \t].*)?$/.test(l));
+  return lines.length === 1 && /^---([ \t]+(![^ \t]*|&[^ \t]+))+[ \t]*([ \t]#.*)?$/.test(lines[0]);
+}
+
 function hasYamlError(text: string): boolean {
   const f = loadSourceFile(URI, text);
   return !f.skipped && f.documents.some((d) => d.error);
@@ -359,7 +371,7 @@ export function checkInput(input: FuzzInput, opts: CheckOptions): CheckResult {
           result.agreement = 'mismatch';
           fail('parser-mismatch', `${ours.length} documents, js-yaml has ${ref.length}`);
         } else {
-          const i = ours.findIndex((v, k) => !deepEqual(v, ref[k]));
+          const i = ours.findIndex((v, k) => !deepEqual(v, ref[k]) && !(ref[k] === null && emptyTaggedRoot(text.slice(fresh[k].start, fresh[k].end))));
           result.agreement = i < 0 ? 'equal' : 'mismatch';
           if (i >= 0) fail('parser-mismatch', `document ${i} differs from js-yaml`);
         }

@@ -50,6 +50,12 @@ export class LineIndex {
     return { line: lo, character: Math.min(offset, this.lineEnd(lo)) - this.starts[lo] };
   }
 
+  /** Indentation column of an offset: characters since its line start, not counting a byte order mark at the start of the text. */
+  column(offset: number): number {
+    const p = this.position(offset);
+    return p.line === 0 && this.text.charCodeAt(0) === 0xfeff ? Math.max(0, p.character - 1) : p.character;
+  }
+
   offset(pos: Position): number {
     if (pos.line >= this.starts.length) return this.text.length;
     return Math.min(this.lineStart(pos.line) + pos.character, this.lineEnd(pos.line));

@@ -8,6 +8,7 @@ import { loadSourceFile, Resource } from '../model';
 import { TextEdit } from '../rules/types';
 import { applyEdits, diffEdit } from './text-edits';
 import { entries, YNode, YPath } from '../yaml/parse';
+import { doubleQuoted } from '../yaml/quote';
 
 export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
@@ -31,7 +32,7 @@ const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
 function scalarText(v: YamlValue): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
-  if (typeof v === 'string') return PLAIN_SAFE.test(v) && !RESERVED.test(v) ? v : JSON.stringify(v);
+  if (typeof v === 'string') return PLAIN_SAFE.test(v) && !RESERVED.test(v) ? v : doubleQuoted(v);
   throw new Error('not a scalar');
 }
 
@@ -77,7 +78,7 @@ function styleOf(res: Resource): Style {
   let unit = 0;
   let compactSeq: boolean | undefined;
   const text = res.file.text;
-  const col = (off: number) => res.file.lines.position(res.doc.start + off).character;
+  const col = (off: number) => res.file.lines.column(res.doc.start + off);
   const todo: YNode[] = res.doc.root ? [res.doc.root] : [];
   while (todo.length && (unit === 0 || compactSeq === undefined)) {
     const n = todo.pop()!;
@@ -129,7 +130,7 @@ export function setIn(res: Resource, path: YPath, value: YamlValue): TextEdit | 
     if (!blockCollection || isScalar(value) || inFlow) return edit(res, n.start, n.end, flowText(value));
     if (!found.key) return undefined;
     const style = styleOf(res);
-    const keyCol = res.file.lines.position(base + found.key.start).character;
+    const keyCol = res.file.lines.column(base + found.key.start);
     const lines = blockLines(String(found.key.value), value, keyCol, style);
     return edit(res, found.key.start, n.end, lines.join('\n').slice(keyCol));
   }
@@ -151,7 +152,7 @@ export function setIn(res: Resource, path: YPath, value: YamlValue): TextEdit | 
   }
   // Block mapping: a new line after the mapping's last line (after any trailing comment), at its keys' column.
   const firstKey = parent.children![0];
-  const col = res.file.lines.position(base + firstKey.start).character;
+  const col = res.file.lines.column(base + firstKey.start);
   const lastLine = res.file.lines.position(base + parent.end).line;
   const at = res.file.lines.lineEnd(lastLine) - base;
   const lines = blockLines(k, v, col, styleOf(res));
@@ -168,7 +169,7 @@ function keyOf(res: Resource, fullPath: YPath): YNode | undefined {
 function insertUnderEmptyKey(res: Resource, key: YNode, keys: readonly string[], value: YamlValue): TextEdit {
   const base = res.doc.start;
   const style = styleOf(res);
-  const keyCol = res.file.lines.position(base + key.start).character;
+  const keyCol = res.file.lines.column(base + key.start);
   const line = res.file.lines.position(base + key.end).line;
   // Replace from after the key's colon to the end of the line, keeping a trailing comment.
   const lineEnd = res.file.lines.lineEnd(line);
@@ -199,7 +200,7 @@ export function appendTo(res: Resource, path: YPath, value: YamlValue): TextEdit
     return edit(res, close, close, `${seq.children?.length ? ', ' : ''}${flowText(value)}`);
   }
   const last = seq.children![seq.children!.length - 1];
-  const col = res.file.lines.position(base + seq.start).character;
+  const col = res.file.lines.column(base + seq.start);
   const lastLine = res.file.lines.position(base + (last?.end ?? seq.end)).line;
   const at = res.file.lines.lineEnd(lastLine) - base;
   return edit(res, at, at, `\n${' '.repeat(col)}- ${flowText(value)}`);

@@ -170,6 +170,9 @@ export function parseChunk(text: string): ParsedChunk {
   const opens: number[] = [];
   const counts: number[] = [];
   let suspect = false;
+  // The last node pushed and its value (to recognise a node that is only a wrapper of it).
+  let lastIndex = -1;
+  let lastResult: unknown;
 
   const listener = (event: 'open' | 'close', state: any): void => {
     if (event === 'open') {
@@ -184,6 +187,11 @@ export function parseChunk(text: string): ParsedChunk {
     const closeAt: number = Math.min(state.position, text.length);
     const kind: string | null = state.kind;
     let last = sp.kinds.length - 1; // the last child, when there is one
+    if (nChildren === 1 && last === lastIndex && (kind === 'mapping' || kind === 'sequence') && typeof state.result === 'object' && state.result !== null && state.result === lastResult) {
+      // A flow collection as a block sequence item or document root: js-yaml reads it as a possible
+      // key and keeps it as the node's value. It is this node: no wrapper (whose one child is no pair).
+      return;
+    }
     if (kind === 'mapping' && nChildren % 2 === 1 && sp.kinds[last] === 2 && sp.starts[last] === sp.ends[last] && sp.childCounts[last] === 0 && sp.values[last] === null) {
       // A block mapping followed by `...` makes js-yaml try one more key there and give up: not a node.
       sp.starts.pop();
@@ -225,6 +233,8 @@ export function parseChunk(text: string): ParsedChunk {
     sp.ends.push(e);
     sp.kinds.push(k);
     sp.values.push(k >= 2 ? state.result : undefined);
+    lastIndex = sp.kinds.length - 1;
+    lastResult = state.result;
     sp.childCounts.push(nChildren);
   };
 
@@ -288,6 +298,7 @@ export function splitDocuments(text: string): Chunk[] {
   const chunks: Chunk[] = [];
   let chunkStart = 0;
   let sawContent = false; // a directive-free content line or a `---` in the current chunk
+  let afterEnd = false; // the current chunk follows a `...` line
   let pos = 0;
   let cr = text.indexOf('\r');
   while (pos < text.length) {
@@ -307,12 +318,21 @@ export function splitDocuments(text: string): Chunk[] {
       chunks.push({ text: text.slice(chunkStart, nl + 1), start: chunkStart });
       chunkStart = nl + 1;
       sawContent = false;
-    } else if (!sawContent && c !== 35 /* # */ && c !== 37 /* % */ && text.slice(pos, nl).trim() !== '') {
-      sawContent = true;
+      afterEnd = true;
+    } else if (!sawContent && c !== 35 /* # */ && c !== 37 /* % */) {
+      // Indented comments are trivia too (a `---` after them opens the first document, not a second one).
+      let p = pos;
+      while (p < nl && (text.charCodeAt(p) === 32 || text.charCodeAt(p) === 9)) p++;
+      if (p < nl && text.charCodeAt(p) !== 35 && text.slice(p, nl).trim() !== '') sawContent = true;
     }
     pos = nl + 1;
   }
-  if (chunkStart < text.length || chunks.length === 0) chunks.push({ text: text.slice(chunkStart), start: chunkStart });
+  if (chunkStart < text.length || chunks.length === 0) {
+    // Only comments/blank lines after a final `...`: YAML reads no further document there (js-yaml would
+    // read one null document from them alone), so they stay with the document they follow.
+    if (afterEnd && !sawContent) chunks[chunks.length - 1].text += text.slice(chunkStart);
+    else chunks.push({ text: text.slice(chunkStart), start: chunkStart });
+  }
   return chunks;
 }
 

@@ -20,6 +20,25 @@ export interface PssRuleSpec {
 
 const PSS_DOCS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 
+/**
+ * "Harden to restricted" re-parses the workload's document after each edit:
+ * past this size (far above any real workload: thousands of containers) it
+ * is not offered, so a code action request stays fast; each finding keeps
+ * its own fix.
+ */
+const HARDEN_MAX_DOCUMENT_CHARS = 64 * 1024;
+/** Every finding of a workload offers the same "Harden" fix: computed once per parse. */
+const hardened = new WeakMap<Resource, Fix | null>();
+
+function hardenFix(res: Resource): Fix | undefined {
+  let fix = hardened.get(res);
+  if (fix === undefined) {
+    fix = (res.doc.end - res.doc.start <= HARDEN_MAX_DOCUMENT_CHARS && hardenToRestricted(res)) || null;
+    hardened.set(res, fix);
+  }
+  return fix ?? undefined;
+}
+
 export function definePssRule(spec: PssRuleSpec): Rule {
   registerCheck(spec.check, { fixFor: spec.fix });
   return defineRule({
@@ -54,7 +73,7 @@ function report(spec: PssRuleSpec, res: Resource, r: PssResult, ctx: RuleContext
       fixes: (opts) => {
         const own = spec.fix ? spec.fix(res, path, !!loc.missing) : [];
         if (opts?.fixAllOnly) return own;
-        const harden = hardenToRestricted(res);
+        const harden = hardenFix(res);
         return harden ? [...own, harden] : own;
       },
     });
