@@ -11,6 +11,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { analyze, applyEdits, DEFAULT_SETTINGS, Finding, ruleById, WorkspaceIndex } from '../../server/src/engine';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadSourceFile } from '../../server/src/engine/model';
+import { hardenToRestricted } from '../../server/src/engine/rules/pss/harden';
 import { generateCorpus } from '../../scripts/bench/corpus';
 
 const RESOURCES = Number(process.env.K8SG_ROUNDTRIP_RESOURCES ?? 1000);
@@ -125,4 +129,74 @@ test(`every fix on a ${RESOURCES}-resource corpus (seed ${SEED}) round-trips`, (
   const report = [...groups].map(([k, fs]) => `${fs.length}× ${k}\n    e.g. ${fs[0].finding}: ${fs[0].detail.slice(0, 1500)}`).join('\n');
   assert.equal(failures.length, 0, `${failures.length} of ${stats.fixes} fixes failed:\n${report}`);
   assert.ok(stats.fixes > RESOURCES / 2, `enough fixes exercised (${stats.fixes})`);
+});
+
+// ---------------------------------------------------------------------------------------------
+// "Harden … to restricted" computes several edits per re-parse: the same text as one edit at a time.
+
+const REPO = path.join(__dirname, '../../..');
+function yamlFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? yamlFiles(p) : /\.ya?ml$/.test(e.name) ? [p] : [];
+  });
+}
+
+test('Harden: batched edits give exactly the one-edit-at-a-time text', () => {
+  const corpus = generateCorpus(Math.min(RESOURCES, 1000), SEED, PER_FILE);
+  const files = [
+    ...corpus.split.map((f, i) => ({ uri: `file:///corpus/${f.name}`, text: restyle(withComments(f.text), i) })),
+    ...['test/fixtures/rules', 'examples'].flatMap((d) => yamlFiles(path.join(REPO, d))).map((f) => ({ uri: f, text: fs.readFileSync(f, 'utf8') })),
+  ];
+  const one = { parses: 0, edits: 0 };
+  const batched = { parses: 0, edits: 0 };
+  let compared = 0;
+  for (const { uri, text } of files) {
+    for (const res of loadSourceFile(uri, text).resources) {
+      const ref = { parses: 0, edits: 0 };
+      const a = hardenToRestricted(res, { oneEditAtATime: true, stats: ref });
+      if (ref.edits >= 64) continue; // the reference stops at 64 edits
+      const b = hardenToRestricted(res, { stats: batched });
+      one.parses += ref.parses;
+      one.edits += ref.edits;
+      assert.deepEqual(b, a, `${uri} ${res.kind}/${res.name}`);
+      if (a) compared++;
+    }
+  }
+  assert.ok(compared > 100, `compared ${compared}`);
+  assert.equal(batched.edits, one.edits);
+  // (Corpus workloads have one container: one re-parse per PSS check either way; the gain is on many containers, below.)
+  assert.ok(batched.parses <= one.parses, `re-parses: ${batched.parses} batched vs ${one.parses} one at a time`);
+  if (process.env.K8SG_ROUNDTRIP_VERBOSE) console.log(`Harden on ${compared} workloads: ${one.parses} re-parses one edit at a time, ${batched.parses} batched`);
+});
+
+test('Harden: a pod with 40 insecure containers is hardened completely in one re-parse per PSS check', () => {
+  const container = (i: number) => `  - name: c${i} # container ${i}
+    image: busybox:1.36
+    securityContext:
+      privileged: true
+      allowPrivilegeEscalation: true
+      capabilities:
+        add: [NET_ADMIN]
+`;
+  const pod = (n: number) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: huge\nspec:\n  hostNetwork: true\n  containers:\n${Array.from({ length: n }, (_, i) => container(i)).join('')}`;
+  // Few enough containers for the one-at-a-time reference (under 64 edits): the same text.
+  const small = loadSourceFile('file:///small.yaml', pod(5)).resources[0];
+  const smallStats = { parses: 0, edits: 0 };
+  assert.deepEqual(hardenToRestricted(small, { stats: smallStats }), hardenToRestricted(small, { oneEditAtATime: true }));
+  assert.ok(smallStats.edits > 20 && smallStats.parses <= 10, `${smallStats.edits} edits in ${smallStats.parses} re-parses`);
+  const text = pod(40);
+  const uri = 'file:///huge.yaml';
+  const res = loadSourceFile(uri, text).resources[0];
+  const ref = { parses: 0, edits: 0 };
+  hardenToRestricted(res, { oneEditAtATime: true, stats: ref });
+  const stats = { parses: 0, edits: 0 };
+  const fix = hardenToRestricted(res, { stats })!;
+  const after = applyEdits(text, fix.edits);
+  const left = findingsOf(uri, after).filter((x) => ruleById(x.rule)?.family === 'pss' && ruleById(x.rule)?.fixable);
+  assert.deepEqual(left.map(key), []);
+  for (let i = 0; i < 40; i++) assert.ok(after.includes(`# container ${i}`));
+  assert.equal(ref.parses, 64, 'one edit at a time stops at 64 edits, short of restricted');
+  assert.ok(stats.edits > 200 && stats.parses <= 10, `${stats.edits} edits in ${stats.parses} re-parses`);
 });
