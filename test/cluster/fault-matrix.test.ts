@@ -1,5 +1,5 @@
 /**
- * Fault-injection matrix over isolate / release / trace: every API step of each operation ×
+ * Fault-injection matrix over isolate (plan and execution) / release / trace: every API step of each operation ×
  * {403, 404, 409, 500, timeout, dropped connection}. For every cell:
  *  - the cluster is either as before or in the operation's complete end state (no partial state);
  *    the only accepted remainder is one the message names together with the command to clean it up,
@@ -220,6 +220,44 @@ test('isolate × verify fails and the rollback fails too (pod read dropped, poli
   assertAudit(r.audit, false, r.message);
   assert.ok(r.audit.some((e) => e.step === 'rollback' && e.status === 'failed'));
 });
+
+// ---------------------------------------------------------------------------------------------
+// plan (reads only, before the modal: it either fails clearly or plans with the gap as a warning)
+
+interface PlanStep { name: string; method: string; path: string; fatal: Fault[]; /** one failed request is recovered from (a fallback read) */ recovers?: Fault[] }
+const PLAN: PlanStep[] = [
+  { name: 'pod read', method: 'GET', path: `/namespaces/${NS}/pods/${POD}$`, fatal: FAULTS },
+  { name: 'pod list', method: 'GET', path: '^/api/v1/pods$', fatal: ['timeout', 'drop'] },
+  { name: 'workload list', method: 'GET', path: `/namespaces/${NS}/deployments$`, fatal: [] },
+  // DaemonSets, then pods of kube-system; a single timeout is recovered by the second read.
+  { name: 'CNI detection', method: 'GET', path: '/namespaces/kube-system/', fatal: [], recovers: ['timeout'] },
+];
+
+for (const st of PLAN) {
+  for (const f of FAULTS) {
+    test(`plan × ${st.name} × ${f}`, async () => {
+      const before = snapshotState();
+      sim.faults.inject(spec(f, st.method, st.path));
+      let plan: Awaited<ReturnType<typeof planIsolation>> | undefined;
+      let err: unknown;
+      try { plan = await planIsolation(s, NS, POD); } catch (e) { err = e; }
+      sim.faults.clear();
+      const ctx = `plan × ${st.name} × ${f}`;
+      assert.deepEqual(snapshotState(), before, ctx);
+      if (st.fatal.includes(f)) {
+        assert.ok(err instanceof Error, `${ctx}: fails`);
+        assert.match(err.message, /Cannot plan the isolation .*step "/, err.message);
+        assert.match(err.message, /Nothing was changed/, err.message);
+        assertClear(err.message, f, ctx);
+        return;
+      }
+      assert.equal(err, undefined, `${ctx}: plans (${(err as Error)?.message})`);
+      if (st.recovers?.includes(f)) return;
+      const gaps = plan!.warnings.join('\n');
+      assertClear(gaps, f, `${ctx}: the gap is a warning`);
+    });
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // release

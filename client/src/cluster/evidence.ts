@@ -54,14 +54,19 @@ async function ownerChain(session: ClusterSession, ns: string, pod: k8s.V1Pod, s
     const r = refs.find((x) => x.controller) ?? refs[0];
     let obj: { metadata?: k8s.V1ObjectMeta } | undefined;
     const n = { name: r.name, namespace: ns };
-    switch (r.kind) {
-      case 'ReplicaSet': obj = await req(session, signal, (o) => session.apps.readNamespacedReplicaSet(n, o)); break;
-      case 'Deployment': obj = await req(session, signal, (o) => session.apps.readNamespacedDeployment(n, o)); break;
-      case 'StatefulSet': obj = await req(session, signal, (o) => session.apps.readNamespacedStatefulSet(n, o)); break;
-      case 'DaemonSet': obj = await req(session, signal, (o) => session.apps.readNamespacedDaemonSet(n, o)); break;
-      case 'Job': obj = await req(session, signal, (o) => session.batch.readNamespacedJob(n, o)); break;
-      case 'CronJob': obj = await req(session, signal, (o) => session.batch.readNamespacedCronJob(n, o)); break;
-      default: obj = undefined;
+    try {
+      switch (r.kind) {
+        case 'ReplicaSet': obj = await req(session, signal, (o) => session.apps.readNamespacedReplicaSet(n, o)); break;
+        case 'Deployment': obj = await req(session, signal, (o) => session.apps.readNamespacedDeployment(n, o)); break;
+        case 'StatefulSet': obj = await req(session, signal, (o) => session.apps.readNamespacedStatefulSet(n, o)); break;
+        case 'DaemonSet': obj = await req(session, signal, (o) => session.apps.readNamespacedDaemonSet(n, o)); break;
+        case 'Job': obj = await req(session, signal, (o) => session.batch.readNamespacedJob(n, o)); break;
+        case 'CronJob': obj = await req(session, signal, (o) => session.batch.readNamespacedCronJob(n, o)); break;
+        default: obj = undefined;
+      }
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      throw new Error(`${r.kind} ${r.name}: ${describeApiError(e, { verb: 'get', resource: r.kind.toLowerCase() + 's', namespace: ns, name: r.name, server: session.server })}`);
     }
     if (!obj) break;
     out.push({ kind: r.kind, name: r.name, object: obj });
@@ -101,7 +106,7 @@ export async function saveEvidence(session: ClusterSession, namespace: string, p
     for (const o of await ownerChain(session, namespace, pod, signal)) await write(`owner-${o.kind}-${SAFE(o.name)}.yaml`, toYaml(o.object), `${o.kind} ${o.name} (owner chain)`);
   } catch (e) {
     if (e instanceof CancelledError) throw e;
-    errors.push(`owner manifests: ${describeApiError(e, op('get', 'owner', undefined))}`);
+    errors.push(`owner manifests: ${e instanceof Error && e.message ? e.message : describeApiError(e, op('get', 'owner', undefined))}`);
   }
 
   const containers = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...(pod.spec?.containers ?? []).map((c) => c.name), ...(pod.spec?.ephemeralContainers ?? []).map((c) => c.name)];

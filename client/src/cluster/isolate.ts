@@ -240,10 +240,17 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
   try {
     pod = await req(session, signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
   } catch (e) {
-    throw new Error(describeApiError(e, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server }));
+    if (e instanceof CancelledError) throw e;
+    throw new Error(`Cannot plan the isolation of pod ${ns}/${podName} (step "read the pod"): ${describeApiError(e, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server })} Nothing was changed.`);
   }
   const warnings: string[] = [];
-  const snap = opts.snapshot ?? (await loadSnapshot(session, ns, { signal }));
+  let snap: ClusterSnapshot;
+  try {
+    snap = opts.snapshot ?? (await loadSnapshot(session, ns, { signal }));
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    throw new Error(`Cannot plan the isolation of pod ${ns}/${podName} (step "read the cluster"): ${e instanceof Error ? e.message : String(e)} Nothing was changed.`);
+  }
   warnings.push(...snap.warnings);
   const current = { ...(pod.metadata?.labels ?? {}) };
   const hostNetwork = pod.spec?.hostNetwork === true;
