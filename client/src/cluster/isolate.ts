@@ -444,7 +444,7 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
   let podPatched = false;
   let podMaybePatched = false;
 
-  const rollback = async (why: string): Promise<IsolationResult['rollback']> => {
+  const rollback = async (): Promise<IsolationResult['rollback']> => {
     const manual: string[] = [];
     const notes: string[] = [];
     const failures: string[] = [];
@@ -480,17 +480,16 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
         manual.push(`kubectl -n ${ns} delete networkpolicy ${plan.policyName}`);
       }
     }
-    void why;
     const message = complete ? `Rolled back: ${notes.join(' ')}`.trim() : `Rollback INCOMPLETE: ${failures.join(' ')} ${notes.length ? `(${notes.join(' ')}) ` : ''}Run manually: ${manual.join(' ; ')}`;
     return { complete, message, manualSteps: manual };
   };
 
   const fail = async (step: string, why: string): Promise<IsolationResult> => {
     audit.add(step, 'failed', why, target);
-    const rb = await rollback(why);
+    const rb = await rollback();
     const nothingDone = !policyCreated && !policyMaybeCreated && !podPatched && !podMaybePatched;
     if (!nothingDone) audit.add('rollback', rb!.complete ? 'ok' : 'failed', rb!.message, target);
-    const message = nothingDone ? `Isolation failed at step "${step}": ${why} Nothing was changed.` : rb!.complete ? `Isolation failed at step "${step}": ${why} Everything done so far was rolled back; the pod and policies are as before.` : `Isolation failed at step "${step}": ${why} ${rb!.message}`;
+    const message = nothingDone ? `Isolation failed at step "${step}": ${why} Nothing was changed.` : rb!.complete ? `Isolation failed at step "${step}": ${why} Everything done so far was rolled back: the pod's labels and the NetworkPolicies are as before.` : `Isolation failed at step "${step}": ${why} ${rb!.message}`;
     audit.add('done', 'failed', message, target);
     return result({ status: nothingDone || rb!.complete ? (nothingDone ? 'failed' : 'rolled-back') : 'failed', message, evidence, policyCreated: false, rollback: rb });
   };
