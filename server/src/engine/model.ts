@@ -4,7 +4,7 @@
  * a source range.
  */
 import { LineIndex, Range } from './text';
-import { DocumentCache, locate, YamlDocument, YNode, YPath } from './yaml/parse';
+import { DocumentCache, locate, locateSpan, spanEnd, spanKind, spanStart, YamlDocument, YPath } from './yaml/parse';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
@@ -99,6 +99,21 @@ export class Resource {
     return isObject(a) ? a : {};
   }
 
+  private ignores: boolean | undefined;
+
+  /** True when some annotation key starts with `ignore.k8s-guardrails.io/` (computed once). */
+  get hasIgnoreAnnotations(): boolean {
+    if (this.ignores === undefined) {
+      this.ignores = false;
+      for (const k in this.annotations)
+        if (k.startsWith('ignore.k8s-guardrails.io/')) {
+          this.ignores = true;
+          break;
+        }
+    }
+    return this.ignores;
+  }
+
   /** Display name, e.g. `Deployment web (namespace shop)`. */
   get display(): string {
     return `${this.kind} ${this.name || '(unnamed)'}${this.namespace ? ` in namespace ${this.namespace}` : ''}`;
@@ -112,8 +127,11 @@ export class Resource {
 
   /** True when the path exists in the source. */
   has(path: YPath): boolean {
-    const l = this.locate(path);
-    return !!l && l.depth === this.prefix.length + path.length;
+    const sp = this.doc.chunk.spans;
+    if (!sp) return false;
+    const prefix = this.prefix;
+    const full = prefix.length ? [...prefix, ...path] : path;
+    return locateSpan(sp, full).depth === full.length;
   }
 
   /**
@@ -129,27 +147,29 @@ export class Resource {
 
   span(path: YPath): [number, number] {
     const base = this.doc.start;
-    const full = [...this.prefix, ...path];
-    if (!this.doc.root) return [base, base];
-    const found = locate(this.doc.root, full);
+    const sp = this.doc.chunk.spans;
+    if (!sp) return [base, base];
+    const full = this.prefix.length ? [...this.prefix, ...path] : path;
+    const found = locateSpan(sp, full);
     if (found.depth === full.length) {
       const n = found.node;
-      if ((n.kind === 'map' || n.kind === 'seq') && found.key) return [base + found.key.start, base + found.key.end];
-      if (n.kind === 'map' || n.kind === 'seq') return firstLine(this.file, base, n);
-      return [base + n.start, base + n.end];
+      const collection = spanKind(sp, n) < 2;
+      if (collection && found.key >= 0) return [base + spanStart(sp, found.key), base + spanEnd(sp, found.key)];
+      if (collection) return firstLine(this.file, base, spanStart(sp, n), spanEnd(sp, n));
+      return [base + spanStart(sp, n), base + spanEnd(sp, n)];
     }
     // Missing: point at the deepest existing ancestor, as narrowly as possible.
-    const parent = found.depth > 0 ? locate(this.doc.root, full.slice(0, found.depth)) : found;
-    if (parent.key) return [base + parent.key.start, base + parent.key.end];
-    return firstLine(this.file, base, parent.node);
+    const parent = found.depth > 0 ? locateSpan(sp, full, 0, found.depth) : found;
+    if (parent.key >= 0) return [base + spanStart(sp, parent.key), base + spanEnd(sp, parent.key)];
+    return firstLine(this.file, base, spanStart(sp, parent.node), spanEnd(sp, parent.node));
   }
 }
 
 /** The first line of a node (for a list item: `- name: app` → `name: app`). */
-function firstLine(file: SourceFile, base: number, node: YNode): [number, number] {
-  const start = base + node.start;
+function firstLine(file: SourceFile, base: number, nodeStart: number, nodeEnd: number): [number, number] {
+  const start = base + nodeStart;
   const line = file.lines.position(start).line;
-  const end = Math.min(base + node.end, file.lines.lineEnd(line));
+  const end = Math.min(base + nodeEnd, file.lines.lineEnd(line));
   return [start, Math.max(start, end)];
 }
 

@@ -38,8 +38,9 @@ export interface DuplicateKey {
 
 /**
  * One parsed document, position-independent (offsets relative to its chunk)
- * so it can be cached by text. Node spans are recorded during parsing in
- * flat arrays; the `YNode` tree is built only when a range is asked for.
+ * so it can be cached by text. Node spans are recorded during parsing in one
+ * flat typed array (post-order, see `Spans`); `locateSpan` walks it directly,
+ * and the `YNode` tree is built only when a caller asks for `root`.
  */
 export class ParsedChunk {
   private tree: YNode | undefined | null = null;
@@ -50,16 +51,14 @@ export class ParsedChunk {
     readonly error: YamlError | undefined,
     /** True when the chunk holds no document (only comments/whitespace). */
     readonly empty: boolean,
-    private spans: Spans | undefined,
+    /** Undefined when the chunk has an error or no node. */
+    readonly spans: Spans | undefined,
     /** Set when some mapping has fewer keys than pairs (a duplicate, or an overriding merge). */
     private readonly suspectDuplicates: boolean,
   ) {}
 
   get root(): YNode | undefined {
-    if (this.tree === null) {
-      this.tree = this.spans && !this.error ? buildTree(this.spans) : undefined;
-      this.spans = undefined;
-    }
+    if (this.tree === null) this.tree = this.spans ? buildTree(this.spans) : undefined;
     return this.tree;
   }
 
@@ -98,29 +97,109 @@ export class YamlDocument {
   }
 }
 
-/** Node spans in post-order, as the js-yaml listener closes them. */
-interface Spans {
-  starts: number[];
-  ends: number[];
-  /** 0 map, 1 seq, 2 scalar, 3 alias. */
-  kinds: number[];
+/**
+ * Node spans in post-order, as the js-yaml listener closes them: node `i`
+ * is `data[i * STRIDE + …]` (start, end, kind, size of its subtree including
+ * itself, number of direct children). A node's children are the nodes
+ * `i - size + 1 … i - 1`; its last child is `i - 1`, and the child before a
+ * child `c` is `c - size(c)`.
+ */
+export interface Spans {
+  data: Int32Array;
+  /** Scalar and alias values (undefined for collections), by node index. */
   values: unknown[];
-  childCounts: number[];
+  /** Index of the first document's root node. */
+  root: number;
 }
+
+const STRIDE = 5;
+const S_START = 0;
+const S_END = 1;
+const S_KIND = 2;
+const S_SIZE = 3;
+const S_COUNT = 4;
 
 const KIND_NAMES: YNode['kind'][] = ['map', 'seq', 'scalar', 'alias'];
 
 function buildTree(sp: Spans): YNode | undefined {
+  const d = sp.data;
   const stack: YNode[] = [];
-  for (let i = 0; i < sp.kinds.length; i++) {
-    const n = sp.childCounts[i];
-    const node: YNode = { kind: KIND_NAMES[sp.kinds[i]], start: sp.starts[i], end: sp.ends[i], value: sp.values[i] };
-    if (n > 0) node.children = stack.splice(stack.length - n, n);
-    else if (sp.kinds[i] < 2) node.children = [];
+  const n = d.length / STRIDE;
+  for (let i = 0; i <= sp.root && i < n; i++) {
+    const o = i * STRIDE;
+    const count = d[o + S_COUNT];
+    const kind = d[o + S_KIND];
+    const node: YNode = { kind: KIND_NAMES[kind], start: d[o + S_START], end: d[o + S_END], value: sp.values[i] };
+    if (count > 0) node.children = stack.splice(stack.length - count, count);
+    else if (kind < 2) node.children = [];
     stack.push(node);
   }
   // One root per document js-yaml read; the chunk's value is the first document's.
   return stack[0];
+}
+
+/** A node of `Spans` found by `locateSpan`: indexes, -1 for none. */
+export interface LocatedSpan {
+  node: number;
+  /** The key node when the last matched segment is a map key. */
+  key: number;
+  depth: number;
+}
+
+/** `locate` on the flat spans: the node at `path`, or the deepest existing ancestor (no tree built). */
+export function locateSpan(sp: Spans, path: YPath, from = 0, to = path.length): LocatedSpan {
+  const d = sp.data;
+  const values = sp.values;
+  let node = sp.root;
+  let key = -1;
+  let depth = 0;
+  for (let p = from; p < to; p++) {
+    const seg = path[p];
+    const o = node * STRIDE;
+    const kind = d[o + S_KIND];
+    const count = d[o + S_COUNT];
+    if (kind > 1) break;
+    let next = -1;
+    let nextKey = -1;
+    if (kind === 0) {
+      const want = typeof seg === 'string' ? seg : String(seg);
+      // Last one wins, as in the parsed data (duplicate keys override); children are walked from the last.
+      let c = node - 1;
+      for (let i = count - 1; i > 0; i -= 2) {
+        const v = c;
+        const k = v - d[v * STRIDE + S_SIZE];
+        const kv = values[k];
+        if ((typeof kv === 'string' ? kv : String(kv)) === want) {
+          next = v;
+          nextKey = k;
+          break;
+        }
+        c = k - d[k * STRIDE + S_SIZE];
+      }
+    } else if (typeof seg === 'number') {
+      if (seg >= 0 && seg < count && Number.isInteger(seg)) {
+        let c = node - 1;
+        for (let i = count - 1; i > seg; i--) c -= d[c * STRIDE + S_SIZE];
+        next = c;
+      }
+    }
+    if (next < 0) break;
+    node = next;
+    key = nextKey;
+    depth++;
+  }
+  return { node, key: depth === to - from ? key : -1, depth };
+}
+
+/** Start, end and kind (0 map, 1 seq, 2 scalar, 3 alias) of node `i`. */
+export function spanStart(sp: Spans, i: number): number {
+  return sp.data[i * STRIDE + S_START];
+}
+export function spanEnd(sp: Spans, i: number): number {
+  return sp.data[i * STRIDE + S_END];
+}
+export function spanKind(sp: Spans, i: number): number {
+  return sp.data[i * STRIDE + S_KIND];
 }
 
 const MAX_DEPTH = 200;
@@ -164,43 +243,60 @@ function trimEnd(text: string, start: number, end: number): number {
   return end;
 }
 
+// Scratch buffers shared by all parses (parsing is synchronous and never re-entered): per node in
+// `scratch`, per open node in `opens` (where it opened, how many nodes were closed before, children).
+let scratch = new Int32Array(STRIDE * 4096);
+let opens = new Int32Array(3 * 256);
+
 export function parseChunk(text: string): ParsedChunk {
-  const sp: Spans = { starts: [], ends: [], kinds: [], values: [], childCounts: [] };
-  // Per open node: where it opened and how many children closed inside it.
-  const opens: number[] = [];
-  const counts: number[] = [];
+  const values: unknown[] = [];
+  let n = 0; // nodes closed so far
+  let depth = 0; // open nodes
+  let root = -1;
   let suspect = false;
+  const textLength = text.length;
   // The last node pushed and its value (to recognise a node that is only a wrapper of it).
   let lastIndex = -1;
   let lastResult: unknown;
 
   const listener = (event: 'open' | 'close', state: any): void => {
     if (event === 'open') {
+      if ((depth + 1) * 3 > opens.length) {
+        const grown = new Int32Array(opens.length * 2);
+        grown.set(opens);
+        opens = grown;
+      }
+      const q = depth * 3;
       // js-yaml appends a line break to input that lacks one: positions can be one past the text.
-      opens.push(Math.min(state.position, text.length));
-      counts.push(0);
+      const pos: number = state.position;
+      opens[q] = pos < textLength ? pos : textLength;
+      opens[q + 1] = n;
+      opens[q + 2] = 0;
+      depth++;
       return;
     }
-    const open = opens.pop()!;
-    let nChildren = counts.pop()!;
-    if (counts.length) counts[counts.length - 1]++;
-    const closeAt: number = Math.min(state.position, text.length);
+    depth--;
+    const q = depth * 3;
+    const open = opens[q];
+    let nChildren = opens[q + 2];
+    if (depth > 0) opens[q - 1]++;
+    const pos: number = state.position;
+    const closeAt = pos < textLength ? pos : textLength;
     const kind: string | null = state.kind;
-    let last = sp.kinds.length - 1; // the last child, when there is one
-    if (nChildren === 1 && last === lastIndex && (kind === 'mapping' || kind === 'sequence') && typeof state.result === 'object' && state.result !== null && state.result === lastResult) {
+    let lo = (n - 1) * STRIDE; // the last child, when there is one
+    const sp = scratch;
+    if (nChildren === 1 && n - 1 === lastIndex && (kind === 'mapping' || kind === 'sequence') && typeof state.result === 'object' && state.result !== null && state.result === lastResult) {
       // A flow collection as a block sequence item or document root: js-yaml reads it as a possible
       // key and keeps it as the node's value. It is this node: no wrapper (whose one child is no pair).
+      if (depth === 0 && root < 0) root = lastIndex;
       return;
     }
-    if (kind === 'mapping' && nChildren % 2 === 1 && sp.kinds[last] === 2 && sp.starts[last] === sp.ends[last] && sp.childCounts[last] === 0 && sp.values[last] === null) {
+    if (kind === 'mapping' && nChildren % 2 === 1 && sp[lo + S_KIND] === 2 && sp[lo + S_START] === sp[lo + S_END] && sp[lo + S_COUNT] === 0 && values[n - 1] === null) {
       // A block mapping followed by `...` makes js-yaml try one more key there and give up: not a node.
-      sp.starts.pop();
-      sp.ends.pop();
-      sp.kinds.pop();
-      sp.values.pop();
-      sp.childCounts.pop();
+      n--;
+      values.length = n;
       nChildren--;
-      last--;
+      lo -= STRIDE;
     }
     const start = skipTrivia(text, open, closeAt);
     let k: number;
@@ -210,7 +306,7 @@ export function parseChunk(text: string): ParsedChunk {
       k = kind === 'mapping' ? 0 : 1;
       const first = text.charCodeAt(start);
       const flow = first === 123 /* { */ || first === 91; /* [ */
-      e = flow || nChildren === 0 ? trimEnd(text, start, closeAt) : sp.ends[last];
+      e = flow || nChildren === 0 ? trimEnd(text, start, closeAt) : sp[lo + S_END];
       if (k === 0 && !suspect && nChildren > 1) {
         let keys = 0;
         for (const _ in state.result as object) keys++;
@@ -219,8 +315,8 @@ export function parseChunk(text: string): ParsedChunk {
     } else if (nChildren === 1 && kind === 'scalar') {
       // js-yaml composed a scalar through a nested call (a plain key that turned out not to be a key).
       k = 2;
-      s = sp.starts[last];
-      e = sp.ends[last];
+      s = sp[lo + S_START];
+      e = sp[lo + S_END];
     } else if (start >= closeAt) {
       // Empty node (`key:` with no value): zero-width at where it would be.
       k = 2;
@@ -229,13 +325,22 @@ export function parseChunk(text: string): ParsedChunk {
       k = text.charCodeAt(start) === 42 /* * */ ? 3 : 2;
       e = trimEnd(text, start, closeAt);
     }
-    sp.starts.push(s);
-    sp.ends.push(e);
-    sp.kinds.push(k);
-    sp.values.push(k >= 2 ? state.result : undefined);
-    lastIndex = sp.kinds.length - 1;
+    if ((n + 1) * STRIDE > scratch.length) {
+      const grown = new Int32Array(scratch.length * 2);
+      grown.set(scratch);
+      scratch = grown;
+    }
+    const o = n * STRIDE;
+    scratch[o + S_START] = s;
+    scratch[o + S_END] = e;
+    scratch[o + S_KIND] = k;
+    scratch[o + S_SIZE] = n - opens[q + 1] + 1;
+    scratch[o + S_COUNT] = nChildren;
+    values[n] = k >= 2 ? state.result : undefined;
+    if (depth === 0 && root < 0) root = n;
+    lastIndex = n;
     lastResult = state.result;
-    sp.childCounts.push(nChildren);
+    n++;
   };
 
   let value: unknown;
@@ -259,7 +364,8 @@ export function parseChunk(text: string): ParsedChunk {
     error = { message: ex.reason ?? ex.message ?? String(e), offset };
     value = undefined;
   }
-  return new ParsedChunk(value, error, count === 0 && !error, error ? undefined : sp, suspect);
+  const spans = !error && n > 0 && root >= 0 ? { data: scratch.slice(0, n * STRIDE), values, root } : undefined;
+  return new ParsedChunk(value, error, count === 0 && !error, spans, suspect);
 }
 
 function collectDuplicates(node: YNode, out: DuplicateKey[]): void {
