@@ -159,9 +159,20 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     }
     if (file.skipped) continue;
     for (const entry of active) {
-      if (entry.rule.checkFile) run(entry, () => file.uri, () => entry.rule.checkFile!(file, ctx));
-      if (entry.rule.checkResource)
-        for (const res of file.resources) run(entry, () => `${file.uri} ${res.display}`, () => entry.rule.checkResource!(res, ctx));
+      const rule = entry.rule;
+      if (rule.checkFile) run(entry, () => file.uri, () => rule.checkFile!(file, ctx));
+      if (!rule.checkResource || failed.has(rule)) continue;
+      // Inlined `run`: no closures in this rules × resources loop.
+      current = entry;
+      for (const res of file.resources) {
+        try {
+          rule.checkResource(res, ctx);
+        } catch (e) {
+          failed.add(rule);
+          options.onRuleError?.(rule, e, `${file.uri} ${res.display}`);
+          break;
+        }
+      }
     }
   }
   if (!cancelled)

@@ -29,6 +29,7 @@ export function suppressedBy(res: Resource, rule: string): string | undefined {
 
 /** The annotation (per-container first, then for the whole resource) that ignores `rule` on `res`. */
 export function annotationIgnore(res: Resource, rule: string, container?: string): { key: string; reason: string } | undefined {
+  if (!res.hasIgnoreAnnotations) return undefined;
   const keys = container !== undefined ? [`${IGNORE_PREFIX}${rule}.${container}`, IGNORE_PREFIX + rule] : [IGNORE_PREFIX + rule];
   const annotations = res.annotations;
   for (const key of keys) {

@@ -185,8 +185,18 @@ function activeAt(def: CheckDef, minor: number): VersionedCheck | undefined {
 }
 
 /** Check functions to run for a level/version, in upstream order, honouring overrides. */
-function checksFor(level: 'baseline' | 'restricted', version: PssVersion): { def: CheckDef; check: VersionedCheck }[] {
+/** checksFor results by level and clamped version (the list is the same for every pod). */
+const checksCache = new Map<string, { def: CheckDef; check: VersionedCheck }[]>();
+
+function checksFor(level: 'baseline' | 'restricted', version: PssVersion): readonly { def: CheckDef; check: VersionedCheck }[] {
   const v = clampToKnown(resolveVersion(version));
+  const key = `${level} ${v.major} ${v.minor}`;
+  let list = checksCache.get(key);
+  if (!list) checksCache.set(key, (list = computeChecksFor(level, v)));
+  return list;
+}
+
+function computeChecksFor(level: 'baseline' | 'restricted', v: { major: number; minor: number }): { def: CheckDef; check: VersionedCheck }[] {
   // Versions before v1.0 (or other majors older than 1) have no registered checks upstream.
   if (older(v, { major: 1, minor: 0 })) return [];
   const minor = v.minor; // clamped, so major is 1 here

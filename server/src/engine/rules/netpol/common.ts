@@ -5,6 +5,7 @@ import { ProblemCode, PolicyProblem } from '../../netpol/types';
 import { isK8sNetworkPolicy, NpPolicy, policyProblems } from '../../netpol/workspace';
 import { Fix, RelatedInfo, Rule, RuleContext, RuleDocs, defineRule } from '../types';
 import { Severity } from '../../model';
+import { Range } from '../../text';
 
 export const NETPOL_DOCS = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
 export const NETPOL_API = 'https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/';
@@ -12,8 +13,17 @@ export const NETPOL_API = 'https://kubernetes.io/docs/reference/kubernetes-api/p
 /** At most this many related locations per finding. */
 const MAX_RELATED = 20;
 
+/** The range of each policy's name (the same policy is related to many workloads). */
+const nameRanges = new WeakMap<Resource, Range>();
+
+function nameRange(res: Resource): Range {
+  let r = nameRanges.get(res);
+  if (!r) nameRanges.set(res, (r = res.range(['metadata', 'name'])));
+  return { start: { ...r.start }, end: { ...r.end } };
+}
+
 export function policyRelated(policies: readonly NpPolicy[], message: (p: NpPolicy) => string): RelatedInfo[] {
-  return policies.slice(0, MAX_RELATED).map((p) => ({ uri: p.res.file.uri, range: p.res.range(['metadata', 'name']), message: message(p) }));
+  return policies.slice(0, MAX_RELATED).map((p) => ({ uri: p.res.file.uri, range: nameRange(p.res), message: message(p) }));
 }
 
 /** Apply an engine ProblemFix (set fields on a target object) as one edit. */

@@ -82,9 +82,21 @@ export function pssModes(res: Resource, ctx: RuleContext): PssMode[] {
 /** Per resource, valid for one workspace version and one set of PSS settings (both can change the verdict). */
 const cache = new WeakMap<Resource, { key: string; results: PssResult[] }>();
 
-export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
+/** The last cache key, so that the 19 PSS rules × every resource do not each build it. */
+let lastKey: { version: number; pss: RuleContext['settings']['pss']; level: string; pssVersion: string; source: string; override: unknown; key: string } | undefined;
+
+function cacheKey(ctx: RuleContext): string {
   const s = ctx.settings.pss;
-  const key = `${ctx.workspace.version}|${s.level}|${s.version}|${s.source}|${s.override}`;
+  const version = ctx.workspace.version;
+  const k = lastKey;
+  if (k && k.version === version && k.pss === s && k.level === s.level && k.pssVersion === s.version && k.source === s.source && k.override === s.override) return k.key;
+  const key = `${version}|${s.level}|${s.version}|${s.source}|${s.override}`;
+  lastKey = { version, pss: s, level: s.level, pssVersion: s.version, source: s.source, override: s.override, key };
+  return key;
+}
+
+export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
+  const key = cacheKey(ctx);
   const hit = cache.get(res);
   if (hit && hit.key === key) return hit.results;
   const results: PssResult[] = [];
