@@ -6,7 +6,9 @@
  * ignored) to compare commits.
  *
  * Environment: BENCH_SIZES=100,1000 (default 100,1000,10000),
- * BENCH_TIMEOUT_S=180 (cap for the third-party tools per measurement).
+ * BENCH_TIMEOUT_S=180 (cap for the third-party tools per measurement),
+ * BENCH_TOOLS=ours (default ours,yls,monokle: which of the slow third-party
+ * tools to run besides our scan).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -23,6 +25,7 @@ const REPO = path.join(__dirname, '../../..');
 const OUT = path.join(REPO, '.bench');
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 180);
+const TOOLS = new Set((process.env.BENCH_TOOLS ?? 'ours,yls,monokle').split(',').map((t) => t.trim()));
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -76,9 +79,11 @@ interface ToolResult {
   error?: string;
   results?: number;
   runs?: number;
+  skipped?: boolean;
 }
 
 function worker(tool: 'yls' | 'monokle', dir: string, runs: number): Promise<ToolResult> {
+  if (!TOOLS.has(tool)) return Promise.resolve({ skipped: true });
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--max-old-space-size=6144', path.join(__dirname, 'worker.js'), tool, dir, String(runs)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -229,7 +234,7 @@ async function main() {
 
   // ---- print
   const table: string[][] = [['resources', 'layout', 'files', 'js-yaml loadAll (floor)', 'yaml parseAllDocuments+LineCounter', 'k8s-guardrails scan (all rules)', 'yaml-language-server validate', 'monokle (offline plugins)']];
-  const tool = (r: ToolResult, floorMs: number) => (r.timedOut ? `> ${TIMEOUT_S} s (capped)` : r.error ? `failed: ${r.error.slice(0, 40)}` : `${fmtMs(r.ms!)}${ratio(r.ms, floorMs)}`);
+  const tool = (r: ToolResult, floorMs: number) => (r.skipped ? 'skipped (BENCH_TOOLS)' : r.timedOut ? `> ${TIMEOUT_S} s (capped)` : r.error ? `failed: ${r.error.slice(0, 40)}` : `${fmtMs(r.ms!)}${ratio(r.ms, floorMs)}`);
   for (const r of rows)
     table.push([
       r.size.toLocaleString('en'),
