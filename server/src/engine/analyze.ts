@@ -183,7 +183,8 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     const live = new Set(active.filter((a) => !failed.has(a.rule)).map((a) => a.rule.id));
     // Stale annotations: the rule ran and found nothing to suppress on that resource (container).
     for (const file of files)
-      for (const res of file.resources)
+      for (const res of file.resources) {
+        if (!res.hasIgnoreAnnotations) continue;
         for (const [key, value] of Object.entries(res.annotations)) {
           const k = parseIgnoreKey(key);
           if (!k || typeof value !== 'string' || value.trim() === '' || !live.has(k.rule)) continue;
@@ -193,6 +194,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
             ctx.report({ resource: res, path: ['metadata', 'annotations', key], message: `Unused ignore: ${k.rule} finds nothing on ${what}; remove the stale ${IGNORE_PREFIX}${k.rule}${k.container !== undefined ? '.' + k.container : ''} annotation.` }),
           );
         }
+      }
     // Config entries that matched no finding, when the whole workspace was analysed.
     if (ignores && cfg && (!wanted || wanted.has(cfg.uri))) {
       const list = findings.get(cfg.uri) ?? [];

@@ -191,6 +191,9 @@ export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** `{{ … }}` marks a Helm/Go template: not YAML until rendered. */
 const TEMPLATE = /\{\{[\s\S]*?\}\}/;
 
+/** The prefix of a resource that is its whole document (shared: prefixes are never mutated). */
+const NO_PREFIX: YPath = [];
+
 /** Parse a file into documents and resources. `cache` makes re-parses incremental per document. */
 export function loadSourceFile(uri: string, text: string, cache: DocumentCache = new DocumentCache(), options: LoadOptions = {}): SourceFile {
   const lines = new LineIndex(text);
@@ -214,7 +217,7 @@ export function loadSourceFile(uri: string, text: string, cache: DocumentCache =
         if (isKubernetesObject(item)) file.resources.push(new Resource(file, doc, ['items', i], item));
       });
     } else {
-      file.resources.push(new Resource(file, doc, [], v));
+      file.resources.push(new Resource(file, doc, NO_PREFIX, v));
     }
   }
   if (!file.isKubernetes) file.isKubernetes = file.documents.some((d) => d.error && looksLikeKubernetes(text, d));

@@ -6,7 +6,7 @@
 import { Resource, Severity } from '../../model';
 import { podTemplate } from '../../workloads';
 import { RuleContext } from '../types';
-import { evaluatePss, parsePssVersion, PssLevel, PssViolation } from '../../pss';
+import { evaluatePss, parsePssVersion, PssLevel, PssVersion, PssViolation } from '../../pss';
 
 export interface PssMode {
   mode: 'enforce' | 'warn' | 'audit';
@@ -29,6 +29,15 @@ const PSA = 'pod-security.kubernetes.io/';
 
 const RANK: Record<string, number> = { privileged: 0, baseline: 1, restricted: 2 };
 
+/** `Namespace shop (ns.yaml:4)`, once per Namespace object (every workload in it asks). */
+const wheres = new WeakMap<Resource, string>();
+
+function namespaceWhere(ns: Resource): string {
+  let w = wheres.get(ns);
+  if (w === undefined) wheres.set(ns, (w = `Namespace ${ns.name} (${ns.file.uri.split('/').pop()}:${ns.range(['metadata', 'labels']).start.line + 1})`));
+  return w;
+}
+
 /**
  * The PSS modes that apply to a resource, as Pod Security Admission's
  * `PolicyToEvaluate` decides them from its Namespace's labels. The defaults
@@ -46,7 +55,7 @@ export function pssModes(res: Resource, ctx: RuleContext): PssMode[] {
   if (!ns) return [enforce];
   const labels = ns.labels as Record<string, unknown>;
   if (!Object.keys(labels).some((k) => k.startsWith(PSA))) return [enforce];
-  const where = `Namespace ${ns.name} (${ns.file.uri.split('/').pop()}:${ns.range(['metadata', 'labels']).start.line + 1})`;
+  const where = namespaceWhere(ns);
   const warn: PssMode = { mode: 'warn', level: 'privileged', version: 'latest', source: defaultSource };
   const audit: PssMode = { mode: 'audit', level: 'privileged', version: 'latest', source: defaultSource };
   const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, PSA + k);
@@ -79,6 +88,18 @@ export function pssModes(res: Resource, ctx: RuleContext): PssMode[] {
   return [enforce, warn, audit];
 }
 
+/** Parsed policy versions by text (evaluation only reads them). */
+const versions = new Map<string, PssVersion>();
+
+function pssVersion(text: string): PssVersion {
+  let v = versions.get(text);
+  if (!v) {
+    v = parsePssVersion(text) ?? parsePssVersion('latest')!;
+    if (versions.size < 1000) versions.set(text, v);
+  }
+  return v;
+}
+
 /** Per resource, valid for one workspace version and one set of PSS settings (both can change the verdict). */
 const cache = new WeakMap<Resource, { key: string; results: PssResult[] }>();
 
@@ -106,7 +127,7 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
     const seen = new Set<string>();
     for (const mode of pssModes(res, ctx)) {
       if (mode.level === 'privileged') continue;
-      const version = parsePssVersion(mode.version) ?? parsePssVersion('latest')!;
+      const version = pssVersion(mode.version);
       for (const violation of evaluatePss(pod, mode.level, version)) {
         // Report each check once, in the strictest mode that flags it.
         if (seen.has(violation.check)) continue;
