@@ -94,6 +94,15 @@ export function isK8sNetworkPolicy(res: Resource): boolean {
   return res.kind === 'NetworkPolicy' && typeof res.apiVersion === 'string' && res.apiVersion.startsWith('networking.k8s.io/');
 }
 
+/** Parsed policies per Resource: unchanged files keep their Resources, so an edit elsewhere does not re-parse them. */
+const parsedPolicies = new WeakMap<Resource, ParsedPolicy>();
+
+function parsedPolicy(res: Resource): ParsedPolicy {
+  let p = parsedPolicies.get(res);
+  if (!p) parsedPolicies.set(res, (p = parsePolicy(res.object)));
+  return p;
+}
+
 export class NetpolWorkspace {
   readonly settings: NetpolSettings;
   readonly policies: NpPolicy[] = [];
@@ -119,7 +128,7 @@ export class NetpolWorkspace {
       if (res.file.skipped || !isK8sNetworkPolicy(res)) continue;
       const namespace = res.namespace ?? 'default';
       const source: PolicySource = { name: res.name, namespace, object: res.object, ref: res };
-      const p: NpPolicy = { res, name: res.name, namespace, source, parsed: parsePolicy(res.object), order: this.policies.length, selects: [] };
+      const p: NpPolicy = { res, name: res.name, namespace, source, parsed: parsedPolicy(res), order: this.policies.length, selects: [] };
       this.policies.push(p);
       this.policyByResource.set(res, p);
       let nsp = this.policiesByNs.get(namespace);

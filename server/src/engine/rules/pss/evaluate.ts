@@ -100,26 +100,31 @@ function pssVersion(text: string): PssVersion {
   return v;
 }
 
-/** Per resource, valid for one workspace version and one set of PSS settings (both can change the verdict). */
-const cache = new WeakMap<Resource, { key: string; results: PssResult[] }>();
+/**
+ * Per resource: valid while the PSS settings and the Namespace object that
+ * governs the resource stay the same (the only inputs besides the resource
+ * itself), so an edit elsewhere in the workspace does not re-evaluate it.
+ */
+const cache = new WeakMap<Resource, { key: string; ns: Resource | undefined; results: PssResult[] }>();
 
-/** The last cache key, so that the 19 PSS rules × every resource do not each build it. */
-let lastKey: { version: number; pss: RuleContext['settings']['pss']; level: string; pssVersion: string; source: string; override: unknown; key: string } | undefined;
+/** The last settings key, so that the 19 PSS rules × every resource do not each build it. */
+let lastKey: { pss: RuleContext['settings']['pss']; level: string; pssVersion: string; source: string; override: unknown; key: string } | undefined;
 
-function cacheKey(ctx: RuleContext): string {
+function settingsKey(ctx: RuleContext): string {
   const s = ctx.settings.pss;
-  const version = ctx.workspace.version;
   const k = lastKey;
-  if (k && k.version === version && k.pss === s && k.level === s.level && k.pssVersion === s.version && k.source === s.source && k.override === s.override) return k.key;
-  const key = `${version}|${s.level}|${s.version}|${s.source}|${s.override}`;
-  lastKey = { version, pss: s, level: s.level, pssVersion: s.version, source: s.source, override: s.override, key };
+  if (k && k.pss === s && k.level === s.level && k.pssVersion === s.version && k.source === s.source && k.override === s.override) return k.key;
+  const key = `${s.level}|${s.version}|${s.source}|${s.override}`;
+  lastKey = { pss: s, level: s.level, pssVersion: s.version, source: s.source, override: s.override, key };
   return key;
 }
 
 export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
-  const key = cacheKey(ctx);
+  const key = settingsKey(ctx);
+  // What pssModes reads from the workspace: the Namespace object.
+  const ns = ctx.settings.pss.override || !res.namespace ? undefined : ctx.workspace.namespace(res.namespace);
   const hit = cache.get(res);
-  if (hit && hit.key === key) return hit.results;
+  if (hit && hit.key === key && hit.ns === ns) return hit.results;
   const results: PssResult[] = [];
   const tpl = podTemplate(res);
   if (tpl) {
@@ -136,7 +141,7 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
       }
     }
   }
-  cache.set(res, { key, results });
+  cache.set(res, { key, ns, results });
   return results;
 }
 
