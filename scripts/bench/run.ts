@@ -37,16 +37,17 @@ const pct = (xs: number[], p: number) => {
 };
 const runsFor = (size: number) => (size <= 100 ? 9 : size <= 1000 ? 5 : 3);
 
-/** Median of `runs` timed calls, after one warm-up call. */
-function time(runs: number, fn: () => unknown): { ms: number; times: number[] } {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    fn();
-    times.push(performance.now() - t);
-  }
-  return { ms: median(times), times };
+/** Median of `runs` timed calls of each function, after one warm-up call of each; one call of each per round, so that they share the machine's load. */
+function timeInterleaved(runs: number, fns: (() => unknown)[]): { ms: number; times: number[] }[] {
+  for (const fn of fns) fn();
+  const times: number[][] = fns.map(() => []);
+  for (let i = 0; i < runs; i++)
+    fns.forEach((fn, j) => {
+      const t = performance.now();
+      fn();
+      times[j].push(performance.now() - t);
+    });
+  return times.map((t) => ({ ms: median(t), times: t }));
 }
 
 function floor(files: CorpusFile[]) {
@@ -209,10 +210,9 @@ async function main() {
       const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
       const lines = files.reduce((n, f) => n + f.text.split('\n').length, 0);
       process.stderr.write(`bench: ${size} resources, ${layout} (${files.length} files, ${lines} lines, ${(bytes / 1048576).toFixed(1)} MiB)…\n`);
-      const fl = time(runs, () => floor(files));
-      const yp = time(runs, () => yamlPkg(files));
       let findings = 0;
-      const ours = time(runs, () => (findings = ourScan(files)));
+      // Interleaved (floor, yaml, ours, floor, …) so that load from other processes hits all three alike.
+      const [fl, yp, ours] = timeInterleaved(runs, [() => floor(files), () => yamlPkg(files), () => (findings = ourScan(files))]);
       const yls = await worker('yls', dirs[layout], size >= 10000 ? 1 : 3);
       const monokle = await worker('monokle', dirs[layout], size >= 10000 ? 1 : 3);
       rows.push({ size, layout, files: files.length, lines, bytes, floorMs: fl.ms, yamlMs: yp.ms, oursMs: ours.ms, findings, yls, monokle });
@@ -250,7 +250,7 @@ async function main() {
   const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const out: string[] = [];
   out.push(`k8s-guardrails benchmark — node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os.loadavg()[0].toFixed(1)}`);
-  out.push(`Times are medians (in-process: ${SIZES.map((s) => `${runsFor(s)} runs at ${s}`).join(', ')}, after a warm-up; third-party tools in a child process: 3 runs below 10,000, 1 at 10,000, capped at ${TIMEOUT_S} s). (N×) = ratio to the js-yaml floor.`);
+  out.push(`Times are medians (in-process: ${SIZES.map((s) => `${runsFor(s)} runs at ${s}`).join(', ')}, after a warm-up, floor, yaml and ours interleaved run by run; third-party tools in a child process: 3 runs below 10,000, 1 at 10,000, capped at ${TIMEOUT_S} s). (N×) = ratio to the js-yaml floor.`);
   out.push('');
   out.push(line(table[0]));
   out.push(widths.map((w) => '-'.repeat(w)).join('  '));
