@@ -31,12 +31,13 @@ export interface Workload {
   windows: boolean;
 }
 
-const workloads = new WeakMap<Resource, Workload | null>();
+/** By the resource's parsed object, which an unchanged document keeps across re-parses of its file (no positions inside). */
+const workloads = new WeakMap<object, { kind: string; workload: Workload | null }>();
 
 /** The pod template of a workload and its containers, with paths relative to the resource (computed once per resource). */
 export function workload(res: Resource): Workload | undefined {
-  const cached = workloads.get(res);
-  if (cached !== undefined) return cached ?? undefined;
+  const cached = workloads.get(res.object);
+  if (cached && cached.kind === res.kind) return cached.workload ?? undefined;
   const tpl = podTemplate(res);
   let result: Workload | null = null;
   if (tpl) {
@@ -44,7 +45,7 @@ export function workload(res: Resource): Workload | undefined {
     const os = tpl.spec.os;
     result = { tpl, containers, specPath: [...tpl.path, 'spec'], windows: isObject(os) && os.name === 'windows' };
   }
-  workloads.set(res, result);
+  workloads.set(res.object, { kind: res.kind, workload: result });
   return result ?? undefined;
 }
 

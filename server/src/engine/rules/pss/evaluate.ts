@@ -4,7 +4,7 @@
  * resource's namespace.
  */
 import { Resource, Severity } from '../../model';
-import { podTemplate } from '../../workloads';
+import { podTemplate, PodTemplate } from '../../workloads';
 import { RuleContext } from '../types';
 import { evaluatePss, parsePssVersion, PssLevel, PssVersion, PssViolation } from '../../pss';
 
@@ -127,21 +127,44 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
   if (hit && hit.key === key && hit.ns === ns) return hit.results;
   const results: PssResult[] = [];
   const tpl = podTemplate(res);
-  if (tpl) {
-    const pod = { metadata: tpl.metadata, spec: tpl.spec };
-    const seen = new Set<string>();
-    for (const mode of pssModes(res, ctx)) {
-      if (mode.level === 'privileged') continue;
-      const version = pssVersion(mode.version);
-      for (const violation of evaluatePss(pod, mode.level, version)) {
-        // Report each check once, in the strictest mode that flags it.
-        if (seen.has(violation.check)) continue;
-        seen.add(violation.check);
-        results.push({ mode, violation, templatePath: tpl.path });
-      }
-    }
-  }
+  const modes = tpl ? pssModes(res, ctx) : [];
+  if (tpl) for (const r of evaluation(res, tpl, modes)) results.push({ mode: modes[r.mode], violation: r.violation, templatePath: r.templatePath });
   cache.set(res, { key, ns, results });
+  return results;
+}
+
+interface Evaluation {
+  kind: string;
+  /** Mode, level and version of each mode evaluated. */
+  modesKey: string;
+  results: { mode: number; violation: PssViolation; templatePath: readonly (string | number)[] }[];
+}
+
+/**
+ * Evaluations by the resource's parsed object, which an unchanged document
+ * keeps across re-parses of its file (the Resource is new each time): an edit
+ * re-evaluates only the documents it changed. They hold no positions.
+ */
+const evaluations = new WeakMap<object, Evaluation>();
+
+function evaluation(res: Resource, tpl: PodTemplate, modes: readonly PssMode[]): Evaluation['results'] {
+  const modesKey = modes.map((m) => `${m.mode} ${m.level} ${m.version}`).join('|');
+  const hit = evaluations.get(res.object);
+  if (hit && hit.kind === res.kind && hit.modesKey === modesKey) return hit.results;
+  const results: Evaluation['results'] = [];
+  const pod = { metadata: tpl.metadata, spec: tpl.spec };
+  const seen = new Set<string>();
+  modes.forEach((mode, i) => {
+    if (mode.level === 'privileged') return;
+    const version = pssVersion(mode.version);
+    for (const violation of evaluatePss(pod, mode.level, version)) {
+      // Report each check once, in the strictest mode that flags it.
+      if (seen.has(violation.check)) continue;
+      seen.add(violation.check);
+      results.push({ mode: i, violation, templatePath: tpl.path });
+    }
+  });
+  evaluations.set(res.object, { kind: res.kind, modesKey, results });
   return results;
 }
 
