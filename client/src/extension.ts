@@ -37,6 +37,7 @@ function initializationSettings() {
     pss: cfg.get('pss'),
     rules: cfg.get('rules'),
     maxFileSize: cfg.get<number>('maxFileSize'),
+    analysisTimeLimitMs: cfg.get<number>('analysisTimeLimitMs'),
     workspace: {
       exclude: Object.entries(filesExclude)
         .filter(([, on]) => on === true)

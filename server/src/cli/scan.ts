@@ -61,6 +61,8 @@ Options:
                               annotation (marked; they never fail the scan)
   --max-file-size <bytes>     skip larger files (default: 4MiB; k, KiB, M, MiB
                               suffixes accepted)
+  --time-limit <ms>           stop analysing a file after this long; the scan
+                              then reports it and exits 2 (default: none)
   --stdin-filename <name>     the file name reported for "-" (default: <stdin>)
   --pss-level baseline|restricted|privileged
                               Pod Security Standards level (overrides Namespace labels)
@@ -86,6 +88,7 @@ const OPTIONS = {
   'include-suppressed': { type: 'boolean' },
   'max-file-size': { type: 'string' },
   'stdin-filename': { type: 'string' },
+  'time-limit': { type: 'string' },
   'pss-level': { type: 'string' },
   'pss-version': { type: 'string' },
   'no-kustomize': { type: 'boolean' },
@@ -173,6 +176,11 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn))
     throw new UsageError(`unknown --fail-on '${failOn}' (expected error, warning, info, hint or none)`);
   const maxBytes = values['max-file-size'] !== undefined ? parseSize(values['max-file-size']) : DEFAULT_MAX_FILE_BYTES;
+  let timeLimitMs: number | undefined;
+  if (values['time-limit'] !== undefined) {
+    timeLimitMs = Number(values['time-limit']);
+    if (!(timeLimitMs > 0) || !Number.isFinite(timeLimitMs)) throw new UsageError(`invalid --time-limit '${values['time-limit']}' (expected a positive number of milliseconds)`);
+  }
   if (values['no-config'] && values.config !== undefined) throw new UsageError('--config and --no-config cannot be combined');
   const config = values['no-config'] ? undefined : loadConfig(values.config, cwd);
   const { settings, overrides } = buildSettings(values, config);
@@ -265,8 +273,10 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     includeSuppressed: true,
     configIgnores,
     now: io.now,
+    fileTimeLimitMs: timeLimitMs,
     onRuleError: (rule, error, where) => problems.error(`internal error in rule ${rule.id} (${where}): ${(error as Error)?.stack ?? error}`),
   });
+  for (const [uri, ms] of result.timedOut) problems.error(`analysis of ${uri} stopped after ${ms} ms (--time-limit ${timeLimitMs}): its findings are incomplete`, uri);
   // Files in scan order; then the files rendered findings were mapped to, and the configuration file (unused ignores).
   const all: Finding[] = [];
   const seen = new Set<string>();

@@ -16,6 +16,12 @@ export interface AnalyzeOptions {
   onRuleError?: (rule: Rule, error: unknown, where: string) => void;
   /** Checked between files; return true to stop early (cancellation). */
   isCancelled?: () => boolean;
+  /**
+   * Per-file time limit for the per-file and per-resource rules (checked
+   * between rules): a file over it keeps the findings found so far and is
+   * listed in `timedOut`. Default: no limit.
+   */
+  fileTimeLimitMs?: number;
   /** The rules to run (default: the registry); tests use it to add a rule. */
   rules?: readonly Rule[];
   /** Keep suppressed findings (marked `suppressed`) instead of dropping them. */
@@ -38,6 +44,8 @@ export interface AnalyzeOptions {
 export interface AnalysisResult {
   findings: Map<string, Finding[]>;
   cancelled: boolean;
+  /** Files whose analysis stopped at `fileTimeLimitMs` (uri → milliseconds spent): their findings are incomplete. */
+  timedOut: Map<string, number>;
   /** Per file: the config `ignore:` entries that matched a finding there (suppressed or expired). */
   ignoreUse: Map<string, Set<IgnoreEntry>>;
 }
@@ -152,13 +160,20 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   };
 
   let cancelled = false;
+  const limit = options.fileTimeLimitMs;
+  const timedOut = new Map<string, number>();
   for (const file of files) {
     if (options.isCancelled?.()) {
       cancelled = true;
       break;
     }
     if (file.skipped) continue;
+    const started = limit !== undefined ? performance.now() : 0;
     for (const entry of active) {
+      if (limit !== undefined && performance.now() - started > limit) {
+        timedOut.set(file.uri, Math.round((performance.now() - started) * 10) / 10);
+        break;
+      }
       const rule = entry.rule;
       if (rule.checkFile) run(entry, () => file.uri, () => rule.checkFile!(file, ctx));
       if (!rule.checkResource || failed.has(rule)) continue;
@@ -204,7 +219,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   }
 
   for (const list of findings.values()) list.sort(compareFindings);
-  return { findings, cancelled, ignoreUse };
+  return { findings, cancelled, ignoreUse, timedOut };
 }
 
 function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefined {

@@ -60,6 +60,12 @@ const CROSS_FILE_KINDS = new Set([
 ]);
 
 const BATCH = 100;
+export const DEFAULT_ANALYSIS_TIME_LIMIT_MS = 3000;
+
+/** A file the server did not (fully) analyse: say so on its first line, never silently. */
+function limitDiagnostic(message: string): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, code: 'analysis-limit', message };
+}
 
 export function toDiagnostic(f: Finding): Diagnostic {
   const d: Diagnostic = {
@@ -413,6 +419,7 @@ export class GuardrailsServer {
         analyze(this.index, this.settings, {
           uris: present,
           includeSuppressed: this.client.showSuppressed === true,
+          fileTimeLimitMs: this.client.analysisTimeLimitMs ?? DEFAULT_ANALYSIS_TIME_LIMIT_MS,
           configIgnores: this.configIgnores(),
           onRuleError: (rule, error, where) => {
             // Once per rule per server: a broken rule must not flood the log on every keystroke.
@@ -437,18 +444,34 @@ export class GuardrailsServer {
       if (!doc && !findings.length && !this.published.has(uri)) continue;
       if (!doc && file && !file.isKubernetes && !this.published.has(uri)) continue;
       this.published.add(uri);
-      this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: this.schema.merge(uri, findings.map(toDiagnostic)) });
+      const spent = result.timedOut.get(uri);
+      this.notices.delete(uri);
+      if (spent !== undefined) {
+        const limit = this.client.analysisTimeLimitMs ?? DEFAULT_ANALYSIS_TIME_LIMIT_MS;
+        this.notices.set(uri, limitDiagnostic(`k8s-guardrails stopped analysing this file after ${spent} ms (k8sGuardrails.analysisTimeLimitMs is ${limit}): the findings shown may be incomplete. Split the file or raise the limit.`));
+        this.connection.console.warn(`k8s-guardrails: analysis of ${uri} stopped after ${spent} ms (time limit ${limit} ms)`);
+      } else if (doc && file?.skipped && /larger than/.test(file.skipped)) this.notices.set(uri, limitDiagnostic(`k8s-guardrails does not analyse this file: ${file.skipped}.`));
+      this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: this.schema.merge(uri, this.ownDiagnostics(uri)) });
     }
   }
 
   private readonly published = new Set<string>();
+  /** Per uri: a note that the file was not (fully) analysed (size or time limit). */
+  private readonly notices = new Map<string, Diagnostic>();
+
+  /** The engine's diagnostics for a uri: its findings, after any size/time-limit notice. */
+  private ownDiagnostics(uri: string): Diagnostic[] {
+    const notice = this.notices.get(uri);
+    const list = (this.findings.get(uri) ?? []).map(toDiagnostic);
+    return notice ? [notice, ...list] : list;
+  }
   private readonly failedRules = new Set<string>();
 
   /** Re-publish a uri's last findings with its current schema diagnostics (one set per uri). */
   private publishMerged(uri: string): void {
     const doc = this.documents.get(uri);
     this.published.add(uri);
-    this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: this.schema.merge(uri, (this.findings.get(uri) ?? []).map(toDiagnostic)) });
+    this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: this.schema.merge(uri, this.ownDiagnostics(uri)) });
   }
 
   /** Findings for the document's current text (analysing now if an edit is pending). */

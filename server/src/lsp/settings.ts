@@ -6,6 +6,8 @@ export interface ClientSettings {
   pss?: { level?: string; version?: string };
   rules?: Record<string, string>;
   maxFileSize?: number;
+  /** Per-file analysis time limit in ms (default 3000): a file over it shows what was found and says so. */
+  analysisTimeLimitMs?: number;
   debounceMs?: number;
   workspace?: { exclude?: string[]; maxFiles?: number };
   netpol?: { require?: string; ipBlockMatchesPodIPs?: boolean; clusterCIDRs?: string[] };
