@@ -78,6 +78,22 @@ function shape(n: YNode): unknown {
   return n.children ? [n.kind, n.start, n.end, n.children.map(shape)] : [n.kind, n.start, n.end];
 }
 
+test('content after ... on its line is a syntax error, not a second document dropped', () => {
+  const docs = parseYaml('a: 1\n...  - x\nb: 2\n');
+  assert.equal(docs.length, 2);
+  assert.equal(docs[0].error?.message, 'a document end marker (...) must be followed by a line break or a comment');
+  assert.equal(docs[0].error?.offset, 10);
+  assert.deepEqual(docs[1].value, { b: 2 });
+  // A comment after `...` is fine.
+  assert.deepEqual(
+    parseYaml('a: 1\n... # end\nb: 2\n').map((d) => [d.value, d.error]),
+    [
+      [{ a: 1 }, undefined],
+      [{ b: 2 }, undefined],
+    ],
+  );
+});
+
 test('a flow collection as a block sequence item or document root is one node, not wrapped', () => {
   assert.deepEqual(shape(parseYaml('- {}\n')[0].root!), ['seq', 0, 4, [['map', 2, 4, []]]]);
   assert.deepEqual(shape(parseYaml('- [a]\n')[0].root!), ['seq', 0, 5, [['seq', 2, 5, [['scalar', 3, 4]]]]]);

@@ -364,6 +364,14 @@ export function parseChunk(text: string): ParsedChunk {
     error = { message: ex.reason ?? ex.message ?? String(e), offset };
     value = undefined;
   }
+  if (!error && count > 1) {
+    // Chunks end at `---`/`...` lines, so js-yaml found a second document only after a `...` with content
+    // on its line (`... - x`), which YAML does not allow (the marker ends its line); js-yaml starts a new
+    // document there, whose data would be lost.
+    const m = /^\.\.\.[ \t]+[^ \t#\r\n]/m.exec(text);
+    error = { message: 'a document end marker (...) must be followed by a line break or a comment', offset: m ? m.index + m[0].length - 1 : 0 };
+    value = undefined;
+  }
   const spans = !error && n > 0 && root >= 0 ? { data: scratch.slice(0, n * STRIDE), values, root } : undefined;
   return new ParsedChunk(value, error, count === 0 && !error, spans, suspect);
 }
