@@ -110,6 +110,26 @@ export interface Spans {
   values: unknown[];
   /** Index of the first document's root node. */
   root: number;
+  /** Children of long sequences by position, built on first use (item i in O(1), not O(count)). */
+  items?: Map<number, Int32Array>;
+}
+
+/** Sequences with more items than this get an item table on first lookup. */
+const ITEM_TABLE_MIN = 16;
+
+function itemTable(sp: Spans, node: number, count: number): Int32Array {
+  let table = sp.items?.get(node);
+  if (!table) {
+    const d = sp.data;
+    table = new Int32Array(count);
+    let c = node - 1;
+    for (let i = count - 1; i >= 0; i--) {
+      table[i] = c;
+      c -= d[c * STRIDE + S_SIZE];
+    }
+    (sp.items ??= new Map()).set(node, table);
+  }
+  return table;
 }
 
 const STRIDE = 5;
@@ -178,9 +198,12 @@ export function locateSpan(sp: Spans, path: YPath, from = 0, to = path.length): 
       }
     } else if (typeof seg === 'number') {
       if (seg >= 0 && seg < count && Number.isInteger(seg)) {
-        let c = node - 1;
-        for (let i = count - 1; i > seg; i--) c -= d[c * STRIDE + S_SIZE];
-        next = c;
+        if (count > ITEM_TABLE_MIN) next = itemTable(sp, node, count)[seg];
+        else {
+          let c = node - 1;
+          for (let i = count - 1; i > seg; i--) c -= d[c * STRIDE + S_SIZE];
+          next = c;
+        }
       }
     }
     if (next < 0) break;
