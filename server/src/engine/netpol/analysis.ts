@@ -1,7 +1,7 @@
 /** Higher-level analyses on NetworkPolicy objects and models. */
 import { formatIp, intersect, publicSpace } from './cidr';
 import { NetworkModel } from './model';
-import { ParsedPort, parsePolicy } from './parse';
+import { ParsedPolicy, ParsedPort, parsePolicy } from './parse';
 import { selectsEverything } from './selector';
 import type { Path, PodInfo } from './types';
 
@@ -43,8 +43,7 @@ export function describePorts(ports: ParsedPort[] | 'all'): string {
  * Only considered when the policy's effective policyTypes include Egress; rules
  * whose ports all fail validation (so match nothing) are skipped.
  */
-export function egressToInternet(policy: unknown): InternetEgress[] {
-  const parsed = parsePolicy(policy);
+export function egressToInternet(policy: unknown, parsed: ParsedPolicy = parsePolicy(policy)): InternetEgress[] {
   const out: InternetEgress[] = [];
   if (!parsed.types.egress) return out;
   for (const rule of parsed.egress) {

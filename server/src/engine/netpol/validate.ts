@@ -1,6 +1,6 @@
 /** Validation of a single NetworkPolicy object (API-server rules + lint warnings). */
 import { Interval, formatIp, intersect, parseCidr } from './cidr';
-import { ParsedPeer, parsePolicy } from './parse';
+import { ParsedPeer, ParsedPolicy, parsePolicy } from './parse';
 import type { PolicyProblem, ValidateOptions } from './types';
 
 /**
@@ -8,10 +8,9 @@ import type { PolicyProblem, ValidateOptions } from './types';
  * (invalid ports, peers, ipBlocks, selectors, policyTypes, wrongly typed or unknown
  * fields); warnings are accepted-but-suspicious constructs. With `podCIDRs` /
  * `serviceCIDRs`, ipBlocks overlapping cluster ranges get `ipblock-covers-cluster`.
- * Never throws.
+ * Never throws. `parsed`: parsePolicy(policy), when the caller already has it (only read).
  */
-export function validatePolicy(policy: unknown, options?: ValidateOptions): PolicyProblem[] {
-  const parsed = parsePolicy(policy);
+export function validatePolicy(policy: unknown, options?: ValidateOptions, parsed: ParsedPolicy = parsePolicy(policy)): PolicyProblem[] {
   const problems = parsed.problems.map((p) => ({ ...p, path: [...p.path] }));
   const o = options && typeof options === 'object' ? options : {};
   const ranges = (list: unknown, kind: string) =>

@@ -94,12 +94,17 @@ export function isK8sNetworkPolicy(res: Resource): boolean {
   return res.kind === 'NetworkPolicy' && typeof res.apiVersion === 'string' && res.apiVersion.startsWith('networking.k8s.io/');
 }
 
-/** Parsed policies per Resource: unchanged files keep their Resources, so an edit elsewhere does not re-parse them. */
-const parsedPolicies = new WeakMap<Resource, ParsedPolicy>();
+/**
+ * Parsed policies by the resource's parsed object, which an unchanged document keeps across re-parses: an
+ * edit elsewhere does not re-parse them. Shared (read-only) by the model, validation and the internet-egress rule.
+ */
+const parsedPolicies = new WeakMap<object, ParsedPolicy>();
 
-function parsedPolicy(res: Resource): ParsedPolicy {
-  let p = parsedPolicies.get(res);
-  if (!p) parsedPolicies.set(res, (p = parsePolicy(res.object)));
+export function parsedPolicy(res: Resource): ParsedPolicy {
+  const obj = res.object;
+  if (typeof obj !== 'object' || obj === null) return parsePolicy(obj);
+  let p = parsedPolicies.get(obj);
+  if (!p) parsedPolicies.set(obj, (p = parsePolicy(obj)));
   return p;
 }
 
@@ -298,7 +303,7 @@ const cache = new WeakMap<WorkspaceIndex, { version: number; key: string; model:
 
 /** The workspace's NetworkPolicy model, cached per workspace version and netpol settings. */
 export function netpolWorkspace(ws: WorkspaceIndex, settings: EngineSettings): NetpolWorkspace {
-  const key = JSON.stringify(settings.netpol ?? {});
+  const key = settings.netpol === undefined ? '{}' : JSON.stringify(settings.netpol ?? {});
   const hit = cache.get(ws);
   if (hit && hit.version === ws.version && hit.key === key) return hit.model;
   const model = new NetpolWorkspace(ws, settings);
@@ -314,7 +319,7 @@ export function policyProblems(res: Resource, settings: EngineSettings): PolicyP
   const key = s.clusterCIDRsConfigured ? s.clusterCIDRs.join(',') : '';
   const hit = problemCache.get(res.object);
   if (hit && hit.key === key) return hit.problems;
-  const problems = validatePolicy(res.object, s.clusterCIDRsConfigured ? { podCIDRs: s.clusterCIDRs } : {});
+  const problems = validatePolicy(res.object, s.clusterCIDRsConfigured ? { podCIDRs: s.clusterCIDRs } : {}, parsedPolicy(res));
   problemCache.set(res.object, { key, problems });
   return problems;
 }

@@ -2,7 +2,7 @@ import { Resource } from '../../model';
 import { appendTo, editSequence, setIn } from '../../fix/edits';
 import { egressToInternet, InternetEgress } from '../../netpol/analysis';
 import { parseCidr } from '../../netpol/cidr';
-import { isK8sNetworkPolicy, netpolSettings } from '../../netpol/workspace';
+import { isK8sNetworkPolicy, netpolSettings, parsedPolicy } from '../../netpol/workspace';
 import { Fix, defineRule } from '../types';
 import { NETPOL_DOCS } from './common';
 
@@ -44,7 +44,7 @@ export default defineRule({
   checkResource(res, ctx) {
     if (!isK8sNetworkPolicy(res)) return;
     const { clusterCIDRs } = netpolSettings(ctx.settings);
-    for (const e of egressToInternet(res.object)) {
+    for (const e of egressToInternet(res.object, parsedPolicy(res))) {
       const message = e.allDestinations
         ? `NetworkPolicy ${res.name || '(unnamed)'}: egress rule ${e.ruleIndex} has no \`to\`, so it allows ${e.ports} to every destination, including the public internet.`
         : `NetworkPolicy ${res.name || '(unnamed)'}: egress rule ${e.ruleIndex} allows ${e.ports} to the public internet: ipBlock ${e.cidr} admits public addresses such as ${e.example}.`;
