@@ -705,21 +705,22 @@ export const windowsHostProcess_1_0: CheckFn = (ctx) => {
 // ---------------------------------------------------------------------------------------------
 // hostProbesAndHostLifecycle (baseline, v1.34)
 
+const HANDLERS: readonly [parent: string | undefined, field: string][] = [
+  [undefined, 'livenessProbe'], [undefined, 'readinessProbe'], [undefined, 'startupProbe'], ['lifecycle', 'postStart'], ['lifecycle', 'preStop'],
+];
+
 export const hostProbesAndHostLifecycle_1_34: CheckFn = (ctx) => {
   const badContainers: string[] = [];
   const hosts: string[] = [];
   const locs: PssLocation[] = [];
   for (const c of ctx.containers) {
-    const handlers: [Path, Obj | undefined][] = [];
-    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-      handlers.push([[...c.path, probe], objField(c.c, probe)]);
-    }
     const lifecycle = objField(c.c, 'lifecycle');
-    for (const hook of ['postStart', 'preStop']) {
-      handlers.push([[...c.path, 'lifecycle', hook], objField(lifecycle, hook)]);
-    }
-    for (const [base, handler] of handlers) {
+    // Probes, then lifecycle hooks; a handler's path is built only when it is set.
+    for (let h = 0; h < HANDLERS.length; h++) {
+      const [parent, field] = HANDLERS[h];
+      const handler = objField(parent === undefined ? c.c : lifecycle, field);
       if (!handler) continue;
+      const base: Path = parent === undefined ? [...c.path, field] : [...c.path, parent, field];
       for (const action of ['httpGet', 'tcpSocket']) {
         const host = str(get(objField(handler, action), 'host')) ?? '';
         if (host === '') continue;

@@ -722,6 +722,7 @@ export class RbacModel {
     if (!info.automountToken && !info.projectedToken) return;
     const sa: SubjectRef = { kind: 'ServiceAccount', name: info.serviceAccountName, namespace: info.namespace };
     const { admin, byRisk } = this.saRisks(sa);
+    if (!admin.length && !byRisk.size) return; // nothing to report: no messages built
     const who = `${display(info.kind, info.name, info.namespace)} runs as ${formatSubject(sa)}`;
     const scope = (p: Permission) => (p.clusterWide ? 'cluster-wide' : `in namespace ${p.namespace}`);
     const saKey = subjectKey(sa);

@@ -16,6 +16,7 @@ export default defineRule({
     hardened: 'metadata:\n  annotations:\n    ignore.k8s-guardrails.io/privileged-container: "CNI agent needs host access; reviewed by platform security"',
   },
   checkResource(res, ctx) {
+    if (!res.hasIgnoreAnnotations) return; // no key starts with the ignore prefix
     for (const [key, value] of Object.entries(res.annotations)) {
       const parsed = parseIgnoreKey(key);
       if (!parsed) continue;
