@@ -42,6 +42,8 @@ interface RenderedObject {
   /** The resource file it came from (absolute), unless generated or remote. */
   origin?: string;
   root: Kustomization;
+  /** Its resource in the origin file (looked up once; null when not found). */
+  source?: Resource | null;
 }
 
 /** A place in some source file: where a finding lands. */
@@ -257,24 +259,27 @@ export class RenderedSet implements RenderedSources {
 
   private kustomizationSpot(root: Kustomization): Spot {
     const file = this.source(root.file);
-    const range = file ? file.lines.range(0, file.lines.lineEnd(0)) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const range = file ? firstLine(file) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     return { uri: this.host.uriOf(root.file), range, depth: 0, exact: false };
   }
 
   /** The object's own resource in its origin file, if it can be found there. */
   private originResource(obj: RenderedObject): Resource | undefined {
-    if (!obj.origin) return undefined;
-    const file = this.source(obj.origin);
+    if (obj.source === undefined) obj.source = this.findOriginResource(obj) ?? null;
+    return obj.source ?? undefined;
+  }
+
+  private findOriginResource(obj: RenderedObject): Resource | undefined {
+    const file = obj.origin ? this.source(obj.origin) : undefined;
     if (!file) return undefined;
-    const kind = obj.object.kind;
     const name = String(obj.object.metadata?.name ?? '');
+    const sameKind = file.resources.filter((r) => r.kind === obj.object.kind);
     let best: Resource | undefined;
-    for (const r of file.resources) {
-      if (r.kind !== kind) continue;
+    for (const r of sameKind) {
       if (r.name === name) return r;
       if (r.name && name.includes(r.name) && (!best || r.name.length > best.name.length)) best = r;
     }
-    return best ?? (file.resources.filter((r) => r.kind === kind).length === 1 ? file.resources.find((r) => r.kind === kind) : undefined);
+    return best ?? (sameKind.length === 1 ? sameKind[0] : undefined);
   }
 
   private fromOrigin(obj: RenderedObject, p: YPath): Spot | undefined {
@@ -282,7 +287,7 @@ export class RenderedSet implements RenderedSources {
     if (!res) {
       if (!obj.origin) return undefined;
       const file = this.source(obj.origin);
-      return file ? { uri: this.host.uriOf(obj.origin), range: file.lines.range(0, file.lines.lineEnd(0)), depth: 0, exact: false } : undefined;
+      return file ? { uri: this.host.uriOf(obj.origin), range: firstLine(file), depth: 0, exact: false } : undefined;
     }
     const t = translate(obj.object, res.object, p);
     return { uri: res.file.uri, range: res.range(t), depth: t.length, exact: t.length === p.length };
@@ -387,6 +392,10 @@ export class RenderedSet implements RenderedSources {
     }
     return { docs, uri: kfile.uri, toReal };
   }
+}
+
+function firstLine(file: SourceFile): Range {
+  return file.lines.range(0, file.lines.lineEnd(0));
 }
 
 /** Fields a strategic-merge patch repeats to say what it patches, not to change them. */

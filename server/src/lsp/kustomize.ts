@@ -38,7 +38,6 @@ export class KustomizeSupport {
   private used = new Set<string>();
   /** Their current text (kept so they can be released back into the index). */
   private readonly held = new Map<string, string>();
-  private layout: Layout | undefined;
   private patches = new Set<string>();
   private set: RenderedSet | undefined;
   private abort: AbortController | undefined;
@@ -118,7 +117,6 @@ export class KustomizeSupport {
       }
     }
     const layout = discover(dirs);
-    this.layout = layout;
     const used = new Set(layout.roots.length ? [...layout.used].map((f) => pathToFileURL(f).href) : []);
     this.patches = new Set(layout.roots.length ? [...layout.byDir.values()].flatMap((k) => k.patches.filter((p) => !p.inline).map((p) => pathToFileURL(p.file).href)) : []);
     const changed = this.moveFiles(used);
