@@ -6,6 +6,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { requestScreenshot } from '../launchers/screenshot';
 import { activate, codeOf, waitForDiagnostics, workspaceFile } from './helpers';
 
 describe('Kustomize overlays', () => {
@@ -19,6 +20,7 @@ describe('Kustomize overlays', () => {
     const diags = await waitForDiagnostics(sidecar, (d) => d.some((x) => codeOf(x) === 'privileged-container') && !d.some((x) => codeOf(x) === 'run-as-non-root'), 60_000);
     const priv = diags.find((x) => codeOf(x) === 'privileged-container')!;
     assert.strictEqual(priv.range.start.line, 11);
+    await requestScreenshot('kustomize-patch');
     const replicas = workspaceFile('kustomize/overlays/staging/replicas.yaml');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(replicas));
     await new Promise((r) => setTimeout(r, 2000));
