@@ -226,32 +226,47 @@ export function pssChecksFor(level: PssLevel, version: PssVersion): PssCheckId[]
  * Violations are returned in upstream order (baseline checks by id, then restricted checks by id).
  */
 export function evaluatePss(pod: { metadata?: any; spec?: any }, level: PssLevel, version: PssVersion): PssViolation[] {
-  if (level !== 'baseline' && level !== 'restricted') return []; // privileged (or unknown): nothing
+  return evaluatePssAll(pod, [{ level, version }])[0];
+}
+
+/**
+ * `evaluatePss` for several level/version pairs of one pod (e.g. a namespace's enforce and warn modes):
+ * the pod is decoded once, and a check function shared by several versions runs once.
+ */
+export function evaluatePssAll(pod: { metadata?: any; spec?: any }, requests: readonly { level: PssLevel; version: PssVersion }[]): PssViolation[][] {
+  const out: PssViolation[][] = requests.map(() => []);
+  if (!requests.some((r) => r.level === 'baseline' || r.level === 'restricted')) return out; // privileged (or unknown): nothing
   let ctx;
   try {
     ctx = buildContext(pod);
   } catch {
-    return [];
+    return out;
   }
-  const out: PssViolation[] = [];
-  for (const { def, check } of checksFor(level, version)) {
-    let res;
-    try {
-      res = check.fn(ctx);
-    } catch {
-      continue; // defensive: never let malformed input escape as an exception
+  const done = requests.length > 1 ? new Map<CheckFn, PssViolation | null>() : undefined;
+  requests.forEach(({ level, version }, i) => {
+    if (level !== 'baseline' && level !== 'restricted') return;
+    for (const { def, check } of checksFor(level, version)) {
+      let v = done?.get(check.fn);
+      if (v === undefined) {
+        v = runCheck(def, check, ctx);
+        done?.set(check.fn, v);
+      }
+      if (v) out[i].push(v);
     }
-    if (!res) continue;
-    const locations = res.locations.length > 0 ? res.locations : [{ path: ['spec'], message: res.detail || res.reason }];
-    out.push({
-      check: def.id,
-      level: def.level,
-      reason: res.reason || 'unknown forbidden reason',
-      detail: res.detail,
-      locations,
-    });
-  }
+  });
   return out;
+}
+
+function runCheck(def: CheckDef, check: VersionedCheck, ctx: ReturnType<typeof buildContext>): PssViolation | null {
+  let res;
+  try {
+    res = check.fn(ctx);
+  } catch {
+    return null; // defensive: never let malformed input escape as an exception
+  }
+  if (!res) return null;
+  const locations = res.locations.length > 0 ? res.locations : [{ path: ['spec'], message: res.detail || res.reason }];
+  return { check: def.id, level: def.level, reason: res.reason || 'unknown forbidden reason', detail: res.detail, locations };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { Resource, Severity } from '../../model';
 import { podTemplate, PodTemplate } from '../../workloads';
 import { RuleContext } from '../types';
-import { evaluatePss, parsePssVersion, PssLevel, PssVersion, PssViolation } from '../../pss';
+import { evaluatePssAll, parsePssVersion, PssLevel, PssVersion, PssViolation } from '../../pss';
 
 export interface PssMode {
   mode: 'enforce' | 'warn' | 'audit';
@@ -154,11 +154,9 @@ function evaluation(res: Resource, tpl: PodTemplate, modes: readonly PssMode[]):
   const results: Evaluation['results'] = [];
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
   const seen = new Set<string>();
-  modes.forEach((mode, i) => {
-    if (mode.level === 'privileged') return;
-    const version = pssVersion(mode.version);
-    for (const violation of evaluatePss(pod, mode.level, version)) {
-      // Report each check once, in the strictest mode that flags it.
+  evaluatePssAll(pod, modes.map((m) => ({ level: m.level, version: pssVersion(m.version) }))).forEach((violations, i) => {
+    for (const violation of violations) {
+      // Report each check once, in the first mode (enforce, warn, audit) that flags it.
       if (seen.has(violation.check)) continue;
       seen.add(violation.check);
       results.push({ mode: i, violation, templatePath: tpl.path });
