@@ -52,14 +52,31 @@ function run(load: Load, text: string, opts: jsyaml.LoadOptions): Outcome {
   }
 }
 
-const OPTIONS: [string, jsyaml.LoadOptions][] = [
-  ['as the engine parses (json, Kubernetes schema)', { json: true, schema: KUBERNETES_SCHEMA, maxDepth: 200 } as jsyaml.LoadOptions],
-  ['js-yaml defaults (duplicate keys are errors)', {}],
+/**
+ * KUBERNETES_SCHEMA as written plainly: js-yaml's default schema with YAML 1.1 booleans. The engine's
+ * schema adds fast pre-checks to the boolean, float and timestamp types, which must not change a result.
+ */
+const YAML11_BOOLS = ['true', 'True', 'TRUE', 'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'false', 'False', 'FALSE', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'];
+const PLAIN_KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({
+  implicit: [
+    new jsyaml.Type('tag:yaml.org,2002:bool', {
+      kind: 'scalar',
+      resolve: (data: string) => YAML11_BOOLS.includes(data),
+      construct: (data: string) => YAML11_BOOLS.indexOf(data) < 11,
+      predicate: (v: unknown) => typeof v === 'boolean',
+    }),
+  ],
+});
+
+/** [label, the engine's options (vendored loader), the reference options (js-yaml)]. */
+const OPTIONS: [string, jsyaml.LoadOptions, jsyaml.LoadOptions][] = [
+  ['as the engine parses (json, Kubernetes schema)', { json: true, schema: KUBERNETES_SCHEMA, maxDepth: 200 } as jsyaml.LoadOptions, { json: true, schema: PLAIN_KUBERNETES_SCHEMA, maxDepth: 200 } as jsyaml.LoadOptions],
+  ['js-yaml defaults (duplicate keys are errors)', {}, {}],
 ];
 
 function same(name: string, text: string): void {
-  for (const [label, opts] of OPTIONS) {
-    const want = run(jsyaml.loadAll as Load, text, opts);
+  for (const [label, opts, reference] of OPTIONS) {
+    const want = run(jsyaml.loadAll as Load, text, reference);
     const got = run(forkLoadAll as Load, text, opts);
     assert.deepStrictEqual(got, want, `${name}, ${label}:\n${JSON.stringify(text).slice(0, 400)}`);
   }
@@ -93,6 +110,7 @@ const CASES: [string, string][] = [
   ['bad indentation', 'a:\n  b: 1\n c: 2\n'],
   ['unterminated flow', 'a: [1, 2\n'],
   ['null byte', 'a: "\u0000"\n'],
+  ['implicit types', 'a: [1.5, -1e3, .inf, -.Inf, .NaN, +1, 0x1f, 0o17, 1_0, 2001-12-14, 2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10 -5, 2001-1-1, yes, No, ON, y, n, o, tru, ~, null, "yes", <<, -, ., 1., 12e03]\n'],
 ];
 
 test('vendored js-yaml loader: hand-written cases read as js-yaml reads them', () => {

@@ -89,6 +89,9 @@ function indexKey(sel: CompiledSelector): string | undefined {
   return r ? `${r.key}=${r.values[0]}` : undefined;
 }
 
+const NO_POLICIES: readonly NpPolicy[] = Object.freeze([]);
+const byOrder = (a: NpPolicy, b: NpPolicy) => a.order - b.order;
+
 /** A networking.k8s.io NetworkPolicy (not e.g. Calico's crd.projectcalico.org NetworkPolicy). */
 export function isK8sNetworkPolicy(res: Resource): boolean {
   return res.kind === 'NetworkPolicy' && typeof res.apiVersion === 'string' && res.apiVersion.startsWith('networking.k8s.io/');
@@ -182,16 +185,23 @@ export class NetpolWorkspace {
   }
 
   /** Policies of `namespace` that may select pods with `labels` (a superset; check with selectorMatches). */
-  private candidates(namespace: string, labels: Record<string, string>): NpPolicy[] {
+  private candidates(namespace: string, labels: Record<string, string>): readonly NpPolicy[] {
     const nsp = this.policiesByNs.get(namespace);
-    if (!nsp) return [];
-    const out = [...nsp.always, ...nsp.other];
-    for (const [k, v] of Object.entries(labels)) {
-      const hit = nsp.byLabel.get(`${k}=${v}`);
-      if (hit) out.push(...hit);
+    if (!nsp) return NO_POLICIES;
+    let out: NpPolicy[] | undefined;
+    if (nsp.byLabel.size)
+      for (const k in labels) {
+        const hit = nsp.byLabel.get(`${k}=${labels[k]}`);
+        if (hit) (out ??= [...nsp.always, ...nsp.other]).push(...hit);
+      }
+    if (!out) {
+      // No indexed policy: the unindexed lists, already in workspace order when only one is non-empty.
+      if (!nsp.other.length) return nsp.always;
+      if (!nsp.always.length) return nsp.other;
+      out = [...nsp.always, ...nsp.other];
     }
     // Keep workspace order.
-    if (out.length > 1) out.sort((a, b) => a.order - b.order);
+    if (out.length > 1) out.sort(byOrder);
     return out;
   }
 

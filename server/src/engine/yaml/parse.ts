@@ -238,15 +238,36 @@ const MAX_DEPTH = 200;
 // Replaces the core bool type (same tag), so it lists the core spellings too.
 const YAML11_TRUE = new Set(['true', 'True', 'TRUE', 'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
 const YAML11_FALSE = new Set(['false', 'False', 'FALSE', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+/** First letters of the YAML 1.1 booleans (t, f, y, n, o in both cases). */
+const BOOL_FIRST = new Set([116, 84, 102, 70, 121, 89, 110, 78, 111, 79]);
 const yaml11Bool = new jsyaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string) => YAML11_TRUE.has(data) || YAML11_FALSE.has(data),
+  // Every plain scalar is tried against each implicit type: reject most without hashing the string.
+  resolve: (data: string) => data.length <= 5 && BOOL_FIRST.has(data.charCodeAt(0)) && (YAML11_TRUE.has(data) || YAML11_FALSE.has(data)),
   construct: (data: string) => YAML11_TRUE.has(data),
   predicate: (v: unknown) => typeof v === 'boolean',
   represent: { lowercase: (v: unknown) => (v ? 'true' : 'false') },
   defaultStyle: 'lowercase',
 });
-export const KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Bool] });
+/**
+ * js-yaml's float and timestamp types with a first-character test before their regular expressions (which
+ * every plain scalar, every key and name included, would otherwise run): same results, less work.
+ */
+function prechecked(name: 'float' | 'timestamp', canStart: (data: string) => boolean): jsyaml.Type {
+  // Not in @types/js-yaml: the built-in types, and a Type's options as fields.
+  const t = (jsyaml as unknown as { types: Record<string, any> }).types[name];
+  const options = { kind: t.kind, multi: t.multi, construct: t.construct, instanceOf: t.instanceOf, predicate: t.predicate, represent: t.represent, representName: t.representName, defaultStyle: t.defaultStyle, styleAliases: t.styleAliases };
+  return new jsyaml.Type(t.tag, { ...options, resolve: (data: unknown) => (typeof data === 'string' && !canStart(data) ? false : t.resolve(data)) });
+}
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `2.5`, `-1e3`, `+.inf`, `.nan`: a digit, sign or dot first. */
+const fastFloat = prechecked('float', (d) => {
+  const c = d.charCodeAt(0);
+  return isDigit(c) || c === 45 || c === 43 || c === 46;
+});
+/** `2001-12-14` and longer: four digits and a dash first. */
+const fastTimestamp = prechecked('timestamp', (d) => d.length >= 8 && isDigit(d.charCodeAt(0)) && d.charCodeAt(4) === 45);
+export const KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Bool, fastFloat, fastTimestamp] });
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;

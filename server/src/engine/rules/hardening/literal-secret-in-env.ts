@@ -27,8 +27,21 @@ export function nameTokens(name: string): string[] {
     .filter(Boolean);
 }
 
+/** looksSecret by name: the same names (LOG_LEVEL, PORT…) recur in every workload. */
+const secretNames = new Map<string, boolean>();
+
 /** True when an env var with this name most likely holds a secret. */
 export function looksSecret(name: string): boolean {
+  let v = secretNames.get(name);
+  if (v === undefined) {
+    v = nameLooksSecret(name);
+    if (secretNames.size >= 10000) secretNames.clear();
+    secretNames.set(name, v);
+  }
+  return v;
+}
+
+function nameLooksSecret(name: string): boolean {
   const tokens = nameTokens(name);
   if (!tokens.length) return false;
   if (NOT_SECRET_SUFFIX.has(tokens[tokens.length - 1])) return false;

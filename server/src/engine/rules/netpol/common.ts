@@ -19,7 +19,7 @@ const nameRanges = new WeakMap<Resource, Range>();
 function nameRange(res: Resource): Range {
   let r = nameRanges.get(res);
   if (!r) nameRanges.set(res, (r = res.range(['metadata', 'name'])));
-  return { start: { ...r.start }, end: { ...r.end } };
+  return r; // shared: findings and their related locations are never mutated
 }
 
 export function policyRelated(policies: readonly NpPolicy[], message: (p: NpPolicy) => string): RelatedInfo[] {

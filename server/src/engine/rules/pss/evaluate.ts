@@ -46,12 +46,25 @@ function namespaceWhere(ns: Resource): string {
  * restricted, an invalid warn/audit level privileged, an invalid version
  * latest; `warn` follows a stricter explicit `enforce` unless set itself.
  */
-export function pssModes(res: Resource, ctx: RuleContext): PssMode[] {
+export function pssModes(res: Resource, ctx: RuleContext): readonly PssMode[] {
   const s = ctx.settings.pss;
+  const ns = s.override || !res.namespace ? undefined : ctx.workspace.namespace(res.namespace);
+  // Every workload of a namespace gets the same modes: computed once per Namespace object (or none) and settings.
+  const key = settingsKey(ctx);
+  const holder = ns ?? NO_NAMESPACE;
+  const hit = modesCache.get(holder);
+  if (hit && hit.key === key) return hit.modes;
+  const modes = Object.freeze(computeModes(ns, s)) as readonly PssMode[];
+  modesCache.set(holder, { key, modes });
+  return modes;
+}
+
+const NO_NAMESPACE = {};
+const modesCache = new WeakMap<object, { key: string; modes: readonly PssMode[] }>();
+
+function computeModes(ns: Resource | undefined, s: RuleContext['settings']['pss']): PssMode[] {
   const defaultSource = SOURCE_TEXT[s.source];
   const enforce: PssMode = { mode: 'enforce', level: s.level, version: s.version, source: defaultSource };
-  if (s.override || !res.namespace) return [enforce];
-  const ns = ctx.workspace.namespace(res.namespace);
   if (!ns) return [enforce];
   const labels = ns.labels as Record<string, unknown>;
   if (!Object.keys(labels).some((k) => k.startsWith(PSA))) return [enforce];
@@ -147,23 +160,35 @@ interface Evaluation {
  */
 const evaluations = new WeakMap<object, Evaluation>();
 
+/** The evaluation key of a modes list (lists are shared per namespace, see pssModes). */
+const modesKeys = new WeakMap<readonly PssMode[], string>();
+
 function evaluation(res: Resource, tpl: PodTemplate, modes: readonly PssMode[]): Evaluation['results'] {
-  const modesKey = modes.map((m) => `${m.mode} ${m.level} ${m.version}`).join('|');
+  let modesKey = modesKeys.get(modes);
+  if (modesKey === undefined) modesKeys.set(modes, (modesKey = modes.map((m) => `${m.mode} ${m.level} ${m.version}`).join('|')));
   const hit = evaluations.get(res.object);
   if (hit && hit.kind === res.kind && hit.modesKey === modesKey) return hit.results;
   const results: Evaluation['results'] = [];
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
-  const seen = new Set<string>();
-  evaluatePssAll(pod, modes.map((m) => ({ level: m.level, version: pssVersion(m.version) }))).forEach((violations, i) => {
+  const seen: string[] = [];
+  evaluatePssAll(pod, requestsOf(modes)).forEach((violations, i) => {
     for (const violation of violations) {
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
-      if (seen.has(violation.check)) continue;
-      seen.add(violation.check);
+      if (seen.includes(violation.check)) continue;
+      seen.push(violation.check);
       results.push({ mode: i, violation, templatePath: tpl.path });
     }
   });
   evaluations.set(res.object, { kind: res.kind, modesKey, results });
   return results;
+}
+
+const requests = new WeakMap<readonly PssMode[], { level: PssLevel; version: PssVersion }[]>();
+
+function requestsOf(modes: readonly PssMode[]): { level: PssLevel; version: PssVersion }[] {
+  let r = requests.get(modes);
+  if (!r) requests.set(modes, (r = modes.map((m) => ({ level: m.level, version: pssVersion(m.version) }))));
+  return r;
 }
 
 export function modeSeverity(mode: PssMode['mode'], configured: Severity): Severity {

@@ -37,6 +37,7 @@ export interface RbacWorkspace {
 }
 
 const cache = new WeakMap<WorkspaceIndex, { version: number; rw: RbacWorkspace }>();
+const NO_FINDINGS: readonly RbacFinding[] = Object.freeze([]);
 
 /** The workspace's RBAC model, cached per workspace version (the LSP analyses in batches; the model is built once). */
 export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
@@ -62,7 +63,7 @@ export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
           else byResource.set(r, [f]);
         }
       }
-      return byResource.get(res) ?? [];
+      return byResource.get(res) ?? NO_FINDINGS;
     },
   };
   cache.set(ws, { version: ws.version, rw });
