@@ -169,23 +169,31 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     }
     if (file.skipped) continue;
     const started = limit !== undefined ? performance.now() : 0;
-    for (const entry of active) {
-      if (limit !== undefined && performance.now() - started > limit) {
-        timedOut.set(file.uri, Math.round((performance.now() - started) * 10) / 10);
-        break;
-      }
-      const rule = entry.rule;
-      if (rule.checkFile) run(entry, () => file.uri, () => rule.checkFile!(file, ctx));
-      if (!rule.checkResource || failed.has(rule)) continue;
-      // Inlined `run`: no closures in this rules × resources loop.
-      current = entry;
-      for (const res of file.resources) {
-        try {
-          rule.checkResource(res, ctx);
-        } catch (e) {
-          failed.add(rule);
-          options.onRuleError?.(rule, e, `${file.uri} ${res.display}`);
-          break;
+    const resources = file.resources;
+    // Every rule over a block of resources, block after block: a file of thousands of resources is not
+    // walked once per rule (what the rules read of a resource stays in the CPU caches between rules).
+    // Each rule still sees the resources in file order, so findings come out the same.
+    blocks: for (let from = 0; from === 0 || from < resources.length; from += RESOURCE_BLOCK) {
+      const to = Math.min(resources.length, from + RESOURCE_BLOCK);
+      for (const entry of active) {
+        if (limit !== undefined && performance.now() - started > limit) {
+          timedOut.set(file.uri, Math.round((performance.now() - started) * 10) / 10);
+          break blocks;
+        }
+        const rule = entry.rule;
+        if (from === 0 && rule.checkFile) run(entry, () => file.uri, () => rule.checkFile!(file, ctx));
+        if (!rule.checkResource || failed.has(rule)) continue;
+        // Inlined `run`: no closures in this rules × resources loop.
+        current = entry;
+        for (let i = from; i < to; i++) {
+          const res = resources[i];
+          try {
+            rule.checkResource(res, ctx);
+          } catch (e) {
+            failed.add(rule);
+            options.onRuleError?.(rule, e, `${file.uri} ${res.display}`);
+            break;
+          }
         }
       }
     }
@@ -221,6 +229,9 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   for (const list of findings.values()) list.sort(compareFindings);
   return { findings, cancelled, ignoreUse, timedOut };
 }
+
+/** Resources per block of the rules × resources loop (see analyze). */
+const RESOURCE_BLOCK = 32;
 
 function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefined {
   let uri: string;
