@@ -119,7 +119,8 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
         renderedSeen.add(key);
       }
       const res = r.resource;
-      const container = res ? containerOf(res, r.path) : undefined;
+      // The container name matters only to ignores: most resources have none (and most scans no config).
+      const container = res && (ignores || res.hasIgnoreAnnotations) ? containerOf(res, r.path) : undefined;
       const byAnnotation = res && annotationIgnore(res, finding.rule, container);
       if (byAnnotation) {
         let used = usedAnnotations.get(res);

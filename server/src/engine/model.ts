@@ -58,6 +58,10 @@ export class Resource {
   readonly name: string;
   /** As written in the manifest (may be absent). */
   readonly declaredNamespace: string | undefined;
+  /** True for kinds that are not namespaced (Namespace, ClusterRole, …). */
+  readonly clusterScoped: boolean;
+  /** The namespace the object lands in when applied without `-n` (undefined when cluster-scoped). */
+  readonly namespace: string | undefined;
 
   constructor(
     readonly file: SourceFile,
@@ -71,16 +75,9 @@ export class Resource {
     const meta = isObject(object.metadata) ? object.metadata : {};
     this.name = typeof meta.name === 'string' ? meta.name : typeof meta.generateName === 'string' ? meta.generateName : '';
     this.declaredNamespace = typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : undefined;
-  }
-
-  get clusterScoped(): boolean {
-    return CLUSTER_SCOPED.has(this.kind);
-  }
-
-  /** The namespace the object lands in when applied without `-n`. */
-  get namespace(): string | undefined {
-    if (this.clusterScoped) return undefined;
-    return this.declaredNamespace ?? 'default';
+    // Read by most rules for every resource: computed once (kind and metadata never change).
+    this.clusterScoped = CLUSTER_SCOPED.has(this.kind);
+    this.namespace = this.clusterScoped ? undefined : this.declaredNamespace ?? 'default';
   }
 
   get ref(): ResourceRef {

@@ -603,6 +603,17 @@ export class RbacModel {
 
   // ------------------------------------------------------------------------------------------------ workloads
 
+  /** The ServiceAccount a workload item runs as (what workloadInfoOf finds, without the rest). */
+  private workloadSubject(item: Item): SubjectRef | undefined {
+    const kind = str(get(item.obj, 'kind'));
+    const psPath = kind ? ownProp(POD_SPEC_PATHS, kind) : undefined;
+    if (!kind || !psPath) return undefined;
+    const namespace = name(get(get(item.obj, 'metadata'), 'namespace')) ?? this.defaultNamespace;
+    const ps = getIn(item.obj, psPath);
+    const saName = name(get(ps, 'serviceAccountName')) ?? name(get(ps, 'serviceAccount')) ?? 'default';
+    return { kind: 'ServiceAccount', name: saName, namespace };
+  }
+
   private workloadInfoOf(item: Item): WorkloadInfo | undefined {
     const kind = str(get(item.obj, 'kind'));
     const psPath = kind ? ownProp(POD_SPEC_PATHS, kind) : undefined;
@@ -781,6 +792,11 @@ export class RbacModel {
     }
     if (isObj(options) && options.includeWorkloads) {
       for (const item of this.workloadItems) {
+        // Most workloads run as a ServiceAccount with no high-risk grant: skip those before building their info.
+        const sa = this.workloadSubject(item);
+        if (!sa) continue;
+        const { admin, byRisk } = this.saRisks(sa);
+        if (!admin.length && !byRisk.size) continue;
         const info = this.workloadInfoOf(item);
         if (info) this.workloadItemFindings(item, info, out);
       }
