@@ -35,7 +35,7 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
-const runsFor = (size: number) => (size <= 100 ? 9 : size <= 1000 ? 5 : 3);
+const runsFor = (size: number) => (size <= 100 ? 9 : size <= 1000 ? 7 : 5);
 
 /** Median of `runs` timed calls of each function, after one warm-up call of each; one call of each per round, so that they share the machine's load. */
 function timeInterleaved(runs: number, fns: (() => unknown)[]): { ms: number; times: number[] }[] {

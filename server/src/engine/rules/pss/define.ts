@@ -2,7 +2,7 @@
 import { Resource } from '../../model';
 import { Fix, RuleDocs, Rule, RuleContext, defineRule } from '../types';
 import { PssCheckId } from '../../pss';
-import { modeSeverity, pssResults, PssResult } from './evaluate';
+import { modeSeverity, PssMode, pssResults, PssResult } from './evaluate';
 import { registerCheck } from './by-check';
 import { hardenToRestricted } from './harden';
 import { Severity } from '../../model';
@@ -58,18 +58,39 @@ export function definePssRule(spec: PssRuleSpec): Rule {
   });
 }
 
+/**
+ * What every finding of a rule in a mode shares: the message suffix and the `pss` field (modes are shared
+ * by all the workloads of a namespace, so thousands of findings share a few of these).
+ */
+const shared = new WeakMap<PssMode, Map<string, { suffix: string; pss: { level: string; check: string; version: string } }>>();
+
+function sharedParts(spec: PssRuleSpec, mode: PssMode) {
+  let byRule = shared.get(mode);
+  if (!byRule) shared.set(mode, (byRule = new Map()));
+  let parts = byRule.get(spec.id);
+  if (!parts) {
+    const modeText = mode.mode === 'enforce' ? '' : ` (${mode.mode} mode)`;
+    parts = {
+      suffix: ` (Pod Security Standards ${spec.level} check "${spec.check}"; ${mode.level} ${mode.version}${modeText} from ${mode.source}).`,
+      pss: Object.freeze({ level: mode.level, check: spec.check, version: mode.version }),
+    };
+    byRule.set(spec.id, parts);
+  }
+  return parts;
+}
+
 function report(spec: PssRuleSpec, res: Resource, r: PssResult, ctx: RuleContext): void {
   const configured = ctx.settings.rules[spec.id];
   const severity = modeSeverity(r.mode.mode, configured && configured !== 'off' ? configured : spec.defaultSeverity ?? (spec.level === 'baseline' ? 'error' : 'warning'));
-  const modeText = r.mode.mode === 'enforce' ? '' : ` (${r.mode.mode} mode)`;
+  const { suffix, pss } = sharedParts(spec, r.mode);
   for (const loc of r.violation.locations) {
     const path = [...r.templatePath, ...loc.path];
     ctx.report({
       resource: res,
       path,
       severity,
-      message: `${loc.message} (Pod Security Standards ${spec.level} check "${spec.check}"; ${r.mode.level} ${r.mode.version}${modeText} from ${r.mode.source}).`,
-      pss: { level: r.mode.level, check: spec.check, version: r.mode.version },
+      message: loc.message + suffix,
+      pss,
       fixes: (opts) => {
         const own = spec.fix ? spec.fix(res, path, !!loc.missing) : [];
         if (opts?.fixAllOnly) return own;
