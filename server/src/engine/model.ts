@@ -62,6 +62,13 @@ export class Resource {
   readonly clusterScoped: boolean;
   /** The namespace the object lands in when applied without `-n` (undefined when cluster-scoped). */
   readonly namespace: string | undefined;
+  /**
+   * Per-resource results that rules ask for many times in one analysis (rules/pss/evaluate.ts,
+   * rules/hardening/util.ts). Slots on the object: a property read, where a WeakMap lookup per rule ×
+   * resource cost more than the rules themselves. Valid for this Resource, i.e. one parse of its file.
+   */
+  pssMemo: unknown = undefined;
+  workloadMemo: unknown = undefined;
 
   constructor(
     readonly file: SourceFile,

@@ -310,14 +310,18 @@ function probeLabels(sel: CompiledSelector): Record<string, string> | undefined 
 }
 
 const cache = new WeakMap<WorkspaceIndex, { version: number; key: string; model: NetpolWorkspace }>();
+let last: { ws: WorkspaceIndex; version: number; netpol: EngineSettings['netpol']; model: NetpolWorkspace } | undefined;
 
 /** The workspace's NetworkPolicy model, cached per workspace version and netpol settings. */
 export function netpolWorkspace(ws: WorkspaceIndex, settings: EngineSettings): NetpolWorkspace {
+  // Asked by every NetworkPolicy rule for every resource: the last answer first (same workspace version, same settings object).
+  if (last && last.ws === ws && last.version === ws.version && last.netpol === settings.netpol) return last.model;
   const key = settings.netpol === undefined ? '{}' : JSON.stringify(settings.netpol ?? {});
   const hit = cache.get(ws);
-  if (hit && hit.version === ws.version && hit.key === key) return hit.model;
-  const model = new NetpolWorkspace(ws, settings);
-  cache.set(ws, { version: ws.version, key, model });
+  let model: NetpolWorkspace;
+  if (hit && hit.version === ws.version && hit.key === key) model = hit.model;
+  else cache.set(ws, { version: ws.version, key, model: (model = new NetpolWorkspace(ws, settings)) });
+  last = { ws, version: ws.version, netpol: settings.netpol, model };
   return model;
 }
 

@@ -36,8 +36,14 @@ const workloads = new WeakMap<object, { kind: string; workload: Workload | null 
 
 /** The pod template of a workload and its containers, with paths relative to the resource (computed once per resource). */
 export function workload(res: Resource): Workload | undefined {
+  // Every hardening rule asks for every resource: once per Resource, then once per parsed object across parses.
+  const memo = res.workloadMemo as Workload | null | undefined;
+  if (memo !== undefined) return memo ?? undefined;
   const cached = workloads.get(res.object);
-  if (cached && cached.kind === res.kind) return cached.workload ?? undefined;
+  if (cached && cached.kind === res.kind) {
+    res.workloadMemo = cached.workload;
+    return cached.workload ?? undefined;
+  }
   const tpl = podTemplate(res);
   let result: Workload | null = null;
   if (tpl) {
@@ -46,6 +52,7 @@ export function workload(res: Resource): Workload | undefined {
     result = { tpl, containers, specPath: [...tpl.path, 'spec'], windows: isObject(os) && os.name === 'windows' };
   }
   workloads.set(res.object, { kind: res.kind, workload: result });
+  res.workloadMemo = result;
   return result ?? undefined;
 }
 

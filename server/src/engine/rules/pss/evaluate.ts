@@ -118,7 +118,11 @@ function pssVersion(text: string): PssVersion {
  * governs the resource stay the same (the only inputs besides the resource
  * itself), so an edit elsewhere in the workspace does not re-evaluate it.
  */
-const cache = new WeakMap<Resource, { key: string; ns: Resource | undefined; results: PssResult[] }>();
+interface Memo {
+  key: string;
+  ns: Resource | undefined;
+  results: PssResult[];
+}
 
 /** The last settings key, so that the 19 PSS rules × every resource do not each build it. */
 let lastKey: { pss: RuleContext['settings']['pss']; level: string; pssVersion: string; source: string; override: unknown; key: string } | undefined;
@@ -136,13 +140,13 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
   const key = settingsKey(ctx);
   // What pssModes reads from the workspace: the Namespace object.
   const ns = ctx.settings.pss.override || !res.namespace ? undefined : ctx.workspace.namespace(res.namespace);
-  const hit = cache.get(res);
+  const hit = res.pssMemo as Memo | undefined;
   if (hit && hit.key === key && hit.ns === ns) return hit.results;
   const results: PssResult[] = [];
   const tpl = podTemplate(res);
   const modes = tpl ? pssModes(res, ctx) : [];
   if (tpl) for (const r of evaluation(res, tpl, modes)) results.push({ mode: modes[r.mode], violation: r.violation, templatePath: r.templatePath });
-  cache.set(res, { key, ns, results });
+  res.pssMemo = { key, ns, results } satisfies Memo;
   return results;
 }
 

@@ -38,11 +38,17 @@ export interface RbacWorkspace {
 
 const cache = new WeakMap<WorkspaceIndex, { version: number; rw: RbacWorkspace }>();
 const NO_FINDINGS: readonly RbacFinding[] = Object.freeze([]);
+let last: { ws: WorkspaceIndex; version: number; rw: RbacWorkspace } | undefined;
 
 /** The workspace's RBAC model, cached per workspace version (the LSP analyses in batches; the model is built once). */
 export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
+  // Asked by every RBAC rule for every resource: the last answer first.
+  if (last && last.ws === ws && last.version === ws.version) return last.rw;
   const hit = cache.get(ws);
-  if (hit && hit.version === ws.version) return hit.rw;
+  if (hit && hit.version === ws.version) {
+    last = { ws, version: ws.version, rw: hit.rw };
+    return hit.rw;
+  }
   const sources = new Map<Resource, RbacSource>();
   for (const f of ws.allFiles()) {
     if (f.skipped) continue;
@@ -67,6 +73,7 @@ export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
     },
   };
   cache.set(ws, { version: ws.version, rw });
+  last = { ws, version: ws.version, rw };
   return rw;
 }
 
