@@ -295,7 +295,33 @@ function trimEnd(text: string, start: number, end: number): number {
 let scratch = new Int32Array(STRIDE * 4096);
 let opens = new Int32Array(3 * 256);
 
-export function parseChunk(text: string): ParsedChunk {
+/**
+ * Where the chunks of one file parse keep their spans: views into a few large buffers instead of one
+ * buffer per document (an ArrayBuffer each, which costs an allocation and GC bookkeeping). A buffer lives
+ * as long as any chunk using it (a chunk reused by DocumentCache keeps the buffer it was parsed into), so
+ * the memory held is at most what one parse of the file needed, with under 2× slack.
+ */
+export class SpanArena {
+  private buf: Int32Array;
+  private used = 0;
+
+  constructor(capacity: number) {
+    this.buf = new Int32Array(Math.max(1024, capacity));
+  }
+
+  copy(src: Int32Array, length: number): Int32Array {
+    if (this.used + length > this.buf.length) {
+      this.buf = new Int32Array(Math.max(this.buf.length * 2, length));
+      this.used = 0;
+    }
+    const view = this.buf.subarray(this.used, this.used + length);
+    view.set(src.subarray(0, length));
+    this.used += length;
+    return view;
+  }
+}
+
+export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
   const values: unknown[] = [];
   let n = 0; // nodes closed so far
   let depth = 0; // open nodes
@@ -419,7 +445,7 @@ export function parseChunk(text: string): ParsedChunk {
     error = { message: 'a document end marker (...) must be followed by a line break or a comment', offset: m ? m.index + m[0].length - 1 : 0 };
     value = undefined;
   }
-  const spans = !error && n > 0 && root >= 0 ? { data: scratch.slice(0, n * STRIDE), values, root } : undefined;
+  const spans = !error && n > 0 && root >= 0 ? { data: arena ? arena.copy(scratch, n * STRIDE) : scratch.slice(0, n * STRIDE), values, root } : undefined;
   return new ParsedChunk(value, error, count === 0 && !error, spans, suspect);
 }
 
@@ -509,9 +535,14 @@ export class DocumentCache {
     const body = bom ? text.slice(1) : text;
     const next = new Map<string, ParsedChunk>();
     const docs: YamlDocument[] = [];
-    for (const chunk of splitDocuments(body)) {
+    const chunks = splitDocuments(body);
+    let toParse = 0;
+    for (const chunk of chunks) if (!this.cache.has(chunk.text)) toParse += chunk.text.length;
+    // Room for the spans of the documents to parse: about one number per 2 characters of YAML.
+    const arena = toParse > 0 ? new SpanArena(Math.ceil(toParse / 2)) : undefined;
+    for (const chunk of chunks) {
       let parsed = this.cache.get(chunk.text) ?? next.get(chunk.text);
-      if (!parsed) parsed = parseChunk(chunk.text);
+      if (!parsed) parsed = parseChunk(chunk.text, arena);
       next.set(chunk.text, parsed);
       if (parsed.empty) continue;
       docs.push(new YamlDocument(parsed, docs.length, chunk.start + bom, chunk.start + bom + chunk.text.length));
