@@ -30,7 +30,17 @@ export interface NetpolSettings {
   clusterCIDRsConfigured: boolean;
 }
 
+let lastSettings: { from: EngineSettings['netpol']; settings: NetpolSettings } | undefined;
+
+/** The NetworkPolicy settings with defaults (the last answer is reused: rules ask per policy). */
 export function netpolSettings(s: EngineSettings): NetpolSettings {
+  if (lastSettings && lastSettings.from === s.netpol) return lastSettings.settings;
+  const settings = computeNetpolSettings(s);
+  lastSettings = { from: s.netpol, settings };
+  return settings;
+}
+
+function computeNetpolSettings(s: EngineSettings): NetpolSettings {
   const n = s.netpol ?? {};
   const req = n.require;
   const cidrs = Array.isArray(n.clusterCIDRs) ? n.clusterCIDRs.filter((c) => typeof c === 'string' && parseCidr(c)) : [];

@@ -242,14 +242,19 @@ export function evaluatePssAll(pod: { metadata?: any; spec?: any }, requests: re
   } catch {
     return out;
   }
-  const done = requests.length > 1 ? new Map<CheckFn, PssViolation | null>() : undefined;
+  // Results by check function (a few dozen at most: a linear search beats a Map per pod).
+  const doneFns: CheckFn[] = [];
+  const done: (PssViolation | null)[] = [];
   requests.forEach(({ level, version }, i) => {
     if (level !== 'baseline' && level !== 'restricted') return;
     for (const { def, check } of checksFor(level, version)) {
-      let v = done?.get(check.fn);
-      if (v === undefined) {
+      const at = requests.length > 1 ? doneFns.indexOf(check.fn) : -1;
+      let v: PssViolation | null;
+      if (at >= 0) v = done[at];
+      else {
         v = runCheck(def, check, ctx);
-        done?.set(check.fn, v);
+        doneFns.push(check.fn);
+        done.push(v);
       }
       if (v) out[i].push(v);
     }

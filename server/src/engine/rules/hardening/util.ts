@@ -47,7 +47,13 @@ export function workload(res: Resource): Workload | undefined {
   const tpl = podTemplate(res);
   let result: Workload | null = null;
   if (tpl) {
-    const containers = containersOf(tpl.spec).map((c) => ({ ...c, full: [...tpl.path, ...c.path], label: containerLabel(c) }));
+    const containers: WorkloadContainer[] = [];
+    for (const c of containersOf(tpl.spec)) {
+      const w = c as WorkloadContainer; // the same object, completed (containersOf's result is not kept elsewhere)
+      w.full = [...tpl.path, ...c.path];
+      w.label = containerLabel(c);
+      containers.push(w);
+    }
     const os = tpl.spec.os;
     result = { tpl, containers, specPath: [...tpl.path, 'spec'], windows: isObject(os) && os.name === 'windows' };
   }

@@ -122,7 +122,9 @@ export function defineRbacRule(spec: RbacRuleSpec): Rule {
     checkResource(res, ctx) {
       if (!RBAC_KINDS.has(res.kind)) return;
       const rw = rbacWorkspace(ctx.workspace);
-      for (const f of rw.findings(res)) {
+      const list = rw.findings(res);
+      for (let i = 0; i < list.length; i++) {
+        const f = list[i];
         if (f.rule !== spec.id) continue;
         const related = (f.related ?? []).map(toRelated).filter((x): x is RelatedInfo => !!x);
         if (f.rule === 'rbac-workload-high-risk') {
