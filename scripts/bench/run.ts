@@ -270,9 +270,13 @@ async function main() {
   out.push('');
   out.push('Targets:');
   const mark = (ok: boolean | undefined) => (ok === undefined ? 'n/a ' : ok ? 'MET ' : 'MISS');
-  const worst = rows.length ? Math.max(...rows.map((r) => r.oursMs / r.floorMs)) : NaN;
-  out.push(`  ${mark(rows.length ? worst <= 3 : undefined)} full scan ≤ 3× floor at every size: worst ${worst.toFixed(1)}×`);
+  // The target (issue #4) is set on the 10,000-resource corpus. Below it, fixed per-scan costs (the RBAC
+  // model's built-in roles, the NetworkPolicy model) weigh against a floor of a few milliseconds: shown, not judged.
+  const ratioText = (rs: typeof rows) => rs.map((r) => `${r.layout} ${(r.oursMs / r.floorMs).toFixed(2)}×`).join(', ');
   const at10k = rows.filter((r) => r.size === 10000);
+  const worst = at10k.length ? Math.max(...at10k.map((r) => r.oursMs / r.floorMs)) : NaN;
+  out.push(`  ${mark(at10k.length ? worst <= 3 : undefined)} full scan of 10,000 resources ≤ 3× floor: ${at10k.length ? ratioText(at10k) : 'not measured (BENCH_SIZES)'}`);
+  for (const size of SIZES.filter((s) => s !== 10000)) out.push(`  info full scan of ${size.toLocaleString('en-US')} resources: ${ratioText(rows.filter((r) => r.size === size))}`);
   for (const r of at10k) {
     const m = r.monokle as ToolResult;
     const y = r.yls as ToolResult;
