@@ -22,6 +22,20 @@ function nameRange(res: Resource): Range {
   return r; // shared: findings and their related locations are never mutated
 }
 
+/** Related locations that depend only on the policy, by policy and purpose: shared by every finding that lists them. */
+const perPolicy = new WeakMap<NpPolicy, Map<string, RelatedInfo>>();
+
+/** `policyRelated` for a message that depends only on the policy (`purpose` names the message). */
+export function sharedPolicyRelated(policies: readonly NpPolicy[], purpose: string, message: (p: NpPolicy) => string): RelatedInfo[] {
+  return policies.slice(0, MAX_RELATED).map((p) => {
+    let byPurpose = perPolicy.get(p);
+    if (!byPurpose) perPolicy.set(p, (byPurpose = new Map()));
+    let info = byPurpose.get(purpose);
+    if (!info) byPurpose.set(purpose, (info = { uri: p.res.file.uri, range: nameRange(p.res), message: message(p) }));
+    return info;
+  });
+}
+
 export function policyRelated(policies: readonly NpPolicy[], message: (p: NpPolicy) => string): RelatedInfo[] {
   return policies.slice(0, MAX_RELATED).map((p) => ({ uri: p.res.file.uri, range: nameRange(p.res), message: message(p) }));
 }

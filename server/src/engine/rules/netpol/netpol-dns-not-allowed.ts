@@ -2,7 +2,7 @@ import { appendDocuments, dnsEgressYaml, uniqueName } from '../../netpol/generat
 import { selectorMatches } from '../../netpol/selector';
 import { netpolWorkspace } from '../../netpol/workspace';
 import { Fix, defineRule } from '../types';
-import { NETPOL_DOCS, policyRelated } from './common';
+import { NETPOL_DOCS, sharedPolicyRelated } from './common';
 
 export default defineRule({
   id: 'netpol-dns-not-allowed',
@@ -33,7 +33,7 @@ export default defineRule({
       resource: res,
       path: ['metadata', 'name'],
       message: `${res.kind} ${res.name || '(unnamed)'}: egress is isolated by NetworkPolic${w.egress.length === 1 ? 'y' : 'ies'} ${names}, and no egress rule allows ${missing} to kube-dns (kube-system, k8s-app: kube-dns): DNS lookups will fail.`,
-      related: policyRelated(w.egress, (p) => `NetworkPolicy ${p.name} isolates egress without allowing DNS`),
+      related: sharedPolicyRelated(w.egress, 'dns', (p) => `NetworkPolicy ${p.name} isolates egress without allowing DNS`),
       fixes: () => {
         const fixes: Fix[] = [];
         const file = w.egress[0].res.file;
