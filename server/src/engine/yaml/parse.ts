@@ -106,11 +106,18 @@ export class YamlDocument {
  * itself, number of direct children). A node's children are the nodes
  * `i - size + 1 … i - 1`; its last child is `i - 1`, and the child before a
  * child `c` is `c - size(c)`.
+ *
+ * Values are not kept per node: a scalar whose value is a string equal to its
+ * source text (most keys and values: plain scalars) is flagged `PLAIN` in its
+ * kind and read from `text`; the other scalar and alias values are in
+ * `others` (see `spanValue`).
  */
 export interface Spans {
   data: Int32Array;
-  /** Scalar and alias values (undefined for collections), by node index. */
-  values: unknown[];
+  /** The chunk text the offsets are relative to. */
+  text: string;
+  /** Node index, value, node index, value… for scalars and aliases not flagged PLAIN, by increasing index. */
+  others: unknown[];
   /** Index of the first document's root node. */
   root: number;
   /** Children of long sequences by position, built on first use (item i in O(1), not O(count)). */
@@ -142,7 +149,30 @@ const S_KIND = 2;
 const S_SIZE = 3;
 const S_COUNT = 4;
 
+/** Flag on S_KIND: the node's value is its source text (a string scalar written plainly). */
+const PLAIN = 4;
+const KIND_MASK = 3;
+
 const KIND_NAMES: YNode['kind'][] = ['map', 'seq', 'scalar', 'alias'];
+
+/** The value of node `i`: the parsed scalar or alias value, undefined for collections. */
+export function spanValue(sp: Spans, i: number): unknown {
+  const o = i * STRIDE;
+  const kind = sp.data[o + S_KIND];
+  if (kind & PLAIN) return sp.text.slice(sp.data[o + S_START], sp.data[o + S_END]);
+  if ((kind & KIND_MASK) < 2) return undefined;
+  const others = sp.others;
+  let lo = 0;
+  let hi = (others.length >> 1) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = others[mid * 2] as number;
+    if (at === i) return others[mid * 2 + 1];
+    if (at < i) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
 
 function buildTree(sp: Spans): YNode | undefined {
   const d = sp.data;
@@ -151,8 +181,8 @@ function buildTree(sp: Spans): YNode | undefined {
   for (let i = 0; i <= sp.root && i < n; i++) {
     const o = i * STRIDE;
     const count = d[o + S_COUNT];
-    const kind = d[o + S_KIND];
-    const node: YNode = { kind: KIND_NAMES[kind], start: d[o + S_START], end: d[o + S_END], value: sp.values[i] };
+    const kind = d[o + S_KIND] & KIND_MASK;
+    const node: YNode = { kind: KIND_NAMES[kind], start: d[o + S_START], end: d[o + S_END], value: spanValue(sp, i) };
     if (count > 0) node.children = stack.splice(stack.length - count, count);
     else if (kind < 2) node.children = [];
     stack.push(node);
@@ -172,14 +202,14 @@ export interface LocatedSpan {
 /** `locate` on the flat spans: the node at `path`, or the deepest existing ancestor (no tree built). */
 export function locateSpan(sp: Spans, path: YPath, from = 0, to = path.length): LocatedSpan {
   const d = sp.data;
-  const values = sp.values;
+  const text = sp.text;
   let node = sp.root;
   let key = -1;
   let depth = 0;
   for (let p = from; p < to; p++) {
     const seg = path[p];
     const o = node * STRIDE;
-    const kind = d[o + S_KIND];
+    const kind = d[o + S_KIND] & KIND_MASK;
     const count = d[o + S_COUNT];
     if (kind > 1) break;
     let next = -1;
@@ -191,8 +221,16 @@ export function locateSpan(sp: Spans, path: YPath, from = 0, to = path.length): 
       for (let i = count - 1; i > 0; i -= 2) {
         const v = c;
         const k = v - d[v * STRIDE + S_SIZE];
-        const kv = values[k];
-        if ((typeof kv === 'string' ? kv : String(kv)) === want) {
+        const ko = k * STRIDE;
+        let match: boolean;
+        if (d[ko + S_KIND] & PLAIN) {
+          // Compared in place: no string is built for the key.
+          match = d[ko + S_END] - d[ko + S_START] === want.length && text.startsWith(want, d[ko + S_START]);
+        } else {
+          const kv = spanValue(sp, k);
+          match = (typeof kv === 'string' ? kv : String(kv)) === want;
+        }
+        if (match) {
           next = v;
           nextKey = k;
           break;
@@ -225,7 +263,7 @@ export function spanEnd(sp: Spans, i: number): number {
   return sp.data[i * STRIDE + S_END];
 }
 export function spanKind(sp: Spans, i: number): number {
-  return sp.data[i * STRIDE + S_KIND];
+  return sp.data[i * STRIDE + S_KIND] & KIND_MASK;
 }
 
 const MAX_DEPTH = 200;
@@ -322,7 +360,7 @@ export class SpanArena {
 }
 
 export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
-  const values: unknown[] = [];
+  const others: unknown[] = [];
   let n = 0; // nodes closed so far
   let depth = 0; // open nodes
   let root = -1;
@@ -364,10 +402,10 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
       if (depth === 0 && root < 0) root = lastIndex;
       return;
     }
-    if (kind === 'mapping' && nChildren % 2 === 1 && sp[lo + S_KIND] === 2 && sp[lo + S_START] === sp[lo + S_END] && sp[lo + S_COUNT] === 0 && values[n - 1] === null) {
+    if (kind === 'mapping' && nChildren % 2 === 1 && sp[lo + S_KIND] === 2 && sp[lo + S_START] === sp[lo + S_END] && sp[lo + S_COUNT] === 0 && others[others.length - 2] === n - 1 && others[others.length - 1] === null) {
       // A block mapping followed by `...` makes js-yaml try one more key there and give up: not a node.
       n--;
-      values.length = n;
+      others.length -= 2;
       nChildren--;
       lo -= STRIDE;
     }
@@ -406,10 +444,12 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
     const o = n * STRIDE;
     scratch[o + S_START] = s;
     scratch[o + S_END] = e;
+    const result = state.result;
+    if (k === 2 && typeof result === 'string' && result.length === e - s && text.startsWith(result, s)) k |= PLAIN;
+    else if (k >= 2) others.push(n, result);
     scratch[o + S_KIND] = k;
     scratch[o + S_SIZE] = n - opens[q + 1] + 1;
     scratch[o + S_COUNT] = nChildren;
-    values[n] = k >= 2 ? state.result : undefined;
     if (depth === 0 && root < 0) root = n;
     lastIndex = n;
     lastResult = state.result;
@@ -445,7 +485,7 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
     error = { message: 'a document end marker (...) must be followed by a line break or a comment', offset: m ? m.index + m[0].length - 1 : 0 };
     value = undefined;
   }
-  const spans = !error && n > 0 && root >= 0 ? { data: arena ? arena.copy(scratch, n * STRIDE) : scratch.slice(0, n * STRIDE), values, root } : undefined;
+  const spans = !error && n > 0 && root >= 0 ? { data: arena ? arena.copy(scratch, n * STRIDE) : scratch.slice(0, n * STRIDE), text, others, root } : undefined;
   return new ParsedChunk(value, error, count === 0 && !error, spans, suspect);
 }
 
