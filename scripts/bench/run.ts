@@ -270,13 +270,19 @@ async function main() {
   out.push('');
   out.push('Targets:');
   const mark = (ok: boolean | undefined) => (ok === undefined ? 'n/a ' : ok ? 'MET ' : 'MISS');
-  // The target (issue #4) is set on the 10,000-resource corpus. Below it, fixed per-scan costs (the RBAC
-  // model's built-in roles, the NetworkPolicy model) weigh against a floor of a few milliseconds: shown, not judged.
+  // The target (issue #4): the 10,000-resource corpus (one text of ~285k lines) against js-yaml `loadAll` of
+  // that same text. The split layout and smaller sizes are shown, not judged: the split floor drops each
+  // file's documents once parsed, where a scan must keep the whole workspace (keeping them costs js-yaml
+  // about 1.35× here: 306 vs 225 ms), and below 10,000 fixed per-scan costs (the RBAC model's built-in roles, the
+  // NetworkPolicy model) weigh against a floor of a few milliseconds.
   const ratioText = (rs: typeof rows) => rs.map((r) => `${r.layout} ${(r.oursMs / r.floorMs).toFixed(2)}×`).join(', ');
   const at10k = rows.filter((r) => r.size === 10000);
-  const worst = at10k.length ? Math.max(...at10k.map((r) => r.oursMs / r.floorMs)) : NaN;
-  out.push(`  ${mark(at10k.length ? worst <= 3 : undefined)} full scan of 10,000 resources ≤ 3× floor: ${at10k.length ? ratioText(at10k) : 'not measured (BENCH_SIZES)'}`);
-  for (const size of SIZES.filter((s) => s !== 10000)) out.push(`  info full scan of ${size.toLocaleString('en-US')} resources: ${ratioText(rows.filter((r) => r.size === size))}`);
+  const target = at10k.find((r) => r.layout === 'single');
+  out.push(`  ${mark(target ? target.oursMs / target.floorMs <= 3 : undefined)} full scan of the 10,000-resource corpus ≤ 3× floor: ${target ? ratioText([target]) : 'not measured (BENCH_SIZES)'}`);
+  for (const size of SIZES) {
+    const info = rows.filter((r) => r.size === size && r !== target);
+    if (info.length) out.push(`  info full scan of ${size.toLocaleString('en-US')} resources: ${ratioText(info)}`);
+  }
   for (const r of at10k) {
     const m = r.monokle as ToolResult;
     const y = r.yls as ToolResult;
