@@ -326,7 +326,7 @@ let last: { ws: WorkspaceIndex; version: number; netpol: EngineSettings['netpol'
 export function netpolWorkspace(ws: WorkspaceIndex, settings: EngineSettings): NetpolWorkspace {
   // Asked by every NetworkPolicy rule for every resource: the last answer first (same workspace version, same settings object).
   if (last && last.ws === ws && last.version === ws.version && last.netpol === settings.netpol) return last.model;
-  const key = settings.netpol === undefined ? '{}' : JSON.stringify(settings.netpol ?? {});
+  const key = JSON.stringify(settings.netpol ?? {});
   const hit = cache.get(ws);
   let model: NetpolWorkspace;
   if (hit && hit.version === ws.version && hit.key === key) model = hit.model;

@@ -184,10 +184,10 @@ function activeAt(def: CheckDef, minor: number): VersionedCheck | undefined {
   return found;
 }
 
-/** Check functions to run for a level/version, in upstream order, honouring overrides. */
 /** checksFor results by level and clamped version (the list is the same for every pod). */
 const checksCache = new Map<string, { def: CheckDef; check: VersionedCheck }[]>();
 
+/** Check functions to run for a level/version, in upstream order, honouring overrides. */
 function checksFor(level: 'baseline' | 'restricted', version: PssVersion): readonly { def: CheckDef; check: VersionedCheck }[] {
   const v = clampToKnown(resolveVersion(version));
   const key = `${level} ${v.major} ${v.minor}`;

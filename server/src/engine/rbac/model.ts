@@ -603,30 +603,28 @@ export class RbacModel {
 
   // ------------------------------------------------------------------------------------------------ workloads
 
-  /** The ServiceAccount a workload item runs as (what workloadInfoOf finds, without the rest). */
-  private workloadSubject(item: Item): SubjectRef | undefined {
-    const kind = str(get(item.obj, 'kind'));
-    const psPath = kind ? ownProp(POD_SPEC_PATHS, kind) : undefined;
-    if (!kind || !psPath) return undefined;
-    const namespace = name(get(get(item.obj, 'metadata'), 'namespace')) ?? this.defaultNamespace;
-    const ps = getIn(item.obj, psPath);
-    const saName = name(get(ps, 'serviceAccountName')) ?? name(get(ps, 'serviceAccount')) ?? 'default';
-    return { kind: 'ServiceAccount', name: saName, namespace };
-  }
-
-  private workloadInfoOf(item: Item): WorkloadInfo | undefined {
+  /** Where a workload item's pod spec is and which ServiceAccount it runs as (undefined for non-workloads). */
+  private workloadSubject(item: Item) {
     const kind = str(get(item.obj, 'kind'));
     const psPath = kind ? ownProp(POD_SPEC_PATHS, kind) : undefined;
     if (!kind || !psPath) return undefined;
     const meta = get(item.obj, 'metadata');
     const namespace = name(get(meta, 'namespace')) ?? this.defaultNamespace;
     const ps = getIn(item.obj, psPath);
-    let existing = psPath.length;
-    while (existing > 0 && !isObj(getIn(item.obj, psPath.slice(0, existing)))) existing--;
-    const specPath = [...item.base, ...psPath.slice(0, existing)];
     const san = name(get(ps, 'serviceAccountName'));
     const dep = name(get(ps, 'serviceAccount'));
     const saName = san ?? dep ?? 'default';
+    const sa: SubjectRef = { kind: 'ServiceAccount', name: saName, namespace };
+    return { kind, psPath, meta, ps, san, dep, namespace, saName, sa };
+  }
+
+  private workloadInfoOf(item: Item): WorkloadInfo | undefined {
+    const subject = this.workloadSubject(item);
+    if (!subject) return undefined;
+    const { kind, psPath, meta, ps, san, dep, namespace, saName } = subject;
+    let existing = psPath.length;
+    while (existing > 0 && !isObj(getIn(item.obj, psPath.slice(0, existing)))) existing--;
+    const specPath = [...item.base, ...psPath.slice(0, existing)];
     const serviceAccountPath = san ? [...item.base, ...psPath, 'serviceAccountName'] : dep ? [...item.base, ...psPath, 'serviceAccount'] : specPath;
     const sa = this.serviceAccounts.get(key2(namespace, saName));
     const podAm = get(ps, 'automountServiceAccountToken');
@@ -793,9 +791,9 @@ export class RbacModel {
     if (isObj(options) && options.includeWorkloads) {
       for (const item of this.workloadItems) {
         // Most workloads run as a ServiceAccount with no high-risk grant: skip those before building their info.
-        const sa = this.workloadSubject(item);
-        if (!sa) continue;
-        const { admin, byRisk } = this.saRisks(sa);
+        const subject = this.workloadSubject(item);
+        if (!subject) continue;
+        const { admin, byRisk } = this.saRisks(subject.sa);
         if (!admin.length && !byRisk.size) continue;
         const info = this.workloadInfoOf(item);
         if (info) this.workloadItemFindings(item, info, out);

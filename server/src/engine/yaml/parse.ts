@@ -41,7 +41,7 @@ export interface DuplicateKey {
 
 /**
  * One parsed document, position-independent (offsets relative to its chunk)
- * so it can be cached by text. Node spans are recorded during parsing in one
+ * so it can be cached by text. Node spans are recorded during parsing in a
  * flat typed array (post-order, see `Spans`); `locateSpan` walks it directly,
  * and the `YNode` tree is built only when a caller asks for `root`.
  */

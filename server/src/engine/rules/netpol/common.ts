@@ -31,13 +31,18 @@ export function sharedPolicyRelated(policies: readonly NpPolicy[], purpose: stri
     let byPurpose = perPolicy.get(p);
     if (!byPurpose) perPolicy.set(p, (byPurpose = new Map()));
     let info = byPurpose.get(purpose);
-    if (!info) byPurpose.set(purpose, (info = { uri: p.res.file.uri, range: nameRange(p.res), message: message(p) }));
+    if (!info) byPurpose.set(purpose, (info = relatedName(p, message)));
     return info;
   });
 }
 
 export function policyRelated(policies: readonly NpPolicy[], message: (p: NpPolicy) => string): RelatedInfo[] {
-  return policies.slice(0, MAX_RELATED).map((p) => ({ uri: p.res.file.uri, range: nameRange(p.res), message: message(p) }));
+  return policies.slice(0, MAX_RELATED).map((p) => relatedName(p, message));
+}
+
+/** The policy's name as a related location. */
+function relatedName(p: NpPolicy, message: (p: NpPolicy) => string): RelatedInfo {
+  return { uri: p.res.file.uri, range: nameRange(p.res), message: message(p) };
 }
 
 /** Apply an engine ProblemFix (set fields on a target object) as one edit. */

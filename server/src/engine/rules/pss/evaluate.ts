@@ -38,30 +38,44 @@ function namespaceWhere(ns: Resource): string {
   return w;
 }
 
+/** The modes of a namespace, with what evaluating a pod in them needs (shared by all its workloads). */
+interface ModeSet {
+  /** The settings key they were computed for. */
+  key: string;
+  modes: readonly PssMode[];
+  /** Mode, level and version of each mode: the key of an evaluation. */
+  evaluationKey: string;
+  requests: { level: PssLevel; version: PssVersion }[];
+}
+
+const NO_NAMESPACE = {};
+/** By Namespace object (NO_NAMESPACE for none): every workload of a namespace gets the same modes. */
+const modeSets = new WeakMap<object, ModeSet>();
+
+function modeSet(ns: Resource | undefined, ctx: RuleContext, key: string): ModeSet {
+  const holder = ns ?? NO_NAMESPACE;
+  let set = modeSets.get(holder);
+  if (!set || set.key !== key) {
+    const modes = Object.freeze(computeModes(ns, ctx.settings.pss));
+    set = {
+      key,
+      modes,
+      evaluationKey: modes.map((m) => `${m.mode} ${m.level} ${m.version}`).join('|'),
+      requests: modes.map((m) => ({ level: m.level, version: pssVersion(m.version) })),
+    };
+    modeSets.set(holder, set);
+  }
+  return set;
+}
+
 /**
- * The PSS modes that apply to a resource, as Pod Security Admission's
+ * The PSS modes that apply to the resources of a namespace (`ns`, when the workspace defines it), as Pod Security Admission's
  * `PolicyToEvaluate` decides them from its Namespace's labels. The defaults
  * (what the cluster applies to unlabelled namespaces) are the settings for
  * `enforce` and privileged for `warn`/`audit`. An invalid enforce level means
  * restricted, an invalid warn/audit level privileged, an invalid version
  * latest; `warn` follows a stricter explicit `enforce` unless set itself.
  */
-export function pssModes(res: Resource, ctx: RuleContext): readonly PssMode[] {
-  const s = ctx.settings.pss;
-  const ns = s.override || !res.namespace ? undefined : ctx.workspace.namespace(res.namespace);
-  // Every workload of a namespace gets the same modes: computed once per Namespace object (or none) and settings.
-  const key = settingsKey(ctx);
-  const holder = ns ?? NO_NAMESPACE;
-  const hit = modesCache.get(holder);
-  if (hit && hit.key === key) return hit.modes;
-  const modes = Object.freeze(computeModes(ns, s)) as readonly PssMode[];
-  modesCache.set(holder, { key, modes });
-  return modes;
-}
-
-const NO_NAMESPACE = {};
-const modesCache = new WeakMap<object, { key: string; modes: readonly PssMode[] }>();
-
 function computeModes(ns: Resource | undefined, s: RuleContext['settings']['pss']): PssMode[] {
   const defaultSource = SOURCE_TEXT[s.source];
   const enforce: PssMode = { mode: 'enforce', level: s.level, version: s.version, source: defaultSource };
@@ -138,14 +152,16 @@ function settingsKey(ctx: RuleContext): string {
 
 export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
   const key = settingsKey(ctx);
-  // What pssModes reads from the workspace: the Namespace object.
+  // What the modes are read from in the workspace: the Namespace object.
   const ns = ctx.settings.pss.override || !res.namespace ? undefined : ctx.workspace.namespace(res.namespace);
   const hit = res.pssMemo as Memo | undefined;
   if (hit && hit.key === key && hit.ns === ns) return hit.results;
   const results: PssResult[] = [];
   const tpl = podTemplate(res);
-  const modes = tpl ? pssModes(res, ctx) : [];
-  if (tpl) for (const r of evaluation(res, tpl, modes)) results.push({ mode: modes[r.mode], violation: r.violation, templatePath: r.templatePath });
+  if (tpl) {
+    const set = modeSet(ns, ctx, key);
+    for (const r of evaluation(res, tpl, set)) results.push({ mode: set.modes[r.mode], violation: r.violation, templatePath: r.templatePath });
+  }
   res.pssMemo = { key, ns, results } satisfies Memo;
   return results;
 }
@@ -164,18 +180,14 @@ interface Evaluation {
  */
 const evaluations = new WeakMap<object, Evaluation>();
 
-/** The evaluation key of a modes list (lists are shared per namespace, see pssModes). */
-const modesKeys = new WeakMap<readonly PssMode[], string>();
-
-function evaluation(res: Resource, tpl: PodTemplate, modes: readonly PssMode[]): Evaluation['results'] {
-  let modesKey = modesKeys.get(modes);
-  if (modesKey === undefined) modesKeys.set(modes, (modesKey = modes.map((m) => `${m.mode} ${m.level} ${m.version}`).join('|')));
+function evaluation(res: Resource, tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
+  const modesKey = set.evaluationKey;
   const hit = evaluations.get(res.object);
   if (hit && hit.kind === res.kind && hit.modesKey === modesKey) return hit.results;
   const results: Evaluation['results'] = [];
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
   const seen: string[] = [];
-  evaluatePssAll(pod, requestsOf(modes)).forEach((violations, i) => {
+  evaluatePssAll(pod, set.requests).forEach((violations, i) => {
     for (const violation of violations) {
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
       if (seen.includes(violation.check)) continue;
@@ -185,14 +197,6 @@ function evaluation(res: Resource, tpl: PodTemplate, modes: readonly PssMode[]):
   });
   evaluations.set(res.object, { kind: res.kind, modesKey, results });
   return results;
-}
-
-const requests = new WeakMap<readonly PssMode[], { level: PssLevel; version: PssVersion }[]>();
-
-function requestsOf(modes: readonly PssMode[]): { level: PssLevel; version: PssVersion }[] {
-  let r = requests.get(modes);
-  if (!r) requests.set(modes, (r = modes.map((m) => ({ level: m.level, version: pssVersion(m.version) }))));
-  return r;
 }
 
 export function modeSeverity(mode: PssMode['mode'], configured: Severity): Severity {
