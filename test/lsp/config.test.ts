@@ -59,3 +59,27 @@ test('a Namespace created on disk (watched file) re-analyses the open workloads'
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('opening a file indexes the files next to it that no watcher event announced (a folder created with its files)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-siblings-'));
+  const lsp = new LspClient();
+  try {
+    fs.writeFileSync(path.join(dir, 'other.yaml'), POD);
+    await lsp.initialize(pathToFileURL(dir).href);
+    // The workspace scan is over once the file it found is analysed.
+    await lsp.waitForDiagnostics(pathToFileURL(path.join(dir, 'other.yaml')).href, (d) => d.length > 0);
+    // Created after the server scanned the workspace, and never announced by didChangeWatchedFiles.
+    const sub = path.join(dir, 'team-a');
+    fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(sub, 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n');
+    const podText = POD.replace('metadata: {name: p}', 'metadata: {name: p, namespace: team-a}');
+    fs.writeFileSync(path.join(sub, 'pod.yaml'), podText);
+    const podUri = pathToFileURL(path.join(sub, 'pod.yaml')).href;
+    lsp.open(podUri, podText);
+    const diags = await lsp.waitForDiagnostics(podUri, (d) => d.some((x) => x.code === 'privileged-container' && /Namespace team-a \(namespace\.yaml:5\)/.test(x.message)));
+    assert.ok(!diags.some((x) => x.code === 'run-as-non-root'), 'baseline from the Namespace next to it: no restricted-only findings');
+  } finally {
+    await lsp.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -168,7 +168,10 @@ export class GuardrailsServer {
         }
       }
     });
-    this.documents.onDidOpen((e) => this.onContent(e.document));
+    this.documents.onDidOpen((e) => {
+      this.onContent(e.document);
+      void this.indexSiblings(e.document.uri);
+    });
     // Kustomize renders from disk: saving a kustomization or one of its files renders again.
     this.documents.onDidSave((e) => {
       if (this.kustomize.concerns(e.document.uri)) this.kustomize.trigger();
@@ -235,10 +238,45 @@ export class GuardrailsServer {
     }
   }
 
+  /** True when `rel` (relative to its workspace folder) matches `k8sGuardrails.workspace.exclude`. */
+  private excluded(rel: string): boolean {
+    const globs = this.client.workspace?.exclude ?? [];
+    if (this.excludes?.globs !== globs) this.excludes = { globs, res: globs.map(globToRegExp) };
+    return this.excludes.res.some((re) => re.test(rel));
+  }
+
+  private excludes: { globs: string[]; res: RegExp[] } | undefined;
+
+  /**
+   * Index the YAML files next to an opened file that the server has not seen. A file watcher can miss
+   * files created together with their folder (a checkout, a generator), and a Namespace or a
+   * NetworkPolicy there decides findings in the opened file. Only that folder, once per open.
+   */
+  private async indexSiblings(uri: string): Promise<void> {
+    if (!uri.startsWith('file:')) return;
+    const dir = path.dirname(fileURLToPath(uri));
+    const root = this.folders.find((f) => dir === f || dir.startsWith(f + path.sep));
+    if (!root) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    const maxFiles = this.client.workspace?.maxFiles ?? 5000;
+    for (const e of entries) {
+      if (!e.isFile() || !/\.ya?ml$/i.test(e.name) || this.index.size >= maxFiles) continue;
+      const p = path.join(dir, e.name);
+      const sibling = pathToFileURL(p).href;
+      if (this.index.has(sibling) || this.documents.get(sibling) || this.kustomize.isHeld(sibling)) continue;
+      if (this.excluded(path.relative(root, p).split(path.sep).join('/'))) continue;
+      if (await this.loadFromDisk(sibling)) this.scheduleAfterChange(sibling, undefined, this.index.get(sibling));
+    }
+  }
+
   /** Index the YAML files of the workspace folders (bounded, yielding between files). */
   private async scanFolders(): Promise<void> {
     const maxFiles = this.client.workspace?.maxFiles ?? 5000;
-    const exclude = (this.client.workspace?.exclude ?? []).map(globToRegExp);
     let count = 0;
     const walk = async (dir: string, root: string): Promise<void> => {
       let entries: fs.Dirent[];
@@ -251,7 +289,7 @@ export class GuardrailsServer {
         if (count >= maxFiles) return;
         const p = path.join(dir, e.name);
         const rel = path.relative(root, p).split(path.sep).join('/');
-        if (exclude.some((re) => re.test(rel))) continue;
+        if (this.excluded(rel)) continue;
         if (e.isDirectory()) {
           if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
           await walk(p, root);
