@@ -240,8 +240,13 @@ test('sarif: rules turned off or re-levelled are listed as configuration overrid
 
 test('exit 0 without findings, 1 with findings, 2 for usage errors', async () => {
   const dir = tmp({ 'clean.yaml': CLEAN, 'pod.yaml': PRIVILEGED, 'notes.yaml': 'title: not kubernetes\n' });
-  assert.equal((await scanIn(dir, ['notes.yaml'])).code, 0);
+  assert.equal((await scanIn(dir, ['clean.yaml', 'notes.yaml', '--fail-on', 'error'])).code, 0);
   assert.equal((await scanIn(dir, ['pod.yaml'])).code, 1);
+  // Nothing analysed is never a pass.
+  const nothing = await scanIn(dir, ['notes.yaml']);
+  assert.equal(nothing.code, 2);
+  assert.match(nothing.stderr, /nothing was analysed: the inputs hold no Kubernetes object/);
+  assert.match(nothing.stdout, /^Nothing analysed: no Kubernetes objects in 1 file\.$/m);
   for (const args of [['--format', 'xml', 'pod.yaml'], ['--fail-on', 'critical', 'pod.yaml'], ['--max-file-size', 'lots', 'pod.yaml'], [], ['--no-config', '--config', 'x.yaml', 'pod.yaml']]) {
     const r = await scanIn(dir, args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -339,35 +344,43 @@ test('config file: --config <file>; errors → exit 2 naming the file, line and 
 
 // ---------------------------------------------------------------- bad input
 
-test('binary files are skipped with a message; the rest is scanned', async () => {
+test('binary files are not analysed: a not-analysed error each; the rest is scanned', async () => {
   const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED, 'k8s/blob.yaml': Buffer.from([0x61, 0x3a, 0x00, 0x01, 0x02]) });
   const r = await scanIn(dir, ['--format', 'json', 'k8s']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /skipped k8s\/blob\.yaml: binary file \(contains NUL bytes\)/);
-  assert.ok(json(r).findings.every((f) => f.file === 'k8s/pod.yaml'));
-  const s = await scanIn(dir, ['-'], Buffer.from([0, 1, 2]));
-  assert.equal(s.code, 0);
-  assert.match(s.stderr, /skipped <stdin>: binary file/);
+  assert.match(r.stderr, /not analysed: k8s\/blob\.yaml: it is a binary file \(it contains NUL bytes\)/);
+  const blob = json(r).findings.filter((f) => f.file === 'k8s/blob.yaml');
+  assert.deepEqual(blob.map((f) => [f.rule, f.severity, f.range.start.line]), [['not-analysed', 'error', 0]]);
+  assert.match(blob[0].message, /^Not analysed: it is a binary file/);
+  assert.ok(json(r).findings.some((f) => f.file === 'k8s/pod.yaml'));
+  // Only a binary stdin: nothing analysed (exit 2), and the finding says why.
+  const s = await scanIn(dir, ['-', '--format', 'json'], Buffer.from([0, 1, 2]));
+  assert.equal(s.code, 2);
+  assert.deepEqual(json(s).findings.map((f) => [f.rule, f.file]), [['not-analysed', '<stdin>']]);
 });
 
-test('unreadable files (dangling symlink, directory named like a file) → error message, exit 2, others still reported', async () => {
-  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED });
+test('unreadable files (dangling symlink, directory named like a file) → a not-analysed error each, others still reported', async () => {
+  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED.replace('privileged: true', 'privileged: false') });
   fs.symlinkSync(path.join(dir, 'nowhere.yaml'), path.join(dir, 'k8s/broken.yaml'));
-  const r = await scanIn(dir, ['--format', 'json', 'k8s']);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /cannot read 'k8s\/broken\.yaml': dangling symbolic link/);
+  const r = await scanIn(dir, ['--format', 'json', 'k8s', '--fail-on', 'error']);
+  assert.equal(r.code, 1, 'the unreadable file fails the scan even when nothing else does');
+  assert.match(r.stderr, /not analysed: k8s\/broken\.yaml: it cannot be read \(dangling symbolic link\)/);
+  const broken = json(r).findings.filter((f) => f.file === 'k8s/broken.yaml');
+  assert.deepEqual(broken.map((f) => [f.rule, f.severity]), [['not-analysed', 'error']]);
   assert.ok(json(r).findings.some((f) => f.file === 'k8s/pod.yaml'), 'the readable file is still reported');
   const named = await scanIn(dir, ['k8s/broken.yaml']);
-  assert.equal(named.code, 2);
+  assert.equal(named.code, 2, 'a named path that does not resolve is a usage error');
   assert.match(named.stderr, /cannot read 'k8s\/broken\.yaml': dangling symbolic link/);
   // A directory named *.yaml is searched like any directory: an empty one is an error.
   fs.mkdirSync(path.join(dir, 'dir.yaml'));
   const d = await scanIn(dir, ['dir.yaml']);
   assert.equal(d.code, 2);
   assert.match(d.stderr, /no YAML files \(\*\.yaml, \*\.yml\) in directory 'dir\.yaml'/);
-  // SARIF records the unreadable file as a failed execution notification.
+  // SARIF carries the unreadable file as an error result.
   const s = JSON.parse((await scanIn(dir, ['--format', 'sarif', 'k8s'])).stdout);
-  assert.equal(s.runs[0].invocations[0].executionSuccessful, false);
+  const result = s.runs[0].results.find((x: any) => x.ruleId === 'not-analysed');
+  assert.equal(result?.level, 'error');
+  assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'k8s/broken.yaml');
   assert.equal(sarifValidator()(s), '');
 });
 
@@ -389,21 +402,24 @@ test('invalid YAML is a finding (yaml-syntax), not a crash; other documents are 
   assert.ok(rules.includes('privileged-container'), rules.join());
 });
 
-test('files over --max-file-size are skipped with a clear message', async () => {
+test('files over --max-file-size are not analysed: a not-analysed error naming the limit', async () => {
   const big = PRIVILEGED + `# ${'x'.repeat(5000)}\n`;
   const dir = tmp({ 'big.yaml': big, 'pod.yaml': PRIVILEGED.replace('agent', 'small') });
   const r = await scanIn(dir, ['--format', 'json', '--max-file-size', '4KiB', '.']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /skipped big\.yaml: 5(\.\d)? KiB is over the size limit of 4 KiB \(--max-file-size\)/);
-  assert.ok(json(r).findings.every((f) => f.file === 'pod.yaml'));
-  // Default 4 MiB: a 5 MiB file through the real CLI.
+  assert.match(r.stderr, /not analysed: big\.yaml: the file \(5(\.\d)? KiB\) is over the size limit of 4 KiB \(--max-file-size\)/);
+  const onBig = json(r).findings.filter((f) => f.file === 'big.yaml');
+  assert.deepEqual(onBig.map((f) => f.rule), ['not-analysed']);
+  assert.match(onBig[0].message, /over the size limit of 4 KiB \(--max-file-size\)/);
+  // Default 64 MiB: a 5 MiB file through the real CLI is analysed.
   const huge = tmp({ 'huge.yaml': PRIVILEGED + '#' + 'x'.repeat(5 * 1024 * 1024) + '\n' });
   const p = spawnCli(huge, ['scan', 'huge.yaml']);
-  assert.equal(p.code, 0, p.stderr);
-  assert.match(p.stderr, /skipped huge\.yaml: 5 MiB is over the size limit of 4 MiB/);
+  assert.equal(p.code, 1, p.stderr);
+  assert.match(p.stdout, /^huge\.yaml:11:19: error privileged-container /m);
   // stdin obeys the limit too.
   const s = await scanIn(dir, ['-', '--max-file-size', '100'], PRIVILEGED);
-  assert.match(s.stderr, /skipped <stdin>: .* over the size limit of 100 bytes/);
+  assert.match(s.stderr, /not analysed: <stdin>: .* over the size limit of 100 bytes/);
+  assert.match(s.stdout, /^<stdin>:1:1: error not-analysed /m);
 });
 
 // ---------------------------------------------------------------- globs and stdin
@@ -455,7 +471,8 @@ test('stdin with -: once, named by --stdin-filename, combined with files as one 
   assert.equal(p.code, 1);
   assert.match(p.stdout, /^<stdin>:11:19: error privileged-container /m);
   const empty = spawnCli(dir, ['scan', '-'], '');
-  assert.equal(empty.code, 0, empty.stderr);
+  assert.equal(empty.code, 2, 'empty input: nothing analysed');
+  assert.match(empty.stderr, /nothing was analysed/);
 });
 
 test('--output writes the report to a file', async () => {

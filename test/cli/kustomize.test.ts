@@ -89,13 +89,16 @@ test('shop: a kustomization that does not build is one finding with kustomize\'s
   assert.ok(r.findings.some((f) => f.kustomization === 'overlays/staging/kustomization.yaml'));
 });
 
-test('no kubectl: one clear message, exit 2, plain files still analysed', () => {
+test('no kubectl: one clear message, a not-analysed error per kustomization (exit 1), plain files still analysed', () => {
   const r = scan(SHOP, ['.', '--format', 'json', '--kustomize-command', '/nonexistent/kubectl']);
-  assert.equal(r.code, 2);
+  assert.equal(r.code, 1);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-  assert.match(r.stderr, /cannot render 3 kustomizations .*\/nonexistent\/kubectl is not installed.*--no-kustomize/);
+  assert.match(r.stderr, /cannot render kustomizations: .*\/nonexistent\/kubectl is not installed.*--no-kustomize/);
+  const notAnalysed = r.findings.filter((f) => f.rule === 'not-analysed');
+  assert.deepEqual(notAnalysed.map((f) => f.file).sort(), ['overlays/broken/kustomization.yaml', 'overlays/production/kustomization.yaml', 'overlays/staging/kustomization.yaml']);
+  assert.match(notAnalysed[0].message, /the kustomization cannot be rendered: .*\/nonexistent\/kubectl is not installed/);
   assert.ok(r.findings.some((f) => f.file === 'plain.yaml' && f.rule === 'privileged-container'));
-  assert.ok(!r.findings.some((f) => f.file.startsWith('overlays/') || f.file.startsWith('base/')), 'files of kustomizations are not analysed as written');
+  assert.ok(!r.findings.some((f) => f.rule !== 'not-analysed' && (f.file.startsWith('overlays/') || f.file.startsWith('base/'))), 'files of kustomizations are not analysed as written');
 });
 
 test('time limit: a build over --kustomize-timeout is a build failure that says so', () => {

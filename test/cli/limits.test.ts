@@ -8,10 +8,13 @@ import { REPO } from '../helpers/lsp-client';
 const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const scan = (args: string[]) => spawnSync(process.execPath, [BIN, 'scan', ...args], { encoding: 'utf8', cwd: REPO });
 
-test('--time-limit: a file cut short is an error naming it (exit 2); generous limits change nothing', () => {
+test('--time-limit: a file cut short gets a not-analysed error (exit 1); generous limits change nothing', () => {
   const cut = scan(['examples/insecure/pod.yaml', '--time-limit', '0.0001', '--format', 'json']);
-  assert.equal(cut.status, 2, cut.stderr);
-  assert.match(cut.stderr, /analysis of examples\/insecure\/pod\.yaml stopped after [\d.]+ ms \(--time-limit 0\.0001\): its findings are incomplete/);
+  assert.equal(cut.status, 1, cut.stderr);
+  assert.match(cut.stderr, /not analysed: examples\/insecure\/pod\.yaml: analysis stopped after [\d.]+ ms \(--time-limit 0\.0001\); its findings are incomplete/);
+  const na = JSON.parse(cut.stdout).findings.filter((f: { rule: string }) => f.rule === 'not-analysed');
+  assert.equal(na.length, 1);
+  assert.match(na[0].message, /^Not analysed: the analysis stopped after [\d.]+ ms, over the time limit of 0\.0001 ms \(--time-limit\)\. The findings shown for this file may be incomplete/);
   const full = scan(['examples/insecure/pod.yaml', '--format', 'json']);
   const generous = scan(['examples/insecure/pod.yaml', '--format', 'json', '--time-limit', '600000']);
   assert.equal(generous.stdout, full.stdout);

@@ -57,11 +57,16 @@ test('json: privileged init container reported with the PSS check on the right l
   assert.deepEqual(Object.keys(f).sort(), ['file', 'message', 'pss', 'range', 'resource', 'rule', 'severity']);
 });
 
-test('non-Kubernetes YAML: no findings, exit 0', () => {
+test('non-Kubernetes YAML: no findings; with no Kubernetes object at all, nothing was analysed (exit 2)', () => {
   const dir = tmp({ 'ci.yml': 'on: push\njobs: {b: {runs-on: x}}\n', 'compose.yaml': 'services:\n  a: {privileged: true}\n' });
   const r = run(['scan', '--format', 'json', dir]);
-  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /nothing was analysed/);
   assert.deepEqual(JSON.parse(r.stdout), { version: 1, findings: [] });
+  fs.writeFileSync(path.join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: x}\n');
+  const withObject = run(['scan', '--format', 'json', dir]);
+  assert.equal(withObject.code, 0, withObject.stderr);
+  assert.deepEqual(JSON.parse(withObject.stdout), { version: 1, findings: [] });
 });
 
 test('missing file: exit 2 with a clear message', () => {

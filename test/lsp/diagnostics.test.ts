@@ -81,7 +81,7 @@ test('fix all converges in one pass', async () => {
   }
 });
 
-test('non-Kubernetes YAML and templates get no diagnostics; bad YAML one syntax error', async () => {
+test('non-Kubernetes YAML gets no diagnostics; a template one not-analysed error; bad YAML one syntax error', async () => {
   const lsp = new LspClient();
   try {
     await lsp.initialize(null, baseline);
@@ -90,7 +90,14 @@ test('non-Kubernetes YAML and templates get no diagnostics; bad YAML one syntax 
     assert.deepEqual((await lsp.waitForDiagnostics(workflow)).filter((d) => d.source === 'k8s-guardrails'), []);
     const helm = 'file:///tmp/k8s-guardrails-test/templates/pod.yaml';
     lsp.open(helm, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n');
-    assert.deepEqual((await lsp.waitForDiagnostics(helm)).filter((d) => d.source === 'k8s-guardrails'), []);
+    const tpl = (await lsp.waitForDiagnostics(helm)).filter((d) => d.source === 'k8s-guardrails');
+    assert.deepEqual(tpl.map((d) => [d.code, d.severity, d.range.start.line]), [['not-analysed', 1, 0]]);
+    assert.match(tpl[0].message, /^Not analysed: it is a template \(Helm, Go\)/);
+    // `{{ … }}` inside a string value is text: the file is analysed.
+    const dash = 'file:///tmp/k8s-guardrails-test/dashboards.yaml';
+    lsp.open(dash, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: d, namespace: m}\ndata:\n  a.json: |\n    {"legendFormat": "{{ pod }}"}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: y, namespace: m}\nspec:\n  containers: [{name: c, image: i, securityContext: {privileged: true}}]\n');
+    const onDash = only(await lsp.waitForDiagnostics(dash, (d) => only(d, 'privileged-container').length > 0), 'privileged-container', 'not-analysed');
+    assert.deepEqual(onDash.map((d) => d.code), ['privileged-container']);
     const broken = 'file:///tmp/k8s-guardrails-test/broken.yaml';
     lsp.open(broken, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {a: b\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: y}\nspec:\n  containers: [{name: c, image: i, securityContext: {privileged: true}}]\n');
     const diags = only(await lsp.waitForDiagnostics(broken, (d) => only(d, 'yaml-syntax').length > 0), 'yaml-syntax', 'privileged-container');

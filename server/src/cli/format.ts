@@ -4,6 +4,8 @@ import { Finding } from '../engine';
 export interface ScanStats {
   /** Files analysed (not skipped). */
   files: number;
+  /** Kubernetes objects analysed (0: nothing was analysed, never a pass). */
+  objects: number;
   /** Findings suppressed by an ignore annotation or the configuration. */
   suppressed: number;
   /** Findings at or above --fail-on. */
@@ -63,7 +65,7 @@ export function formatText(findings: Finding[], color: boolean, stats?: ScanStat
   const active = findings.filter((f) => !f.suppressed);
   const scanned = stats ? ` in ${plural(stats.files, 'file')}` : '';
   let summary: string;
-  if (!active.length) summary = `No findings${scanned}.`;
+  if (!active.length) summary = stats && !stats.objects ? `Nothing analysed: no Kubernetes objects${scanned}.` : `No findings${scanned}.`;
   else {
     const counts = new Map<string, number>();
     for (const f of active) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);

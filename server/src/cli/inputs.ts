@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../engine/config';
+import { formatSize, overSizeLimit } from '../engine/model';
 import { UsageError } from './errors';
 import { globBase, globToRegExp, hasGlob } from './glob';
 
@@ -131,8 +132,8 @@ function walk(shown: string, dir: string, opts: CollectOptions): string[] {
       if (kind === 'dir') {
         if (!SKIP_DIRS.has(entry.name)) visit(shownPath, path.join(absDir, entry.name));
       } else if (YAML_FILE.test(entry.name) && !CONFIG_FILE_NAMES.includes(entry.name)) {
-        if (kind === 'file') out.push(shownPath);
-        else if (kind === 'dangling') opts.problems.error(`cannot read '${shownPath}': dangling symbolic link`);
+        // A dangling link is an input that cannot be read: reported as not analysed.
+        if (kind === 'file' || kind === 'dangling') out.push(shownPath);
       }
     }
   };
@@ -167,11 +168,10 @@ function expandGlob(pattern: string, opts: CollectOptions): string[] {
       const kind = entryKind(absDir, entry);
       if (kind === 'dir') {
         if (SKIP_DIRS.has(entry.name)) continue;
-        if (re.test(rel)) out.push(...walk(shown, path.join(absDir, entry.name), opts));
+        if (re.test(rel)) for (const f of walk(shown, path.join(absDir, entry.name), opts)) out.push(f);
         else visit(rel, path.join(absDir, entry.name));
       } else if (re.test(rel) && (anyFile || YAML_FILE.test(entry.name)) && !CONFIG_FILE_NAMES.includes(entry.name)) {
-        if (kind === 'file') out.push(shown);
-        else if (kind === 'dangling') opts.problems.error(`cannot read '${shown}': dangling symbolic link`);
+        if (kind === 'file' || kind === 'dangling') out.push(shown);
       }
     }
   };
@@ -179,22 +179,19 @@ function expandGlob(pattern: string, opts: CollectOptions): string[] {
   return out;
 }
 
+/** A file's text, or why it is not analysed (`skipped`: deliberately, `error`: it could not be read). */
 export type ReadResult = { text: string } | { skipped: string } | { error: string };
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
-}
+export const formatBytes = formatSize;
 
 /** Decode a file's bytes, or say why it is not scanned. */
 function tooLarge(size: number, maxBytes: number): ReadResult {
-  return { skipped: `${formatBytes(size)} is over the size limit of ${formatBytes(maxBytes)} (--max-file-size)` };
+  return { skipped: overSizeLimit(size, maxBytes, '--max-file-size') };
 }
 
 export function decode(buf: Buffer, maxBytes: number): ReadResult {
   if (buf.length > maxBytes) return tooLarge(buf.length, maxBytes);
-  if (buf.includes(0)) return { skipped: 'binary file (contains NUL bytes), not YAML' };
+  if (buf.includes(0)) return { skipped: 'it is a binary file (it contains NUL bytes), not YAML' };
   let text = buf.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { text };
@@ -204,12 +201,12 @@ export function readInput(file: string, cwd: string, maxBytes: number): ReadResu
   const p = path.resolve(cwd, file);
   try {
     const stat = fs.statSync(p);
-    if (stat.isDirectory()) return { error: `cannot read '${file}': is a directory` };
+    if (stat.isDirectory()) return { error: 'it is a directory' };
     // Regular files: check the size before reading; pipes (`<(kustomize build)`) are read first.
     if (stat.isFile() && stat.size > maxBytes) return tooLarge(stat.size, maxBytes);
     return decode(fs.readFileSync(p), maxBytes);
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' && isDanglingLink(p) ? 'dangling symbolic link' : errnoText(e);
-    return { error: `cannot read '${file}': ${why}` };
+    return { error: `it cannot be read (${why})` };
   }
 }

@@ -147,11 +147,12 @@ async function loadWorkspace(files: string[], io: ScanIO): Promise<{ ws: Workspa
   let count = 0;
   for (const input of inputs) {
     const read = readInput(input.path, cwd, DEFAULT_MAX_FILE_BYTES);
-    if ('error' in read) problems.error(read.error);
-    else if ('skipped' in read) problems.note(`skipped ${input.path}: ${read.skipped}`);
+    // A file not analysed may hold the binding that answers the question: the answer would be incomplete.
+    if ('error' in read) problems.error(`cannot analyse ${input.path}: ${read.error}`);
+    else if ('skipped' in read) problems.error(`cannot analyse ${input.path}: ${read.skipped}`);
     else {
       const f = ws.set(input.path, read.text);
-      if (f.skipped) problems.note(`skipped ${input.path}: ${f.skipped}`);
+      if (f.skipped) problems.error(`cannot analyse ${input.path}: ${f.skipped}`);
       else count++;
     }
   }

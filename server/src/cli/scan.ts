@@ -16,6 +16,10 @@ import { collectInputs, decode, formatBytes, readInput } from './inputs';
 import { formatSarif } from './sarif';
 import { formatJson, formatText, ScanStats } from './format';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS, discover, isKustomizationFile, renderLayout } from '../kustomize';
+import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
+
+/** The CLI's file size limit: large generated files (CRD bundles, installs) are common in CI. */
+export const CLI_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export { formatJson, formatText } from './format';
 
@@ -59,10 +63,11 @@ Options:
   --no-config                 do not read a configuration file
   --include-suppressed        also report findings suppressed by an ignore
                               annotation (marked; they never fail the scan)
-  --max-file-size <bytes>     skip larger files (default: 4MiB; k, KiB, M, MiB
-                              suffixes accepted)
-  --time-limit <ms>           stop analysing a file after this long; the scan
-                              then reports it and exits 2 (default: none)
+  --max-file-size <bytes>     larger files are not analysed: each is a
+                              not-analysed error (default: 64MiB; k, KiB, M,
+                              MiB suffixes accepted)
+  --time-limit <ms>           stop analysing a file after this long: the file
+                              gets a not-analysed error (default: none)
   --stdin-filename <name>     the file name reported for "-" (default: <stdin>)
   --pss-level baseline|restricted|privileged
                               Pod Security Standards level (overrides Namespace labels)
@@ -74,8 +79,12 @@ Options:
   --kustomize-timeout <s>     time limit per kustomize build (default: 120)
   -h, --help                  show this help
 
+Every input is analysed or reported: a file that is not (unreadable, over
+the size or time limit, a template) is a not-analysed error; ignore one
+only through an ignore entry with a reason in .k8s-guardrails.yaml.
+
 Exit status: 0 no failing findings, 1 failing findings, 2 usage or
-configuration error, unreadable input, or internal error.`;
+configuration error, nothing analysed, or internal error.`;
 
 const OPTIONS = {
   format: { type: 'string', default: 'text' },
@@ -113,6 +122,8 @@ const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2,
 
 function checkRule(id: string, flag: string): void {
   if (!RULE_IDS.includes(id)) throw new UsageError(`unknown rule '${id}' in ${flag}${didYouMean(id, RULE_IDS)}`);
+  if (RULES.find((r) => r.id === id)!.locked)
+    throw new UsageError(`rule '${id}' cannot be turned off or re-graded (${flag}): ignore a specific file with an ignore entry (rule, path, reason) in .k8s-guardrails.yaml`);
 }
 
 /** `--enable` / `--disable` values: repeatable, and comma-separated lists are accepted. */
@@ -175,7 +186,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   const failOn = values['fail-on'] ?? 'hint';
   if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn))
     throw new UsageError(`unknown --fail-on '${failOn}' (expected error, warning, info, hint or none)`);
-  const maxBytes = values['max-file-size'] !== undefined ? parseSize(values['max-file-size']) : DEFAULT_MAX_FILE_BYTES;
+  const maxBytes = values['max-file-size'] !== undefined ? parseSize(values['max-file-size']) : CLI_MAX_FILE_BYTES;
   let timeLimitMs: number | undefined;
   if (values['time-limit'] !== undefined) {
     timeLimitMs = Number(values['time-limit']);
@@ -231,17 +242,27 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   }
 
   // The engine's own limit is in characters; ours (in bytes) is applied first.
-  const ws = new WorkspaceIndex({ maxFileBytes: Math.max(maxBytes, DEFAULT_MAX_FILE_BYTES) });
+  const ws = new WorkspaceIndex({ maxFileBytes: Math.max(maxBytes, DEFAULT_MAX_FILE_BYTES), maxFileSetting: '--max-file-size' });
   const stdinName = values['stdin-filename'] ?? '<stdin>';
   let scanned = 0;
+  /** Files not analysed: each is a `not-analysed` finding; stderr says it too, for logs of JSON/SARIF runs. */
+  const notAnalysed = (name: string, reason: string, text?: string) => {
+    ws.setNotAnalysed(name, reason, text);
+    io.stderr(`k8s-guardrails: not analysed: ${name}: ${reason}\n`);
+  };
   for (const input of inputs) {
     const name = input.path === '-' ? stdinName : input.path;
+    const chart = input.path === '-' ? undefined : chartOfTemplate(path.resolve(cwd, input.path));
+    if (chart !== undefined) {
+      notAnalysed(name, chartTemplateReason(path.relative(cwd, chart) || '.'));
+      continue;
+    }
     const read = input.path === '-' ? decodeStdin(await io.readStdin(), maxBytes) : readInput(input.path, cwd, maxBytes);
-    if ('error' in read) problems.error(read.error, input.path);
-    else if ('skipped' in read) problems.note(`skipped ${name}: ${read.skipped}`, input.path);
+    if ('error' in read) notAnalysed(name, read.error);
+    else if ('skipped' in read) notAnalysed(name, read.skipped);
     else {
       const file = ws.set(name, read.text);
-      if (file.skipped) problems.note(`skipped ${name}: ${file.skipped}`, input.path);
+      if (file.skipped) io.stderr(`k8s-guardrails: not analysed: ${name}: ${file.skipped}\n`);
       else scanned++;
     }
   }
@@ -252,11 +273,20 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
       return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
     };
     const run = await renderLayout(ws, layout, { uriOf: display }, { command: values['kustomize-command'], timeoutMs, display });
-    if (run.unavailable)
-      problems.error(
-        `cannot render ${layout.roots.length} kustomization${layout.roots.length === 1 ? '' : 's'} (${layout.roots.map((r) => display(r.file)).join(', ')}): ${run.unavailable}; install kubectl or kustomize, set --kustomize-command, or pass --no-kustomize to analyse the files as written`,
-      );
-    else scanned += kustomized;
+    if (run.unavailable) {
+      // Nothing these kustomizations deploy was analysed: each is a not-analysed error.
+      const how = 'install kubectl or kustomize, set --kustomize-command, or pass --no-kustomize to analyse the files as written';
+      io.stderr(`k8s-guardrails: cannot render kustomizations: ${run.unavailable}; ${how}\n`);
+      for (const root of layout.roots) {
+        let text = '';
+        try {
+          text = fs.readFileSync(root.file, 'utf8');
+        } catch {
+          // the finding still names the file
+        }
+        ws.setNotAnalysed(display(root.file), `the kustomization cannot be rendered: ${run.unavailable}; ${how}`, text);
+      }
+    } else scanned += kustomized;
   }
 
   const configIgnores = config?.config.ignores.length
@@ -274,21 +304,31 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     configIgnores,
     now: io.now,
     fileTimeLimitMs: timeLimitMs,
+    fileTimeLimitSetting: '--time-limit',
     onRuleError: (rule, error, where) => problems.error(`internal error in rule ${rule.id} (${where}): ${(error as Error)?.stack ?? error}`),
   });
-  for (const [uri, ms] of result.timedOut) problems.error(`analysis of ${uri} stopped after ${ms} ms (--time-limit ${timeLimitMs}): its findings are incomplete`, uri);
+  for (const [uri, ms] of result.timedOut) io.stderr(`k8s-guardrails: not analysed: ${uri}: analysis stopped after ${ms} ms (--time-limit ${timeLimitMs}); its findings are incomplete\n`);
+  // A scan that looked at no Kubernetes object at all is not a pass, whatever else it reports.
+  let objects = 0;
+  for (const f of ws.allFiles()) objects += f.resources.length;
+  if (!objects)
+    problems.error('nothing was analysed: the inputs hold no Kubernetes object (apiVersion and kind); check the paths given');
   // Files in scan order; then the files rendered findings were mapped to, and the configuration file (unused ignores).
+  // (Loops, not push(...list): a file can have hundreds of thousands of findings.)
   const all: Finding[] = [];
   const seen = new Set<string>();
+  const take = (list: Finding[] | undefined) => {
+    if (list) for (const f of list) all.push(f);
+  };
   for (const file of ws.allFiles()) {
     seen.add(file.uri);
-    all.push(...(result.findings.get(file.uri) ?? []));
+    take(result.findings.get(file.uri));
   }
-  for (const uri of [...result.findings.keys()].filter((u) => !seen.has(u)).sort()) all.push(...result.findings.get(uri)!);
+  for (const uri of [...result.findings.keys()].filter((u) => !seen.has(u)).sort()) take(result.findings.get(uri));
 
   const active = all.filter((f) => !f.suppressed);
   const failing = failOn === 'none' ? [] : active.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[failOn as Severity]);
-  const stats: ScanStats = { files: scanned, suppressed: all.length - active.length, failing: failing.length, failOn };
+  const stats: ScanStats = { files: scanned, objects, suppressed: all.length - active.length, failing: failing.length, failOn };
   const shown = values['include-suppressed'] ? all : active;
   let report: string;
   if (format === 'json') report = formatJson(shown);

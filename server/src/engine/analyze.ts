@@ -8,6 +8,7 @@ import { EngineSettings, Finding, Report, Rule, RuleContext } from './rules/type
 import { WorkspaceIndex } from './workspace';
 import { annotationIgnore, ConfigIgnores, containerOf, IGNORE_PREFIX, parseIgnoreKey, suppressFix } from './suppress';
 import { globRegExp, IgnoreEntry } from './config';
+import { notAnalysedReport } from './rules/yaml/not-analysed';
 
 export interface AnalyzeOptions {
   /** Only report on these files (default: all files of the workspace). */
@@ -22,6 +23,8 @@ export interface AnalyzeOptions {
    * listed in `timedOut`. Default: no limit.
    */
   fileTimeLimitMs?: number;
+  /** Where that limit is set, named in the `not-analysed` finding (e.g. `--time-limit`). */
+  fileTimeLimitSetting?: string;
   /** The rules to run (default: the registry); tests use it to add a rule. */
   rules?: readonly Rule[];
   /** Keep suppressed findings (marked `suppressed`) instead of dropping them. */
@@ -70,6 +73,7 @@ export function unusedConfigIgnores(uri: string, entries: IgnoreEntry[], used: S
 }
 
 function enabled(rule: Rule, settings: EngineSettings): Severity | undefined {
+  if (rule.locked) return rule.defaultSeverity;
   const s = settings.rules[rule.id];
   if (s === 'off') return undefined;
   return s ?? rule.defaultSeverity;
@@ -160,6 +164,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     }
   };
 
+  const notAnalysed = active.find((a) => a.rule.id === 'not-analysed');
   let cancelled = false;
   const limit = options.fileTimeLimitMs;
   const timedOut = new Map<string, number>();
@@ -168,7 +173,11 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
       cancelled = true;
       break;
     }
-    if (file.skipped) continue;
+    if (file.skipped) {
+      // Not analysed: that is the one finding (never a silent pass).
+      if (notAnalysed) run(notAnalysed, () => file.uri, () => notAnalysed.rule.checkFile!(file, ctx));
+      continue;
+    }
     const started = limit !== undefined ? performance.now() : 0;
     const resources = file.resources;
     // Every rule over a block of resources, block after block: a file of thousands of resources is not
@@ -199,6 +208,12 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
       }
     }
   }
+  if (notAnalysed)
+    for (const file of files) {
+      const ms = timedOut.get(file.uri);
+      if (ms !== undefined)
+        run(notAnalysed, () => file.uri, () => ctx.report(notAnalysedReport(file, `the analysis stopped after ${ms} ms, over the time limit of ${limit} ms${options.fileTimeLimitSetting ? ` (${options.fileTimeLimitSetting})` : ''}`, true)));
+    }
   if (!cancelled)
     for (const entry of active) if (entry.rule.checkWorkspace) run(entry, () => 'workspace', () => entry.rule.checkWorkspace!(ctx));
 

@@ -137,6 +137,8 @@ export function parseConfig(uri: string, text: string): ParsedConfig {
         const setting = v === false ? 'off' : v;
         if (!ids.includes(id)) err(['rules', id], `unknown rule "${id}"${didYouMean(id, ids)}`);
         else if (typeof setting !== 'string' || !SEVERITY_VALUES.has(setting)) err(['rules', id], `invalid setting ${JSON.stringify(v)} for rule "${id}" (expected error, warning, info, hint or off)`);
+        else if (RULES.find((r) => r.id === id)!.locked)
+          err(['rules', id], `rule "${id}" cannot be turned off or re-graded; ignore a specific file with an ignore entry (rule, path, reason) instead`);
         else config.rules[id] = setting as RuleSetting;
       }
     }

@@ -15,7 +15,11 @@ export interface SourceFile {
   lines: LineIndex;
   documents: YamlDocument[];
   resources: Resource[];
-  /** Why the file is not analysed (too large, templated, not Kubernetes…); findings are then empty. */
+  /**
+   * Why the file is not analysed (too large, a template, unreadable…): the
+   * analysis then reports one `not-analysed` error on its first line and
+   * nothing else.
+   */
   skipped?: string;
   /** True when at least one document is a Kubernetes object (apiVersion + kind). */
   isKubernetes: boolean;
@@ -188,12 +192,29 @@ function isKubernetesObject(v: unknown): v is Record<string, any> {
 export interface LoadOptions {
   /** Files larger than this are not analysed (one finding says so). */
   maxFileBytes?: number;
+  /** What the size limit is called where it is set (shown when a file is over it). */
+  maxFileSetting?: string;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 
-/** `{{ … }}` marks a Helm/Go template: not YAML until rendered. */
+/**
+ * `{{ … }}` in a file that does not parse as YAML marks a Helm/Go template: not
+ * YAML until rendered. In a file that parses, `{{` is only text inside values
+ * (Grafana dashboards, PrometheusRules, Argo Workflows) and the file is analysed.
+ */
 const TEMPLATE = /\{\{[\s\S]*?\}\}/;
+
+/** The `skipped` reason of a file over the size limit. */
+export function overSizeLimit(size: number, max: number, setting: string): string {
+  return `the file (${formatSize(size)}) is over the size limit of ${formatSize(max)} (${setting})`;
+}
+
+export function formatSize(n: number): string {
+  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
 
 /** The prefix of a resource that is its whole document (shared: prefixes are never mutated). */
 const NO_PREFIX: YPath = [];
@@ -204,14 +225,15 @@ export function loadSourceFile(uri: string, text: string, cache: DocumentCache =
   const file: SourceFile = { uri, text, lines, documents: [], resources: [], isKubernetes: false };
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (text.length > max) {
-    file.skipped = `file is larger than the ${Math.round(max / 1024)} KiB limit (k8sGuardrails.maxFileSize)`;
+    file.skipped = overSizeLimit(text.length, max, options.maxFileSetting ?? 'k8sGuardrails.maxFileSize');
     return file;
   }
-  if (TEMPLATE.test(text)) {
-    file.skipped = 'file is a template ({{ … }}), not plain YAML';
+  const documents = cache.parse(text);
+  if (TEMPLATE.test(text) && documents.some((d) => d.error || hasCollectionKey(d.value, 0))) {
+    file.skipped = 'it is a template (Helm, Go): its {{ … }} are not inside YAML strings, so it is YAML only once rendered; render it and scan the output';
     return file;
   }
-  file.documents = cache.parse(text);
+  file.documents = documents;
   for (const doc of file.documents) {
     const v = doc.value;
     if (!isKubernetesObject(v)) continue;
@@ -224,11 +246,24 @@ export function loadSourceFile(uri: string, text: string, cache: DocumentCache =
       file.resources.push(new Resource(file, doc, NO_PREFIX, v));
     }
   }
-  if (!file.isKubernetes) file.isKubernetes = file.documents.some((d) => d.error && looksLikeKubernetes(text, d));
+  // A document that does not parse may hide a Kubernetes object (bad indentation can swallow `kind`):
+  // such a file is never taken for "not Kubernetes" and passed over.
+  if (!file.isKubernetes) file.isKubernetes = file.documents.some((d) => d.error);
   return file;
 }
 
-function looksLikeKubernetes(text: string, doc: YamlDocument): boolean {
-  const chunk = text.slice(doc.start, doc.end);
-  return /^apiVersion\s*:/m.test(chunk) && /^kind\s*:/m.test(chunk);
+/**
+ * True when a mapping key is itself a mapping (js-yaml names it `[object Object]`): an unquoted
+ * `{{ .Values.x }}` value parses that way. Kubernetes objects never have such keys.
+ */
+function hasCollectionKey(v: unknown, depth: number): boolean {
+  if (depth > 64 || typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) return v.some((x) => hasCollectionKey(x, depth + 1));
+  for (const k in v) if (k === '[object Object]' || hasCollectionKey((v as Record<string, unknown>)[k], depth + 1)) return true;
+  return false;
+}
+
+/** A file that is not analysed at all (unreadable, over a limit, a template): `reason` says why. */
+export function notAnalysedFile(uri: string, text: string, reason: string): SourceFile {
+  return { uri, text, lines: new LineIndex(text), documents: [], resources: [], isKubernetes: false, skipped: reason };
 }

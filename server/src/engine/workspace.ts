@@ -4,7 +4,7 @@
  * Derived indexes are rebuilt lazily after a change.
  */
 import { DocumentCache } from './yaml/parse';
-import { loadSourceFile, LoadOptions, Resource, SourceFile } from './model';
+import { loadSourceFile, LoadOptions, notAnalysedFile, Resource, SourceFile } from './model';
 import { Position } from './text';
 import type { RenderedSources } from './rendered';
 
@@ -26,6 +26,18 @@ export class WorkspaceIndex {
     let cache = this.caches.get(uri);
     if (!cache) this.caches.set(uri, (cache = new DocumentCache()));
     const file = loadSourceFile(uri, text, cache, this.options);
+    this.files.set(uri, file);
+    this.invalidate();
+    return file;
+  }
+
+  /**
+   * Add a file that is not analysed (unreadable, a Helm chart template…): the analysis reports one
+   * `not-analysed` error on it, with `reason`. `text` (may be empty) only gives that finding its first line.
+   */
+  setNotAnalysed(uri: string, reason: string, text = ''): SourceFile {
+    this.caches.delete(uri);
+    const file = notAnalysedFile(uri, text, reason);
     this.files.set(uri, file);
     this.invalidate();
     return file;
@@ -77,7 +89,7 @@ export class WorkspaceIndex {
 
   allResources(): Resource[] {
     const out: Resource[] = [];
-    for (const f of this.files.values()) out.push(...f.resources);
+    for (const f of this.files.values()) for (const r of f.resources) out.push(r);
     return out;
   }
 

@@ -37,6 +37,7 @@ import { netpolCodeLenses } from '../engine/netpol/hover';
 import { registerClusterScan } from './cluster-scan';
 import { KustomizeSupport } from './kustomize';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS } from '../kustomize';
+import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
 
 export const SOURCE = 'k8s-guardrails';
 export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
@@ -61,11 +62,6 @@ const CROSS_FILE_KINDS = new Set([
 
 const BATCH = 100;
 export const DEFAULT_ANALYSIS_TIME_LIMIT_MS = 3000;
-
-/** A file the server did not (fully) analyse: say so on its first line, never silently. */
-function limitDiagnostic(message: string): Diagnostic {
-  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, code: 'analysis-limit', message };
-}
 
 export function toDiagnostic(f: Finding): Diagnostic {
   const d: Diagnostic = {
@@ -361,18 +357,24 @@ export class GuardrailsServer {
       const max = this.settings && this.client.maxFileSize ? this.client.maxFileSize : 4 * 1024 * 1024;
       if (!stat.isFile() || stat.size > max) return false;
       const text = await fs.promises.readFile(file, 'utf8');
-      if (!this.kustomize.hold(uri, text)) this.index.set(uri, text);
+      if (!this.kustomize.hold(uri, text)) this.setText(uri, text);
       return true;
     } catch {
       return false;
     }
   }
 
+  /** Index a file's text; a Helm chart template is indexed as not analysed (it is YAML only once rendered). */
+  private setText(uri: string, text: string): SourceFile {
+    const chart = uri.startsWith('file:') ? chartOfTemplate(fileURLToPath(uri)) : undefined;
+    return chart !== undefined ? this.index.setNotAnalysed(uri, chartTemplateReason(chart), text) : this.index.set(uri, text);
+  }
+
   private onContent(doc: TextDocument): void {
     if (this.isConfig(doc.uri)) return this.loadConfig(doc.uri, doc.getText());
     if (this.kustomize.hold(doc.uri, doc.getText())) return; // analysed through its renders, on save
     const before = this.index.get(doc.uri);
-    const file = this.guard('parse', () => this.index.set(doc.uri, doc.getText()), undefined);
+    const file = this.guard('parse', () => this.setText(doc.uri, doc.getText()), undefined);
     this.scheduleAfterChange(doc.uri, before, file);
   }
 
@@ -458,6 +460,7 @@ export class GuardrailsServer {
           uris: present,
           includeSuppressed: this.client.showSuppressed === true,
           fileTimeLimitMs: this.client.analysisTimeLimitMs ?? DEFAULT_ANALYSIS_TIME_LIMIT_MS,
+          fileTimeLimitSetting: 'k8sGuardrails.analysisTimeLimitMs',
           configIgnores: this.configIgnores(),
           onRuleError: (rule, error, where) => {
             // Once per rule per server: a broken rule must not flood the log on every keystroke.
@@ -483,25 +486,17 @@ export class GuardrailsServer {
       if (!doc && file && !file.isKubernetes && !this.published.has(uri)) continue;
       this.published.add(uri);
       const spent = result.timedOut.get(uri);
-      this.notices.delete(uri);
-      if (spent !== undefined) {
-        const limit = this.client.analysisTimeLimitMs ?? DEFAULT_ANALYSIS_TIME_LIMIT_MS;
-        this.notices.set(uri, limitDiagnostic(`k8s-guardrails stopped analysing this file after ${spent} ms (k8sGuardrails.analysisTimeLimitMs is ${limit}): the findings shown may be incomplete. Split the file or raise the limit.`));
-        this.connection.console.warn(`k8s-guardrails: analysis of ${uri} stopped after ${spent} ms (time limit ${limit} ms)`);
-      } else if (doc && file?.skipped && /larger than/.test(file.skipped)) this.notices.set(uri, limitDiagnostic(`k8s-guardrails does not analyse this file: ${file.skipped}.`));
+      // A file over the size or time limit carries a `not-analysed` finding (the engine's); the log says it too.
+      if (spent !== undefined) this.connection.console.warn(`k8s-guardrails: analysis of ${uri} stopped after ${spent} ms (k8sGuardrails.analysisTimeLimitMs)`);
       this.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: this.schema.merge(uri, this.ownDiagnostics(uri)) });
     }
   }
 
   private readonly published = new Set<string>();
-  /** Per uri: a note that the file was not (fully) analysed (size or time limit). */
-  private readonly notices = new Map<string, Diagnostic>();
 
-  /** The engine's diagnostics for a uri: its findings, after any size/time-limit notice. */
+  /** The engine's diagnostics for a uri. */
   private ownDiagnostics(uri: string): Diagnostic[] {
-    const notice = this.notices.get(uri);
-    const list = (this.findings.get(uri) ?? []).map(toDiagnostic);
-    return notice ? [notice, ...list] : list;
+    return (this.findings.get(uri) ?? []).map(toDiagnostic);
   }
   private readonly failedRules = new Set<string>();
 

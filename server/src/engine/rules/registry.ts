@@ -3,6 +3,7 @@
  * SARIF rule table are generated from here.
  */
 import { Rule } from './types';
+import notAnalysed from './yaml/not-analysed';
 import yamlSyntax from './yaml/yaml-syntax';
 import yamlDuplicateKey from './yaml/yaml-duplicate-key';
 import ignoreWithoutReason from './config/ignore-without-reason';
@@ -69,6 +70,7 @@ import rbacDanglingBinding from './rbac/rbac-dangling-binding';
 import rbacWorkloadHighRisk from './rbac/rbac-workload-high-risk';
 
 export const RULES: readonly Rule[] = [
+  notAnalysed,
   yamlSyntax,
   yamlDuplicateKey,
   ignoreWithoutReason,

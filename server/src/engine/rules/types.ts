@@ -27,6 +27,8 @@ export interface RuleMeta {
   /** For Pod Security Standards rules: the level and the official check id. */
   pss?: { level: 'baseline' | 'restricted'; check: string };
   fixable: boolean;
+  /** Always on at its default severity: settings cannot turn it off or re-grade it (only an ignore entry with a reason can). */
+  locked?: boolean;
   docs: RuleDocs;
 }
 
