@@ -8,11 +8,15 @@ import { loadSourceFile, LoadOptions, notAnalysedFile, Resource, SourceFile } fr
 import { Position } from './text';
 import type { RenderedSources } from './rendered';
 
+const NONE: readonly Resource[] = [];
+
 export class WorkspaceIndex {
   private readonly files = new Map<string, SourceFile>();
   private readonly caches = new Map<string, DocumentCache>();
   private byKind: Map<string, Resource[]> | undefined;
-  private namespacesByName: Map<string, Resource> | undefined;
+  private namespacesByName: Map<string, Resource[]> | undefined;
+  /** The files' uris in path order (rebuilt when a file is added or removed, not when one changes). */
+  private order: string[] | undefined;
   private byKey = new Map<string, Map<string, Resource>>();
   /** Bumped on every change; lets callers cache derived analyses. */
   version = 0;
@@ -26,8 +30,7 @@ export class WorkspaceIndex {
     let cache = this.caches.get(uri);
     if (!cache) this.caches.set(uri, (cache = new DocumentCache()));
     const file = loadSourceFile(uri, text, cache, this.options);
-    this.files.set(uri, file);
-    this.invalidate();
+    this.put(file);
     return file;
   }
 
@@ -38,15 +41,23 @@ export class WorkspaceIndex {
   setNotAnalysed(uri: string, reason: string, text = ''): SourceFile {
     this.caches.delete(uri);
     const file = notAnalysedFile(uri, text, reason);
-    this.files.set(uri, file);
-    this.invalidate();
+    this.put(file);
     return file;
+  }
+
+  private put(file: SourceFile): void {
+    if (!this.files.has(file.uri)) this.order = undefined;
+    this.files.set(file.uri, file);
+    this.invalidate();
   }
 
   delete(uri: string): boolean {
     this.caches.delete(uri);
     const had = this.files.delete(uri);
-    if (had) this.invalidate();
+    if (had) {
+      this.order = undefined;
+      this.invalidate();
+    }
     return had;
   }
 
@@ -58,8 +69,14 @@ export class WorkspaceIndex {
     return this.files.has(uri);
   }
 
-  allFiles(): IterableIterator<SourceFile> {
-    return this.files.values();
+  /**
+   * Every file, in path order (code-unit order of the uris): never in the order files were given or
+   * found, so that whatever depends on order — which of two definitions of an object counts, the order
+   * of findings — is the same for the same files.
+   */
+  *allFiles(): IterableIterator<SourceFile> {
+    if (!this.order) this.order = [...this.files.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const uri of this.order) yield this.files.get(uri)!;
   }
 
   get size(): number {
@@ -76,7 +93,7 @@ export class WorkspaceIndex {
   resourcesOfKind(kind: string): readonly Resource[] {
     if (!this.byKind) {
       const m = new Map<string, Resource[]>();
-      for (const f of this.files.values())
+      for (const f of this.allFiles())
         for (const r of f.resources) {
           let list = m.get(r.kind);
           if (!list) m.set(r.kind, (list = []));
@@ -89,11 +106,11 @@ export class WorkspaceIndex {
 
   allResources(): Resource[] {
     const out: Resource[] = [];
-    for (const f of this.files.values()) for (const r of f.resources) out.push(r);
+    for (const f of this.allFiles()) for (const r of f.resources) out.push(r);
     return out;
   }
 
-  /** The object of `kind` named `name` in `namespace` (the first one, when defined twice). */
+  /** The object of `kind` named `name` in `namespace` (when defined twice: the first in path order). */
   find(kind: string, namespace: string | undefined, name: string): Resource | undefined {
     let index = this.byKey.get(kind);
     if (!index) {
@@ -122,12 +139,22 @@ export class WorkspaceIndex {
     return best;
   }
 
-  /** The Namespace object named `name`, when one is defined in the workspace. */
+  /** The Namespace object named `name`, when one is defined in the workspace (when defined twice: the first in path order). */
   namespace(name: string): Resource | undefined {
+    return this.namespaces(name)[0];
+  }
+
+  /** Every definition of the Namespace named `name`, in path order (more than one: `duplicate-resource`). */
+  namespaces(name: string): readonly Resource[] {
     if (!this.namespacesByName) {
       this.namespacesByName = new Map();
-      for (const ns of this.resourcesOfKind('Namespace')) if (ns.name) this.namespacesByName.set(ns.name, ns);
+      for (const ns of this.resourcesOfKind('Namespace')) {
+        if (!ns.name) continue;
+        const list = this.namespacesByName.get(ns.name);
+        if (list) list.push(ns);
+        else this.namespacesByName.set(ns.name, [ns]);
+      }
     }
-    return this.namespacesByName.get(name);
+    return this.namespacesByName.get(name) ?? NONE;
   }
 }

@@ -6,6 +6,7 @@ import { Rule } from './types';
 import notAnalysed from './yaml/not-analysed';
 import yamlSyntax from './yaml/yaml-syntax';
 import yamlDuplicateKey from './yaml/yaml-duplicate-key';
+import duplicateResource from './yaml/duplicate-resource';
 import ignoreWithoutReason from './config/ignore-without-reason';
 import unusedIgnore from './config/unused-ignore';
 import kustomizeBuildFailed from './kustomize/kustomize-build-failed';
@@ -73,6 +74,7 @@ export const RULES: readonly Rule[] = [
   notAnalysed,
   yamlSyntax,
   yamlDuplicateKey,
+  duplicateResource,
   ignoreWithoutReason,
   unusedIgnore,
   kustomizeBuildFailed,

@@ -115,6 +115,23 @@ function computeModes(ns: Resource | undefined, s: RuleContext['settings']['pss'
   return [enforce, warn, audit];
 }
 
+/**
+ * The Namespace whose labels set the modes of namespace `name`. Defined more than once
+ * (`duplicate-resource`), the cluster keeps whichever was applied last, which a manifest cannot tell: the
+ * definition with the strictest enforce level counts, so that no finding is hidden (ties: the first in path order).
+ */
+function governingNamespace(name: string, ctx: RuleContext): Resource | undefined {
+  const defs = ctx.workspace.namespaces(name);
+  if (defs.length < 2) return defs[0];
+  let best = defs[0];
+  let rank = -1;
+  for (const d of defs) {
+    const r = RANK[computeModes(d, ctx.settings.pss)[0].level];
+    if (r > rank) [best, rank] = [d, r];
+  }
+  return best;
+}
+
 /** Parsed policy versions by text (evaluation only reads them). */
 const versions = new Map<string, PssVersion>();
 
@@ -153,7 +170,7 @@ function settingsKey(ctx: RuleContext): string {
 export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
   const key = settingsKey(ctx);
   // What the modes are read from in the workspace: the Namespace object.
-  const ns = ctx.settings.pss.override || !res.namespace ? undefined : ctx.workspace.namespace(res.namespace);
+  const ns = ctx.settings.pss.override || !res.namespace ? undefined : governingNamespace(res.namespace, ctx);
   const hit = res.pssMemo as Memo | undefined;
   if (hit && hit.key === key && hit.ns === ns) return hit.results;
   const results: PssResult[] = [];

@@ -1,0 +1,61 @@
+/**
+ * The same object (apiVersion, kind, namespace, name) defined twice with
+ * different content: what the cluster ends up with depends on the order of
+ * `kubectl apply`, which no manifest states.
+ */
+import { Resource } from '../../model';
+import { defineRule } from '../types';
+
+/** Identity of an object as the API server sees it (the group of apiVersion, not its version: `apps/v1` and `apps/v1beta2` are one object). */
+function identity(res: Resource): string {
+  const slash = res.apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : res.apiVersion.slice(0, slash);
+  return `${group}\0${res.kind}\0${res.namespace ?? ''}\0${res.name}`;
+}
+
+export default defineRule({
+  id: 'duplicate-resource',
+  family: 'yaml',
+  title: 'Object defined twice with different content',
+  defaultSeverity: 'warning',
+  fixable: false,
+  docs: {
+    summary: 'The same object — API group, kind, namespace and name — is defined more than once in the workspace with different content; reported at every definition.',
+    why:
+      'Applying both definitions leaves whichever was applied last, so the result depends on file and argument order, which the manifests do not state. For cross-file facts the analysis chooses so that nothing is hidden: of two definitions of a Namespace, the one with the strictest Pod Security enforce level sets the level; otherwise the first definition in path order (file path, then position in the file) counts. Identical copies are not reported. Kustomize-rendered objects are compared only within their own rendering.',
+    insecure: '# namespaces.yaml\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n---\n# legacy/ns.yaml\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: privileged',
+    hardened: '# namespaces.yaml — the one definition\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    pod-security.kubernetes.io/enforce: restricted',
+    references: ['https://kubernetes.io/docs/concepts/overview/working-with-objects/names/'],
+  },
+  checkWorkspace(ctx) {
+    const ws = ctx.workspace;
+    const rendered = ws.rendered;
+    const groups = new Map<string, Resource[]>();
+    for (const file of ws.allFiles()) {
+      // Rendered objects of different kustomizations are alternatives (overlays), not duplicates.
+      const renderedFile = rendered?.isRendered(file.uri) ?? false;
+      for (const res of file.resources) {
+        if (!res.name) continue;
+        const key = renderedFile ? `${file.uri}\0${identity(res)}` : identity(res);
+        const list = groups.get(key);
+        if (list) list.push(res);
+        else groups.set(key, [res]);
+      }
+    }
+    for (const defs of groups.values()) {
+      if (defs.length < 2) continue;
+      const texts = defs.map((d) => JSON.stringify(d.object));
+      if (texts.every((t) => t === texts[0])) continue;
+      for (const res of defs) {
+        const others = defs.filter((d) => d !== res);
+        const where = others.map((o) => `${o.file.uri}:${o.range(['metadata', 'name']).start.line + 1}`).join(', ');
+        ctx.report({
+          resource: res,
+          path: ['metadata', 'name'],
+          message: `${res.display} is also defined, with different content, at ${where}: the cluster keeps whichever is applied last. Keep one definition.`,
+          related: others.map((o) => ({ uri: o.file.uri, range: o.range(['metadata', 'name']), message: `other definition of ${o.kind} ${o.name}` })),
+        });
+      }
+    }
+  },
+});
