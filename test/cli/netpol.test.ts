@@ -65,11 +65,12 @@ test('the hardened examples get no NetworkPolicy findings; the insecure ones do'
   const hardened = fs.readdirSync(path.join(REPO, 'examples/hardened')).map((f) => path.join(REPO, 'examples/hardened', f));
   assert.deepEqual(scan(hardened).filter(isNetpol), []);
   const insecure = scan([path.join(REPO, 'examples/insecure/networkpolicy.yaml'), path.join(REPO, 'examples/insecure/namespace.yaml')]).filter(isNetpol);
+  // Files are reported in path order, whatever the argument order.
   assert.deepEqual(insecure.map((f) => [path.basename(f.file), f.rule, f.range.start.line + 1]), [
+    ['namespace.yaml', 'missing-default-deny', 8],
     ['networkpolicy.yaml', 'netpol-egress-to-internet', 18],
     ['networkpolicy.yaml', 'netpol-invalid-ipblock', 34],
     ['networkpolicy.yaml', 'netpol-invalid-ipblock', 36],
-    ['namespace.yaml', 'missing-default-deny', 8],
   ]);
   assert.match(insecure.find((f) => f.rule === 'netpol-egress-to-internet')!.message, /allows all ports to the public internet: ipBlock 0\.0\.0\.0\/0/);
 });

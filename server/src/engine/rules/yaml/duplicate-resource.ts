@@ -13,6 +13,24 @@ function identity(res: Resource): string {
   return `${group}\0${res.kind}\0${res.namespace ?? ''}\0${res.name}`;
 }
 
+/**
+ * Deep equality of two parsed objects, within a budget of visited values (aliases can make a small
+ * document a huge tree): over budget, they count as different, which only costs a warning.
+ */
+function sameContent(a: unknown, b: unknown, budget: { left: number }): boolean {
+  if (a === b) return true;
+  if (--budget.left < 0 || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!sameContent((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], budget)) return false;
+  }
+  return true;
+}
+
 export default defineRule({
   id: 'duplicate-resource',
   family: 'yaml',
@@ -44,8 +62,7 @@ export default defineRule({
     }
     for (const defs of groups.values()) {
       if (defs.length < 2) continue;
-      const texts = defs.map((d) => JSON.stringify(d.object));
-      if (texts.every((t) => t === texts[0])) continue;
+      if (defs.every((d) => sameContent(d.object, defs[0].object, { left: 100_000 }))) continue;
       for (const res of defs) {
         const others = defs.filter((d) => d !== res);
         const where = others.map((o) => `${o.file.uri}:${o.range(['metadata', 'name']).start.line + 1}`).join(', ');
