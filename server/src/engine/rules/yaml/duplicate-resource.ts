@@ -63,16 +63,21 @@ export default defineRule({
     for (const defs of groups.values()) {
       if (defs.length < 2) continue;
       if (defs.every((d) => sameContent(d.object, defs[0].object, { left: 100_000 }))) continue;
-      for (const res of defs) {
-        const others = defs.filter((d) => d !== res);
-        const where = others.map((o) => `${o.file.uri}:${o.range(['metadata', 'name']).start.line + 1}`).join(', ');
+      // Where each definition is written (a rendered object: the source file that wrote its name).
+      const places = defs.map((d) => {
+        const at = { rule: 'duplicate-resource', severity: 'warning' as const, message: '', uri: d.file.uri, range: d.range(['metadata', 'name']), resource: d, path: ['metadata', 'name'] };
+        return rendered?.isRendered(d.file.uri) ? rendered.remap(at) : at;
+      });
+      defs.forEach((res, i) => {
+        const others = places.filter((_, j) => j !== i);
+        const where = others.map((o) => `${o.uri}:${o.range.start.line + 1}`).join(', ');
         ctx.report({
           resource: res,
           path: ['metadata', 'name'],
           message: `${res.display} is also defined, with different content, at ${where}: the cluster keeps whichever is applied last. Keep one definition.`,
-          related: others.map((o) => ({ uri: o.file.uri, range: o.range(['metadata', 'name']), message: `other definition of ${o.kind} ${o.name}` })),
+          related: others.map((o) => ({ uri: o.uri, range: o.range, message: `other definition of ${res.kind} ${res.name}` })),
         });
-      }
+      });
     }
   },
 });
