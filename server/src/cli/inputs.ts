@@ -13,6 +13,9 @@ import { UsageError } from './errors';
 import { globBase, globToRegExp, hasGlob } from './glob';
 
 export const YAML_FILE = /\.ya?ml$/i;
+
+/** The CLI's file size limit: large generated files (CRD bundles, installs) are common in CI. */
+export const CLI_MAX_FILE_BYTES = 64 * 1024 * 1024;
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 
 export interface Problems {

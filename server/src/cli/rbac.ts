@@ -4,11 +4,11 @@
  * files). All inputs form one workspace. Exit status: 0 answered (even when
  * nobody can), 2 usage error or unreadable input.
  */
-import { DEFAULT_MAX_FILE_BYTES, WorkspaceIndex } from '../engine';
+import { WorkspaceIndex } from '../engine';
 import { formatSubject, parseSubject, subjectKey, type ChainStep, type GrantChain, type Permission, type SubjectRef } from '../engine/rbac';
 import { rbacWorkspace, stepLocation } from '../engine/rules/rbac/common';
 import { parseOptions, UsageError } from './errors';
-import { collectInputs, readInput } from './inputs';
+import { CLI_MAX_FILE_BYTES, collectInputs, readInput } from './inputs';
 import type { ScanIO } from './scan';
 
 export const RBAC_USAGE = `Usage:
@@ -143,10 +143,10 @@ async function loadWorkspace(files: string[], io: ScanIO): Promise<{ ws: Workspa
   };
   if (files.includes('-')) throw new UsageError('rbac reads files, not standard input');
   const inputs = collectInputs(files, { cwd, problems });
-  const ws = new WorkspaceIndex({ maxFileBytes: DEFAULT_MAX_FILE_BYTES });
+  const ws = new WorkspaceIndex({ maxFileBytes: CLI_MAX_FILE_BYTES, maxFileSetting: 'the CLI limit' });
   let count = 0;
   for (const input of inputs) {
-    const read = readInput(input.path, cwd, DEFAULT_MAX_FILE_BYTES);
+    const read = readInput(input.path, cwd, CLI_MAX_FILE_BYTES);
     // A file not analysed may hold the binding that answers the question: the answer would be incomplete.
     if ('error' in read) problems.error(`cannot analyse ${input.path}: ${read.error}`);
     else if ('skipped' in read) problems.error(`cannot analyse ${input.path}: ${read.skipped}`);

@@ -12,14 +12,12 @@ import { parsePssVersion } from '../engine/pss';
 import { CliConfig, loadConfig } from './config';
 import { parseOptions, UsageError } from './errors';
 import { ignoreMatcher } from './glob';
-import { collectInputs, decode, formatBytes, readInput } from './inputs';
+import { CLI_MAX_FILE_BYTES, collectInputs, decode, formatBytes, readInput } from './inputs';
 import { formatSarif } from './sarif';
 import { formatJson, formatText, ScanStats } from './format';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS, discover, isKustomizationFile, renderLayout } from '../kustomize';
 import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
 
-/** The CLI's file size limit: large generated files (CRD bundles, installs) are common in CI. */
-export const CLI_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 export { formatJson, formatText } from './format';
 
