@@ -944,8 +944,17 @@ export class RbacModel {
     if (!risky.length) return;
     const role = b.role!;
     const hits = risky.flatMap((r) => r.hits);
+    // One phrase per risk, merging the rules that hold it (edit holds create on pods, on apps and on batch resources …).
     const texts: string[] = [];
-    for (const h of hits) if (!texts.includes(h.text)) texts.push(h.text);
+    for (const id of RISK_IDS) {
+      const same = hits.filter((h) => h.id === id);
+      const distinct = [...new Set(same.map((h) => h.text))];
+      if (distinct.length === 1) texts.push(distinct[0]);
+      else if (distinct.length > 1) {
+        const uniq = (l: string[]) => [...new Set(l)];
+        texts.push(`can ${uniq(same.flatMap((h) => h.verbs)).join('/')} ${uniq(same.flatMap((h) => h.resources)).join(', ')}`);
+      }
+    }
     const scope = b.kind === 'ClusterRoleBinding' ? 'cluster-wide' : `in namespace ${b.namespace}`;
     const related: RbacRelated[] = groups.map((e) => ({ object: b.source, path: [...b.base, 'subjects', e.index], message: `bound to ${formatSubject(e.ref!)}` }));
     for (const r of risky.slice(0, 5)) {
