@@ -174,3 +174,54 @@ test('rbac: usage errors exit 2', () => {
   assert.equal(help.code, 0);
   assert.match(help.stdout, /rbac who-can <verb> <resource>/);
 });
+
+test('scan findings and rbac who-can agree on resourceNames, create and "pods/*" (the same evaluator)', () => {
+  const dir = tmp({
+    'calico.yaml': `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: calico-tokens
+rules:
+- apiGroups: [""]
+  resources: [serviceaccounts/token]
+  resourceNames: [canal, calico-cni-plugin]
+  verbs: [create]
+- apiGroups: [""]
+  resources: [pods]
+  resourceNames: [web]
+  verbs: [create]
+- apiGroups: [""]
+  resources: ["pods/*"]
+  verbs: [create, get]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: calico
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: calico-tokens
+subjects:
+- kind: ServiceAccount
+  name: calico-node
+  namespace: kube-system
+`,
+  });
+  const scan = run(['scan', '--format', 'json', dir]);
+  const findings = JSON.parse(scan.stdout).findings;
+  const token = findings.filter((f: any) => f.rule === 'rbac-token-create');
+  assert.equal(token.length, 1, scan.stdout);
+  assert.match(token[0].message, /can create tokens for ServiceAccounts canal, calico-cni-plugin/);
+  assert.doesNotMatch(token[0].message, /any ServiceAccount/);
+  assert.deepEqual(findings.filter((f: any) => ['rbac-create-pods', 'rbac-pod-exec', 'rbac-wildcard'].includes(f.rule)), []);
+  const who = (...args: string[]) => JSON.parse(run(['rbac', 'who-can', '--format', 'json', ...args, dir]).stdout).subjects.map((s: any) => s.key);
+  assert.deepEqual(who('create', 'serviceaccounts/token', '--resource-name', 'canal'), ['serviceaccount:kube-system:calico-node']);
+  assert.deepEqual(who('create', 'serviceaccounts/token', '--resource-name', 'calico-cni-plugin'), ['serviceaccount:kube-system:calico-node']);
+  assert.deepEqual(who('create', 'serviceaccounts/token', '--resource-name', 'admin'), []);
+  assert.deepEqual(who('create', 'pods', '--resource-name', 'web'), []);
+  assert.deepEqual(who('create', 'pods/exec'), []);
+  assert.deepEqual(who('get', 'pods/log'), []);
+  // kube-system/calico-node is not built-in: dangling; a controller ServiceAccount would not be
+  assert.equal(findings.filter((f: any) => f.rule === 'rbac-dangling-binding').length, 1);
+});

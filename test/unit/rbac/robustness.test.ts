@@ -69,7 +69,7 @@ test('wrong-typed RBAC fields are ignored, right-typed siblings still count', ()
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'ClusterRole',
         metadata: { name: 7, labels: 'x' },
-        aggregationRule: { clusterRoleSelectors: 'nope' },
+        aggregationRule: 'nope',
         rules: [null, 'rule', { verbs: { get: true }, resources: [1, 'secrets'], apiGroups: [null, ''] }, { verbs: ['list'], resources: ['secrets'], apiGroups: [''] }],
       },
       ref: 'r',

@@ -82,7 +82,7 @@ describe('label selectors', () => {
 describe('rule matching', () => {
   test('wildcards, subresources and resourceNames', () => {
     const r = normalizeRule({ apiGroups: [''], resources: ['pods/*', '*/scale'], verbs: ['get'] });
-    assert.ok(ruleAllows(r, { verb: 'get', apiGroup: '', resource: 'pods', subresource: 'exec' }));
+    assert.ok(!ruleAllows(r, { verb: 'get', apiGroup: '', resource: 'pods', subresource: 'exec' })); // pods/* is no wildcard
     assert.ok(ruleAllows(r, { verb: 'get', apiGroup: '', resource: 'deployments/scale' }));
     assert.ok(!ruleAllows(r, { verb: 'get', apiGroup: '', resource: 'pods' }));
     assert.ok(!ruleAllows(r, { verb: 'list', apiGroup: '', resource: 'pods/log' }));

@@ -10,6 +10,8 @@
  *   admin aggregates `…/aggregate-to-admin: "true"` (system:aggregate-to-admin, and edit which is labelled aggregate-to-admin)
  * so user ClusterRoles labelled e.g. aggregate-to-view are added to view, edit and admin.
  * Other well-known system roles are recognised by name (not dangling) with an approximate or empty rule set.
+ * The built-in Roles of kube-system / kube-public are modelled with their rules, and the controller ServiceAccounts of
+ * kube-system are known to exist.
  */
 import type { NormalizedRule } from './types';
 
@@ -142,8 +144,9 @@ export const BUILTIN_CLUSTER_ROLES: readonly any[] = [
 ];
 
 /**
- * Further system ClusterRoles recognised by name only (rules unknown → modelled as empty, never dangling).
- * Names starting with "system:controller:" or "system:certificates.k8s.io:" are recognised too.
+ * Further default ClusterRoles (bootstrap policy ~1.33) recognised by name only (rules not modelled → no grants, never
+ * dangling). Names starting with "system:controller:" (one per controller, controller_policy.go) or
+ * "system:certificates.k8s.io:" are recognised too.
  */
 export const KNOWN_SYSTEM_CLUSTER_ROLE_NAMES: readonly string[] = [
   'system:heapster',
@@ -165,4 +168,63 @@ export function isKnownSystemClusterRoleName(n: string): boolean {
     n.startsWith('system:controller:') ||
     n.startsWith('system:certificates.k8s.io:')
   );
+}
+
+function role(namespace: string, name: string, rules: unknown[]): any {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'Role',
+    metadata: { name, namespace, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+    rules,
+  };
+}
+
+function named(apiGroups: string[], resources: string[], verbs: string[], resourceNames: string[]): Partial<NormalizedRule> {
+  return { apiGroups, resources, verbs, resourceNames };
+}
+
+const EVENTS = r(['', 'events.k8s.io'], ['events'], ['create', 'patch', 'update']);
+
+/** The built-in Roles of kube-system and kube-public (namespace_policy.go), with their rules. */
+export const BUILTIN_ROLES: readonly any[] = [
+  role('kube-system', 'extension-apiserver-authentication-reader', [named([''], ['configmaps'], READ, ['extension-apiserver-authentication'])]),
+  role('kube-system', 'system:controller:bootstrap-signer', [r([''], ['secrets'], READ)]),
+  role('kube-system', 'system:controller:cloud-provider', [r([''], ['configmaps'], ['create', 'get', 'list', 'watch'])]),
+  role('kube-system', 'system:controller:token-cleaner', [r([''], ['secrets'], ['delete', 'get', 'list', 'watch']), EVENTS]),
+  role('kube-system', 'system::leader-locking-kube-controller-manager', [
+    r([''], ['configmaps'], ['watch']),
+    named([''], ['configmaps'], ['get', 'update'], ['kube-controller-manager']),
+    r(['coordination.k8s.io'], ['leases'], ['create', 'get', 'list', 'update', 'watch']),
+  ]),
+  role('kube-system', 'system::leader-locking-kube-scheduler', [
+    r([''], ['configmaps'], ['watch']),
+    named([''], ['configmaps'], ['get', 'update'], ['kube-scheduler']),
+  ]),
+  role('kube-public', 'system:controller:bootstrap-signer', [
+    r([''], ['configmaps'], READ),
+    named([''], ['configmaps'], ['update'], ['cluster-info']),
+    EVENTS,
+  ]),
+];
+
+/**
+ * ServiceAccounts of kube-system that exist in every cluster: the kube-controller-manager's controllers
+ * (controller_policy.go, --use-service-account-credentials) and the subjects of the built-in RoleBindings.
+ */
+export const BUILTIN_KUBE_SYSTEM_SERVICE_ACCOUNTS: ReadonlySet<string> = new Set([
+  'attachdetach-controller', 'bootstrap-signer', 'certificate-controller', 'cloud-provider', 'clusterrole-aggregation-controller',
+  'cronjob-controller', 'daemon-set-controller', 'deployment-controller', 'disruption-controller', 'endpoint-controller',
+  'endpointslice-controller', 'endpointslicemirroring-controller', 'ephemeral-volume-controller', 'expand-controller',
+  'generic-garbage-collector', 'horizontal-pod-autoscaler', 'job-controller', 'kube-controller-manager', 'kube-scheduler',
+  'leader-election-controller', 'legacy-service-account-token-cleaner', 'namespace-controller', 'node-controller',
+  'persistent-volume-binder', 'pod-garbage-collector', 'podcheckpoint-controller', 'pv-protection-controller',
+  'pvc-protection-controller', 'replicaset-controller', 'replication-controller', 'resource-claim-controller',
+  'resourcequota-controller', 'root-ca-cert-publisher', 'route-controller', 'selinux-warning-controller',
+  'service-account-controller', 'service-cidrs-controller', 'service-controller', 'statefulset-controller', 'token-cleaner',
+  'ttl-after-finished-controller', 'ttl-controller', 'validatingadmissionpolicy-status-controller',
+  'volumeattributesclass-protection-controller',
+]);
+
+export function isBuiltinServiceAccount(namespace: string, n: string): boolean {
+  return n === 'default' || (namespace === 'kube-system' && BUILTIN_KUBE_SYSTEM_SERVICE_ACCOUNTS.has(n));
 }

@@ -18,11 +18,15 @@ export {
   wildcardFields,
   isFullWildcard,
   KNOWN_GROUPS,
+  RISK_PROBES,
+  resourceNameMatches,
+  requestCarriesName,
+  type RiskProbe,
   type RiskHit,
   type ResourceRequest,
 } from './match';
 export { compileSelector, selectorMatches, type CompiledSelector } from './selector';
-export { BUILTIN_CLUSTER_ROLES, KNOWN_SYSTEM_CLUSTER_ROLE_NAMES, isKnownSystemClusterRoleName } from './builtin';
+export { BUILTIN_CLUSTER_ROLES, BUILTIN_ROLES, BUILTIN_KUBE_SYSTEM_SERVICE_ACCOUNTS, KNOWN_SYSTEM_CLUSTER_ROLE_NAMES, isBuiltinServiceAccount, isKnownSystemClusterRoleName } from './builtin';
 export {
   READ_ONLY_VERBS,
   RESOURCE_NAME_PLACEHOLDER,

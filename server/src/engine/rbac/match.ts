@@ -1,8 +1,10 @@
 /**
- * PolicyRule matching (authorizer semantics) and high-risk classification.
+ * PolicyRule matching — exactly the rbac/v1 evaluation helpers (VerbMatches, APIGroupMatches, ResourceMatches,
+ * ResourceNameMatches in kubernetes pkg/apis/rbac/v1/evaluation_helpers.go) — and high-risk classification built on it.
  *
- * Deliberate over-approximation: a rule resource "pods/*" is treated as covering every subresource of pods
- * (the real authorizer only honours "*" and "*\/<subresource>"); such rules are almost always written with that intent.
+ * Only `*` and `*\/<subresource>` are resource wildcards: `pods/*` is a literal resource name that no request carries,
+ * so it grants nothing. A request to create an object carries no name, so a rule restricted by resourceNames never
+ * allows it (creating a subresource, e.g. serviceaccounts/token, names its parent object and can match).
  */
 import type { NormalizedRule, RiskId } from './types';
 import { get, strList } from './util';
@@ -21,12 +23,13 @@ export function verbMatches(rule: NormalizedRule, verb: string): boolean {
   return rule.verbs.includes('*') || rule.verbs.includes(verb);
 }
 
+/** `group` undefined = a query naming no group (unknown resource): any group. */
 export function groupMatches(rule: NormalizedRule, group: string | undefined): boolean {
   if (group === undefined) return true;
   return rule.apiGroups.includes('*') || rule.apiGroups.includes(group);
 }
 
-/** resource may be "pods" or "pods/exec" (or pass subresource separately). */
+/** resource may be "pods" or "pods/exec" (or pass subresource separately). Upstream ResourceMatches. */
 export function resourceMatches(rule: NormalizedRule, resource: string, subresource?: string): boolean {
   let res = resource;
   let sub = subresource;
@@ -40,7 +43,7 @@ export function resourceMatches(rule: NormalizedRule, resource: string, subresou
   const combined = sub ? `${res}/${sub}` : res;
   for (const rr of rule.resources) {
     if (rr === '*' || rr === combined) return true;
-    if (sub && (rr === `*/${sub}` || rr === `${res}/*`)) return true;
+    if (sub && rr === `*/${sub}`) return true;
   }
   return false;
 }
@@ -52,18 +55,27 @@ export interface ResourceRequest {
   resource: string;
   subresource?: string;
   resourceName?: string;
+  /** The request names some object (any one): a rule restricted by resourceNames matches unless the request cannot carry a name. */
   anyResourceName?: boolean;
 }
 
+/** Whether a request can carry an object name: creating an object (not a subresource of one) cannot. */
+export function requestCarriesName(req: ResourceRequest): boolean {
+  const sub = req.subresource ?? (req.resource.includes('/') ? req.resource.slice(req.resource.indexOf('/') + 1) : undefined);
+  return !(req.verb === 'create' && !sub);
+}
+
+/** Upstream ResourceNameMatches, with the request's name as the authorizer sees it (none for create). */
+export function resourceNameMatches(rule: NormalizedRule, req: ResourceRequest): boolean {
+  if (rule.resourceNames.length === 0) return true;
+  if (!requestCarriesName(req)) return false;
+  if (req.resourceName !== undefined) return rule.resourceNames.includes(req.resourceName);
+  return req.anyResourceName === true;
+}
+
+/** The one evaluator: findings, who-can, can and permissions all decide through this function. */
 export function ruleAllows(rule: NormalizedRule, req: ResourceRequest): boolean {
-  if (!verbMatches(rule, req.verb)) return false;
-  if (!groupMatches(rule, req.apiGroup)) return false;
-  if (!resourceMatches(rule, req.resource, req.subresource)) return false;
-  if (rule.resourceNames.length > 0) {
-    if (req.resourceName !== undefined) return rule.resourceNames.includes(req.resourceName);
-    return req.anyResourceName === true;
-  }
-  return true;
+  return verbMatches(rule, req.verb) && groupMatches(rule, req.apiGroup) && resourceMatches(rule, req.resource, req.subresource) && resourceNameMatches(rule, req);
 }
 
 export function ruleAllowsNonResource(rule: NormalizedRule, verb: string, url: string): boolean {
@@ -122,11 +134,12 @@ export const KNOWN_GROUPS: Readonly<Record<string, string>> = {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// High-risk classification
+// High-risk classification — data: each risk is a set of requests (verbs × group/resources); a rule holds the risk when
+// ruleAllows() (the evaluator who-can uses) allows one of them.
 
 export interface RiskHit {
   id: RiskId;
-  /** What the rule allows, e.g. "can list/watch Secrets". */
+  /** What the rule allows, e.g. "can list/watch Secrets", narrowed by resourceNames. */
   text: string;
   /** Why it matters, e.g. "reads the contents of every Secret in scope, including ServiceAccount tokens". */
   why: string;
@@ -134,27 +147,26 @@ export interface RiskHit {
   field: 'verbs' | 'resources';
   verbs: string[];
   resources: string[];
+  /** The concrete requests the rule allows (resourceName set when the rule is restricted by resourceNames). */
+  requests: ResourceRequest[];
 }
 
 interface Target {
   groups: string[];
+  /** "pods" or "pods/exec" */
   resource: string;
+}
+
+export interface RiskProbe {
+  id: RiskId;
+  verbs: readonly string[];
+  targets: readonly Target[];
+  /** Only cluster-wide (ClusterRole bound by a ClusterRoleBinding): the targets are cluster-scoped. */
+  clusterOnly?: boolean;
 }
 
 function t(groups: string[], resource: string): Target {
   return { groups, resource };
-}
-
-/** Verbs (from `wanted`) that the rule grants on any of the targets, and the targets hit. */
-function covered(rule: NormalizedRule, targets: Target[], wanted: string[]): { verbs: string[]; resources: string[] } {
-  const verbs = wanted.filter((v) => verbMatches(rule, v));
-  if (verbs.length === 0) return { verbs, resources: [] };
-  const resources: string[] = [];
-  for (const tg of targets) {
-    if (!tg.groups.some((g) => groupMatches(rule, g))) continue;
-    if (resourceMatches(rule, tg.resource)) resources.push(tg.resource);
-  }
-  return resources.length ? { verbs, resources } : { verbs: [], resources: [] };
 }
 
 const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
@@ -170,127 +182,157 @@ const POD_CREATING: Target[] = [
   t([''], 'replicationcontrollers'),
 ];
 
+/** The risk table: which requests make a rule high-risk (impersonation of users/groups is cluster-scoped). */
+export const RISK_PROBES: readonly RiskProbe[] = [
+  { id: 'rbac-secrets-read', verbs: ['get', 'list', 'watch'], targets: [t([''], 'secrets')] },
+  { id: 'rbac-pod-exec', verbs: ['create', 'get'], targets: [t([''], 'pods/exec'), t([''], 'pods/attach')] },
+  { id: 'rbac-create-pods', verbs: ['create'], targets: POD_CREATING },
+  { id: 'rbac-escalation-verbs', verbs: ['escalate', 'bind'], targets: [t(['rbac.authorization.k8s.io'], 'roles'), t(['rbac.authorization.k8s.io'], 'clusterroles')] },
+  { id: 'rbac-escalation-verbs', verbs: ['impersonate'], targets: [t([''], 'serviceaccounts')] },
+  {
+    id: 'rbac-escalation-verbs',
+    verbs: ['impersonate'],
+    targets: [t([''], 'users'), t([''], 'groups'), t(['authentication.k8s.io'], 'userextras'), t(['authentication.k8s.io'], 'uids')],
+    clusterOnly: true,
+  },
+  { id: 'rbac-token-create', verbs: ['create'], targets: [t([''], 'serviceaccounts/token')] },
+  { id: 'rbac-nodes-proxy', verbs: ALL_VERBS, targets: [t([''], 'nodes/proxy')], clusterOnly: true },
+  { id: 'rbac-csr-approve', verbs: ['update', 'patch'], targets: [t(['certificates.k8s.io'], 'certificatesigningrequests/approval')], clusterOnly: true },
+  { id: 'rbac-csr-approve', verbs: ['approve'], targets: [t(['certificates.k8s.io'], 'signers')], clusterOnly: true },
+  {
+    id: 'rbac-webhook-write',
+    verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'],
+    targets: [t(['admissionregistration.k8s.io'], 'mutatingwebhookconfigurations'), t(['admissionregistration.k8s.io'], 'validatingwebhookconfigurations')],
+    clusterOnly: true,
+  },
+];
+
+function splitResource(r: string): { resource: string; subresource?: string } {
+  const i = r.indexOf('/');
+  return i < 0 ? { resource: r } : { resource: r.slice(0, i), subresource: r.slice(i + 1) };
+}
+
+/** The requests of a probe that the rule allows (one per verb × target, in the rule's group), per the evaluator. */
+function allowedRequests(rule: NormalizedRule, probe: RiskProbe): ResourceRequest[] {
+  const out: ResourceRequest[] = [];
+  for (const verb of probe.verbs) {
+    for (const tg of probe.targets) {
+      for (const g of tg.groups) {
+        const base: ResourceRequest = { verb, apiGroup: g, ...splitResource(tg.resource) };
+        if (rule.resourceNames.length === 0) {
+          if (ruleAllows(rule, base)) {
+            out.push(base);
+            break;
+          }
+        } else {
+          const named = rule.resourceNames.map((n) => ({ ...base, resourceName: n })).filter((req) => ruleAllows(rule, req));
+          if (named.length) {
+            out.push(...named);
+            break;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const uniq = (l: string[]) => [...new Set(l)];
+
+/** " (only Pods a, b)" when the rule is restricted by resourceNames. */
+function only(rule: NormalizedRule, noun: string): string {
+  return rule.resourceNames.length ? ` (only ${noun} ${rule.resourceNames.join(', ')})` : '';
+}
+
 function can(rule: NormalizedRule, verbs: string[], resources: string[]): string {
   const v = rule.verbs.includes('*') && verbs.length > 1 ? 'use any verb (*) on' : verbs.join('/');
   return `can ${v} ${resources.join(', ')}`;
 }
 
 /**
- * High-risk permissions granted by one rule. Wildcards count (`*` verbs include create/exec…, `*` resources include secrets,
- * `pods/*` covers pods/exec). Rules restricted by resourceNames do not count as reading Secrets (least-privilege pattern).
- * `namespaced`: the rule only applies inside a namespace (a Role, or any role through a RoleBinding) — cluster-scoped
- * resources (nodes/proxy, CSRs, signers, webhook configurations, users, groups) are then not granted and not reported.
+ * High-risk permissions granted by one rule, decided by ruleAllows() over RISK_PROBES. Wildcards count (`*` verbs include
+ * create/exec…, `*` resources include secrets; `pods/*` grants nothing). Rules restricted by resourceNames do not count as
+ * reading Secrets (least-privilege pattern), never allow create of an object (the request carries no name) and narrow
+ * the message to the named objects. `namespaced`: the rule only applies inside a namespace (a Role, or any role through a
+ * RoleBinding) — cluster-scoped resources (nodes/proxy, CSRs, signers, webhook configurations, users, groups) are then
+ * not granted and not reported.
  */
 export function classifyRule(rule: NormalizedRule, namespaced = false): RiskHit[] {
+  if (rule.resources.length === 0) return [];
+  const byId = new Map<RiskId, ResourceRequest[]>();
+  for (const probe of RISK_PROBES) {
+    if (namespaced && probe.clusterOnly) continue;
+    if (probe.id === 'rbac-secrets-read' && rule.resourceNames.length) continue;
+    const reqs = allowedRequests(rule, probe);
+    if (reqs.length) byId.set(probe.id, [...(byId.get(probe.id) ?? []), ...reqs]);
+  }
   const hits: RiskHit[] = [];
-  if (rule.resources.length === 0) return hits;
-
-  if (rule.resourceNames.length === 0) {
-    const c = covered(rule, [t([''], 'secrets')], ['get', 'list', 'watch']);
-    if (c.verbs.length) {
-      const bulk = c.verbs.filter((v) => v !== 'get');
-      hits.push({
-        id: 'rbac-secrets-read',
-        text: bulk.length ? `can ${bulk.join('/')} Secrets` : 'can get Secrets by name',
-        why: bulk.length
-          ? 'reads the contents of all Secrets in scope at once, including ServiceAccount tokens'
-          : 'reads Secret contents, including ServiceAccount tokens',
-        field: 'resources',
-        ...c,
-      });
+  for (const [id, requests] of byId) {
+    const verbs = uniq(requests.map((r) => r.verb));
+    const resources = uniq(requests.map((r) => (r.subresource ? `${r.resource}/${r.subresource}` : r.resource)));
+    const hit = (text: string, why: string, field: RiskHit['field'] = 'resources') => hits.push({ id, text, why, field, verbs, resources, requests });
+    switch (id) {
+      case 'rbac-secrets-read': {
+        const bulk = verbs.filter((v) => v !== 'get');
+        hit(
+          bulk.length ? `can ${bulk.join('/')} Secrets` : 'can get Secrets by name',
+          bulk.length ? 'reads the contents of all Secrets in scope at once, including ServiceAccount tokens' : 'reads Secret contents, including ServiceAccount tokens',
+        );
+        break;
+      }
+      case 'rbac-pod-exec':
+        hit(`${can(rule, verbs, resources)}${only(rule, 'Pods')}`, 'runs commands inside running containers and reads their mounted secrets');
+        break;
+      case 'rbac-create-pods':
+        hit(`can create ${resources.join(', ')}`, 'a pod can mount any ServiceAccount and Secret of its namespace, so this is indirect access to all of them');
+        break;
+      case 'rbac-escalation-verbs':
+        hit(`can ${verbs.join('/')} ${resources.join(', ')}${only(rule, 'named')}`, "privilege escalation that bypasses RBAC's own escalation checks", 'verbs');
+        break;
+      case 'rbac-token-create':
+        hit(
+          rule.resourceNames.length ? `can create tokens for ServiceAccounts ${rule.resourceNames.join(', ')}` : 'can create tokens for any ServiceAccount (serviceaccounts/token)',
+          rule.resourceNames.length ? 'acts as those ServiceAccounts for as long as the tokens live' : 'mints tokens for any ServiceAccount in scope',
+        );
+        break;
+      case 'rbac-nodes-proxy':
+        hit(`${can(rule, verbs, resources)}${only(rule, 'Nodes')}`, 'direct kubelet API access: exec into any pod on the node, bypassing audit and admission');
+        break;
+      case 'rbac-csr-approve': {
+        const a = requests.filter((r) => r.resource === 'certificatesigningrequests');
+        const s = requests.filter((r) => r.resource === 'signers');
+        const parts = [
+          a.length ? `${uniq(a.map((r) => r.verb)).join('/')} certificatesigningrequests/approval` : '',
+          s.length ? 'approve signers' : '',
+        ].filter(Boolean);
+        hit(`can ${parts.join(' and ')}${only(rule, 'named')}`, 'may get client certificates issued for arbitrary identities');
+        break;
+      }
+      case 'rbac-webhook-write':
+        hit(`${can(rule, verbs, resources)}${only(rule, 'configurations')}`, 'can intercept, mutate or disable admission of every object');
+        break;
     }
   }
-  {
-    const c = covered(rule, [t([''], 'pods/exec'), t([''], 'pods/attach')], ['create', 'get']);
-    if (c.verbs.length)
-      hits.push({ id: 'rbac-pod-exec', text: can(rule, c.verbs, c.resources), why: 'runs commands inside running containers and reads their mounted secrets', field: 'resources', ...c });
-  }
-  {
-    const c = covered(rule, POD_CREATING, ['create']);
-    if (c.verbs.length)
-      hits.push({
-        id: 'rbac-create-pods',
-        text: `can create ${c.resources.join(', ')}`,
-        why: 'a pod can mount any ServiceAccount and Secret of its namespace, so this is indirect access to all of them',
-        field: 'resources',
-        ...c,
-      });
-  }
-  {
-    const esc = covered(rule, [t(['rbac.authorization.k8s.io'], 'roles'), t(['rbac.authorization.k8s.io'], 'clusterroles')], ['escalate', 'bind']);
-    const imp = covered(
-      rule,
-      namespaced
-        ? [t([''], 'serviceaccounts')]
-        : [t([''], 'users'), t([''], 'groups'), t([''], 'serviceaccounts'), t(['authentication.k8s.io'], 'userextras'), t(['authentication.k8s.io'], 'uids')],
-      ['impersonate'],
-    );
-    if (esc.verbs.length || imp.verbs.length) {
-      const verbs = [...esc.verbs, ...imp.verbs];
-      const resources = [...esc.resources, ...imp.resources];
-      hits.push({
-        id: 'rbac-escalation-verbs',
-        text: `can ${verbs.join('/')} ${resources.join(', ')}`,
-        why: 'privilege escalation that bypasses RBAC\'s own escalation checks',
-        field: 'verbs',
-        verbs,
-        resources,
-      });
-    }
-  }
-  {
-    const c = covered(rule, [t([''], 'serviceaccounts/token')], ['create']);
-    if (c.verbs.length) hits.push({ id: 'rbac-token-create', text: 'can create serviceaccounts/token', why: 'mints tokens for any ServiceAccount in scope', field: 'resources', ...c });
-  }
-  if (namespaced) return hits;
-  {
-    const c = covered(rule, [t([''], 'nodes/proxy')], [...ALL_VERBS]);
-    if (c.verbs.length)
-      hits.push({
-        id: 'rbac-nodes-proxy',
-        text: can(rule, c.verbs, c.resources),
-        why: 'direct kubelet API access: exec into any pod on the node, bypassing audit and admission',
-        field: 'resources',
-        ...c,
-      });
-  }
-  {
-    const a = covered(rule, [t(['certificates.k8s.io'], 'certificatesigningrequests/approval')], ['update', 'patch']);
-    const s = covered(rule, [t(['certificates.k8s.io'], 'signers')], ['approve']);
-    if (a.verbs.length || s.verbs.length) {
-      hits.push({
-        id: 'rbac-csr-approve',
-        text: `can ${[a.verbs.length ? `${a.verbs.join('/')} certificatesigningrequests/approval` : '', s.verbs.length ? 'approve signers' : ''].filter(Boolean).join(' and ')}`,
-        why: 'may get client certificates issued for arbitrary identities',
-        field: 'resources',
-        verbs: [...a.verbs, ...s.verbs],
-        resources: [...a.resources, ...s.resources],
-      });
-    }
-  }
-  {
-    const c = covered(
-      rule,
-      [t(['admissionregistration.k8s.io'], 'mutatingwebhookconfigurations'), t(['admissionregistration.k8s.io'], 'validatingwebhookconfigurations')],
-      ['create', 'update', 'patch', 'delete', 'deletecollection'],
-    );
-    if (c.verbs.length)
-      hits.push({
-        id: 'rbac-webhook-write',
-        text: can(rule, c.verbs, c.resources),
-        why: 'can intercept, mutate or disable admission of every object',
-        field: 'resources',
-        ...c,
-      });
-  }
-  return hits;
+  const order = (h: RiskHit) => RISK_ORDER.indexOf(h.id);
+  return hits.sort((a, b) => order(a) - order(b));
 }
 
-/** Rule fields holding a wildcard: "*" anywhere, or partial resource wildcards ("*\/scale", "pods/*"). */
+const RISK_ORDER: RiskId[] = [
+  'rbac-secrets-read',
+  'rbac-pod-exec',
+  'rbac-create-pods',
+  'rbac-escalation-verbs',
+  'rbac-token-create',
+  'rbac-nodes-proxy',
+  'rbac-csr-approve',
+  'rbac-webhook-write',
+];
+
+/** Rule fields holding a wildcard: "*" anywhere, or a subresource wildcard ("*\/scale"). `pods/*` is no wildcard. */
 export function wildcardFields(rule: NormalizedRule): ('verbs' | 'resources' | 'apiGroups' | 'nonResourceURLs')[] {
   const out: ('verbs' | 'resources' | 'apiGroups' | 'nonResourceURLs')[] = [];
   if (rule.verbs.includes('*')) out.push('verbs');
-  if (rule.resources.some((r) => r === '*' || r.startsWith('*/') || r.endsWith('/*'))) out.push('resources');
+  if (rule.resources.some((r) => r === '*' || r.startsWith('*/'))) out.push('resources');
   if (rule.apiGroups.includes('*')) out.push('apiGroups');
   if (rule.nonResourceURLs.includes('*')) out.push('nonResourceURLs');
   return out;

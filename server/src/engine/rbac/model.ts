@@ -2,7 +2,7 @@
  * RBAC model: Roles, ClusterRoles (with aggregation), bindings, ServiceAccounts and workloads' ServiceAccounts,
  * from untrusted plain objects (as parsed from YAML). Nothing here throws on wrong types.
  */
-import { BUILTIN_CLUSTER_ROLES, isKnownSystemClusterRoleName } from './builtin';
+import { BUILTIN_CLUSTER_ROLES, BUILTIN_ROLES, isBuiltinServiceAccount, isKnownSystemClusterRoleName } from './builtin';
 import {
   KNOWN_GROUPS,
   classifyRule,
@@ -111,6 +111,15 @@ export const POD_SPEC_PATHS: Readonly<Record<string, Path>> = {
   PodTemplate: ['template', 'spec'],
 };
 
+/** Who a broad group is, or undefined when it is not one of the groups rbac-broad-subject looks at. */
+export function broadGroupDescription(group: string): string | undefined {
+  if (group === 'system:authenticated') return 'every authenticated user and ServiceAccount';
+  if (group === 'system:unauthenticated') return 'every anonymous request';
+  if (group === 'system:serviceaccounts') return 'every ServiceAccount of the cluster';
+  const m = /^system:serviceaccounts:(.+)$/.exec(group);
+  return m ? `every ServiceAccount of namespace ${m[1]}` : undefined;
+}
+
 function isRbacApi(obj: PlainObject): boolean {
   const v = get(obj, 'apiVersion');
   return typeof v !== 'string' || v.startsWith('rbac.authorization.k8s.io/') || v === 'rbac.authorization.k8s.io';
@@ -187,6 +196,11 @@ export class RbacModel {
       for (const obj of BUILTIN_CLUSTER_ROLES) {
         const n = name(get(get(obj, 'metadata'), 'name'));
         if (n && !this.clusterRoles.has(n)) this.registerClusterRole(this.roleDef({ source: undefined as never, base: [], obj }, 'ClusterRole', true));
+      }
+      for (const obj of BUILTIN_ROLES) {
+        const role = this.roleDef({ source: undefined as never, base: [], obj }, 'Role', true);
+        const k = key2(role.namespace!, role.name);
+        if (!this.roles.has(k)) this.roles.set(k, role);
       }
     }
     for (const b of this.bindings) this.resolve(b);
@@ -806,16 +820,42 @@ export class RbacModel {
     const src = role.source!;
     const who = display(role.kind, role.name, role.namespace);
     const scope = role.kind === 'Role' ? `in namespace ${role.namespace}` : 'wherever it is bound';
+    // An aggregated ClusterRole holds exactly the union of the roles it selects: the controller overwrites its own rules.
+    if (role.selectors) return;
     for (const rule of role.rules) {
       const rp = [...role.base, 'rules', rule.index];
       const at = (field: string): Path => (rule.fields.has(field) ? [...rp, field] : rp);
       const wf = wildcardFields(rule);
+      if (isFullWildcard(rule)) {
+        // One finding: every other risk is implied.
+        const implied = classifyRule(rule, role.kind === 'Role');
+        out.push({
+          rule: 'rbac-wildcard',
+          severity: 'warning',
+          message: `${who} rules[${rule.index}] allows every verb on every resource in every API group (\`*\`/\`*\`/\`*\`) ${scope} — equivalent to cluster-admin${
+            role.kind === 'Role' ? ' in the namespace' : ''
+          }: it can ${implied.map((h) => h.text.replace(/^can /, '')).join('; ')}, and use every future resource; list what is needed explicitly.`,
+          object: src,
+          path: at(wf[0]),
+          data: { ruleIndex: rule.index, fields: wf, clusterAdminEquivalent: true, implies: implied.map((h) => h.id), requests: implied.flatMap((h) => h.requests) },
+          ...(wf.length > 1 ? { related: wf.slice(1).map((x) => ({ object: src, path: at(x), message: `wildcard in ${x}` })) } : {}),
+        });
+        continue;
+      }
       if (wf.length) {
         const f: RbacFinding = {
           rule: 'rbac-wildcard',
           severity: 'warning',
           message: `${who} rules[${rule.index}] uses a wildcard in ${wf.join(', ')}: it grants every present and future ${wf
-            .map((x) => (x === 'apiGroups' ? 'API group' : x === 'nonResourceURLs' ? 'non-resource URL' : x.slice(0, -1)))
+            .map((x) =>
+              x === 'apiGroups'
+                ? 'API group'
+                : x === 'nonResourceURLs'
+                  ? 'non-resource URL'
+                  : x === 'resources' && !rule.resources.includes('*')
+                    ? rule.resources.filter((r) => r.startsWith('*/')).map((r) => `${r.slice(2)} subresource of any resource`).join(', ')
+                    : x.slice(0, -1),
+            )
             .join(', ')}; list them explicitly.`,
           object: src,
           path: at(wf[0]),
@@ -831,7 +871,7 @@ export class RbacModel {
           message: `${who} rules[${rule.index}] ${hit.text} (${scope}): ${hit.why}.`,
           object: src,
           path: at(hit.field),
-          data: { ruleIndex: rule.index, verbs: hit.verbs, resources: hit.resources },
+          data: { ruleIndex: rule.index, verbs: hit.verbs, resources: hit.resources, ...(rule.resourceNames.length ? { resourceNames: [...rule.resourceNames] } : {}), requests: hit.requests },
         });
       }
     }
@@ -860,7 +900,7 @@ export class RbacModel {
           path: sp,
           data: { serviceAccount: e.key },
         });
-      } else if (!this.serviceAccounts.has(key2(ref.namespace!, ref.name))) {
+      } else if (!this.serviceAccounts.has(key2(ref.namespace!, ref.name)) && !(this.useBuiltins && isBuiltinServiceAccount(ref.namespace!, ref.name))) {
         out.push({
           rule: 'rbac-dangling-binding',
           severity: 'info',
@@ -873,7 +913,10 @@ export class RbacModel {
     }
     if (!b.role) return;
     const adminRule = this.adminEquivalent(b.role);
-    if (!adminRule) return;
+    if (!adminRule) {
+      this.broadSubjectFinding(b, who, roleRefPath, out);
+      return;
+    }
     const broad = b.subjects.filter((e) => e.ref && (e.ref.kind === 'ServiceAccount' || isBroadSubject(e.ref)));
     if (!broad.length) return;
     const roleDesc =
@@ -890,6 +933,44 @@ export class RbacModel {
       path: roleRefPath,
       related,
       data: { subjects: broad.map((e) => e.key), role: b.role.name },
+    });
+  }
+
+  /** rbac-broad-subject: a role holding a high-risk permission given to everyone of a broad group (not cluster-admin: see above). */
+  private broadSubjectFinding(b: BindingDef, who: string, roleRefPath: Path, out: RbacFinding[]): void {
+    const groups = b.subjects.filter((e) => e.ref?.kind === 'Group' && broadGroupDescription(e.ref.name));
+    if (!groups.length) return;
+    const risky = this.riskyRules(b).filter((r) => r.hits.length);
+    if (!risky.length) return;
+    const role = b.role!;
+    const hits = risky.flatMap((r) => r.hits);
+    // One phrase per risk, merging the rules that hold it (edit holds create on pods, on apps and on batch resources …).
+    const texts: string[] = [];
+    for (const id of RISK_IDS) {
+      const same = hits.filter((h) => h.id === id);
+      const distinct = [...new Set(same.map((h) => h.text))];
+      if (distinct.length === 1) texts.push(distinct[0]);
+      else if (distinct.length > 1) {
+        const uniq = (l: string[]) => [...new Set(l)];
+        texts.push(`can ${uniq(same.flatMap((h) => h.verbs)).join('/')} ${uniq(same.flatMap((h) => h.resources)).join(', ')}`);
+      }
+    }
+    const scope = b.kind === 'ClusterRoleBinding' ? 'cluster-wide' : `in namespace ${b.namespace}`;
+    const related: RbacRelated[] = groups.map((e) => ({ object: b.source, path: [...b.base, 'subjects', e.index], message: `bound to ${formatSubject(e.ref!)}` }));
+    for (const r of risky.slice(0, 5)) {
+      const h = r.eff.holder;
+      if (h.source) related.push({ object: h.source, path: [...h.base, 'rules', r.eff.rule.index], message: `${display(h.kind, h.name, h.namespace)} rules[${r.eff.rule.index}] ${r.hits.map((x) => x.text).join('; ')}` });
+    }
+    out.push({
+      rule: 'rbac-broad-subject',
+      severity: 'error',
+      message: `${who} gives ${display(role.kind, role.name, role.namespace)}${role.builtin ? ' (built-in)' : ''} to ${groups
+        .map((e) => `${formatSubject(e.ref!)} (${broadGroupDescription(e.ref!.name)})`)
+        .join(', ')}: it can ${texts.map((x) => x.replace(/^can /, '')).join('; ')} ${scope}.`,
+      object: b.source,
+      path: roleRefPath,
+      related,
+      data: { subjects: groups.map((e) => e.key), role: role.name, risks: [...new Set(hits.map((h) => h.id))], requests: hits.flatMap((h) => h.requests) },
     });
   }
 }

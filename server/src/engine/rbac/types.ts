@@ -24,6 +24,7 @@ export const RBAC_RULES = {
   defaultSaBound: 'rbac-default-sa-bound',
   danglingBinding: 'rbac-dangling-binding',
   workloadHighRisk: 'rbac-workload-high-risk',
+  broadSubject: 'rbac-broad-subject',
 } as const;
 
 export type RbacRuleId = (typeof RBAC_RULES)[keyof typeof RBAC_RULES];
@@ -160,7 +161,10 @@ export interface WorkloadInfo {
 export interface RbacModelOptions {
   /** Namespace assumed for namespaced objects without metadata.namespace (default "default"). */
   defaultNamespace?: string;
-  /** Include the built-in ClusterRoles (cluster-admin, admin, edit, view, …). Default true. */
+  /**
+   * Include the built-in objects: default ClusterRoles (cluster-admin, admin, edit, view, …), the Roles of kube-system /
+   * kube-public and the controller ServiceAccounts of kube-system. Default true.
+   */
   builtins?: boolean;
 }
 

@@ -69,6 +69,7 @@ import rbacClusterAdminBinding from './rbac/rbac-cluster-admin-binding';
 import rbacDefaultSaBound from './rbac/rbac-default-sa-bound';
 import rbacDanglingBinding from './rbac/rbac-dangling-binding';
 import rbacWorkloadHighRisk from './rbac/rbac-workload-high-risk';
+import rbacBroadSubject from './rbac/rbac-broad-subject';
 
 export const RULES: readonly Rule[] = [
   notAnalysed,
@@ -137,6 +138,7 @@ export const RULES: readonly Rule[] = [
   rbacCsrApprove,
   rbacWebhookWrite,
   rbacClusterAdminBinding,
+  rbacBroadSubject,
   rbacDefaultSaBound,
   rbacDanglingBinding,
   rbacWorkloadHighRisk,
