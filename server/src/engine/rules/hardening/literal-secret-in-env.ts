@@ -1,6 +1,6 @@
 import { isObject } from '../../model';
 import { defineRule } from '../types';
-import { CIS, workload, containerWhere } from './util';
+import { CIS, workloads, containerWhere } from './util';
 
 /** Words (whole `_`-separated tokens) that mark a secret. */
 const SECRET_TOKENS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'AUTH', 'PRIVATEKEY']);
@@ -59,7 +59,7 @@ export default defineRule({
     summary:
       'A container sets an environment variable whose name looks like a secret (`…PASSWORD`, `…PASSWD`, `…SECRET`, `…TOKEN`, `…API_KEY`, `…PRIVATE_KEY`, `…ACCESS_KEY`, `…CREDENTIAL`, `…AUTH`…) to a non-empty literal `value` (not a `$(VAR)` reference). Names that refer to a secret rather than hold it (`…_FILE`, `…_PATH`, `…_NAME`, `…_URL`, `…_ENABLED`…) are not reported. The value is never shown in the message.',
     why:
-      'A literal value is stored in plain text wherever the manifest goes: Git history, CI logs, Helm release records, the API object (readable by anyone who can `get` the workload, which is more people than can read Secrets) and `kubectl describe` output. Put the value in a Secret (or an external secret manager synced to one) and reference it with `valueFrom.secretKeyRef`, or mount it as a file; then rotate the exposed value. No quick fix: the Secret has to be created out of band (CIS Kubernetes Benchmark 5.4.1: prefer using Secrets as files over Secrets as environment variables).',
+      'A literal value is stored in plain text wherever the manifest goes: Git history, CI logs, Helm release records, the API object (readable by anyone who can `get` the workloads, which is more people than can read Secrets) and `kubectl describe` output. Put the value in a Secret (or an external secret manager synced to one) and reference it with `valueFrom.secretKeyRef`, or mount it as a file; then rotate the exposed value. No quick fix: the Secret has to be created out of band (CIS Kubernetes Benchmark 5.4.1: prefer using Secrets as files over Secrets as environment variables).',
     insecure: 'env:\n- name: DB_PASSWORD\n  value: "S3cr3t-P@ssw0rd"',
     hardened: 'env:\n- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db-credentials\n      key: password',
     references: [
@@ -69,21 +69,21 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
-    for (const c of w.containers) {
-      const env = c.container.env;
-      if (!Array.isArray(env)) continue;
-      env.forEach((e: unknown, index: number) => {
-        if (!isObject(e) || typeof e.name !== 'string' || !looksSecret(e.name)) return;
-        const v = e.value;
-        if (typeof v !== 'string' || v.trim() === '' || BOOLEAN_LIKE.test(v.trim()) || VAR_REF.test(v)) return;
-        ctx.report({
-          resource: res,
-          path: [...c.full, 'env', index, 'value'],
-          message: `${containerWhere(res, c)} sets environment variable ${e.name} to a literal value that looks like a secret: it is readable in the manifest, its history and the API object; reference a Secret with valueFrom.secretKeyRef instead (and rotate the value).`,
+    for (const w of workloads(res)) {
+      for (const c of w.containers) {
+        const env = c.container.env;
+        if (!Array.isArray(env)) continue;
+        env.forEach((e: unknown, index: number) => {
+          if (!isObject(e) || typeof e.name !== 'string' || !looksSecret(e.name)) return;
+          const v = e.value;
+          if (typeof v !== 'string' || v.trim() === '' || BOOLEAN_LIKE.test(v.trim()) || VAR_REF.test(v)) return;
+          ctx.report({
+            resource: res,
+            path: [...c.full, 'env', index, 'value'],
+            message: `${containerWhere(res, c)} sets environment variable ${e.name} to a literal value that looks like a secret: it is readable in the manifest, its history and the API object; reference a Secret with valueFrom.secretKeyRef instead (and rotate the value).`,
+          });
         });
-      });
+      }
     }
   },
 });
