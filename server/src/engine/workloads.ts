@@ -23,6 +23,22 @@ export interface PodTemplate {
   where?: string;
   /** Resource paths of the view's `containers[i]` when they are not the pod spec's own `containers` (Tekton steps, Argo container). */
   containerPaths?: YPath[];
+  /** The object cannot set pod-level fields (a Tekton Task: its TaskRun does): the ServiceAccount rules do not apply. */
+  noPodFields?: true;
+  /** Pod-level fields the view takes from an enclosing object (an Argo Workflow's `spec.securityContext`), by key: where they are. */
+  inherited?: Record<string, YPath>;
+}
+
+/**
+ * Pod-level fields that an Argo template without its own takes from the
+ * Workflow's spec (Argo replaces, it does not merge): for a container-holding
+ * view, the nearest enclosing mapping's value.
+ */
+const INHERITED = ['securityContext', 'serviceAccountName', 'automountServiceAccountToken', 'hostNetwork'] as const;
+
+interface Found {
+  path: YPath;
+  inherited?: Record<string, YPath>;
 }
 
 const TEMPLATE_PATHS: ReadonlyMap<string, YPath> = new Map<string, YPath>(Object.entries({
@@ -85,9 +101,11 @@ export function pathText(path: YPath): string {
  * Argo `container`/`script`; the walk skips the top-level `metadata` and
  * `status` and does not descend into a pod spec it found.
  */
-function discover(obj: Record<string, any>): YPath[] {
-  const out: YPath[] = [];
+function discover(obj: Record<string, any>): Found[] {
+  const out: Found[] = [];
   const stack: (string | number)[] = [];
+  /** The mappings around the current node, with the length of their path. */
+  const around: { m: Record<string, any>; at: number }[] = [];
   let budget = MAX_NODES;
   const visit = (node: object, depth: number): void => {
     if (--budget < 0) return;
@@ -103,11 +121,25 @@ function discover(obj: Record<string, any>): YPath[] {
       return;
     }
     const m = node as Record<string, any>;
-    if (hasImages(m.containers) || containerHolder(m)) {
-      out.push(stack.slice());
+    if (hasImages(m.containers)) {
+      out.push({ path: stack.slice() });
+      return;
+    }
+    if (containerHolder(m)) {
+      let inherited: Record<string, YPath> | undefined;
+      for (const key of INHERITED) {
+        if (m[key] !== undefined) continue;
+        for (let i = around.length - 1; i >= 0; i--)
+          if (around[i].m[key] !== undefined) {
+            (inherited ??= {})[key] = [...stack.slice(0, around[i].at), key];
+            break;
+          }
+      }
+      out.push(inherited ? { path: stack.slice(), inherited } : { path: stack.slice() });
       return;
     }
     if (depth >= MAX_DEPTH) return;
+    around.push({ m, at: stack.length });
     for (const k in m) {
       if (depth === 0 && (k === 'metadata' || k === 'status')) continue;
       const v = m[k];
@@ -116,41 +148,58 @@ function discover(obj: Record<string, any>): YPath[] {
       visit(v, depth + 1);
       stack.pop();
     }
+    around.pop();
   };
   visit(obj, 0);
   return out;
 }
 
-/** The pod spec as the checks read it: Tekton steps (with the stepTemplate's defaults) and sidecars, or an Argo container and its sidecars, as `containers`. */
-function view(spec: Record<string, any>, specPath: YPath): { spec: Record<string, any>; containerPaths?: YPath[] } {
+/**
+ * The pod spec as the checks read it: Tekton steps (with the stepTemplate's
+ * defaults, which sidecars do not take; v1's `computeResources` read as `resources`) and sidecars, or an
+ * Argo template's container (named `main`, as Argo names it) and its sidecars,
+ * as `containers`.
+ */
+function view(obj: Record<string, any>, spec: Record<string, any>, specPath: YPath, inherited: Record<string, YPath> | undefined): { spec: Record<string, any>; containerPaths?: YPath[]; noPodFields?: true } {
   if (hasImages(spec.containers)) return { spec };
+  const own: Record<string, any> = { ...spec };
+  if (inherited) for (const key in inherited) own[key] = get(obj, inherited[key]);
   const containers: unknown[] = [];
   const containerPaths: YPath[] = [];
-  const add = (key: string, base?: Record<string, any>) => {
+  const add = (key: string, fill: (c: Record<string, any>) => Record<string, any>) => {
     const v = spec[key];
     if (isObject(v)) {
-      containers.push(v);
+      containers.push(fill(v));
       containerPaths.push([...specPath, key]);
     } else if (Array.isArray(v))
       v.forEach((c, i) => {
-        containers.push(base && isObject(c) ? withDefaults(c, base) : c);
+        containers.push(isObject(c) ? fill(c) : c);
         containerPaths.push([...specPath, key, i]);
       });
   };
-  if (hasImages(spec.steps)) add('steps', isObject(spec.stepTemplate) ? spec.stepTemplate : undefined);
-  else add(isObject(spec.container) ? 'container' : 'script');
-  add('sidecars');
-  return { spec: { ...spec, containers }, containerPaths };
+  const steps = hasImages(spec.steps);
+  if (steps) {
+    const base = isObject(spec.stepTemplate) ? spec.stepTemplate : undefined;
+    const resources = (c: Record<string, any>) => (c.resources === undefined && c.computeResources !== undefined ? { ...c, resources: c.computeResources } : c);
+    add('steps', (c) => resources(base ? merged(base, c) : c));
+    add('sidecars', resources);
+  } else {
+    add(isObject(spec.container) ? 'container' : 'script', (c) => (c.name === undefined ? { name: 'main', ...c } : c));
+    add('sidecars', (c) => c);
+  }
+  own.containers = containers;
+  // A Tekton Task's pod-level fields (service account, pod securityContext) are its TaskRun's.
+  return steps ? { spec: own, containerPaths, noPodFields: true } : { spec: own, containerPaths };
 }
 
-/** A Tekton step with its stepTemplate's fields (the step's own win; securityContext merged field by field). */
-function withDefaults(step: Record<string, any>, base: Record<string, any>): Record<string, any> {
-  const out = { ...base, ...step };
-  if (isObject(base.securityContext) && isObject(step.securityContext)) out.securityContext = { ...base.securityContext, ...step.securityContext };
+/** `over` on top of `base`, mappings merged key by key (as a Tekton stepTemplate's fields default a step's). */
+function merged(base: Record<string, any>, over: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const k in over) out[k] = isObject(out[k]) && isObject(over[k]) ? merged(out[k], over[k]) : over[k];
   return out;
 }
 
-function templateAt(obj: Record<string, any>, specPath: YPath, where: string): PodTemplate | undefined {
+function templateAt(obj: Record<string, any>, specPath: YPath, where: string, inherited?: Record<string, YPath>): PodTemplate | undefined {
   const spec = get(obj, specPath);
   if (!isObject(spec)) return undefined;
   // `…template.spec`: the template holds the pod's metadata; otherwise the pod spec stands alone.
@@ -158,7 +207,7 @@ function templateAt(obj: Record<string, any>, specPath: YPath, where: string): P
   const templated = n >= 2 && specPath[n - 1] === 'spec' && specPath[n - 2] === 'template';
   const path = templated ? specPath.slice(0, -1) : specPath;
   const holder = templated ? get(obj, path) : spec;
-  const v = view(spec, specPath);
+  const v = view(obj, spec, specPath, inherited);
   return {
     path,
     metadata: isObject(holder) && isObject(holder.metadata) ? holder.metadata : {},
@@ -166,6 +215,8 @@ function templateAt(obj: Record<string, any>, specPath: YPath, where: string): P
     specPath,
     where,
     ...(v.containerPaths ? { containerPaths: v.containerPaths } : {}),
+    ...(v.containerPaths && inherited ? { inherited } : {}),
+    ...(v.noPodFields ? { noPodFields: v.noPodFields } : {}),
   };
 }
 
@@ -179,8 +230,8 @@ function computeTemplates(res: Resource): PodTemplate[] {
   }
   if (NO_POD_KINDS.has(res.kind)) return [];
   const out: PodTemplate[] = [];
-  for (const p of discover(res.object)) {
-    const t = templateAt(res.object, p, pathText(p));
+  for (const f of discover(res.object)) {
+    const t = templateAt(res.object, f.path, pathText(f.path), f.inherited);
     if (t) out.push(t);
   }
   // As before: `spec.template.spec.containers` a list, even with no image yet (e.g. an Argo Rollout being written).
@@ -222,6 +273,8 @@ export function podPath(tpl: PodTemplate, rel: readonly (string | number)[]): YP
     const c = tpl.containerPaths[rel[2]];
     if (c) return [...c, ...rel.slice(3)];
   }
+  const from = tpl.inherited && typeof rel[1] === 'string' && Object.prototype.hasOwnProperty.call(tpl.inherited, rel[1]) ? tpl.inherited[rel[1]] : undefined;
+  if (from) return [...from, ...rel.slice(2)];
   return [...tpl.specPath, ...rel.slice(1)];
 }
 

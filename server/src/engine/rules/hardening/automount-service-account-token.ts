@@ -57,6 +57,7 @@ export default defineRule({
       return;
     }
     for (const w of workloads(res)) {
+      if (w.tpl.noPodFields) continue;
       const spec = w.tpl.spec;
       const own = spec.automountServiceAccountToken;
       if (own === false) continue;

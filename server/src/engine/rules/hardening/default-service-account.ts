@@ -23,6 +23,7 @@ export default defineRule({
   },
   checkResource(res, ctx) {
     for (const w of workloads(res)) {
+      if (w.tpl.noPodFields) continue;
       const sa = serviceAccountName(w.tpl.spec);
       if (sa.name !== 'default') continue;
       ctx.report({
