@@ -1,7 +1,7 @@
 import { removeItem } from '../../fix/edits';
 import { isObject } from '../../model';
 import { defineRule } from '../types';
-import { CIS, securityContextOf, workloads, containerWhere } from './util';
+import { CIS, securityContextOf, workloadContainers, containerWhere } from './util';
 
 /** What an attacker in the container can do with each capability. */
 export const DANGEROUS_CAPABILITIES: Record<string, string> = {
@@ -50,27 +50,25 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    for (const w of workloads(res)) {
-      for (const c of w.containers) {
-        const caps = securityContextOf(c)?.capabilities;
-        if (!isObject(caps) || !Array.isArray(caps.add)) continue;
-        const addPath = [...c.full, 'securityContext', 'capabilities', 'add'];
-        caps.add.forEach((raw: unknown, index: number) => {
-          if (typeof raw !== 'string') return;
-          const cap = normalizeCapability(raw);
-          const why = DANGEROUS_CAPABILITIES[cap];
-          if (!why) return;
-          ctx.report({
-            resource: res,
-            path: [...addPath, index],
-            message: `${containerWhere(res, c)} adds capability ${raw}: ${why}.`,
-            fixes: () => {
-              const edit = removeItem(res, addPath, index);
-              return edit ? [{ title: `Remove capability ${raw} from ${containerWhere(res, c)}`, edits: [edit], preferred: true }] : [];
-            },
-          });
+    for (const c of workloadContainers(res)) {
+      const caps = securityContextOf(c)?.capabilities;
+      if (!isObject(caps) || !Array.isArray(caps.add)) continue;
+      const addPath = [...c.full, 'securityContext', 'capabilities', 'add'];
+      caps.add.forEach((raw: unknown, index: number) => {
+        if (typeof raw !== 'string') return;
+        const cap = normalizeCapability(raw);
+        const why = DANGEROUS_CAPABILITIES[cap];
+        if (!why) return;
+        ctx.report({
+          resource: res,
+          path: [...addPath, index],
+          message: `${containerWhere(res, c)} adds capability ${raw}: ${why}.`,
+          fixes: () => {
+            const edit = removeItem(res, addPath, index);
+            return edit ? [{ title: `Remove capability ${raw} from ${containerWhere(res, c)}`, edits: [edit], preferred: true }] : [];
+          },
         });
-      }
+      });
     }
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../types';
-import { CIS, workloads, containerWhere } from './util';
+import { CIS, workloadContainers, containerWhere } from './util';
 
 /** The tag of an image reference (`registry:5000/app:1.2` → `1.2`), undefined when untagged; digests are separate. */
 export function parseImage(image: string): { tag?: string; digest?: string } {
@@ -31,22 +31,20 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    for (const w of workloads(res)) {
-      for (const c of w.containers) {
-        const image = c.container.image;
-        if (typeof image !== 'string' || image.trim() === '') continue;
-        const { tag, digest } = parseImage(image.trim());
-        if (digest) continue;
-        if (tag !== undefined && tag !== 'latest') continue;
-        ctx.report({
-          resource: res,
-          path: [...c.full, 'image'],
-          message:
-            tag === 'latest'
-              ? `${containerWhere(res, c)} uses image ${image.trim()}: the latest tag moves, so what runs changes without any change to the manifest; pin a version tag and its digest.`
-              : `${containerWhere(res, c)} uses image ${image.trim()} without a tag, i.e. :latest, which moves without any change to the manifest; pin a version tag and its digest.`,
-        });
-      }
+    for (const c of workloadContainers(res)) {
+      const image = c.container.image;
+      if (typeof image !== 'string' || image.trim() === '') continue;
+      const { tag, digest } = parseImage(image.trim());
+      if (digest) continue;
+      if (tag !== undefined && tag !== 'latest') continue;
+      ctx.report({
+        resource: res,
+        path: [...c.full, 'image'],
+        message:
+          tag === 'latest'
+            ? `${containerWhere(res, c)} uses image ${image.trim()}: the latest tag moves, so what runs changes without any change to the manifest; pin a version tag and its digest.`
+            : `${containerWhere(res, c)} uses image ${image.trim()} without a tag, i.e. :latest, which moves without any change to the manifest; pin a version tag and its digest.`,
+      });
     }
   },
 });

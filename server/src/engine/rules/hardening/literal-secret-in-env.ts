@@ -1,6 +1,6 @@
 import { isObject } from '../../model';
 import { defineRule } from '../types';
-import { CIS, workloads, containerWhere } from './util';
+import { CIS, workloadContainers, containerWhere } from './util';
 
 /** Words (whole `_`-separated tokens) that mark a secret. */
 const SECRET_TOKENS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'AUTH', 'PRIVATEKEY']);
@@ -69,21 +69,19 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    for (const w of workloads(res)) {
-      for (const c of w.containers) {
-        const env = c.container.env;
-        if (!Array.isArray(env)) continue;
-        env.forEach((e: unknown, index: number) => {
-          if (!isObject(e) || typeof e.name !== 'string' || !looksSecret(e.name)) return;
-          const v = e.value;
-          if (typeof v !== 'string' || v.trim() === '' || BOOLEAN_LIKE.test(v.trim()) || VAR_REF.test(v)) return;
-          ctx.report({
-            resource: res,
-            path: [...c.full, 'env', index, 'value'],
-            message: `${containerWhere(res, c)} sets environment variable ${e.name} to a literal value that looks like a secret: it is readable in the manifest, its history and the API object; reference a Secret with valueFrom.secretKeyRef instead (and rotate the value).`,
-          });
+    for (const c of workloadContainers(res)) {
+      const env = c.container.env;
+      if (!Array.isArray(env)) continue;
+      env.forEach((e: unknown, index: number) => {
+        if (!isObject(e) || typeof e.name !== 'string' || !looksSecret(e.name)) return;
+        const v = e.value;
+        if (typeof v !== 'string' || v.trim() === '' || BOOLEAN_LIKE.test(v.trim()) || VAR_REF.test(v)) return;
+        ctx.report({
+          resource: res,
+          path: [...c.full, 'env', index, 'value'],
+          message: `${containerWhere(res, c)} sets environment variable ${e.name} to a literal value that looks like a secret: it is readable in the manifest, its history and the API object; reference a Secret with valueFrom.secretKeyRef instead (and rotate the value).`,
         });
-      }
+      });
     }
   },
 });

@@ -1,7 +1,7 @@
 import { isObject } from '../../model';
 import { WorkspaceIndex } from '../../workspace';
 import { defineRule } from '../types';
-import { quoteList, workloads, containerWhere } from './util';
+import { quoteList, workloadContainers, containerWhere } from './util';
 
 function has(m: unknown, key: string): boolean {
   return isObject(m) && m[key] !== undefined && m[key] !== null && m[key] !== '';
@@ -42,28 +42,26 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    for (const w of workloads(res)) {
-      let defaults: ReturnType<typeof limitRangeDefaults> | undefined;
-      for (const c of w.containers) {
-        if (c.field === 'ephemeralContainers') continue; // ephemeral containers cannot have resources
-        const r = c.container.resources;
-        const limits = isObject(r) ? r.limits : undefined;
-        const requests = isObject(r) ? r.requests : undefined;
-        if (has(limits, 'memory') && has(limits, 'cpu')) continue;
-        defaults ??= limitRangeDefaults(ctx.workspace, res.namespace);
-        const missing: string[] = [];
-        if (!has(limits, 'memory') && !defaults.memory) missing.push('memory limit');
-        if (!has(limits, 'cpu') && !defaults.cpu) missing.push('CPU limit');
-        if (!missing.length) continue;
-        // Limits also default the requests; only report requests when nothing sets any.
-        const noRequests = !(isObject(requests) && Object.keys(requests).length) && !(isObject(limits) && Object.keys(limits).length) && !defaults.request;
-        if (noRequests) missing.push('resource requests');
-        ctx.report({
-          resource: res,
-          path: [...c.full, 'resources'],
-          message: `${containerWhere(res, c)} has ${quoteList(missing.map((m) => `no ${m}`))}: ${missing.includes('memory limit') ? 'it can use all of the node\'s memory' : 'it can use all of the node\'s CPU'} and starve or evict other pods; set resources${noRequests ? '.requests and resources.limits' : '.limits'}.`,
-        });
-      }
+    let defaults: ReturnType<typeof limitRangeDefaults> | undefined;
+    for (const c of workloadContainers(res)) {
+      if (c.field === 'ephemeralContainers') continue; // ephemeral containers cannot have resources
+      const r = c.container.resources;
+      const limits = isObject(r) ? r.limits : undefined;
+      const requests = isObject(r) ? r.requests : undefined;
+      if (has(limits, 'memory') && has(limits, 'cpu')) continue;
+      defaults ??= limitRangeDefaults(ctx.workspace, res.namespace);
+      const missing: string[] = [];
+      if (!has(limits, 'memory') && !defaults.memory) missing.push('memory limit');
+      if (!has(limits, 'cpu') && !defaults.cpu) missing.push('CPU limit');
+      if (!missing.length) continue;
+      // Limits also default the requests; only report requests when nothing sets any.
+      const noRequests = !(isObject(requests) && Object.keys(requests).length) && !(isObject(limits) && Object.keys(limits).length) && !defaults.request;
+      if (noRequests) missing.push('resource requests');
+      ctx.report({
+        resource: res,
+        path: [...c.full, 'resources'],
+        message: `${containerWhere(res, c)} has ${quoteList(missing.map((m) => `no ${m}`))}: ${missing.includes('memory limit') ? 'it can use all of the node\'s memory' : 'it can use all of the node\'s CPU'} and starve or evict other pods; set resources${noRequests ? '.requests and resources.limits' : '.limits'}.`,
+      });
     }
   },
 });

@@ -1,6 +1,6 @@
 import { setIn } from '../../fix/edits';
 import { defineRule } from '../types';
-import { CIS, securityContextOf, workloads, containerWhere } from './util';
+import { CIS, securityContextOf, workloadContainers, containerWhere } from './util';
 
 export default defineRule({
   id: 'read-only-root-filesystem',
@@ -22,27 +22,24 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    for (const w of workloads(res)) {
-      if (w.windows) continue;
-      for (const c of w.containers) {
-        if (c.field === 'ephemeralContainers') continue;
-        const sc = securityContextOf(c);
-        const value = sc?.readOnlyRootFilesystem;
-        if (value === true) continue;
-        const path = [...c.full, 'securityContext', 'readOnlyRootFilesystem'];
-        ctx.report({
-          resource: res,
-          path,
-          message:
-            value === false
-              ? `${containerWhere(res, c)} sets securityContext.readOnlyRootFilesystem: false: the image can be modified at run time; set it to true and mount emptyDir volumes where the application writes.`
-              : `${containerWhere(res, c)} does not set securityContext.readOnlyRootFilesystem: true: the image can be modified at run time; set it and mount emptyDir volumes where the application writes.`,
-          fixes: () => {
-            const edit = sc || c.container.securityContext === undefined || c.container.securityContext === null ? setIn(res, path, true) : undefined;
-            return edit ? [{ title: `Set readOnlyRootFilesystem: true on ${containerWhere(res, c)}`, edits: [edit], preferred: true }] : [];
-          },
-        });
-      }
+    for (const c of workloadContainers(res, { notWindows: true })) {
+      if (c.field === 'ephemeralContainers') continue;
+      const sc = securityContextOf(c);
+      const value = sc?.readOnlyRootFilesystem;
+      if (value === true) continue;
+      const path = [...c.full, 'securityContext', 'readOnlyRootFilesystem'];
+      ctx.report({
+        resource: res,
+        path,
+        message:
+          value === false
+            ? `${containerWhere(res, c)} sets securityContext.readOnlyRootFilesystem: false: the image can be modified at run time; set it to true and mount emptyDir volumes where the application writes.`
+            : `${containerWhere(res, c)} does not set securityContext.readOnlyRootFilesystem: true: the image can be modified at run time; set it and mount emptyDir volumes where the application writes.`,
+        fixes: () => {
+          const edit = sc || c.container.securityContext === undefined || c.container.securityContext === null ? setIn(res, path, true) : undefined;
+          return edit ? [{ title: `Set readOnlyRootFilesystem: true on ${containerWhere(res, c)}`, edits: [edit], preferred: true }] : [];
+        },
+      });
     }
   },
 });

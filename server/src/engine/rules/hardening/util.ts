@@ -77,6 +77,15 @@ export function workloads(res: Resource): readonly Workload[] {
   return result;
 }
 
+/** The containers of every pod spec of the resource (of the non-Windows ones with `notWindows`), with paths relative to the resource. */
+export function workloadContainers(res: Resource, opts?: { notWindows?: boolean }): readonly WorkloadContainer[] {
+  const list = workloads(res);
+  if (list.length === 1) return opts?.notWindows && list[0].windows ? [] : list[0].containers;
+  const out: WorkloadContainer[] = [];
+  for (const w of list) if (!(opts?.notWindows && w.windows)) out.push(...w.containers);
+  return out;
+}
+
 /** The container's securityContext when it is a mapping. */
 export function securityContextOf(c: ContainerRef): Record<string, any> | undefined {
   const sc = c.container.securityContext;
