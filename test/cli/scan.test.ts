@@ -95,3 +95,42 @@ test('stdin with -, text format', () => {
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^<stdin>:13:23: error privileged-container /m);
 });
+
+const JOBSET = `apiVersion: jobset.x-k8s.io/v1alpha2
+kind: JobSet
+metadata:
+  name: trainer
+spec:
+  replicatedJobs:
+  - name: driver
+    template:
+      spec:
+        template:
+          spec:
+            containers:
+            - name: driver
+              image: trainer:1.4.2
+  - name: workers
+    template:
+      spec:
+        template:
+          spec:
+            containers:
+            - name: worker
+              image: trainer:1.4.2
+              securityContext:
+                privileged: true
+`;
+
+test('json: a privileged pod in a JobSet is an error naming the path to its pod spec', () => {
+  const dir = tmp({ 'jobset.yaml': JOBSET });
+  const r = run(['scan', '--format', 'json', path.join(dir, 'jobset.yaml')]);
+  assert.equal(r.code, 1, r.stderr);
+  const found = JSON.parse(r.stdout).findings.filter((x: any) => x.rule === 'privileged-container');
+  assert.equal(found.length, 1, r.stdout);
+  const f = found[0];
+  assert.equal(f.severity, 'error');
+  assert.deepEqual(f.range.start, { line: 23, character: 28 });
+  assert.deepEqual(f.resource, { apiVersion: 'jobset.x-k8s.io/v1alpha2', kind: 'JobSet', name: 'trainer' });
+  assert.match(f.message, /^container "worker" sets securityContext\.privileged=true in pod spec spec\.replicatedJobs\[1\]\.template\.spec\.template\.spec of JobSet trainer /);
+});

@@ -5,7 +5,7 @@
  */
 import { SourceFile } from '../model';
 import type { EngineSettings } from '../rules/types';
-import { podTemplate } from '../workloads';
+import { podTemplates } from '../workloads';
 import type { WorkspaceIndex } from '../workspace';
 import { appendDocuments, defaultDenyText } from './generate';
 import { netpolWorkspace } from './workspace';
@@ -64,8 +64,7 @@ export function generateDefaultDenyEdit(ws: WorkspaceIndex, settings: EngineSett
 export function workloadSignature(file: SourceFile): string {
   const parts: unknown[] = [];
   for (const r of file.resources) {
-    const t = podTemplate(r);
-    if (t) parts.push([r.kind, r.name, r.namespace, t.metadata.labels ?? null, t.spec.hostNetwork === true, Array.isArray(t.spec.containers)]);
+    for (const t of podTemplates(r)) parts.push([r.kind, r.name, r.namespace, t.metadata.labels ?? null, t.spec.hostNetwork === true, Array.isArray(t.spec.containers)]);
   }
   return JSON.stringify(parts);
 }

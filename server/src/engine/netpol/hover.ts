@@ -25,7 +25,7 @@ function list<T>(items: readonly T[], fmt: (x: T) => string): string[] {
 
 export function workloadHover(nw: ReturnType<typeof netpolWorkspace>, w: NpWorkload): string {
   const res = w.res;
-  const lines = [`**NetworkPolicy** — ${res.kind} \`${res.name || '(unnamed)'}\` in namespace \`${w.namespace}\``, ''];
+  const lines = [`**NetworkPolicy** — ${res.kind} \`${res.name || '(unnamed)'}\`${w.where === undefined ? '' : ` (pod spec \`${w.where}\`)`} in namespace \`${w.namespace}\``, ''];
   if (w.hostNetwork) lines.push('Uses `hostNetwork`: NetworkPolicy does not govern these pods at all.', '');
   const dir = (name: string, ps: NpPolicy[]) => {
     if (!ps.length) return [`**${name}:** not isolated — no policy selects these pods, all ${name} traffic is allowed.`];
@@ -53,11 +53,11 @@ export function netpolHover(ws: WorkspaceIndex, settings: EngineSettings, uri: s
   const res = ws.resourceAt(uri, position);
   if (!res) return undefined;
   const nw = netpolWorkspace(ws, settings);
-  const w = nw.workload(res);
-  if (w) {
+  const pods = nw.workloadsOf(res);
+  if (pods.length) {
     const onKind = res.has(['kind']) && res.range(['kind']).start.line === position.line;
     const onName = res.has(['metadata', 'name']) && res.range(['metadata', 'name']).start.line === position.line;
-    return onKind || onName ? workloadHover(nw, w) : undefined;
+    return onKind || onName ? pods.map((w) => workloadHover(nw, w)).join('\n\n---\n\n') : undefined;
   }
   if (isK8sNetworkPolicy(res)) {
     const p = nw.policy(res);
@@ -87,12 +87,14 @@ export function netpolCodeLenses(ws: WorkspaceIndex, settings: EngineSettings, u
   const out: NetpolLens[] = [];
   const isolation = (ps: NpPolicy[]) => (ps.length ? `isolated by ${ps.length} polic${ps.length === 1 ? 'y' : 'ies'}` : 'not isolated');
   for (const res of file.resources) {
-    const w = nw.workload(res);
-    if (w) {
-      const title = w.hostNetwork
-        ? 'NetworkPolicy: hostNetwork pods are not governed by policies'
-        : `NetworkPolicy — ingress: ${isolation(w.ingress)} · egress: ${isolation(w.egress)}`;
-      out.push({ range: res.range(res.has(['metadata', 'name']) ? ['metadata', 'name'] : []), title });
+    const pods = nw.workloadsOf(res);
+    if (pods.length) {
+      for (const w of pods) {
+        const title = w.hostNetwork
+          ? 'NetworkPolicy: hostNetwork pods are not governed by policies'
+          : `NetworkPolicy — ingress: ${isolation(w.ingress)} · egress: ${isolation(w.egress)}`;
+        out.push({ range: res.range(res.has(['metadata', 'name']) ? ['metadata', 'name'] : []), title: w.where === undefined ? title : `${title} (${w.where})` });
+      }
     } else if (isK8sNetworkPolicy(res)) {
       const p = nw.policy(res);
       if (!p) continue;

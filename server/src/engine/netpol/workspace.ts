@@ -9,7 +9,7 @@
  */
 import { Resource } from '../model';
 import type { EngineSettings } from '../rules/types';
-import { podTemplate, containersOf } from '../workloads';
+import { podTemplates, containersOf } from '../workloads';
 import type { WorkspaceIndex } from '../workspace';
 import { NetworkModel, NAMESPACE_NAME_LABEL, portsMatch } from './model';
 import { ParsedPolicy, parsePolicy } from './parse';
@@ -70,6 +70,8 @@ export interface NpWorkload {
   pod: PodInfo;
   /** Path of the pod template inside the resource. */
   templatePath: readonly (string | number)[];
+  /** For a pod spec embedded in a kind that is not a built-in workload (a resource may hold several): its path as text. */
+  where?: string;
   hostNetwork: boolean;
   /** Policies whose podSelector selects the template labels, per direction (hostNetwork pods are selected but not governed). */
   ingress: NpPolicy[];
@@ -100,6 +102,7 @@ function indexKey(sel: CompiledSelector): string | undefined {
 }
 
 const NO_POLICIES: readonly NpPolicy[] = Object.freeze([]);
+const NO_WORKLOADS: readonly NpWorkload[] = Object.freeze([]);
 const byOrder = (a: NpPolicy, b: NpPolicy) => a.order - b.order;
 
 /** A networking.k8s.io NetworkPolicy (not e.g. Calico's crd.projectcalico.org NetworkPolicy). */
@@ -128,7 +131,7 @@ export class NetpolWorkspace {
   readonly namespaces = new Map<string, Resource>();
   private readonly policiesByNs = new Map<string, NsPolicies>();
   private readonly workloadsByNs = new Map<string, NpWorkload[]>();
-  private readonly byResource = new Map<Resource, NpWorkload>();
+  private readonly byResource = new Map<Resource, NpWorkload[]>();
   private readonly policyByResource = new Map<Resource, NpPolicy>();
   private readonly dnsCache = new Map<NpPolicy, { udp: boolean; tcp: boolean }>();
   private readonly nsInfos: NsInfo[] = [];
@@ -165,29 +168,32 @@ export class NetpolWorkspace {
       if (f.skipped) continue;
       for (const res of f.resources) {
         if (res.kind === 'PodTemplate') continue;
-        const t = podTemplate(res);
-        if (!t || !Array.isArray(t.spec.containers)) continue;
-        const namespace = res.namespace ?? 'default';
-        const ports: ContainerPortInfo[] = [];
-        for (const c of containersOf(t.spec))
-          if (Array.isArray(c.container.ports))
-            for (const p of c.container.ports)
-              if (p && typeof p === 'object' && typeof p.containerPort === 'number')
-                ports.push({ containerPort: p.containerPort, ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}) });
-        const hostNetwork = t.spec.hostNetwork === true;
-        const pod: PodInfo = { name: res.name || '(unnamed)', namespace, labels: labelsOf(t.metadata.labels), hostNetwork, ports };
-        const w: NpWorkload = { res, namespace, pod, templatePath: t.path, hostNetwork, ingress: [], egress: [] };
-        // Selection by labels; hostNetwork pods are then not governed (see `hostNetwork`).
-        for (const p of this.candidates(namespace, pod.labels)) {
-          if (!selectorMatches(p.parsed.podSelector, pod.labels)) continue;
-          if (p.parsed.types.ingress) w.ingress.push(p);
-          if (p.parsed.types.egress) w.egress.push(p);
+        for (const t of podTemplates(res)) {
+          if (!Array.isArray(t.spec.containers)) continue;
+          const namespace = res.namespace ?? 'default';
+          const ports: ContainerPortInfo[] = [];
+          for (const c of containersOf(t.spec))
+            if (Array.isArray(c.container.ports))
+              for (const p of c.container.ports)
+                if (p && typeof p === 'object' && typeof p.containerPort === 'number')
+                  ports.push({ containerPort: p.containerPort, ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}) });
+          const hostNetwork = t.spec.hostNetwork === true;
+          const pod: PodInfo = { name: res.name || '(unnamed)', namespace, labels: labelsOf(t.metadata.labels), hostNetwork, ports };
+          const w: NpWorkload = { res, namespace, pod, templatePath: t.path, hostNetwork, ingress: [], egress: [], ...(t.where !== undefined ? { where: t.where } : {}) };
+          // Selection by labels; hostNetwork pods are then not governed (see `hostNetwork`).
+          for (const p of this.candidates(namespace, pod.labels)) {
+            if (!selectorMatches(p.parsed.podSelector, pod.labels)) continue;
+            if (p.parsed.types.ingress) w.ingress.push(p);
+            if (p.parsed.types.egress) w.egress.push(p);
+          }
+          this.workloads.push(w);
+          const own = this.byResource.get(res);
+          if (own) own.push(w);
+          else this.byResource.set(res, [w]);
+          let list = this.workloadsByNs.get(namespace);
+          if (!list) this.workloadsByNs.set(namespace, (list = []));
+          list.push(w);
         }
-        this.workloads.push(w);
-        this.byResource.set(res, w);
-        let list = this.workloadsByNs.get(namespace);
-        if (!list) this.workloadsByNs.set(namespace, (list = []));
-        list.push(w);
       }
     }
     const dns = this.workloads.filter((w) => w.namespace === 'kube-system' && w.pod.labels['k8s-app'] === 'kube-dns' && !w.hostNetwork).map((w) => w.pod);
@@ -215,8 +221,9 @@ export class NetpolWorkspace {
     return out;
   }
 
-  workload(res: Resource): NpWorkload | undefined {
-    return this.byResource.get(res);
+  /** One per pod spec of the resource (a JobSet or RayCluster holds several). */
+  workloadsOf(res: Resource): readonly NpWorkload[] {
+    return this.byResource.get(res) ?? NO_WORKLOADS;
   }
 
   policy(res: Resource): NpPolicy | undefined {

@@ -2,7 +2,7 @@ import { Resource } from '../../model';
 import { setIn } from '../../fix/edits';
 import { RelatedInfo, defineRule } from '../types';
 import { WorkspaceIndex } from '../../workspace';
-import { CIS, configuredSeverity, workload, kindName } from './util';
+import { CIS, configuredSeverity, workloads, kindName } from './util';
 
 const ID = 'automount-service-account-token';
 
@@ -56,37 +56,38 @@ export default defineRule({
       });
       return;
     }
-    const w = workload(res);
-    if (!w) return;
-    const spec = w.tpl.spec;
-    const own = spec.automountServiceAccountToken;
-    if (own === false) return;
-    const path = [...w.specPath, 'automountServiceAccountToken'];
-    const sa = serviceAccountName(spec);
-    const fixes = () => {
-      const edit = setIn(res, path, false);
-      return edit ? [{ title: `Set automountServiceAccountToken: false on the pod spec of ${kindName(res)}`, edits: [edit], preferred: true }] : [];
-    };
-    const saRes = findServiceAccount(ctx.workspace, res.namespace, sa.name);
-    if (own === true) {
-      ctx.report({
-        resource: res,
-        path,
-        severity: configuredSeverity(ctx, ID) ?? 'warning',
-        message: `${kindName(res)} sets automountServiceAccountToken: true: every container gets an API token of ServiceAccount ${sa.name}, whatever the ServiceAccount says; set it to false on the pod spec unless the application calls the Kubernetes API.`,
-        fixes,
-      });
-      return;
+    for (const w of workloads(res)) {
+      if (w.tpl.noPodFields) continue;
+      const spec = w.tpl.spec;
+      const own = spec.automountServiceAccountToken;
+      if (own === false) continue;
+      const path = [...w.specPath, 'automountServiceAccountToken'];
+      const sa = serviceAccountName(spec);
+      const fixes = () => {
+        const edit = setIn(res, path, false);
+        return edit ? [{ title: `Set automountServiceAccountToken: false on the pod spec of ${kindName(res, w)}`, edits: [edit], preferred: true }] : [];
+      };
+      const saRes = findServiceAccount(ctx.workspace, res.namespace, sa.name);
+      if (own === true) {
+        ctx.report({
+          resource: res,
+          path,
+          severity: configuredSeverity(ctx, ID) ?? 'warning',
+          message: `${kindName(res, w)} sets automountServiceAccountToken: true: every container gets an API token of ServiceAccount ${sa.name}, whatever the ServiceAccount says; set it to false on the pod spec unless the application calls the Kubernetes API.`,
+          fixes,
+        });
+        continue;
+      }
+      if (saRes?.object.automountServiceAccountToken === false) continue;
+      let message: string;
+      let related: RelatedInfo[] | undefined;
+      if (saRes) {
+        message = `${kindName(res, w)} gets an API token of ServiceAccount ${sa.name} mounted: neither its pod spec nor ServiceAccount ${sa.name} sets automountServiceAccountToken: false; set it on the pod spec (this workload only) or on ServiceAccount ${sa.name} (every pod using it).`;
+        related = [{ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${sa.name} (${where(saRes)})` }];
+      } else {
+        message = `${kindName(res, w)} gets an API token of ServiceAccount ${sa.name} mounted: its pod spec does not set automountServiceAccountToken: false (ServiceAccount ${sa.name} is not defined in the workspace); set it on the pod spec unless the application calls the Kubernetes API.`;
+      }
+      ctx.report({ resource: res, path, message, related, fixes });
     }
-    if (saRes?.object.automountServiceAccountToken === false) return;
-    let message: string;
-    let related: RelatedInfo[] | undefined;
-    if (saRes) {
-      message = `${kindName(res)} gets an API token of ServiceAccount ${sa.name} mounted: neither its pod spec nor ServiceAccount ${sa.name} sets automountServiceAccountToken: false; set it on the pod spec (this workload only) or on ServiceAccount ${sa.name} (every pod using it).`;
-      related = [{ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${sa.name} (${where(saRes)})` }];
-    } else {
-      message = `${kindName(res)} gets an API token of ServiceAccount ${sa.name} mounted: its pod spec does not set automountServiceAccountToken: false (ServiceAccount ${sa.name} is not defined in the workspace); set it on the pod spec unless the application calls the Kubernetes API.`;
-    }
-    ctx.report({ resource: res, path, message, related, fixes });
   },
 });

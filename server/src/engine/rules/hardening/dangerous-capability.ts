@@ -1,7 +1,7 @@
 import { removeItem } from '../../fix/edits';
 import { isObject } from '../../model';
 import { defineRule } from '../types';
-import { CIS, securityContextOf, workload, containerWhere } from './util';
+import { CIS, securityContextOf, workloadContainers, containerWhere } from './util';
 
 /** What an attacker in the container can do with each capability. */
 export const DANGEROUS_CAPABILITIES: Record<string, string> = {
@@ -50,9 +50,7 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
-    for (const c of w.containers) {
+    for (const c of workloadContainers(res)) {
       const caps = securityContextOf(c)?.capabilities;
       if (!isObject(caps) || !Array.isArray(caps.add)) continue;
       const addPath = [...c.full, 'securityContext', 'capabilities', 'add'];

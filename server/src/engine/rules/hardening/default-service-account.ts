@@ -1,6 +1,6 @@
 import { defineRule } from '../types';
 import { serviceAccountName } from './automount-service-account-token';
-import { CIS, workload, kindName } from './util';
+import { CIS, workloads, kindName } from './util';
 
 export default defineRule({
   id: 'default-service-account',
@@ -22,16 +22,17 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
-    const sa = serviceAccountName(w.tpl.spec);
-    if (sa.name !== 'default') return;
-    ctx.report({
-      resource: res,
-      path: sa.explicit ? [...w.specPath, sa.explicit] : w.specPath,
-      message: sa.explicit
-        ? `${kindName(res)} runs as the namespace's default ServiceAccount (${sa.explicit}: default): it shares that identity and its RBAC permissions with every other pod that names no ServiceAccount; create a dedicated ServiceAccount.`
-        : `${kindName(res)} names no ServiceAccount, so it runs as the namespace's default ServiceAccount: it shares that identity and its RBAC permissions with every other pod that names none; create a dedicated ServiceAccount and set serviceAccountName.`,
-    });
+    for (const w of workloads(res)) {
+      if (w.tpl.noPodFields) continue;
+      const sa = serviceAccountName(w.tpl.spec);
+      if (sa.name !== 'default') continue;
+      ctx.report({
+        resource: res,
+        path: sa.explicit ? [...w.specPath, sa.explicit] : w.specPath,
+        message: sa.explicit
+          ? `${kindName(res, w)} runs as the namespace's default ServiceAccount (${sa.explicit}: default): it shares that identity and its RBAC permissions with every other pod that names no ServiceAccount; create a dedicated ServiceAccount.`
+          : `${kindName(res, w)} names no ServiceAccount, so it runs as the namespace's default ServiceAccount: it shares that identity and its RBAC permissions with every other pod that names none; create a dedicated ServiceAccount and set serviceAccountName.`,
+      });
+    }
   },
 });

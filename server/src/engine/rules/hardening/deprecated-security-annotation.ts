@@ -1,7 +1,7 @@
 import { editSequence, removeKey, setIn, YamlValue } from '../../fix/edits';
 import { isObject } from '../../model';
 import { Fix, defineRule } from '../types';
-import { WorkloadContainer, kindName, workload } from './util';
+import { WorkloadContainer, kindName, workloads } from './util';
 
 const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
@@ -44,57 +44,57 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
-    const annotations = w.tpl.metadata.annotations;
-    if (!isObject(annotations)) return;
-    for (const key of Object.keys(annotations)) {
-      let kind: 'seccomp' | 'apparmor';
-      let container: WorkloadContainer | undefined;
-      let containerName: string | undefined;
-      if (key === SECCOMP_POD) kind = 'seccomp';
-      else if (key.startsWith(SECCOMP_CONTAINER) || key.startsWith(APPARMOR_CONTAINER)) {
-        kind = key.startsWith(SECCOMP_CONTAINER) ? 'seccomp' : 'apparmor';
-        containerName = key.slice((kind === 'seccomp' ? SECCOMP_CONTAINER : APPARMOR_CONTAINER).length);
-        container = w.containers.find((c) => c.container.name === containerName);
-      } else continue;
-      const raw = annotations[key];
-      // Annotation values must be strings; anything else (a map, a list) is not a profile.
-      const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
-      const field = kind === 'seccomp' ? 'seccompProfile' : 'appArmorProfile';
-      const annPath = [...w.tpl.path, 'metadata', 'annotations', key];
-      const level = containerName === undefined ? 'the pod' : container ? container.label : `container "${containerName}"`;
-      const fieldPath = containerName === undefined ? [...w.specPath, 'securityContext', field] : container ? [...container.full, 'securityContext', field] : undefined;
-      const scOwner = containerName === undefined ? w.tpl.spec.securityContext : container?.container.securityContext;
-      const existing = isObject(scOwner) && isObject(scOwner[field]) ? scOwner[field] : undefined;
-      const profile = profileFromAnnotation(kind, value);
-      const state = kind === 'seccomp' ? 'deprecated since Kubernetes v1.19 and no longer applied by recent versions' : 'deprecated since Kubernetes v1.30 and due for removal';
-      let advice: string;
-      if (containerName !== undefined && !container) advice = `it names no container of this pod, so it has no effect; remove it`;
-      else if (existing) advice = `securityContext.${field} is already set on ${level} and takes precedence; remove the annotation`;
-      else if (profile) advice = `set securityContext.${field}: ${flow(profile)} on ${level} instead`;
-      else advice = `set securityContext.${field} on ${level} instead (the value is not one the annotation accepts: runtime/default, localhost/<profile> or unconfined)`;
-      ctx.report({
-        resource: res,
-        path: annPath,
-        message: `Annotation ${key}${res.name ? '' : ` of ${kindName(res)}`} is ${state}: ${advice}.`,
-        fixes: (): Fix[] => {
-          const remove = (r: typeof res) => removeKey(r, annPath);
-          if (!fieldPath || existing) {
-            const edit = removeKey(res, annPath);
-            return edit ? [{ title: `Remove deprecated annotation ${key}`, edits: [edit], fixAll: true, preferred: true }] : [];
-          }
-          if (!profile) return [];
-          const target = fieldPath;
-          const value: YamlValue = { ...profile };
-          // The field must be settable here (e.g. securityContext is a mapping), or the annotation would just be lost.
-          if (!setIn(res, target, value)) return [];
-          const edit = editSequence(res, [(r) => setIn(r, target, value), remove]);
-          return edit
-            ? [{ title: `Move ${key} to securityContext.${field} of ${level}`, edits: [edit], fixAll: profile.type !== 'Unconfined', preferred: true }]
-            : [];
-        },
-      });
+    for (const w of workloads(res)) {
+      const annotations = w.tpl.metadata.annotations;
+      if (!isObject(annotations)) continue;
+      for (const key of Object.keys(annotations)) {
+        let kind: 'seccomp' | 'apparmor';
+        let container: WorkloadContainer | undefined;
+        let containerName: string | undefined;
+        if (key === SECCOMP_POD) kind = 'seccomp';
+        else if (key.startsWith(SECCOMP_CONTAINER) || key.startsWith(APPARMOR_CONTAINER)) {
+          kind = key.startsWith(SECCOMP_CONTAINER) ? 'seccomp' : 'apparmor';
+          containerName = key.slice((kind === 'seccomp' ? SECCOMP_CONTAINER : APPARMOR_CONTAINER).length);
+          container = w.containers.find((c) => c.container.name === containerName);
+        } else continue;
+        const raw = annotations[key];
+        // Annotation values must be strings; anything else (a map, a list) is not a profile.
+        const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : '';
+        const field = kind === 'seccomp' ? 'seccompProfile' : 'appArmorProfile';
+        const annPath = [...w.tpl.path, 'metadata', 'annotations', key];
+        const level = containerName === undefined ? 'the pod' : container ? container.label : `container "${containerName}"`;
+        const fieldPath = containerName === undefined ? [...w.specPath, 'securityContext', field] : container ? [...container.full, 'securityContext', field] : undefined;
+        const scOwner = containerName === undefined ? w.tpl.spec.securityContext : container?.container.securityContext;
+        const existing = isObject(scOwner) && isObject(scOwner[field]) ? scOwner[field] : undefined;
+        const profile = profileFromAnnotation(kind, value);
+        const state = kind === 'seccomp' ? 'deprecated since Kubernetes v1.19 and no longer applied by recent versions' : 'deprecated since Kubernetes v1.30 and due for removal';
+        let advice: string;
+        if (containerName !== undefined && !container) advice = `it names no container of this pod, so it has no effect; remove it`;
+        else if (existing) advice = `securityContext.${field} is already set on ${level} and takes precedence; remove the annotation`;
+        else if (profile) advice = `set securityContext.${field}: ${flow(profile)} on ${level} instead`;
+        else advice = `set securityContext.${field} on ${level} instead (the value is not one the annotation accepts: runtime/default, localhost/<profile> or unconfined)`;
+        ctx.report({
+          resource: res,
+          path: annPath,
+          message: `Annotation ${key}${res.name && w.where === undefined ? '' : ` of ${kindName(res, w)}`} is ${state}: ${advice}.`,
+          fixes: (): Fix[] => {
+            const remove = (r: typeof res) => removeKey(r, annPath);
+            if (!fieldPath || existing) {
+              const edit = removeKey(res, annPath);
+              return edit ? [{ title: `Remove deprecated annotation ${key}`, edits: [edit], fixAll: true, preferred: true }] : [];
+            }
+            if (!profile) return [];
+            const target = fieldPath;
+            const value: YamlValue = { ...profile };
+            // The field must be settable here (e.g. securityContext is a mapping), or the annotation would just be lost.
+            if (!setIn(res, target, value)) return [];
+            const edit = editSequence(res, [(r) => setIn(r, target, value), remove]);
+            return edit
+              ? [{ title: `Move ${key} to securityContext.${field} of ${level}`, edits: [edit], fixAll: profile.type !== 'Unconfined', preferred: true }]
+              : [];
+          },
+        });
+      }
     }
   },
 });

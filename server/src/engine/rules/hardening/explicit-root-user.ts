@@ -2,7 +2,7 @@ import { setIn } from '../../fix/edits';
 import { isObject } from '../../model';
 import { defineRule } from '../types';
 import { pssResults } from '../pss/evaluate';
-import { CIS, securityContextOf, workload, kindName } from './util';
+import { CIS, securityContextOf, workloads, kindName } from './util';
 
 function isZero(v: unknown): boolean {
   return v === 0 || (typeof v === 'bigint' && v === BigInt(0));
@@ -24,24 +24,25 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/', 'https://kubernetes.io/docs/concepts/security/pod-security-standards/', CIS],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w || w.windows) return; // runAsUser does not apply to Windows pods
-    // Already reported by the PSS rule run-as-user-root (unless that rule is turned off).
-    if (ctx.settings.rules['run-as-user-root'] !== 'off' && pssResults(res, ctx).some((r) => r.violation.check === 'runAsUser')) return;
-    const places: { path: (string | number)[]; label: string }[] = [];
-    const podSC = w.tpl.spec.securityContext;
-    if (isObject(podSC) && isZero(podSC.runAsUser)) places.push({ path: [...w.specPath, 'securityContext', 'runAsUser'], label: 'the pod spec' });
-    for (const c of w.containers) if (isZero(securityContextOf(c)?.runAsUser)) places.push({ path: [...c.full, 'securityContext', 'runAsUser'], label: c.label });
-    for (const p of places) {
-      ctx.report({
-        resource: res,
-        path: p.path,
-        message: `${p.label[0].toUpperCase()}${p.label.slice(1)} of ${kindName(res)} sets runAsUser: 0 and runs as root: a container escape or writable host mount then gives root on the node; use a non-zero UID (e.g. 65532) and runAsNonRoot: true.`,
-        fixes: () => {
-          const edit = setIn(res, p.path, 65532);
-          return edit ? [{ title: `Set runAsUser: 65532 on ${p.label}`, edits: [edit], preferred: true }] : [];
-        },
-      });
+    for (const w of workloads(res)) {
+      if (w.windows) continue;
+      // Already reported by the PSS rule run-as-user-root (unless that rule is turned off).
+      if (ctx.settings.rules['run-as-user-root'] !== 'off' && pssResults(res, ctx).some((r) => r.violation.check === 'runAsUser' && r.template === w.tpl)) continue;
+      const places: { path: (string | number)[]; label: string }[] = [];
+      const podSC = w.tpl.spec.securityContext;
+      if (isObject(podSC) && isZero(podSC.runAsUser)) places.push({ path: [...w.specPath, 'securityContext', 'runAsUser'], label: 'the pod spec' });
+      for (const c of w.containers) if (isZero(securityContextOf(c)?.runAsUser)) places.push({ path: [...c.full, 'securityContext', 'runAsUser'], label: c.label });
+      for (const p of places) {
+        ctx.report({
+          resource: res,
+          path: p.path,
+          message: `${p.label[0].toUpperCase()}${p.label.slice(1)} of ${kindName(res, w)} sets runAsUser: 0 and runs as root: a container escape or writable host mount then gives root on the node; use a non-zero UID (e.g. 65532) and runAsNonRoot: true.`,
+          fixes: () => {
+            const edit = setIn(res, p.path, 65532);
+            return edit ? [{ title: `Set runAsUser: 65532 on ${p.label}`, edits: [edit], preferred: true }] : [];
+          },
+        });
+      }
     }
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../types';
-import { CIS, workload, containerWhere } from './util';
+import { CIS, workloadContainers, containerWhere } from './util';
 
 /** The tag of an image reference (`registry:5000/app:1.2` → `1.2`), undefined when untagged; digests are separate. */
 export function parseImage(image: string): { tag?: string; digest?: string } {
@@ -31,9 +31,7 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
-    for (const c of w.containers) {
+    for (const c of workloadContainers(res)) {
       const image = c.container.image;
       if (typeof image !== 'string' || image.trim() === '') continue;
       const { tag, digest } = parseImage(image.trim());

@@ -1,6 +1,6 @@
 import { isObject } from '../../model';
 import { defineRule } from '../types';
-import { CIS, workload, containerWhere } from './util';
+import { CIS, workloadContainers, containerWhere } from './util';
 
 /** Words (whole `_`-separated tokens) that mark a secret. */
 const SECRET_TOKENS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'CREDS', 'AUTH', 'PRIVATEKEY']);
@@ -69,9 +69,7 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
-    for (const c of w.containers) {
+    for (const c of workloadContainers(res)) {
       const env = c.container.env;
       if (!Array.isArray(env)) continue;
       env.forEach((e: unknown, index: number) => {

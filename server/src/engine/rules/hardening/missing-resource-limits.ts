@@ -1,7 +1,7 @@
 import { isObject } from '../../model';
 import { WorkspaceIndex } from '../../workspace';
 import { defineRule } from '../types';
-import { quoteList, workload, containerWhere } from './util';
+import { quoteList, workloadContainers, containerWhere } from './util';
 
 function has(m: unknown, key: string): boolean {
   return isObject(m) && m[key] !== undefined && m[key] !== null && m[key] !== '';
@@ -42,10 +42,8 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
     let defaults: ReturnType<typeof limitRangeDefaults> | undefined;
-    for (const c of w.containers) {
+    for (const c of workloadContainers(res)) {
       if (c.field === 'ephemeralContainers') continue; // ephemeral containers cannot have resources
       const r = c.container.resources;
       const limits = isObject(r) ? r.limits : undefined;

@@ -1,6 +1,6 @@
 import { setIn } from '../../fix/edits';
 import { defineRule } from '../types';
-import { CIS, securityContextOf, workload, containerWhere } from './util';
+import { CIS, securityContextOf, workloadContainers, containerWhere } from './util';
 
 export default defineRule({
   id: 'read-only-root-filesystem',
@@ -22,9 +22,7 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w || w.windows) return;
-    for (const c of w.containers) {
+    for (const c of workloadContainers(res, { notWindows: true })) {
       if (c.field === 'ephemeralContainers') continue;
       const sc = securityContextOf(c);
       const value = sc?.readOnlyRootFilesystem;

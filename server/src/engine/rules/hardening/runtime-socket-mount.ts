@@ -1,5 +1,5 @@
 import { defineRule } from '../types';
-import { CIS, hostPathVolumes, isSameOrAncestor, mountsOf, workload } from './util';
+import { CIS, hostPathVolumes, isSameOrAncestor, mountsOf, workloads } from './util';
 
 /** Socket file names of container runtimes (and their API shims). */
 export const RUNTIME_SOCKETS = ['docker.sock', 'containerd.sock', 'crio.sock', 'cri-dockerd.sock', 'podman.sock', 'dockershim.sock'];
@@ -55,21 +55,21 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
-    for (const v of hostPathVolumes(w)) {
-      const hit = runtimeSocketExposure(v.path, v.raw);
-      if (!hit) continue;
-      const mounted = mountsOf(w, v.name).map((m) => m.container.label);
-      const by = mounted.length ? ` (mounted by ${mounted.join(', ')})` : '';
-      const what = hit.socket
-        ? `the container runtime socket ${hit.socket}`
-        : `host directory ${v.path}, which contains container runtime sockets (${hit.contains!.slice(0, 3).join(', ')}${hit.contains!.length > 3 ? ', …' : ''})`;
-      ctx.report({
-        resource: res,
-        path: v.at,
-        message: `Volume "${v.name}" mounts ${what}${by}: whoever can reach the socket can start privileged containers on the node, i.e. is root on the node.`,
-      });
+    for (const w of workloads(res)) {
+      for (const v of hostPathVolumes(w)) {
+        const hit = runtimeSocketExposure(v.path, v.raw);
+        if (!hit) continue;
+        const mounted = mountsOf(w, v.name).map((m) => m.container.label);
+        const by = mounted.length ? ` (mounted by ${mounted.join(', ')})` : '';
+        const what = hit.socket
+          ? `the container runtime socket ${hit.socket}`
+          : `host directory ${v.path}, which contains container runtime sockets (${hit.contains!.slice(0, 3).join(', ')}${hit.contains!.length > 3 ? ', …' : ''})`;
+        ctx.report({
+          resource: res,
+          path: v.at,
+          message: `Volume "${v.name}"${w.where === undefined ? '' : ` in pod spec ${w.where}`} mounts ${what}${by}: whoever can reach the socket can start privileged containers on the node, i.e. is root on the node.`,
+        });
+      }
     }
   },
 });

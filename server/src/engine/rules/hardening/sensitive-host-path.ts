@@ -1,5 +1,5 @@
 import { defineRule } from '../types';
-import { CIS, hostPathVolumes, isSameOrAncestor, mountsOf, quoteList, workload } from './util';
+import { CIS, hostPathVolumes, isSameOrAncestor, mountsOf, quoteList, workloads } from './util';
 
 /** Sensitive node directories (and everything below them), most specific first, with what they expose. */
 export const SENSITIVE_HOST_PATHS: [string, string][] = [
@@ -45,26 +45,26 @@ export default defineRule({
     references: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath', 'https://kubernetes.io/docs/concepts/security/pod-security-standards/', CIS],
   },
   checkResource(res, ctx) {
-    const w = workload(res);
-    if (!w) return;
-    for (const v of hostPathVolumes(w)) {
-      const hit = sensitiveHostPath(v.path);
-      if (!hit) continue;
-      const mounts = mountsOf(w, v.name);
-      const rw = [...new Set(mounts.filter((m) => m.writable).map((m) => m.container.label))];
-      const ro = [...new Set(mounts.filter((m) => !m.writable).map((m) => m.container.label))];
-      const how = rw.length
-        ? `, mounted read-write by ${quoteList(rw)}${ro.length ? ` (read-only by ${quoteList(ro)})` : ''}`
-        : ro.length
-          ? `, mounted read-only by ${quoteList(ro)}`
-          : ', not mounted by any container';
-      ctx.report({
-        resource: res,
-        path: v.at,
-        message: hit.contains
-          ? `Volume "${v.name}" mounts host directory ${v.path}${how}; ${hit.why}.`
-          : `Volume "${v.name}" mounts host path ${v.path}${how}; it exposes ${hit.why}.`,
-      });
+    for (const w of workloads(res)) {
+      for (const v of hostPathVolumes(w)) {
+        const hit = sensitiveHostPath(v.path);
+        if (!hit) continue;
+        const mounts = mountsOf(w, v.name);
+        const rw = [...new Set(mounts.filter((m) => m.writable).map((m) => m.container.label))];
+        const ro = [...new Set(mounts.filter((m) => !m.writable).map((m) => m.container.label))];
+        const how = rw.length
+          ? `, mounted read-write by ${quoteList(rw)}${ro.length ? ` (read-only by ${quoteList(ro)})` : ''}`
+          : ro.length
+            ? `, mounted read-only by ${quoteList(ro)}`
+            : ', not mounted by any container';
+        ctx.report({
+          resource: res,
+          path: v.at,
+          message: hit.contains
+            ? `Volume "${v.name}"${w.where === undefined ? '' : ` in pod spec ${w.where}`} mounts host directory ${v.path}${how}; ${hit.why}.`
+            : `Volume "${v.name}"${w.where === undefined ? '' : ` in pod spec ${w.where}`} mounts host path ${v.path}${how}; it exposes ${hit.why}.`,
+        });
+      }
     }
   },
 });

@@ -1,6 +1,6 @@
 /** Helpers shared by the hardening rules (beyond Pod Security Standards). */
 import { isObject, Resource, Severity } from '../../model';
-import { ContainerRef, containersOf, podTemplate, PodTemplate } from '../../workloads';
+import { ContainerRef, containersOf, podPath, podSpecWhere, podTemplates, PodTemplate } from '../../workloads';
 import { YPath } from '../../yaml/parse';
 import { RuleContext } from '../types';
 
@@ -21,6 +21,8 @@ export interface WorkloadContainer extends ContainerRef {
   /** Path relative to the resource (pod template prefix included). */
   full: YPath;
   label: string;
+  /** For a pod spec embedded in another kind: ` in pod spec <path> of <Kind> <name>` (see `containerWhere`). */
+  pod?: string;
 }
 
 export interface Workload {
@@ -29,37 +31,59 @@ export interface Workload {
   /** The pod spec's path relative to the resource. */
   specPath: YPath;
   windows: boolean;
+  /** For a pod spec embedded in another kind (not a built-in workload): its path as text. */
+  where?: string;
 }
 
 /** By the resource's parsed object, which an unchanged document keeps across re-parses of its file (no positions inside). */
-const workloads = new WeakMap<object, { kind: string; workload: Workload | null }>();
+const cache = new WeakMap<object, { kind: string; workloads: readonly Workload[] }>();
+const NONE: readonly Workload[] = Object.freeze([]);
 
-/** The pod template of a workload and its containers, with paths relative to the resource (computed once per resource). */
-export function workload(res: Resource): Workload | undefined {
+/**
+ * Every pod spec of a resource (one for the built-in workload kinds, any number
+ * for other kinds) and its containers, with paths relative to the resource
+ * (computed once per resource).
+ */
+export function workloads(res: Resource): readonly Workload[] {
   // Every hardening rule asks for every resource: once per Resource, then once per parsed object across parses.
-  const memo = res.workloadMemo as Workload | null | undefined;
-  if (memo !== undefined) return memo ?? undefined;
-  const cached = workloads.get(res.object);
+  const memo = res.workloadMemo as readonly Workload[] | undefined;
+  if (memo !== undefined) return memo;
+  const cached = cache.get(res.object);
   if (cached && cached.kind === res.kind) {
-    res.workloadMemo = cached.workload;
-    return cached.workload ?? undefined;
+    res.workloadMemo = cached.workloads;
+    return cached.workloads;
   }
-  const tpl = podTemplate(res);
-  let result: Workload | null = null;
-  if (tpl) {
-    const containers: WorkloadContainer[] = [];
-    for (const c of containersOf(tpl.spec)) {
-      const w = c as WorkloadContainer; // the same object, completed (containersOf's result is not kept elsewhere)
-      w.full = [...tpl.path, ...c.path];
-      w.label = containerLabel(c);
-      containers.push(w);
+  const tpls = podTemplates(res);
+  let result = NONE;
+  if (tpls.length) {
+    const list: Workload[] = [];
+    for (const tpl of tpls) {
+      const pod = podSpecWhere(res, tpl);
+      const containers: WorkloadContainer[] = [];
+      for (const c of containersOf(tpl.spec)) {
+        const w = c as WorkloadContainer; // the same object, completed (containersOf's result is not kept elsewhere)
+        w.full = podPath(tpl, c.path);
+        w.label = containerLabel(c);
+        if (pod !== undefined) w.pod = pod;
+        containers.push(w);
+      }
+      const os = tpl.spec.os;
+      list.push({ tpl, containers, specPath: tpl.specPath, windows: isObject(os) && os.name === 'windows', ...(tpl.where !== undefined ? { where: tpl.where } : {}) });
     }
-    const os = tpl.spec.os;
-    result = { tpl, containers, specPath: [...tpl.path, 'spec'], windows: isObject(os) && os.name === 'windows' };
+    result = list;
   }
-  workloads.set(res.object, { kind: res.kind, workload: result });
+  cache.set(res.object, { kind: res.kind, workloads: result });
   res.workloadMemo = result;
-  return result ?? undefined;
+  return result;
+}
+
+/** The containers of every pod spec of the resource (of the non-Windows ones with `notWindows`), with paths relative to the resource. */
+export function workloadContainers(res: Resource, opts?: { notWindows?: boolean }): readonly WorkloadContainer[] {
+  const list = workloads(res);
+  if (list.length === 1) return opts?.notWindows && list[0].windows ? [] : list[0].containers;
+  const out: WorkloadContainer[] = [];
+  for (const w of list) if (!(opts?.notWindows && w.windows)) out.push(...w.containers);
+  return out;
 }
 
 /** The container's securityContext when it is a mapping. */
@@ -130,12 +154,20 @@ export function quoteList(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-/** `Deployment web`; `Pod (unnamed, line 12)` for a resource without a name, so that messages stay distinct. */
-export function kindName(res: Resource): string {
-  return res.name ? `${res.kind} ${res.name}` : `${res.kind} (unnamed, line ${res.range([]).start.line + 1})`;
+/**
+ * `Deployment web`; `Pod (unnamed, line 12)` for a resource without a name, so that messages stay distinct;
+ * with `w`, a pod spec embedded in another kind: `JobSet trainer (pod spec spec.replicatedJobs[0].template.spec.template.spec)`.
+ */
+export function kindName(res: Resource, w?: Workload): string {
+  const name = res.name ? `${res.kind} ${res.name}` : `${res.kind} (unnamed, line ${res.range([]).start.line + 1})`;
+  return w?.where === undefined ? name : `${name} (pod spec ${w.where})`;
 }
 
-/** `container "web"`, plus the resource when it has no name (` of Pod (unnamed, line 12)`). */
-export function containerWhere(res: Resource, c: { label: string }): string {
+/**
+ * `container "web"`, plus the resource when it has no name (` of Pod (unnamed, line 12)`), or, in a pod spec
+ * embedded in another kind, the pod spec and the resource (` in pod spec spec.predictor of InferenceService llm`).
+ */
+export function containerWhere(res: Resource, c: { label: string; pod?: string }): string {
+  if (c.pod !== undefined) return c.label + c.pod;
   return res.name ? c.label : `${c.label} of ${kindName(res)}`;
 }

@@ -23,30 +23,30 @@ export default defineRule({
     const nw = netpolWorkspace(ctx.workspace, ctx.settings);
     const require = nw.settings.require;
     if (require === 'off') return;
-    const w = nw.workload(res);
-    if (!w) return;
-    const missIngress = require !== 'egress' && w.ingress.length === 0;
-    const missEgress = require !== 'ingress' && w.egress.length === 0;
-    if (!missIngress && !missEgress) return;
-    const dirs = missIngress && missEgress ? 'ingress or egress' : missIngress ? 'ingress' : 'egress';
-    const other = missIngress && !missEgress ? ' (egress is restricted)' : !missIngress && missEgress && w.ingress.length ? ' (ingress is restricted)' : '';
-    const policies = nw.policiesIn(w.namespace);
-    ctx.report({
-      resource: res,
-      path: ['metadata', 'name'],
-      message:
-        `${res.kind} ${res.name || '(unnamed)'}: no NetworkPolicy in namespace ${w.namespace} selects its pods for ${dirs}${other}, ` +
-        `so ${missIngress && missEgress ? 'all inbound and outbound traffic is' : missIngress ? 'all inbound traffic is' : 'all outbound traffic (including to the internet) is'} allowed.` +
-        (policies.length ? ` The namespace has ${policies.length} polic${policies.length === 1 ? 'y' : 'ies'}, none selecting these pods for ${dirs}.` : ''),
-      related: policyRelated(policies, (p) => `NetworkPolicy ${p.name} in ${p.namespace} does not select ${res.name || 'these pods'} for ${dirs}`),
-      fixes: () => {
-        const fixes: Fix[] = [];
-        const deny = nw.defaultDeny(w.namespace);
-        const dirsToAdd = { ingress: missIngress && !deny.ingress.length, egress: missEgress && !deny.egress.length };
-        if (dirsToAdd.ingress || dirsToAdd.egress) fixes.push(defaultDenyFix(nw, res.file, w.namespace, dirsToAdd, true));
-        if (missEgress) fixes.push(internetLockdownFix(nw, res.file, w.namespace));
-        return fixes;
-      },
-    });
+    for (const w of nw.workloadsOf(res)) {
+      const missIngress = require !== 'egress' && w.ingress.length === 0;
+      const missEgress = require !== 'ingress' && w.egress.length === 0;
+      if (!missIngress && !missEgress) continue;
+      const dirs = missIngress && missEgress ? 'ingress or egress' : missIngress ? 'ingress' : 'egress';
+      const other = missIngress && !missEgress ? ' (egress is restricted)' : !missIngress && missEgress && w.ingress.length ? ' (ingress is restricted)' : '';
+      const policies = nw.policiesIn(w.namespace);
+      ctx.report({
+        resource: res,
+        path: ['metadata', 'name'],
+        message:
+          `${res.kind} ${res.name || '(unnamed)'}${w.where === undefined ? '' : ` (pod spec ${w.where})`}: no NetworkPolicy in namespace ${w.namespace} selects its pods for ${dirs}${other}, ` +
+          `so ${missIngress && missEgress ? 'all inbound and outbound traffic is' : missIngress ? 'all inbound traffic is' : 'all outbound traffic (including to the internet) is'} allowed.` +
+          (policies.length ? ` The namespace has ${policies.length} polic${policies.length === 1 ? 'y' : 'ies'}, none selecting these pods for ${dirs}.` : ''),
+        related: policyRelated(policies, (p) => `NetworkPolicy ${p.name} in ${p.namespace} does not select ${res.name || 'these pods'} for ${dirs}`),
+        fixes: () => {
+          const fixes: Fix[] = [];
+          const deny = nw.defaultDeny(w.namespace);
+          const dirsToAdd = { ingress: missIngress && !deny.ingress.length, egress: missEgress && !deny.egress.length };
+          if (dirsToAdd.ingress || dirsToAdd.egress) fixes.push(defaultDenyFix(nw, res.file, w.namespace, dirsToAdd, true));
+          if (missEgress) fixes.push(internetLockdownFix(nw, res.file, w.namespace));
+          return fixes;
+        },
+      });
+    }
   },
 });

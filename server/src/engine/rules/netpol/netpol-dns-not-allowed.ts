@@ -23,36 +23,37 @@ export default defineRule({
   },
   checkResource(res, ctx) {
     const nw = netpolWorkspace(ctx.workspace, ctx.settings);
-    const w = nw.workload(res);
-    if (!w || w.hostNetwork || !w.egress.length) return;
-    const d = nw.dns(w);
-    if (d.udp && d.tcp) return;
-    const missing = !d.udp && !d.tcp ? 'UDP or TCP port 53' : !d.udp ? 'UDP port 53' : 'TCP port 53';
-    const names = w.egress.map((p) => p.name).slice(0, 5).join(', ') + (w.egress.length > 5 ? ', …' : '');
-    ctx.report({
-      resource: res,
-      path: ['metadata', 'name'],
-      message: `${res.kind} ${res.name || '(unnamed)'}: egress is isolated by NetworkPolic${w.egress.length === 1 ? 'y' : 'ies'} ${names}, and no egress rule allows ${missing} to kube-dns (kube-system, k8s-app: kube-dns): DNS lookups will fail.`,
-      related: sharedPolicyRelated(w.egress, 'dns', (p) => `NetworkPolicy ${p.name} isolates egress without allowing DNS`),
-      fixes: () => {
-        const fixes: Fix[] = [];
-        const file = w.egress[0].res.file;
-        const peers = nw.workloadsIn(w.namespace).filter((x) => !x.hostNetwork);
-        if (peers.every((x) => x.egress.length > 0)) {
-          const doc = dnsEgressYaml(uniqueName(nw, w.namespace, 'allow-dns-egress'), w.namespace);
-          fixes.push({ title: `Allow DNS egress for all pods in namespace ${w.namespace}`, edits: [appendDocuments(file, [doc])], preferred: true });
-        }
-        const labels = w.pod.labels;
-        if (Object.keys(labels).length) {
-          // Only when the selector does not newly isolate other workloads.
-          const sel = { valid: true, requirements: Object.entries(labels).map(([key, v]) => ({ key, operator: 'In' as const, values: [v] })) };
-          if (peers.every((x) => x.egress.length > 0 || !selectorMatches(sel, x.pod.labels))) {
-            const doc = dnsEgressYaml(uniqueName(nw, w.namespace, `allow-dns-egress-${res.name || 'pods'}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '')), w.namespace, labels);
-            fixes.push({ title: `Allow DNS egress for the pods of ${res.kind} ${res.name}`, edits: [appendDocuments(file, [doc])], preferred: !fixes.length });
+    for (const w of nw.workloadsOf(res)) {
+      if (w.hostNetwork || !w.egress.length) continue;
+      const d = nw.dns(w);
+      if (d.udp && d.tcp) continue;
+      const missing = !d.udp && !d.tcp ? 'UDP or TCP port 53' : !d.udp ? 'UDP port 53' : 'TCP port 53';
+      const names = w.egress.map((p) => p.name).slice(0, 5).join(', ') + (w.egress.length > 5 ? ', …' : '');
+      ctx.report({
+        resource: res,
+        path: ['metadata', 'name'],
+        message: `${res.kind} ${res.name || '(unnamed)'}${w.where === undefined ? '' : ` (pod spec ${w.where})`}: egress is isolated by NetworkPolic${w.egress.length === 1 ? 'y' : 'ies'} ${names}, and no egress rule allows ${missing} to kube-dns (kube-system, k8s-app: kube-dns): DNS lookups will fail.`,
+        related: sharedPolicyRelated(w.egress, 'dns', (p) => `NetworkPolicy ${p.name} isolates egress without allowing DNS`),
+        fixes: () => {
+          const fixes: Fix[] = [];
+          const file = w.egress[0].res.file;
+          const peers = nw.workloadsIn(w.namespace).filter((x) => !x.hostNetwork);
+          if (peers.every((x) => x.egress.length > 0)) {
+            const doc = dnsEgressYaml(uniqueName(nw, w.namespace, 'allow-dns-egress'), w.namespace);
+            fixes.push({ title: `Allow DNS egress for all pods in namespace ${w.namespace}`, edits: [appendDocuments(file, [doc])], preferred: true });
           }
-        }
-        return fixes;
-      },
-    });
+          const labels = w.pod.labels;
+          if (Object.keys(labels).length) {
+            // Only when the selector does not newly isolate other workloads.
+            const sel = { valid: true, requirements: Object.entries(labels).map(([key, v]) => ({ key, operator: 'In' as const, values: [v] })) };
+            if (peers.every((x) => x.egress.length > 0 || !selectorMatches(sel, x.pod.labels))) {
+              const doc = dnsEgressYaml(uniqueName(nw, w.namespace, `allow-dns-egress-${res.name || 'pods'}`.slice(0, 63).replace(/[^a-z0-9-]/g, '-').replace(/-+$/, '')), w.namespace, labels);
+              fixes.push({ title: `Allow DNS egress for the pods of ${res.kind} ${res.name}`, edits: [appendDocuments(file, [doc])], preferred: !fixes.length });
+            }
+          }
+          return fixes;
+        },
+      });
+    }
   },
 });

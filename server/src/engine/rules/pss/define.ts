@@ -6,6 +6,7 @@ import { modeSeverity, PssMode, pssResults, PssResult } from './evaluate';
 import { registerCheck } from './by-check';
 import { hardenToRestricted } from './harden';
 import { Severity } from '../../model';
+import { podPath } from '../../workloads';
 
 export interface PssRuleSpec {
   id: string;
@@ -84,12 +85,12 @@ function report(spec: PssRuleSpec, res: Resource, r: PssResult, ctx: RuleContext
   const severity = modeSeverity(r.mode.mode, configured && configured !== 'off' ? configured : spec.defaultSeverity ?? (spec.level === 'baseline' ? 'error' : 'warning'));
   const { suffix, pss } = sharedParts(spec, r.mode);
   for (const loc of r.violation.locations) {
-    const path = [...r.templatePath, ...loc.path];
+    const path = podPath(r.template, loc.path);
     ctx.report({
       resource: res,
       path,
       severity,
-      message: loc.message + suffix,
+      message: r.where === undefined ? loc.message + suffix : loc.message + r.where + suffix,
       pss,
       fixes: (opts) => {
         const own = spec.fix ? spec.fix(res, path, !!loc.missing) : [];

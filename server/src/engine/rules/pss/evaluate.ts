@@ -1,10 +1,10 @@
 /**
- * Runs the Pod Security Standards checks once per resource and caches the
- * result for all the PSS rules, at the level/version that applies to the
- * resource's namespace.
+ * Runs the Pod Security Standards checks once per pod spec of a resource and
+ * caches the result for all the PSS rules, at the level/version that applies
+ * to the resource's namespace.
  */
 import { Resource, Severity } from '../../model';
-import { podTemplate, PodTemplate } from '../../workloads';
+import { podSpecWhere, podTemplates, PodTemplate } from '../../workloads';
 import { RuleContext } from '../types';
 import { evaluatePssAll, parsePssVersion, PssLevel, PssVersion, PssViolation } from '../../pss';
 
@@ -21,6 +21,10 @@ export interface PssResult {
   violation: PssViolation;
   /** Path prefix of the pod template inside the resource. */
   templatePath: readonly (string | number)[];
+  /** The pod template evaluated (a resource of another kind may embed several): `podPath(template, location.path)` is where a location is. */
+  template: PodTemplate;
+  /** ` in pod spec <path> of <Kind> <name>` for a pod spec embedded in a kind that is not a built-in workload. */
+  where?: string;
 }
 
 const SOURCE_TEXT = { default: 'the default', settings: 'settings', 'command line': 'command-line flags', 'config file': '.k8s-guardrails.yaml' } as const;
@@ -174,33 +178,36 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
   const hit = res.pssMemo as Memo | undefined;
   if (hit && hit.key === key && hit.ns === ns) return hit.results;
   const results: PssResult[] = [];
-  const tpl = podTemplate(res);
-  if (tpl) {
+  const tpls = podTemplates(res);
+  if (tpls.length) {
     const set = modeSet(ns, ctx, key);
-    for (const r of evaluation(res, tpl, set)) results.push({ mode: set.modes[r.mode], violation: r.violation, templatePath: r.templatePath });
+    for (const tpl of tpls) {
+      const where = podSpecWhere(res, tpl);
+      for (const r of evaluation(tpl, set)) results.push({ mode: set.modes[r.mode], violation: r.violation, templatePath: tpl.path, template: tpl, ...(where !== undefined ? { where } : {}) });
+    }
   }
   res.pssMemo = { key, ns, results } satisfies Memo;
   return results;
 }
 
 interface Evaluation {
-  kind: string;
   /** Mode, level and version of each mode evaluated. */
   modesKey: string;
-  results: { mode: number; violation: PssViolation; templatePath: readonly (string | number)[] }[];
+  results: { mode: number; violation: PssViolation }[];
 }
 
 /**
- * Evaluations by the resource's parsed object, which an unchanged document
- * keeps across re-parses of its file (the Resource is new each time): an edit
- * re-evaluates only the documents it changed. They hold no positions.
+ * Evaluations by pod template, which an unchanged document keeps across
+ * re-parses of its file (`podTemplates` caches them by the parsed object; the
+ * Resource is new each time): an edit re-evaluates only the documents it
+ * changed. They hold no positions.
  */
-const evaluations = new WeakMap<object, Evaluation>();
+const evaluations = new WeakMap<PodTemplate, Evaluation>();
 
-function evaluation(res: Resource, tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
+function evaluation(tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
   const modesKey = set.evaluationKey;
-  const hit = evaluations.get(res.object);
-  if (hit && hit.kind === res.kind && hit.modesKey === modesKey) return hit.results;
+  const hit = evaluations.get(tpl);
+  if (hit && hit.modesKey === modesKey) return hit.results;
   const results: Evaluation['results'] = [];
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
   const seen: string[] = [];
@@ -209,10 +216,10 @@ function evaluation(res: Resource, tpl: PodTemplate, set: ModeSet): Evaluation['
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
       if (seen.includes(violation.check)) continue;
       seen.push(violation.check);
-      results.push({ mode: i, violation, templatePath: tpl.path });
+      results.push({ mode: i, violation });
     }
   });
-  evaluations.set(res.object, { kind: res.kind, modesKey, results });
+  evaluations.set(tpl, { modesKey, results });
   return results;
 }
 

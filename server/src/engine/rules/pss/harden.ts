@@ -6,7 +6,7 @@
 import { loadSourceFile, Resource } from '../../model';
 import { DocumentCache } from '../../yaml/parse';
 import { evaluatePss, parsePssVersion } from '../../pss';
-import { containersOf, podTemplate } from '../../workloads';
+import { containersOf, podPath, podTemplates, PodTemplate } from '../../workloads';
 import { applyEdits, diffEdit } from '../../fix/text-edits';
 import { setIn } from '../../fix/edits';
 import { Fix, TextEdit } from '../types';
@@ -44,15 +44,22 @@ function insideContainer(res: Resource, containerPath: readonly (string | number
  * `oneAtATime` returns only the first (the reference behaviour).
  */
 function nextEdits(res: Resource, oneAtATime: boolean): TextEdit[] {
-  const tpl = podTemplate(res);
-  if (!tpl) return [];
+  // Each pod spec of the resource in turn (a JobSet or RayCluster holds several).
+  for (const tpl of podTemplates(res)) {
+    const edits = nextEditsOf(res, tpl, oneAtATime);
+    if (edits.length) return edits;
+  }
+  return [];
+}
+
+function nextEditsOf(res: Resource, tpl: PodTemplate, oneAtATime: boolean): TextEdit[] {
   for (const v of evaluatePss({ metadata: tpl.metadata, spec: tpl.spec }, 'restricted', LATEST)) {
     const rule = ruleForCheck(v.check);
     if (!rule?.fixFor) continue;
     const batch: TextEdit[] = [];
     const containers = new Set<string>();
     for (const loc of v.locations) {
-      const edit = rule.fixFor(res, [...tpl.path, ...loc.path], !!loc.missing)[0]?.edits[0];
+      const edit = rule.fixFor(res, podPath(tpl, loc.path), !!loc.missing)[0]?.edits[0];
       if (!edit) continue;
       if (!batch.length && oneAtATime) return [edit];
       const c = containerOf(loc.path);
@@ -62,7 +69,7 @@ function nextEdits(res: Resource, oneAtATime: boolean): TextEdit[] {
       }
       // A container's next location waits for the next round (its edits keep their order).
       if (containers.has(c)) continue;
-      if (!insideContainer(res, [...tpl.path, ...loc.path.slice(0, 3)], edit)) {
+      if (!insideContainer(res, podPath(tpl, loc.path.slice(0, 3)), edit)) {
         if (!batch.length) return [edit];
         break;
       }
@@ -74,10 +81,10 @@ function nextEdits(res: Resource, oneAtATime: boolean): TextEdit[] {
   const batch: TextEdit[] = [];
   for (const c of containersOf(tpl.spec)) {
     if (c.field === 'ephemeralContainers' || c.container.securityContext?.readOnlyRootFilesystem === true) continue;
-    const edit = setIn(res, [...tpl.path, ...c.path, 'securityContext', 'readOnlyRootFilesystem'], true);
+    const edit = setIn(res, podPath(tpl, [...c.path, 'securityContext', 'readOnlyRootFilesystem']), true);
     // (The one-at-a-time loop stops at a container it cannot edit.)
     if (!edit) break;
-    if (oneAtATime || !insideContainer(res, [...tpl.path, ...c.path], edit)) return batch.length ? batch : [edit];
+    if (oneAtATime || !insideContainer(res, podPath(tpl, c.path), edit)) return batch.length ? batch : [edit];
     batch.push(edit);
   }
   return batch;
