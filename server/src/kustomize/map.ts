@@ -204,8 +204,10 @@ export class RenderedSet implements RenderedSources {
       }
       objects.push({ object: d, origin, root });
     }
-    // JSON is YAML whose strings are always quoted: no YAML 1.1 surprises when the engine re-reads it.
-    const text = objects.map((o) => JSON.stringify(o.object, null, 1)).join('\n---\n') + '\n';
+    // JSON is YAML whose strings are always quoted: no YAML 1.1 surprises when the engine re-reads it. `{{` can only
+    // be inside a string there (say, a Grafana dashboard in a ConfigMap): escaped, so that rendered output is never
+    // taken for an unrendered Helm template.
+    const text = objects.map((o) => JSON.stringify(o.object, null, 1)).join('\n---\n').replace(/\{\{/g, '{\\u007b') + '\n';
     const uri = RenderedSet.renderedUri(this.host, root);
     const file = ws.set(uri, text);
     const map = new Map<YamlDocument, RenderedObject>();
