@@ -147,3 +147,44 @@ test('SARIF: rendered findings validate against SARIF 2.1.0 and name their kusto
   assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'overlays/staging/debug-sidecar.yaml');
   assert.equal(res.locations[0].logicalLocations[0].fullyQualifiedName, 'shop-staging/Deployment/staging-web');
 });
+
+const COMPONENTS = path.join(FIXTURES, 'components');
+const lineOf = (dir: string, f: JsonFinding) => fs.readFileSync(path.join(dir, f.file), 'utf8').split('\n')[f.range.start.line];
+
+test('components: rendered only through the kustomizations that list them; an unused one is no build failure', () => {
+  const all = scan(COMPONENTS, ['.', '--format', 'json']);
+  assert.ok(!all.findings.some((f) => f.rule === 'kustomize-build-failed'), all.stdout);
+  assert.ok(all.findings.some((f) => f.file.startsWith('components/insecure/') && f.kustomization === 'overlays/prod/kustomization.yaml'));
+  // Scanned without the overlays, no Component is rendered; patches stay out, the unused Component's resource file is analysed.
+  const alone = scan(COMPONENTS, ['components', '--format', 'json']);
+  assert.ok(!alone.findings.some((f) => f.rule === 'kustomize-build-failed'), alone.stdout);
+  assert.deepEqual([...new Set(alone.findings.map((f) => f.file))], ['components/unused/debug-pod.yaml']);
+  assert.ok(alone.findings.some((f) => f.rule === 'privileged-container'));
+  assert.ok(alone.findings.every((f) => !f.kustomization));
+});
+
+test('JSON 6902: a finding caused by a remove, replace or add operation lands on that operation (inline or in a file)', () => {
+  const r = scan(COMPONENTS, ['.', '--format', 'json']);
+  const at = (rule: string, file: string) => {
+    const f = r.findings.find((x) => x.rule === rule && x.file === file);
+    assert.ok(f, `${rule} on ${file}: ${r.stdout}`);
+    return lineOf(COMPONENTS, f!).trim();
+  };
+  assert.equal(at('run-as-non-root', 'components/insecure/kustomization.yaml'), '- op: remove', 'the missing runAsNonRoot: the remove of it');
+  assert.equal(at('privileged-container', 'components/insecure/kustomization.yaml'), 'value: true');
+  assert.equal(at('restricted-volume-types', 'components/insecure/kustomization.yaml'), 'hostPath:', 'the hostPath volume the add appended');
+  assert.equal(at('read-only-root-filesystem', 'components/readonly/writable.yaml'), '- op: remove');
+  // The base's own hostPath volume is not blamed on the add that appended another one (`/volumes/-`).
+  const base = r.findings.filter((f) => f.rule === 'restricted-volume-types').map((f) => f.file).sort();
+  assert.deepEqual(base, ['base/deployment.yaml', 'components/insecure/kustomization.yaml']);
+});
+
+test('the Pod Security level names the file and line that wrote the Namespace label, never the rendered output', () => {
+  const r = scan(COMPONENTS, ['.', '--format', 'json']);
+  const prod = r.findings.find((f) => f.rule === 'run-as-non-root')!;
+  assert.match(prod.message, /restricted latest from Namespace shop-prod \(prod\/kustomization\.yaml:14\)/);
+  assert.equal(fs.readFileSync(path.join(COMPONENTS, 'overlays/prod/kustomization.yaml'), 'utf8').split('\n')[13].trim(), 'pod-security.kubernetes.io/enforce: restricted');
+  const dev = r.findings.find((f) => f.rule === 'host-path-volumes')!;
+  assert.match(dev.message, /baseline latest from Namespace shop-dev \(psa\.yaml:6\)/);
+  for (const f of r.findings) assert.doesNotMatch(f.message, /rendered|from Namespace [^ ]+ \(kustomization\.yaml:/, f.message);
+});
