@@ -19,6 +19,7 @@ const SHOP = path.join(FIXTURES, 'shop');
 
 interface JsonFinding {
   rule: string;
+  severity: string;
   file: string;
   message: string;
   range: { start: { line: number; character: number } };
@@ -54,13 +55,14 @@ for (const name of fs.readdirSync(FIXTURES)) {
   });
 }
 
-test('shop: a patch that alone looks insecure raises nothing as part of its overlay (but does on its own)', () => {
+test('shop: a patch that alone looks insecure raises nothing as part of its overlay (on its own, it is one incomplete-resource note)', () => {
   const r = scan(SHOP, ['.', '--format', 'json']);
   assert.ok(!r.findings.some((f) => f.file === 'overlays/staging/replicas.yaml'));
-  // Analysed as written (no rendering), the same file is an insecure Deployment, and the base is reported under its own name.
+  // Analysed as written (no rendering), the same file is a partial Deployment, and the base is reported under its own name.
   const plain = scan(SHOP, ['.', '--format', 'json', '--no-kustomize']);
   const alone = plain.findings.filter((f) => f.file === 'overlays/staging/replicas.yaml').map((f) => f.rule);
-  assert.ok(alone.includes('run-as-non-root') && alone.includes('seccomp-profile-missing'), alone.join());
+  assert.deepEqual(alone, ['incomplete-resource']);
+  assert.ok(plain.findings.some((f) => f.file === 'base/deployment.yaml' && f.rule === 'image-latest-tag' && f.resource?.name === 'web'));
   assert.ok(plain.findings.every((f) => !f.kustomization));
   assert.ok(!plain.findings.some((f) => f.rule === 'kustomize-build-failed'));
 });
@@ -187,4 +189,28 @@ test('the Pod Security level names the file and line that wrote the Namespace la
   const dev = r.findings.find((f) => f.rule === 'host-path-volumes')!;
   assert.match(dev.message, /baseline latest from Namespace shop-dev \(psa\.yaml:6\)/);
   for (const f of r.findings) assert.doesNotMatch(f.message, /rendered|from Namespace [^ ]+ \(kustomization\.yaml:/, f.message);
+});
+
+test('kubebuilder: a patch fragment no kustomization lists is one incomplete-resource note, not a set of workload findings', () => {
+  const dir = path.join(FIXTURES, 'kubebuilder');
+  const r = scan(dir, ['.', '--format', 'json']);
+  const onPatch = r.findings.filter((f) => f.file === 'config/default/manager_auth_proxy_patch.yaml');
+  assert.equal(onPatch.length, 1, r.stdout);
+  assert.equal(onPatch[0].rule, 'incomplete-resource');
+  assert.equal(onPatch[0].severity, 'info');
+  assert.match(onPatch[0].message, /no spec\.selector, container "manager" has no image/);
+  assert.equal(lineOf(dir, onPatch[0]), 'kind: Deployment');
+  // The complete Deployment it was written for is analysed as rendered, with its own findings.
+  assert.ok(r.findings.some((f) => f.file === 'config/manager/manager.yaml' && f.rule === 'image-latest-tag' && f.resource?.name === 'sample-controller-manager'));
+  // Listed in the kustomization, the same file is analysed merged into the manager: no note, its sidecar is seen.
+  const copyDir = copy(dir);
+  try {
+    const k = path.join(copyDir, 'config/default/kustomization.yaml');
+    fs.writeFileSync(k, fs.readFileSync(k, 'utf8') + '  - path: manager_auth_proxy_patch.yaml\n');
+    const listed = scan(copyDir, ['.', '--format', 'json']);
+    assert.ok(!listed.findings.some((f) => f.rule === 'incomplete-resource'), listed.stdout);
+    assert.ok(listed.findings.some((f) => f.file === 'config/default/manager_auth_proxy_patch.yaml' && f.kustomization === 'config/default/kustomization.yaml'), listed.stdout);
+  } finally {
+    fs.rmSync(copyDir, { recursive: true, force: true });
+  }
 });

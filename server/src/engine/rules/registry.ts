@@ -5,6 +5,7 @@
 import { Rule } from './types';
 import yamlSyntax from './yaml/yaml-syntax';
 import yamlDuplicateKey from './yaml/yaml-duplicate-key';
+import incompleteResource from './yaml/incomplete-resource';
 import ignoreWithoutReason from './config/ignore-without-reason';
 import unusedIgnore from './config/unused-ignore';
 import kustomizeBuildFailed from './kustomize/kustomize-build-failed';
@@ -71,6 +72,7 @@ import rbacWorkloadHighRisk from './rbac/rbac-workload-high-risk';
 export const RULES: readonly Rule[] = [
   yamlSyntax,
   yamlDuplicateKey,
+  incompleteResource,
   ignoreWithoutReason,
   unusedIgnore,
   kustomizeBuildFailed,
