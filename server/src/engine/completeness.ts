@@ -1,9 +1,9 @@
 /**
  * Workload objects the API server would reject as incomplete — typically a
  * Kustomize patch fragment that no kustomization lists (kubebuilder's
- * `config/default/manager_auth_proxy_patch.yaml`): a Deployment without
- * `spec.selector`, a container without `image`, a pod template without
- * containers. Such an object is one `incomplete-resource` finding instead of
+ * `config/default/manager_auth_proxy_patch.yaml`): a pod template without
+ * containers or with a container without `image` (and, said along, a
+ * Deployment without `spec.selector`). Such an object is one `incomplete-resource` finding instead of
  * a full set of workload findings about fields it never meant to set.
  *
  * Only the built-in kinds whose validation is certain are judged; objects
@@ -50,9 +50,12 @@ export function incompleteReason(res: Resource, ws?: WorkspaceIndex): string | u
 function judge(res: Resource): string | undefined {
   const rule = KINDS.get(res.kind);
   if (!rule || !rule.apiVersions.includes(res.apiVersion)) return undefined;
+  // A missing selector alone is a hand-written object's mistake (its containers are still what would run); a
+  // fragment shows in its pod spec: no containers, or containers without image. A Pod without any spec is
+  // malformed, not a fragment (the other rules say what they can); so is one whose spec has no `containers` at all.
   const why: string[] = [];
   const spec = res.object.spec;
-  if (rule.selector && !(isObject(spec) && isObject(spec.selector))) why.push('no spec.selector');
+  if (res.kind === 'Pod' && !(isObject(spec) && Array.isArray(spec.containers))) return undefined;
   let pod: unknown = res.object;
   for (const seg of rule.podSpec) pod = isObject(pod) ? pod[seg] : undefined;
   const containers = isObject(pod) && Array.isArray(pod.containers) ? pod.containers : [];
@@ -67,5 +70,7 @@ function judge(res: Resource): string | undefined {
     });
   }
   if (imageless.length) why.push(`${imageless.join(', ')} ${imageless.length === 1 ? 'has' : 'have'} no image`);
-  return why.length ? why.join(', ') : undefined;
+  if (!why.length) return undefined;
+  if (rule.selector && !(isObject(spec) && isObject(spec.selector))) why.unshift('no spec.selector');
+  return why.join(', ');
 }

@@ -1,6 +1,6 @@
 /**
- * A workload object that the API server would reject as incomplete — no
- * `spec.selector` (apps/v1), a container without `image`, no containers — is
+ * A workload object that the API server would reject as incomplete — a pod
+ * template without containers, or with a container without `image` — is
  * almost always a Kustomize patch fragment that no kustomization lists. One
  * note says so; the workload rules do not report on it (analyze.ts drops
  * their findings on such an object), since every field it leaves out is
@@ -17,9 +17,9 @@ export default defineRule({
   fixable: false,
   docs: {
     summary:
-      'A Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob or Pod that the API server would reject as incomplete — no `spec.selector` (apps/v1), no containers, or a container without `image` — and that no kustomization uses: it looks like a patch fragment. It gets this one note instead of the workload rules\' findings.',
+      'A Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob or Pod that the API server would reject as incomplete — its pod template has no containers, or a container without `image` (a missing `spec.selector` is named too) — and that no kustomization uses: it looks like a patch fragment. It gets this one note instead of the workload rules\' findings.',
     why:
-      'Kustomize patches (and kubebuilder\'s `config/default/*_patch.yaml`) are partial objects: analysed on their own they would raise a finding for every security field they leave to the base. Listed in a kustomization\'s `patches`, a fragment is analysed merged into its target; left out of every kustomization, it is not deployed by `kubectl apply -k` — and `kubectl apply -f` would reject it. Either list it, or delete it if it is a leftover. A complete object never gets this note; its findings are reported as usual.',
+      'Kustomize patches (and kubebuilder\'s `config/default/*_patch.yaml`) are partial objects: analysed on their own they would raise a finding for every security field they leave to the base. Listed in a kustomization\'s `patches`, a fragment is analysed merged into its target; left out of every kustomization, it is not deployed by `kubectl apply -k` — and `kubectl apply -f` would reject it. Either list it, or delete it if it is a leftover. An object whose containers are all complete never gets this note, even without a selector (its containers are what would run), nor does a Pod without a `containers` list (malformed, not a fragment); their findings are reported as usual.',
     insecure:
       '# config/default/manager_auth_proxy_patch.yaml, listed in no kustomization\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller-manager\nspec:\n  template:\n    spec:\n      containers:\n        - name: manager\n          args: ["--metrics-bind-address=127.0.0.1:8080"]',
     hardened: '# config/default/kustomization.yaml\nresources:\n  - ../manager\npatches:\n  - path: manager_auth_proxy_patch.yaml',
