@@ -19,6 +19,7 @@ const SHOP = path.join(FIXTURES, 'shop');
 
 interface JsonFinding {
   rule: string;
+  severity: string;
   file: string;
   message: string;
   range: { start: { line: number; character: number } };
@@ -54,13 +55,14 @@ for (const name of fs.readdirSync(FIXTURES)) {
   });
 }
 
-test('shop: a patch that alone looks insecure raises nothing as part of its overlay (but does on its own)', () => {
+test('shop: a patch that alone looks insecure raises nothing as part of its overlay (on its own, it is one incomplete-resource note)', () => {
   const r = scan(SHOP, ['.', '--format', 'json']);
   assert.ok(!r.findings.some((f) => f.file === 'overlays/staging/replicas.yaml'));
-  // Analysed as written (no rendering), the same file is an insecure Deployment, and the base is reported under its own name.
+  // Analysed as written (no rendering), the same file is a partial Deployment, and the base is reported under its own name.
   const plain = scan(SHOP, ['.', '--format', 'json', '--no-kustomize']);
   const alone = plain.findings.filter((f) => f.file === 'overlays/staging/replicas.yaml').map((f) => f.rule);
-  assert.ok(alone.includes('run-as-non-root') && alone.includes('seccomp-profile-missing'), alone.join());
+  assert.deepEqual(alone, ['incomplete-resource']);
+  assert.ok(plain.findings.some((f) => f.file === 'base/deployment.yaml' && f.rule === 'image-latest-tag' && f.resource?.name === 'web'));
   assert.ok(plain.findings.every((f) => !f.kustomization));
   assert.ok(!plain.findings.some((f) => f.rule === 'kustomize-build-failed'));
 });
@@ -149,4 +151,69 @@ test('SARIF: rendered findings validate against SARIF 2.1.0 and name their kusto
   const res = log.runs[0].results.find((x: any) => x.ruleId === 'privileged-container' && x.properties?.kustomization);
   assert.equal(res.locations[0].physicalLocation.artifactLocation.uri, 'overlays/staging/debug-sidecar.yaml');
   assert.equal(res.locations[0].logicalLocations[0].fullyQualifiedName, 'shop-staging/Deployment/staging-web');
+});
+
+const COMPONENTS = path.join(FIXTURES, 'components');
+const lineOf = (dir: string, f: JsonFinding) => fs.readFileSync(path.join(dir, f.file), 'utf8').split('\n')[f.range.start.line];
+
+test('components: rendered only through the kustomizations that list them; an unused one is no build failure', () => {
+  const all = scan(COMPONENTS, ['.', '--format', 'json']);
+  assert.ok(!all.findings.some((f) => f.rule === 'kustomize-build-failed'), all.stdout);
+  assert.ok(all.findings.some((f) => f.file.startsWith('components/insecure/') && f.kustomization === 'overlays/prod/kustomization.yaml'));
+  // Scanned without the overlays, no Component is rendered; patches stay out, the unused Component's resource file is analysed.
+  const alone = scan(COMPONENTS, ['components', '--format', 'json']);
+  assert.ok(!alone.findings.some((f) => f.rule === 'kustomize-build-failed'), alone.stdout);
+  assert.deepEqual([...new Set(alone.findings.map((f) => f.file))], ['components/unused/debug-pod.yaml']);
+  assert.ok(alone.findings.some((f) => f.rule === 'privileged-container'));
+  assert.ok(alone.findings.every((f) => !f.kustomization));
+});
+
+test('JSON 6902: a finding caused by a remove, replace or add operation lands on that operation (inline or in a file)', () => {
+  const r = scan(COMPONENTS, ['.', '--format', 'json']);
+  const at = (rule: string, file: string) => {
+    const f = r.findings.find((x) => x.rule === rule && x.file === file);
+    assert.ok(f, `${rule} on ${file}: ${r.stdout}`);
+    return lineOf(COMPONENTS, f!).trim();
+  };
+  assert.equal(at('run-as-non-root', 'components/insecure/kustomization.yaml'), '- op: remove', 'the missing runAsNonRoot: the remove of it');
+  assert.equal(at('privileged-container', 'components/insecure/kustomization.yaml'), 'value: true');
+  assert.equal(at('restricted-volume-types', 'components/insecure/kustomization.yaml'), 'hostPath:', 'the hostPath volume the add appended');
+  assert.equal(at('read-only-root-filesystem', 'components/readonly/writable.yaml'), '- op: remove');
+  // The base's own hostPath volume is not blamed on the add that appended another one (`/volumes/-`).
+  const base = r.findings.filter((f) => f.rule === 'restricted-volume-types').map((f) => f.file).sort();
+  assert.deepEqual(base, ['base/deployment.yaml', 'components/insecure/kustomization.yaml']);
+});
+
+test('the Pod Security level names the file and line that wrote the Namespace label, never the rendered output', () => {
+  const r = scan(COMPONENTS, ['.', '--format', 'json']);
+  const prod = r.findings.find((f) => f.rule === 'run-as-non-root')!;
+  assert.match(prod.message, /restricted latest from Namespace shop-prod \(prod\/kustomization\.yaml:14\)/);
+  assert.equal(fs.readFileSync(path.join(COMPONENTS, 'overlays/prod/kustomization.yaml'), 'utf8').split('\n')[13].trim(), 'pod-security.kubernetes.io/enforce: restricted');
+  const dev = r.findings.find((f) => f.rule === 'host-path-volumes')!;
+  assert.match(dev.message, /baseline latest from Namespace shop-dev \(psa\.yaml:6\)/);
+  for (const f of r.findings) assert.doesNotMatch(f.message, /rendered|from Namespace [^ ]+ \(kustomization\.yaml:/, f.message);
+});
+
+test('kubebuilder: a patch fragment no kustomization lists is one incomplete-resource note, not a set of workload findings', () => {
+  const dir = path.join(FIXTURES, 'kubebuilder');
+  const r = scan(dir, ['.', '--format', 'json']);
+  const onPatch = r.findings.filter((f) => f.file === 'config/default/manager_auth_proxy_patch.yaml');
+  assert.equal(onPatch.length, 1, r.stdout);
+  assert.equal(onPatch[0].rule, 'incomplete-resource');
+  assert.equal(onPatch[0].severity, 'info');
+  assert.match(onPatch[0].message, /no spec\.selector, container "manager" has no image/);
+  assert.equal(lineOf(dir, onPatch[0]), 'kind: Deployment');
+  // The complete Deployment it was written for is analysed as rendered, with its own findings.
+  assert.ok(r.findings.some((f) => f.file === 'config/manager/manager.yaml' && f.rule === 'image-latest-tag' && f.resource?.name === 'sample-controller-manager'));
+  // Listed in the kustomization, the same file is analysed merged into the manager: no note, its sidecar is seen.
+  const copyDir = copy(dir);
+  try {
+    const k = path.join(copyDir, 'config/default/kustomization.yaml');
+    fs.writeFileSync(k, fs.readFileSync(k, 'utf8') + '  - path: manager_auth_proxy_patch.yaml\n');
+    const listed = scan(copyDir, ['.', '--format', 'json']);
+    assert.ok(!listed.findings.some((f) => f.rule === 'incomplete-resource'), listed.stdout);
+    assert.ok(listed.findings.some((f) => f.file === 'config/default/manager_auth_proxy_patch.yaml' && f.kustomization === 'config/default/kustomization.yaml'), listed.stdout);
+  } finally {
+    fs.rmSync(copyDir, { recursive: true, force: true });
+  }
 });

@@ -15,15 +15,15 @@ import { LspClient, REPO } from '../helpers/lsp-client';
 
 const SHOP = path.join(REPO, 'test/fixtures/kustomize/shop');
 
-function workspace(): { dir: string; uri: (rel: string) => string } {
+function workspace(src = SHOP): { dir: string; uri: (rel: string) => string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-lsp-kustomize-'));
-  fs.cpSync(SHOP, dir, { recursive: true });
+  fs.cpSync(src, dir, { recursive: true });
   return { dir, uri: (rel) => pathToFileURL(path.join(dir, rel)).href };
 }
 
 /** A copy of the shop fixture, a language server on it; both gone afterwards. */
-async function withServer(settings: unknown, fn: (lsp: LspClient, ws: ReturnType<typeof workspace>) => Promise<void>): Promise<void> {
-  const ws = workspace();
+async function withServer(settings: unknown, fn: (lsp: LspClient, ws: ReturnType<typeof workspace>) => Promise<void>, src = SHOP): Promise<void> {
+  const ws = workspace(src);
   const lsp = new LspClient();
   try {
     await lsp.initialize(pathToFileURL(ws.dir).href, settings);
@@ -79,8 +79,10 @@ test('saving a fixed patch renders again and clears its diagnostics', () =>
 
 test('Restricted Mode (trusted: false): nothing is rendered, files are analysed as written', () =>
   withServer({ trusted: false }, async (lsp, { dir, uri }) => {
-  const replicas = await lsp.waitForDiagnostics(uri('overlays/staging/replicas.yaml'), (d) => d.some((x) => x.code === 'run-as-non-root'), 30000);
-  assert.ok(replicas.length > 0);
+  // As written, the replicas patch is a fragment (one note); the sidecar patch's whole container is analysed.
+  const replicas = await lsp.waitForDiagnostics(uri('overlays/staging/replicas.yaml'), (d) => d.some((x) => x.code === 'incomplete-resource'), 30000);
+  assert.deepEqual(codes(replicas), ['5 incomplete-resource']);
+  await lsp.waitForDiagnostics(uri('overlays/staging/debug-sidecar.yaml'), (d) => d.some((x) => x.code === 'privileged-container'), 30000);
   await new Promise((r) => setTimeout(r, 1500));
   assert.ok(!(lsp.diagnostics.get(uri('overlays/broken/kustomization.yaml'))?.diagnostics ?? []).some((x) => x.code === 'kustomize-build-failed'));
   }));
@@ -130,3 +132,21 @@ spec:
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('Components: rendered through the overlay that lists them, diagnostics on their JSON 6902 operations; an unused one is no build failure', () =>
+  withServer(
+    {},
+    async (lsp, { dir, uri }) => {
+      const insecure = await lsp.waitForDiagnostics(uri('components/insecure/kustomization.yaml'), (d) => d.some((x) => x.code === 'run-as-non-root'), 30000);
+      const nonRoot = insecure.find((x) => x.code === 'run-as-non-root')!;
+      assert.equal(nonRoot.range.start.line + 1, 8, 'on the remove operation');
+      assert.match(nonRoot.message, /from Namespace shop-prod \(prod\/kustomization\.yaml:14\)/);
+      await lsp.waitForDiagnostics(uri('components/readonly/writable.yaml'), (d) => d.some((x) => x.code === 'read-only-root-filesystem'), 30000);
+      // The unused Component: its kustomization and its patch, opened, show nothing.
+      for (const rel of ['components/unused/kustomization.yaml', 'components/unused/host-network.yaml']) lsp.open(uri(rel), fs.readFileSync(path.join(dir, rel), 'utf8'));
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(lsp.diagnostics.get(uri('components/unused/kustomization.yaml'))?.diagnostics ?? [], []);
+      assert.deepEqual(lsp.diagnostics.get(uri('components/unused/host-network.yaml'))?.diagnostics ?? [], []);
+    },
+    path.join(REPO, 'test/fixtures/kustomize/components'),
+  ));

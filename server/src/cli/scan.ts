@@ -230,7 +230,8 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   const real = inputs.filter((i) => i.path !== '-').map((i) => path.resolve(cwd, i.path));
   const layout = kustomizeOn ? discover(real.map((f) => path.dirname(f))) : undefined;
   let kustomized = 0;
-  if (layout?.roots.length) {
+  if (layout?.used.size) {
+    // Also with no root (only Components nobody uses): their patches are partial objects, not resources.
     const before = inputs.length;
     inputs = inputs.filter((i) => i.path === '-' || !layout.used.has(path.resolve(cwd, i.path)));
     kustomized = before - inputs.length;

@@ -9,6 +9,7 @@ import { WorkspaceIndex } from './workspace';
 import { annotationIgnore, ConfigIgnores, containerOf, IGNORE_PREFIX, parseIgnoreKey, suppressFix } from './suppress';
 import { globRegExp, IgnoreEntry } from './config';
 import { notAnalysedReport } from './rules/yaml/not-analysed';
+import { incompleteReason } from './completeness';
 
 export interface AnalyzeOptions {
   /** Only report on these files (default: all files of the workspace). */
@@ -113,6 +114,8 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     settings,
     workspace: ws,
     report(r: Report) {
+      // A patch fragment (incomplete workload object) gets its one `incomplete-resource` note, not the workload rules' findings.
+      if (r.resource && current.rule.family !== 'yaml' && current.rule.family !== 'config' && incompleteReason(r.resource, ws)) return;
       let finding = toFinding(current.rule, current.severity, r);
       if (!finding) return;
       if (rendered?.isRendered(finding.uri)) {

@@ -9,7 +9,9 @@
  * and the mapping live in server/src/kustomize/; they attach an
  * implementation to `WorkspaceIndex.rendered`.
  */
-import type { SourceFile } from './model';
+import type { Resource, SourceFile } from './model';
+import type { Range } from './text';
+import type { YPath } from './yaml/parse';
 import type { Finding } from './rules/types';
 
 export interface RenderFailure {
@@ -28,6 +30,11 @@ export interface RenderedSources {
    * edit the rendered text).
    */
   remap(finding: Finding): Finding;
+  /**
+   * The source file and range that wrote a field of a rendered resource (e.g. the kustomization `labels`
+   * entry that set a Namespace's Pod Security label); undefined when `resource` is not rendered.
+   */
+  sourceOf(resource: Resource, path: YPath): { uri: string; range: Range } | undefined;
   /** Kustomizations that could not be rendered (rule `kustomize-build-failed`). */
   readonly failures: readonly RenderFailure[];
 }

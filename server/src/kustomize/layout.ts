@@ -45,13 +45,17 @@ export interface Kustomization {
   patches: PatchRef[];
   /** Files it uses (absolute): its own file, resource files, patch files, generator inputs… */
   uses: string[];
+  /** The resource files among `uses` (complete objects, unlike patches). */
+  resourceFiles: string[];
+  /** `kind: Component`: built only through the kustomizations that list it in `components:`. */
+  component: boolean;
 }
 
 export interface Layout {
   byDir: Map<string, Kustomization>;
-  /** Kustomizations that no other one includes, sorted by path. */
+  /** Kustomizations that no other one includes, sorted by path (never a Component: kustomize cannot build one alone). */
   roots: Kustomization[];
-  /** Every file some kustomization uses (absolute): not analysed on its own. */
+  /** Every file some kustomization uses (absolute): not analysed on its own (empty when nothing renders and no Component holds patches). */
   used: Set<string>;
 }
 
@@ -95,7 +99,7 @@ const looksInline = (s: string) => s.includes('\n') || /^\s*(apiVersion|kind|met
 
 /** Read one kustomization (no recursion). */
 export function readKustomization(dir: string, file: string): Kustomization {
-  const k: Kustomization = { dir, file, includes: [], patches: [], uses: [file] };
+  const k: Kustomization = { dir, file, includes: [], patches: [], uses: [file], resourceFiles: [], component: false };
   let doc: unknown;
   try {
     doc = jsyaml.load(fs.readFileSync(file, 'utf8'), { schema: KUBERNETES_SCHEMA });
@@ -104,6 +108,7 @@ export function readKustomization(dir: string, file: string): Kustomization {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return k;
   const d = doc as Record<string, any>;
+  k.component = d.kind === 'Component';
   const abs = (p: string) => path.resolve(dir, p);
   const useFile = (p: string) => {
     if (!isRemote(p)) k.uses.push(abs(p));
@@ -118,7 +123,10 @@ export function readKustomization(dir: string, file: string): Kustomization {
       continue; // the build reports it
     }
     if (stat.isDirectory()) k.includes.push(abs(ref));
-    else k.uses.push(abs(ref));
+    else {
+      k.uses.push(abs(ref));
+      k.resourceFiles.push(abs(ref));
+    }
   }
   objects(d.patches).forEach((p, i) => {
     if (typeof p.path === 'string') {
@@ -172,13 +180,21 @@ export function discover(dirs: Iterable<string>): Layout {
   for (const dir of start) visit(dir);
   const included = new Set<string>();
   for (const k of byDir.values()) for (const inc of k.includes) if (inc !== k.dir) included.add(inc); // a self-include is kustomize's error to report
+  // A Component that nothing here uses is not rendered (kustomize builds a Component only as part of a kustomization):
+  // its patches are still partial objects held back, but its resource files are complete and analysed as written.
+  const unusedComponent = (k: Kustomization) => k.component && !included.has(k.dir);
   const used = new Set<string>();
-  for (const k of byDir.values()) for (const f of k.uses) used.add(f);
+  for (const k of byDir.values()) {
+    const resources = unusedComponent(k) ? new Set(k.resourceFiles) : undefined;
+    for (const f of k.uses) if (!resources?.has(f)) used.add(f);
+  }
   // Only kustomizations found from the analysed files are roots (a base reached through an overlay is not).
   const roots = start
     .map((d) => byDir.get(d))
-    .filter((k): k is Kustomization => !!k && !included.has(k.dir))
+    .filter((k): k is Kustomization => !!k && !included.has(k.dir) && !k.component)
     .sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  // Nothing renders (say, kustomizations that include each other): their files are analysed as written.
+  if (!roots.length && ![...byDir.values()].some(unusedComponent)) used.clear();
   return { byDir, roots, used };
 }
 
@@ -187,7 +203,12 @@ export function discover(dirs: Iterable<string>): Layout {
  * them: included kustomizations first (depth first), then the root's own.
  */
 export function patchChain(layout: Layout, root: Kustomization): PatchRef[] {
-  const out: PatchRef[] = [];
+  return kustomizationChain(layout, root).flatMap((k) => k.patches);
+}
+
+/** The kustomizations that shape what `root` renders, innermost first (included ones depth first, `root` last). */
+export function kustomizationChain(layout: Layout, root: Kustomization): Kustomization[] {
+  const out: Kustomization[] = [];
   const seen = new Set<string>();
   const visit = (k: Kustomization) => {
     if (seen.has(k.dir)) return;
@@ -196,7 +217,7 @@ export function patchChain(layout: Layout, root: Kustomization): PatchRef[] {
       const sub = layout.byDir.get(inc);
       if (sub) visit(sub);
     }
-    out.push(...k.patches);
+    out.push(k);
   };
   visit(root);
   return out;

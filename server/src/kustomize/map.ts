@@ -24,7 +24,7 @@ import type { RenderedSources, RenderFailure } from '../engine/rendered';
 import { Position, Range } from '../engine/text';
 import type { WorkspaceIndex } from '../engine/workspace';
 import { KUBERNETES_SCHEMA, YamlDocument, YPath } from '../engine/yaml/parse';
-import { Kustomization, Layout, patchChain, PatchRef, PatchTarget } from './layout';
+import { Kustomization, kustomizationChain, Layout, patchChain, PatchRef, PatchTarget } from './layout';
 
 const ORIGIN = 'config.kubernetes.io/origin';
 const BUILD_ANNOTATIONS = [ORIGIN, 'alpha.config.kubernetes.io/transformations'];
@@ -204,8 +204,10 @@ export class RenderedSet implements RenderedSources {
       }
       objects.push({ object: d, origin, root });
     }
-    // JSON is YAML whose strings are always quoted: no YAML 1.1 surprises when the engine re-reads it.
-    const text = objects.map((o) => JSON.stringify(o.object, null, 1)).join('\n---\n') + '\n';
+    // JSON is YAML whose strings are always quoted: no YAML 1.1 surprises when the engine re-reads it. `{{` can only
+    // be inside a string there (say, a Grafana dashboard in a ConfigMap): escaped, so that rendered output is never
+    // taken for an unrendered Helm template.
+    const text = objects.map((o) => JSON.stringify(o.object, null, 1)).join('\n---\n').replace(/\{\{/g, '{\\u007b') + '\n';
     const uri = RenderedSet.renderedUri(this.host, root);
     const file = ws.set(uri, text);
     const map = new Map<YamlDocument, RenderedObject>();
@@ -241,7 +243,17 @@ export class RenderedSet implements RenderedSources {
     return root ? this.kustomizationSpot(root) : { uri, range };
   }
 
+  /** Where the source of a field of a rendered resource is (e.g. the label that set a Namespace's Pod Security level). */
+  sourceOf(res: Resource, p: YPath): { uri: string; range: Range } | undefined {
+    const obj = this.rendered.get(res.file.uri)?.objects.get(res.doc);
+    if (!obj) return undefined;
+    const { uri, range } = this.locate(obj, p);
+    return { uri, range };
+  }
+
   private locate(obj: RenderedObject, p: YPath): Spot {
+    const written = this.fromTransformer(obj, p);
+    if (written) return written;
     const base = this.fromOrigin(obj, p);
     let chain = this.chains.get(obj.root);
     if (!chain) this.chains.set(obj.root, (chain = patchChain(this.layout, obj.root)));
@@ -255,6 +267,41 @@ export class RenderedSet implements RenderedSources {
     }
     if (base?.exact && !exact) return base;
     return exact ?? deepest ?? this.kustomizationSpot(obj.root);
+  }
+
+  /**
+   * A label, annotation or namespace that a kustomization's own fields set (`labels`, `commonLabels`,
+   * `commonAnnotations`, `namespace`): the outermost kustomization that sets the rendered value wrote it.
+   */
+  private fromTransformer(obj: RenderedObject, p: YPath): Spot | undefined {
+    const n = p.length;
+    const isNamespace = n === 2 && p[0] === 'metadata' && p[1] === 'namespace';
+    const map = n >= 3 && p[n - 3] === 'metadata' ? p[n - 2] : undefined;
+    const key = p[n - 1];
+    if (!isNamespace && ((map !== 'labels' && map !== 'annotations') || typeof key !== 'string')) return undefined;
+    const value = getIn(obj.object, p);
+    if (value === undefined || value === null || typeof value === 'object') return undefined;
+    const same = (v: unknown) => v !== undefined && v !== null && typeof v !== 'object' && String(v) === String(value);
+    const chain = kustomizationChain(this.layout, obj.root);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const kres = this.source(chain[i].file)?.resources[0];
+      const d = kres?.object;
+      if (!kres || !isObj(d)) continue;
+      let at: YPath | undefined;
+      if (isNamespace) at = same(d.namespace) ? ['namespace'] : undefined;
+      else if (map === 'annotations') at = isObj(d.commonAnnotations) && same(d.commonAnnotations[key]) ? ['commonAnnotations', key] : undefined;
+      else {
+        const templates = n > 3; // a pod template's labels: `labels` entries only with includeTemplates
+        if (Array.isArray(d.labels))
+          for (let j = d.labels.length - 1; j >= 0 && !at; j--) {
+            const e = d.labels[j];
+            if (isObj(e) && isObj(e.pairs) && same(e.pairs[key as string]) && (!templates || e.includeTemplates === true)) at = ['labels', j, 'pairs', key];
+          }
+        if (!at && isObj(d.commonLabels) && same(d.commonLabels[key as string])) at = ['commonLabels', key];
+      }
+      if (at) return { uri: kres.file.uri, range: kres.range(at), depth: n, exact: true };
+    }
+    return undefined;
   }
 
   private kustomizationSpot(root: Kustomization): Spot {
@@ -305,13 +352,24 @@ export class RenderedSet implements RenderedSources {
         if (!patch.target) continue;
         for (let i = 0; i < value.length; i++) {
           const op = value[i];
-          if (!isObj(op) || typeof op.path !== 'string' || !['add', 'replace', 'copy', 'move'].includes(op.op)) continue;
+          if (!isObj(op) || typeof op.path !== 'string' || !['add', 'replace', 'copy', 'move', 'remove'].includes(op.op)) continue;
           const segs = pointer(op.path);
           const n = Math.min(segs.length, p.length);
           let k = 0;
           while (k < n && segEqual(segs[k], p[k])) k++;
           if (k < n) continue;
           if (segs.length > p.length) continue; // it wrote inside the field, not the field
+          const last = segs[segs.length - 1];
+          const item = last === '-' || /^\d+$/.test(last ?? '');
+          if (op.op === 'remove') {
+            // A finding on a missing field: the remove of that field (or of an ancestor) made it missing — unless
+            // something put it back later, or it removed a list item (the next item now has that index).
+            if (item || getIn(obj.object, p.slice(0, segs.length)) !== undefined) continue;
+            yield { uri: src.uri, range: src.toReal(doc.range([i])), depth: p.length, exact: true };
+            continue;
+          }
+          // A list item it added or replaced is that item only (`-` matches any index): same merge key, or same scalar.
+          if (item && 'value' in op && !sameItem(op.value, getIn(obj.object, p.slice(0, segs.length)))) continue;
           // The operation's value holds the field (or its deepest ancestor).
           const rest = p.slice(segs.length);
           const t = 'value' in op ? translate(getIn(obj.object, p.slice(0, segs.length)), op.value, rest) : [];
@@ -404,6 +462,14 @@ function identifies(p: YPath): boolean {
   if (p.length === 1) return last === 'apiVersion' || last === 'kind';
   if (p.length === 2 && p[0] === 'metadata') return last === 'name' || last === 'namespace';
   return typeof p[p.length - 2] === 'number' && MERGE_KEYS.includes(String(last));
+}
+
+/** Is `rendered` (a list item) the item `value` wrote? Matched by merge key, else by equality for scalars. */
+function sameItem(value: unknown, rendered: unknown): boolean {
+  if (!isObj(value)) return value === rendered;
+  if (!isObj(rendered)) return false;
+  const key = MERGE_KEYS.find((k) => value[k] !== undefined && typeof value[k] !== 'object');
+  return key ? rendered[key] === value[key] : true;
 }
 
 function getIn(v: unknown, p: YPath): unknown {

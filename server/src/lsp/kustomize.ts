@@ -117,8 +117,8 @@ export class KustomizeSupport {
       }
     }
     const layout = discover(dirs);
-    const used = new Set(layout.roots.length ? [...layout.used].map((f) => pathToFileURL(f).href) : []);
-    this.patches = new Set(layout.roots.length ? [...layout.byDir.values()].flatMap((k) => k.patches.filter((p) => !p.inline).map((p) => pathToFileURL(p.file).href)) : []);
+    const used = new Set([...layout.used].map((f) => pathToFileURL(f).href));
+    this.patches = new Set(layout.used.size ? [...layout.byDir.values()].flatMap((k) => k.patches.filter((p) => !p.inline).map((p) => pathToFileURL(p.file).href)) : []);
     const changed = this.moveFiles(used);
     if (changed.length) this.host.changed(changed);
     return layout;

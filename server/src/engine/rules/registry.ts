@@ -7,6 +7,7 @@ import notAnalysed from './yaml/not-analysed';
 import yamlSyntax from './yaml/yaml-syntax';
 import yamlDuplicateKey from './yaml/yaml-duplicate-key';
 import duplicateResource from './yaml/duplicate-resource';
+import incompleteResource from './yaml/incomplete-resource';
 import ignoreWithoutReason from './config/ignore-without-reason';
 import unusedIgnore from './config/unused-ignore';
 import kustomizeBuildFailed from './kustomize/kustomize-build-failed';
@@ -76,6 +77,7 @@ export const RULES: readonly Rule[] = [
   yamlSyntax,
   yamlDuplicateKey,
   duplicateResource,
+  incompleteResource,
   ignoreWithoutReason,
   unusedIgnore,
   kustomizeBuildFailed,

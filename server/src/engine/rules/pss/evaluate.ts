@@ -6,6 +6,7 @@
 import { Resource, Severity } from '../../model';
 import { podSpecWhere, podTemplates, PodTemplate } from '../../workloads';
 import { RuleContext } from '../types';
+import type { RenderedSources } from '../../rendered';
 import { evaluatePssAll, parsePssVersion, PssLevel, PssVersion, PssViolation } from '../../pss';
 
 export interface PssMode {
@@ -36,10 +37,24 @@ const RANK: Record<string, number> = { privileged: 0, baseline: 1, restricted: 2
 /** `Namespace shop (ns.yaml:4)`, once per Namespace object (every workload in it asks). */
 const wheres = new WeakMap<Resource, string>();
 
-function namespaceWhere(ns: Resource): string {
+function namespaceWhere(ns: Resource, rendered: RenderedSources | undefined): string {
   let w = wheres.get(ns);
-  if (w === undefined) wheres.set(ns, (w = `Namespace ${ns.name} (${ns.file.uri.split('/').pop()}:${ns.range(['metadata', 'labels']).start.line + 1})`));
+  if (w === undefined) wheres.set(ns, (w = `Namespace ${ns.name} (${renderedWhere(ns, rendered) ?? `${ns.file.uri.split('/').pop()}:${ns.range(['metadata', 'labels']).start.line + 1}`})`));
   return w;
+}
+
+/**
+ * A Kustomize-rendered Namespace: the file and line that wrote its Pod Security labels (a kustomization's
+ * `labels`, a patch, the base file), never the rendered text; the folder too when it is a kustomization file.
+ */
+function renderedWhere(ns: Resource, rendered: RenderedSources | undefined): string | undefined {
+  if (!rendered?.isRendered(ns.file.uri)) return undefined;
+  const key = ['enforce', 'warn', 'audit', 'enforce-version', 'warn-version', 'audit-version'].map((k) => PSA + k).find((k) => k in ns.labels);
+  const src = rendered.sourceOf(ns, key ? ['metadata', 'labels', key] : ['metadata', 'labels']);
+  if (!src) return undefined;
+  const parts = src.uri.split('/');
+  const name = /^kustomization\.ya?ml$|^Kustomization$/.test(parts[parts.length - 1]) && parts.length > 1 ? parts.slice(-2).join('/') : parts[parts.length - 1];
+  return `${name}:${src.range.start.line + 1}`;
 }
 
 /** The modes of a namespace, with what evaluating a pod in them needs (shared by all its workloads). */
@@ -60,7 +75,7 @@ function modeSet(ns: Resource | undefined, ctx: RuleContext, key: string): ModeS
   const holder = ns ?? NO_NAMESPACE;
   let set = modeSets.get(holder);
   if (!set || set.key !== key) {
-    const modes = Object.freeze(computeModes(ns, ctx.settings.pss));
+    const modes = Object.freeze(computeModes(ns, ctx.settings.pss, ctx.workspace.rendered));
     set = {
       key,
       modes,
@@ -80,13 +95,13 @@ function modeSet(ns: Resource | undefined, ctx: RuleContext, key: string): ModeS
  * restricted, an invalid warn/audit level privileged, an invalid version
  * latest; `warn` follows a stricter explicit `enforce` unless set itself.
  */
-function computeModes(ns: Resource | undefined, s: RuleContext['settings']['pss']): PssMode[] {
+function computeModes(ns: Resource | undefined, s: RuleContext['settings']['pss'], rendered?: RenderedSources): PssMode[] {
   const defaultSource = SOURCE_TEXT[s.source];
   const enforce: PssMode = { mode: 'enforce', level: s.level, version: s.version, source: defaultSource };
   if (!ns) return [enforce];
   const labels = ns.labels as Record<string, unknown>;
   if (!Object.keys(labels).some((k) => k.startsWith(PSA))) return [enforce];
-  const where = namespaceWhere(ns);
+  const where = namespaceWhere(ns, rendered);
   const warn: PssMode = { mode: 'warn', level: 'privileged', version: 'latest', source: defaultSource };
   const audit: PssMode = { mode: 'audit', level: 'privileged', version: 'latest', source: defaultSource };
   const has = (k: string) => Object.prototype.hasOwnProperty.call(labels, PSA + k);
