@@ -187,16 +187,43 @@ function evaluation(res: Resource, tpl: PodTemplate, set: ModeSet): Evaluation['
   const results: Evaluation['results'] = [];
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
   const seen: string[] = [];
+  const baselineFields = new Set<string>();
   evaluatePssAll(pod, set.requests).forEach((violations, i) => {
-    for (const violation of violations) {
+    for (const v of violations) {
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
-      if (seen.includes(violation.check)) continue;
-      seen.push(violation.check);
-      results.push({ mode: i, violation, templatePath: tpl.path });
+      if (seen.includes(v.check)) continue;
+      seen.push(v.check);
+      const violation = withoutReportedBaselineFields(v, baselineFields);
+      if (violation) results.push({ mode: i, violation, templatePath: tpl.path });
     }
   });
   evaluations.set(res.object, { kind: res.kind, modesKey, results });
   return results;
+}
+
+/**
+ * A field that fails a baseline check is reported by that check's rule, also when a restricted check that
+ * overrides it names it (see `PssLocation.baselineCheck`): once per field, in the first mode that flags it —
+ * a hostPath volume flagged by hostPathVolumes in a baseline enforce mode is not reported again in a
+ * restricted warn mode, where restrictedVolumes names it. `fields` holds `check path` of what is reported.
+ */
+function withoutReportedBaselineFields(v: PssViolation, fields: Set<string>): PssViolation | undefined {
+  let dropped = false;
+  const added: string[] = [];
+  const locations = v.locations.filter((l) => {
+    const check = l.baselineCheck ?? (v.level === 'baseline' ? v.check : undefined);
+    if (check === undefined) return true;
+    const key = `${check} ${l.path.join('\u0000')}`;
+    if (fields.has(key)) {
+      dropped = true;
+      return false;
+    }
+    added.push(key);
+    return true;
+  });
+  for (const key of added) fields.add(key);
+  if (!dropped) return v;
+  return locations.length > 0 ? { ...v, locations } : undefined;
 }
 
 export function modeSeverity(mode: PssMode['mode'], configured: Severity): Severity {
