@@ -6,7 +6,7 @@
 import { Resource, Severity } from '../../model';
 import { podTemplate, PodTemplate } from '../../workloads';
 import { RuleContext } from '../types';
-import { evaluatePssAll, parsePssVersion, PssLevel, PssVersion, PssViolation } from '../../pss';
+import { evaluatePssAll, parsePssVersion, PSS_CHECKS, PssLevel, PssVersion, PssViolation } from '../../pss';
 
 export interface PssMode {
   mode: 'enforce' | 'warn' | 'audit';
@@ -193,7 +193,8 @@ function evaluation(res: Resource, tpl: PodTemplate, set: ModeSet): Evaluation['
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
       if (seen.includes(v.check)) continue;
       seen.push(v.check);
-      const violation = withoutReportedBaselineFields(v, baselineFields);
+      // One mode runs either a baseline check or the restricted check that overrides it, never both.
+      const violation = set.requests.length > 1 ? withoutReportedBaselineFields(v, baselineFields) : v;
       if (violation) results.push({ mode: i, violation, templatePath: tpl.path });
     }
   });
@@ -201,18 +202,23 @@ function evaluation(res: Resource, tpl: PodTemplate, set: ModeSet): Evaluation['
   return results;
 }
 
+/** The baseline check a restricted check overrides (e.g. restrictedVolumes → hostPathVolumes), by id. */
+const OVERRIDDEN = new Map<string, string>(PSS_CHECKS.flatMap((c) => (c.overrides ? [[c.id, c.overrides[0].id] as const] : [])));
+
 /**
  * A field that fails a baseline check is reported by that check's rule, also when a restricted check that
- * overrides it names it (see `PssLocation.baselineCheck`): once per field, in the first mode that flags it —
- * a hostPath volume flagged by hostPathVolumes in a baseline enforce mode is not reported again in a
- * restricted warn mode, where restrictedVolumes names it. `fields` holds `check path` of what is reported.
+ * overrides it names it (see `PssLocation.baselineCheck`), and once per field across the modes of an
+ * overriding pair, in the first mode that flags it: a hostPath volume flagged by hostPathVolumes in a
+ * baseline enforce mode is not reported again in a restricted warn mode, where restrictedVolumes names it.
+ * `fields` holds `baseline-check path` of what is reported.
  */
 function withoutReportedBaselineFields(v: PssViolation, fields: Set<string>): PssViolation | undefined {
   let dropped = false;
   const added: string[] = [];
+  const pair = v.level === 'baseline' ? v.check : OVERRIDDEN.get(v.check);
+  if (pair === undefined) return v;
   const locations = v.locations.filter((l) => {
-    const check = l.baselineCheck ?? (v.level === 'baseline' ? v.check : undefined);
-    if (check === undefined) return true;
+    const check = l.baselineCheck ?? pair;
     const key = `${check} ${l.path.join('\u0000')}`;
     if (fields.has(key)) {
       dropped = true;
