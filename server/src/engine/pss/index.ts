@@ -224,7 +224,7 @@ function computeChecksFor(level: 'baseline' | 'restricted', v: { major: number; 
     .filter(({ def }) => !(def.level === 'baseline' && overridden.has(def.id)))
     .map((a) => {
       if (!a.check.overrides) return a;
-      const baseline = (a.check.overrides ?? []).flatMap((id) => {
+      const baseline = a.check.overrides.flatMap((id) => {
         const def = DEFS.find((d) => d.id === id)!;
         const check = activeAt(def, minor);
         return check ? [{ def, check }] : [];
