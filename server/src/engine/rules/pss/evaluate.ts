@@ -189,13 +189,13 @@ function evaluation(res: Resource, tpl: PodTemplate, set: ModeSet): Evaluation['
   const seen: string[] = [];
   const baselineFields = new Set<string>();
   evaluatePssAll(pod, set.requests).forEach((violations, i) => {
-    for (const v of violations) {
+    for (const violation of violations) {
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
-      if (seen.includes(v.check)) continue;
-      seen.push(v.check);
-      // One mode runs either a baseline check or the restricted check that overrides it, never both.
-      const violation = set.requests.length > 1 ? withoutReportedBaselineFields(v, baselineFields) : v;
-      if (violation) results.push({ mode: i, violation, templatePath: tpl.path });
+      if (seen.includes(violation.check)) continue;
+      seen.push(violation.check);
+      // And each field of an overriding pair once (one mode runs the baseline check or the restricted one, never both).
+      const kept = set.requests.length > 1 ? withoutReportedBaselineFields(violation, baselineFields) : violation;
+      if (kept) results.push({ mode: i, violation: kept, templatePath: tpl.path });
     }
   });
   evaluations.set(res.object, { kind: res.kind, modesKey, results });
