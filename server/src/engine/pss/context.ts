@@ -1,4 +1,5 @@
 import { bool, get, objField, str, structList, Obj, Path } from './util';
+import type { PssCheckId } from './index';
 
 export interface PssLocation {
   /** Relative to the pod-like object {metadata, spec}. */
@@ -7,6 +8,13 @@ export interface PssLocation {
   missing?: boolean;
   /** Short human text for this location. */
   message: string;
+  /**
+   * On a location of a restricted check that overrides a baseline check (restrictedVolumes,
+   * capabilities_restricted, seccompProfile_restricted, procMount_restricted): the overridden baseline
+   * check, when it flags the same field at the same version — the lowest level the field violates.
+   * Set by evaluatePss; the check functions never set it.
+   */
+  baselineCheck?: PssCheckId;
 }
 
 export type ContainerKind = 'initContainers' | 'containers' | 'ephemeralContainers';

@@ -11,7 +11,9 @@
  *    (a quoted "yes" stays a string, i.e. not set); numbers in string fields are stringified;
  *  - a volume with no source at all is allowed by restrictedVolumes: the API server defaults it to
  *    emptyDir before admission, so upstream's "unknown" volume type is unreachable for real requests.
- * Locations (PssLocation) are this port's addition; upstream reports only reason/detail.
+ * Locations (PssLocation) are this port's addition; upstream reports only reason/detail. So is
+ * `baselineCheck` on the locations of a restricted check that overrides a baseline one: which checks
+ * fire stays upstream's; the mark only says that the overridden baseline check flags that field too.
  */
 import * as C from './checks';
 import type { CheckFn } from './checks';
@@ -184,11 +186,18 @@ function activeAt(def: CheckDef, minor: number): VersionedCheck | undefined {
   return found;
 }
 
+interface ActiveCheck {
+  def: CheckDef;
+  check: VersionedCheck;
+  /** For a restricted check that overrides baseline checks: those checks as they are at this version. */
+  overridden?: { def: CheckDef; check: VersionedCheck }[];
+}
+
 /** checksFor results by level and clamped version (the list is the same for every pod). */
-const checksCache = new Map<string, { def: CheckDef; check: VersionedCheck }[]>();
+const checksCache = new Map<string, ActiveCheck[]>();
 
 /** Check functions to run for a level/version, in upstream order, honouring overrides. */
-function checksFor(level: 'baseline' | 'restricted', version: PssVersion): readonly { def: CheckDef; check: VersionedCheck }[] {
+function checksFor(level: 'baseline' | 'restricted', version: PssVersion): readonly ActiveCheck[] {
   const v = clampToKnown(resolveVersion(version));
   const key = `${level} ${v.major} ${v.minor}`;
   let list = checksCache.get(key);
@@ -196,11 +205,11 @@ function checksFor(level: 'baseline' | 'restricted', version: PssVersion): reado
   return list;
 }
 
-function computeChecksFor(level: 'baseline' | 'restricted', v: { major: number; minor: number }): { def: CheckDef; check: VersionedCheck }[] {
+function computeChecksFor(level: 'baseline' | 'restricted', v: { major: number; minor: number }): ActiveCheck[] {
   // Versions before v1.0 (or other majors older than 1) have no registered checks upstream.
   if (older(v, { major: 1, minor: 0 })) return [];
   const minor = v.minor; // clamped, so major is 1 here
-  const active: { def: CheckDef; check: VersionedCheck }[] = [];
+  const active: ActiveCheck[] = [];
   for (const def of ORDERED) {
     if (level === 'baseline' && def.level !== 'baseline') continue;
     const check = activeAt(def, minor);
@@ -211,7 +220,17 @@ function computeChecksFor(level: 'baseline' | 'restricted', v: { major: number; 
   for (const { def, check } of active) {
     if (def.level === 'restricted') for (const id of check.overrides ?? []) overridden.add(id);
   }
-  return active.filter(({ def }) => !(def.level === 'baseline' && overridden.has(def.id)));
+  return active
+    .filter(({ def }) => !(def.level === 'baseline' && overridden.has(def.id)))
+    .map((a) => {
+      if (!a.check.overrides) return a;
+      const baseline = a.check.overrides.flatMap((id) => {
+        const def = DEFS.find((d) => d.id === id)!;
+        const check = activeAt(def, minor);
+        return check ? [{ def, check }] : [];
+      });
+      return baseline.length > 0 ? { ...a, overridden: baseline } : a;
+    });
 }
 
 /** The ids of the checks that evaluatePss would run for a level and version, in evaluation order. */
@@ -247,7 +266,8 @@ export function evaluatePssAll(pod: { metadata?: any; spec?: any }, requests: re
   const done: (PssViolation | null)[] = [];
   requests.forEach(({ level, version }, i) => {
     if (level !== 'baseline' && level !== 'restricted') return;
-    for (const { def, check } of checksFor(level, version)) {
+    for (const active of checksFor(level, version)) {
+      const { def, check } = active;
       const at = requests.length > 1 ? doneFns.indexOf(check.fn) : -1;
       let v: PssViolation | null;
       if (at >= 0) v = done[at];
@@ -256,10 +276,32 @@ export function evaluatePssAll(pod: { metadata?: any; spec?: any }, requests: re
         doneFns.push(check.fn);
         done.push(v);
       }
+      if (v && active.overridden) v = markBaseline(v, active.overridden, ctx);
       if (v) out[i].push(v);
     }
   });
   return out;
+}
+
+/**
+ * The locations of an overriding restricted check's violation that the overridden baseline check (at the
+ * same version) flags too, marked with that check: e.g. a hostPath volume under restrictedVolumes, an
+ * added SYS_ADMIN under capabilities_restricted, an explicit Unconfined under seccompProfile_restricted.
+ * Returns a copy when it marks anything (violations are shared between the requests of a pod).
+ */
+function markBaseline(v: PssViolation, overridden: readonly { def: CheckDef; check: VersionedCheck }[], ctx: ReturnType<typeof buildContext>): PssViolation {
+  let locations = v.locations;
+  for (const { def, check } of overridden) {
+    const b = runCheck(def, check, ctx);
+    if (!b) continue;
+    const flagged = new Set(b.locations.map((l) => pathKey(l.path)));
+    locations = locations.map((l) => (!l.baselineCheck && flagged.has(pathKey(l.path)) ? { ...l, baselineCheck: def.id } : l));
+  }
+  return locations.some((l, i) => l !== v.locations[i]) ? { ...v, locations } : v;
+}
+
+function pathKey(path: readonly (string | number)[]): string {
+  return path.join('\u0000');
 }
 
 function runCheck(def: CheckDef, check: VersionedCheck, ctx: ReturnType<typeof buildContext>): PssViolation | null {

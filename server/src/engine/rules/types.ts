@@ -11,6 +11,8 @@ export interface RuleDocs {
   summary: string;
   /** Why it matters (a short paragraph). */
   why: string;
+  /** How the rule relates to the other Pod Security Standards level's rule for the same fields, if it does. */
+  levels?: string;
   /** A manifest fragment that triggers the rule. */
   insecure?: string;
   /** The same fragment, fixed. */

@@ -1,8 +1,9 @@
-/** Lookup from an official PSS check id to the rule's fix, filled in by `definePssRule`. */
+/** Lookup from an official PSS check id to the rule's id and fix, filled in by `definePssRule`. */
 import { Resource } from '../../model';
 import { Fix } from '../types';
 
 export interface PssFixer {
+  ruleId?: string;
   fixFor?: (res: Resource, path: readonly (string | number)[], missing: boolean) => Fix[];
 }
 

@@ -7,7 +7,7 @@ import { Resource, Severity } from '../../model';
 import { podSpecWhere, podTemplates, PodTemplate } from '../../workloads';
 import { RuleContext } from '../types';
 import type { RenderedSources } from '../../rendered';
-import { evaluatePssAll, parsePssVersion, PssLevel, PssVersion, PssViolation } from '../../pss';
+import { evaluatePssAll, parsePssVersion, PSS_CHECKS, PssLevel, PssVersion, PssViolation } from '../../pss';
 
 export interface PssMode {
   mode: 'enforce' | 'warn' | 'audit';
@@ -226,16 +226,49 @@ function evaluation(tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
   const results: Evaluation['results'] = [];
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
   const seen: string[] = [];
+  const baselineFields = new Set<string>();
   evaluatePssAll(pod, set.requests).forEach((violations, i) => {
     for (const violation of violations) {
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
       if (seen.includes(violation.check)) continue;
       seen.push(violation.check);
-      results.push({ mode: i, violation });
+      // And each field of an overriding pair once (one mode runs the baseline check or the restricted one, never both).
+      const kept = set.requests.length > 1 ? withoutReportedBaselineFields(violation, baselineFields) : violation;
+      if (kept) results.push({ mode: i, violation: kept });
     }
   });
   evaluations.set(tpl, { modesKey, results });
   return results;
+}
+
+/** The baseline check a restricted check overrides (e.g. restrictedVolumes → hostPathVolumes), by id. */
+const OVERRIDDEN = new Map<string, string>(PSS_CHECKS.flatMap((c) => (c.overrides ? [[c.id, c.overrides[0].id] as const] : [])));
+
+/**
+ * A field that fails a baseline check is reported by that check's rule, also when a restricted check that
+ * overrides it names it (see `PssLocation.baselineCheck`), and once per field across the modes of an
+ * overriding pair, in the first mode that flags it: a hostPath volume flagged by hostPathVolumes in a
+ * baseline enforce mode is not reported again in a restricted warn mode, where restrictedVolumes names it.
+ * `fields` holds `baseline-check path` of what is reported.
+ */
+function withoutReportedBaselineFields(v: PssViolation, fields: Set<string>): PssViolation | undefined {
+  let dropped = false;
+  const added: string[] = [];
+  const pair = v.level === 'baseline' ? v.check : OVERRIDDEN.get(v.check);
+  if (pair === undefined) return v;
+  const locations = v.locations.filter((l) => {
+    const check = l.baselineCheck ?? pair;
+    const key = `${check} ${l.path.join('\u0000')}`;
+    if (fields.has(key)) {
+      dropped = true;
+      return false;
+    }
+    added.push(key);
+    return true;
+  });
+  for (const key of added) fields.add(key);
+  if (!dropped) return v;
+  return locations.length > 0 ? { ...v, locations } : undefined;
 }
 
 export function modeSeverity(mode: PssMode['mode'], configured: Severity): Severity {
