@@ -177,10 +177,10 @@ test('JSON 6902: a finding caused by a remove, replace or add operation lands on
   };
   assert.equal(at('run-as-non-root', 'components/insecure/kustomization.yaml'), '- op: remove', 'the missing runAsNonRoot: the remove of it');
   assert.equal(at('privileged-container', 'components/insecure/kustomization.yaml'), 'value: true');
-  assert.equal(at('restricted-volume-types', 'components/insecure/kustomization.yaml'), 'hostPath:', 'the hostPath volume the add appended');
+  assert.equal(at('host-path-volumes', 'components/insecure/kustomization.yaml'), 'hostPath:', 'the hostPath volume the add appended');
   assert.equal(at('read-only-root-filesystem', 'components/readonly/writable.yaml'), '- op: remove');
   // The base's own hostPath volume is not blamed on the add that appended another one (`/volumes/-`).
-  const base = r.findings.filter((f) => f.rule === 'restricted-volume-types').map((f) => f.file).sort();
+  const base = r.findings.filter((f) => f.rule === 'host-path-volumes').map((f) => f.file).sort();
   assert.deepEqual(base, ['base/deployment.yaml', 'components/insecure/kustomization.yaml']);
 });
 

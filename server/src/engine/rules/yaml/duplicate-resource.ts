@@ -4,6 +4,7 @@
  * `kubectl apply`, which no manifest states.
  */
 import { Resource } from '../../model';
+import { incompleteReason } from '../../completeness';
 import { defineRule } from '../types';
 
 /** Identity of an object as the API server sees it (the group of apiVersion, not its version: `apps/v1` and `apps/v1beta2` are one object). */
@@ -53,7 +54,8 @@ export default defineRule({
       // Rendered objects of different kustomizations are alternatives (overlays), not duplicates.
       const renderedFile = rendered?.isRendered(file.uri) ?? false;
       for (const res of file.resources) {
-        if (!res.name) continue;
+        // A patch fragment (incomplete-resource) restates its target's name on purpose: not a second definition.
+        if (!res.name || incompleteReason(res, ws)) continue;
         const key = renderedFile ? `${file.uri}\0${identity(res)}` : identity(res);
         const list = groups.get(key);
         if (list) list.push(res);
