@@ -8,6 +8,8 @@
  *       version: v1.30           # v1.N | latest
  *     rules:
  *       image-latest-tag: off    # error | warning | info | hint | off
+ *     hardening:
+ *       reportExplicitAutomountToken: true   # default false
  */
 import { Range } from './text';
 import { loadSourceFile, isObject, Resource } from './model';
@@ -47,6 +49,8 @@ export interface WorkspaceConfig {
   ignores: IgnoreEntry[];
   /** `kustomize:` — render kustomizations (default true) and the per-build time limit. */
   kustomize?: { enabled?: boolean; timeoutSeconds?: number };
+  /** `hardening:` — options of the hardening rules. */
+  hardening?: NonNullable<EngineSettings['hardening']>;
   /** Other top-level sections, kept for the features that read them. */
   raw: Record<string, unknown>;
 }
@@ -62,7 +66,8 @@ export interface ParsedConfig {
   errors: ConfigError[];
 }
 
-const TOP_KEYS = new Set(['pss', 'rules', 'netpol', 'ignore', 'cluster', 'paths', 'kustomize']);
+const TOP_KEYS = new Set(['pss', 'rules', 'netpol', 'ignore', 'cluster', 'paths', 'kustomize', 'hardening']);
+const HARDENING_KEYS = ['reportExplicitAutomountToken'];
 const SEVERITY_VALUES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 /** Levenshtein distance, for "did you mean". */
@@ -154,6 +159,19 @@ export function parseConfig(uri: string, text: string): ParsedConfig {
           if (typeof v === 'number' && v > 0 && Number.isFinite(v)) config.kustomize.timeoutSeconds = v;
           else err(['kustomize', k], `invalid value ${JSON.stringify(v)} for "kustomize.timeoutSeconds" (expected a positive number of seconds)`);
         } else err(['kustomize', k], `unknown key "kustomize.${k}"${didYouMean(k, ['enabled', 'timeoutSeconds'])}${k === 'command' ? ' (the kustomize command is a machine setting: --kustomize-command or k8sGuardrails.kustomize.command, never the repository\'s file)' : ''}`);
+      }
+    }
+  }
+  const hardening = value.hardening;
+  if (hardening !== undefined && hardening !== null) {
+    if (!isObject(hardening)) err(['hardening'], '"hardening" must be a mapping with reportExplicitAutomountToken');
+    else {
+      config.hardening = {};
+      for (const [k, v] of Object.entries(hardening)) {
+        if (k === 'reportExplicitAutomountToken') {
+          if (typeof v === 'boolean') config.hardening.reportExplicitAutomountToken = v;
+          else err(['hardening', k], `invalid value ${JSON.stringify(v)} for "hardening.${k}" (expected true or false)`);
+        } else err(['hardening', k], `unknown key "hardening.${k}"${didYouMean(k, HARDENING_KEYS)}`);
       }
     }
   }
@@ -249,6 +267,7 @@ export function applyConfig(base: EngineSettings, config: WorkspaceConfig | unde
     out.pss.level = config.pss.level;
     out.pss.source = 'config file';
   }
+  if (config.hardening) out.hardening = { ...config.hardening, ...base.hardening };
   if (config.pss?.version && !out.pss.override) {
     out.pss.version = config.pss.version;
     out.pss.source = 'config file';
