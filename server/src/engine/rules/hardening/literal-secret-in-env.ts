@@ -16,7 +16,7 @@ import { CIS, workload, containerWhere } from './util';
 /** Whole `_`-separated tokens that mark a secret whatever the value. */
 const STRONG_TOKENS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'PASSPHRASE', 'SECRET', 'APIKEY', 'PRIVATEKEY', 'SECRETKEY', 'ACCESSKEY']);
 /** Two-token strong secrets (`API_KEY`, `PRIVATE_KEY`, `ACCESS_KEY`…). */
-const STRONG_PAIRS = /(^|_)(API|PRIVATE|ACCESS|SECRET|SIGNING|ENCRYPTION|MASTER|CLIENT|ACCOUNT|LICENSE|SSH)_KEY(_|$)/;
+const STRONG_PAIRS = /(^|_)(API|PRIVATE|ACCESS|SECRET|SIGNING|ENCRYPTION|MASTER|CLIENT|ACCOUNT|LICENSE|SSH)_KEYS?(_|$)/;
 /** Substrings that mark a strong secret inside a word (`DBPASSWORD`, `CLIENTSECRET`). */
 const STRONG_SUBSTRINGS = /PASSWORD|PASSWD|SECRET|APIKEY|PRIVATEKEY|ACCESSKEY/;
 /** Weak markers: also names of counts, modes and roles (`MAX_TOKENS`, `AUTH_ROLE`), so the value must look secret too. */
@@ -27,7 +27,7 @@ const NOT_SECRET_SUFFIX = new Set([
   'FILE', 'PATH', 'DIR', 'NAME', 'REF', 'ID', 'URL', 'URI', 'HOST', 'PORT', 'ENDPOINT', 'ENABLED', 'DISABLED', 'ENABLE', 'DISABLE', 'TYPE', 'MODE',
   'METHOD', 'PROVIDER', 'ISSUER', 'AUDIENCE', 'HEADER', 'TTL', 'EXPIRY', 'EXPIRATION', 'LIFETIME', 'TIMEOUT', 'LENGTH', 'SIZE', 'REQUIRED',
   'USER', 'USERNAME', 'LOGIN', 'KEYID', 'VERSION', 'FORMAT', 'ALGORITHM', 'SCOPE', 'SCOPES', 'REALM', 'STRATEGY', 'MOUNT', 'LOCATION',
-  'ROLE', 'ROLES', 'GROUP', 'GROUPS', 'ORG', 'LEVEL', 'COUNT', 'LIMIT', 'MAX', 'MIN', 'POLICY', 'ATTRIBUTE', 'CLAIM', 'FIELD', 'KEYS',
+  'ROLE', 'ROLES', 'GROUP', 'GROUPS', 'ORG', 'LEVEL', 'COUNT', 'LIMIT', 'MAX', 'MIN', 'POLICY', 'ATTRIBUTE', 'CLAIM', 'FIELD', 'IMAGE', 'TAG', 'DIGEST',
 ]);
 /** A first token that makes the variable a setting about secrets (`ALLOW_EMPTY_PASSWORD`, `MAX_TOTAL_TOKENS`). */
 const NOT_SECRET_PREFIX = new Set(['ALLOW', 'SKIP', 'USE', 'REQUIRE', 'GENERATE', 'RANDOM', 'MAX', 'MIN', 'NUM', 'ENABLE', 'DISABLE', 'NO']);
