@@ -107,8 +107,12 @@ test('fixes indent new keys by the key column, not counting a byte order mark', 
   const text = '\ufeffapiVersion: v1\nkind: ServiceAccount\nmetadata: {name: deployer}\n';
   const ws = new WorkspaceIndex();
   ws.set('file:///a.yaml', text);
-  const f = analyze(ws, DEFAULT_SETTINGS).findings.get('file:///a.yaml')!.find((x) => x.rule === 'automount-service-account-token')!;
-  const after = applyEdits(text, f.fixes!()[0].edits);
+  // The ServiceAccount is not reported on its own (one finding per workload): its fix comes with the pod's finding.
+  ws.set('file:///pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccountName: deployer\n  containers:\n  - {name: a, image: x}\n');
+  const f = analyze(ws, DEFAULT_SETTINGS).findings.get('file:///pod.yaml')!.find((x) => x.rule === 'automount-service-account-token')!;
+  const fix = f.fixes!().find((x) => x.title.includes('on ServiceAccount deployer'))!;
+  assert.equal(fix.edits[0].uri, 'file:///a.yaml');
+  const after = applyEdits(text, fix.edits);
   assert.equal(after, '\ufeffapiVersion: v1\nkind: ServiceAccount\nmetadata: {name: deployer}\nautomountServiceAccountToken: false\n');
 });
 

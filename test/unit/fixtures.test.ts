@@ -6,7 +6,7 @@
  *
  * A directory whose name ends in `.workspace` is analysed as one workspace
  * (cross-file rules). A first-line comment `# settings: {json}` sets engine
- * settings (e.g. the PSS level). Missing and unexpected findings both fail.
+ * settings (PSS level, rule severities, `hardening` options). Missing and unexpected findings both fail.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -36,6 +36,7 @@ function settingsOf(text: string): EngineSettings {
   const given = JSON.parse(m[1]);
   Object.assign(s.pss, given.pss ?? {});
   Object.assign(s.rules, given.rules ?? {});
+  if (given.hardening) s.hardening = given.hardening;
   return s;
 }
 

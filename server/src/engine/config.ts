@@ -8,6 +8,8 @@
  *       version: v1.30           # v1.N | latest
  *     rules:
  *       image-latest-tag: off    # error | warning | info | hint | off
+ *     hardening:
+ *       reportExplicitAutomountToken: true   # default false
  */
 import { Range } from './text';
 import { loadSourceFile, isObject, Resource } from './model';
@@ -47,6 +49,8 @@ export interface WorkspaceConfig {
   ignores: IgnoreEntry[];
   /** `kustomize:` — render kustomizations (default true) and the per-build time limit. */
   kustomize?: { enabled?: boolean; timeoutSeconds?: number };
+  /** `hardening:` — options of the hardening rules. */
+  hardening?: NonNullable<EngineSettings['hardening']>;
   /** Other top-level sections, kept for the features that read them. */
   raw: Record<string, unknown>;
 }
@@ -62,7 +66,8 @@ export interface ParsedConfig {
   errors: ConfigError[];
 }
 
-const TOP_KEYS = new Set(['pss', 'rules', 'netpol', 'ignore', 'cluster', 'paths', 'kustomize']);
+const TOP_KEYS = new Set(['pss', 'rules', 'netpol', 'ignore', 'cluster', 'paths', 'kustomize', 'hardening']);
+const HARDENING_KEYS = ['reportExplicitAutomountToken'];
 const SEVERITY_VALUES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 /** Levenshtein distance, for "did you mean". */
@@ -159,6 +164,19 @@ export function parseConfig(uri: string, text: string): ParsedConfig {
       }
     }
   }
+  const hardening = value.hardening;
+  if (hardening !== undefined && hardening !== null) {
+    if (!isObject(hardening)) err(['hardening'], '"hardening" must be a mapping with reportExplicitAutomountToken');
+    else {
+      config.hardening = {};
+      for (const [k, v] of Object.entries(hardening)) {
+        if (k === 'reportExplicitAutomountToken') {
+          if (typeof v === 'boolean') config.hardening.reportExplicitAutomountToken = v;
+          else err(['hardening', k], `invalid value ${JSON.stringify(v)} for "hardening.${k}" (expected true or false)`);
+        } else err(['hardening', k], `unknown key "hardening.${k}"${didYouMean(k, HARDENING_KEYS)}`);
+      }
+    }
+  }
   const ignore = value.ignore;
   if (ignore !== undefined && ignore !== null) {
     if (!Array.isArray(ignore)) err(['ignore'], '"ignore" must be a list of entries with rule and reason');
@@ -251,6 +269,7 @@ export function applyConfig(base: EngineSettings, config: WorkspaceConfig | unde
     out.pss.level = config.pss.level;
     out.pss.source = 'config file';
   }
+  if (config.hardening) out.hardening = { ...config.hardening, ...base.hardening };
   if (config.pss?.version && !out.pss.override) {
     out.pss.version = config.pss.version;
     out.pss.source = 'config file';

@@ -18,6 +18,8 @@ export interface InternetEgress {
   ruleIndex: number;
   /** A public address admitted by the rule (e.g. "1.0.0.0"). */
   example: string;
+  /** Every port of the rule is invalid: the API server rejects the policy, and the rule opens this once its ports are fixed. */
+  invalidPorts?: boolean;
 }
 
 function describePort(p: ParsedPort): string {
@@ -40,19 +42,21 @@ export function describePorts(ports: ParsedPort[] | 'all'): string {
  * Egress rules that admit public internet addresses: a rule without `to`, or an
  * ipBlock whose cidr minus except still contains a publicly routable address
  * (so 0.0.0.0/0 except the RFC 1918 ranges is still internet egress; 10.0.0.0/8 is not).
- * Only considered when the policy's effective policyTypes include Egress; rules
- * whose ports all fail validation (so match nothing) are skipped.
+ * Only considered when the policy's effective policyTypes include Egress. Rules
+ * whose ports all fail validation are reported too, with `invalidPorts` (the
+ * author meant to open them: fixing the port must not reveal this finding).
  */
 export function egressToInternet(policy: unknown, parsed: ParsedPolicy = parsePolicy(policy)): InternetEgress[] {
   const out: InternetEgress[] = [];
   if (!parsed.types.egress) return out;
   for (const rule of parsed.egress) {
-    if (rule.ports !== 'all' && rule.ports.every((p) => p.kind === 'invalid')) continue;
+    const invalidPorts = rule.ports !== 'all' && rule.ports.length > 0 && rule.ports.every((p) => p.kind === 'invalid');
     const ports = describePorts(rule.ports);
+    const flag = invalidPorts ? { invalidPorts: true } : {};
     if (rule.peers === 'all') {
       const raw = (policy as any)?.spec?.egress?.[rule.index];
       const hasTo = raw && typeof raw === 'object' && Array.isArray(raw.to);
-      out.push({ path: hasTo ? [...rule.path, 'to'] : rule.path, cidr: '0.0.0.0/0, ::/0', ports, allDestinations: true, ruleIndex: rule.index, example: '1.1.1.1' });
+      out.push({ path: hasTo ? [...rule.path, 'to'] : rule.path, cidr: '0.0.0.0/0, ::/0', ports, allDestinations: true, ruleIndex: rule.index, example: '1.1.1.1', ...flag });
       continue;
     }
     for (const peer of rule.peers) {
@@ -67,6 +71,7 @@ export function egressToInternet(policy: unknown, parsed: ParsedPolicy = parsePo
         allDestinations: false,
         ruleIndex: rule.index,
         example: formatIp(b.cidr.family, pub[0][0]),
+        ...flag,
       });
     }
   }

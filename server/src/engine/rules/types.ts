@@ -128,6 +128,11 @@ export interface EngineSettings {
     /** The cluster's address ranges (default RFC 1918); explicit values also enable `netpol-ipblock-covers-cluster`. */
     clusterCIDRs?: string[];
   };
+  /** Hardening rules (all optional; `hardening:` in `.k8s-guardrails.yaml`). */
+  hardening?: {
+    /** `automount-service-account-token` also reports an explicit `automountServiceAccountToken: true` (default false: an informed choice). */
+    reportExplicitAutomountToken?: boolean;
+  };
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {

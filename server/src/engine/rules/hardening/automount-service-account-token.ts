@@ -1,6 +1,6 @@
 import { Resource } from '../../model';
 import { setIn } from '../../fix/edits';
-import { RelatedInfo, defineRule } from '../types';
+import { Fix, RelatedInfo, defineRule } from '../types';
 import { WorkspaceIndex } from '../../workspace';
 import { CIS, configuredSeverity, workloads, kindName } from './util';
 
@@ -29,9 +29,9 @@ export default defineRule({
   fixable: true,
   docs: {
     summary:
-      'A pod gets a Kubernetes API token mounted: neither its spec nor its ServiceAccount (when defined in the workspace) sets `automountServiceAccountToken: false`; also reported on every ServiceAccount that does not set it to false.',
+      'A workload gets a Kubernetes API token mounted without anyone having decided so: neither its pod spec nor its ServiceAccount (when defined in the workspace) sets `automountServiceAccountToken`. One finding per workload, on its pod spec; ServiceAccounts are not reported on their own (the token is mounted into pods, and a ServiceAccount used only by operator-created pods, such as kube-prometheus\' `prometheus-k8s`, needs it). An explicit `automountServiceAccountToken: true` on the pod spec (or, when the pod spec says nothing, on its ServiceAccount) is an informed choice and is not reported; set `hardening.reportExplicitAutomountToken: true` in `.k8s-guardrails.yaml` to report it too (as a warning unless the rule\'s severity is configured).',
     why:
-      'By default every container gets a token for its ServiceAccount at `/var/run/secrets/kubernetes.io/serviceaccount/token`. Most applications never call the Kubernetes API, but an attacker who gets code execution can read the token and act with the ServiceAccount\'s RBAC permissions, or probe the API server for misconfigurations. Opt out on the ServiceAccount (every pod using it) or on the pod spec (which overrides the ServiceAccount); pods that need the API can opt back in explicitly (CIS Kubernetes Benchmark 5.1.6: ensure that ServiceAccount tokens are only mounted where necessary). Reported as a warning when the pod explicitly sets `automountServiceAccountToken: true`. The quick fix is not part of "fix all": applications that talk to the API server (operators, controllers) need the token.',
+      'By default every container gets a token for its ServiceAccount at `/var/run/secrets/kubernetes.io/serviceaccount/token`. Most applications never call the Kubernetes API, but an attacker who gets code execution can read the token and act with the ServiceAccount\'s RBAC permissions, or probe the API server for misconfigurations. Opt out on the ServiceAccount (every pod using it) or on the pod spec (which overrides the ServiceAccount); pods that need the API opt back in explicitly, which silences the finding (CIS Kubernetes Benchmark 5.1.6: ensure that ServiceAccount tokens are only mounted where necessary). The quick fixes (on the pod spec, or on the ServiceAccount when it is in the workspace) are not part of "fix all": applications that talk to the API server (operators, controllers) need the token.',
     insecure: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n---\n# pod template\nspec:\n  serviceAccountName: web',
     hardened: 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\nautomountServiceAccountToken: false\n---\n# pod template\nspec:\n  serviceAccountName: web\n  automountServiceAccountToken: false',
     references: [
@@ -41,21 +41,7 @@ export default defineRule({
     ],
   },
   checkResource(res, ctx) {
-    if (res.kind === 'ServiceAccount') {
-      const v = res.object.automountServiceAccountToken;
-      if (v === false) return;
-      const path = res.has(['automountServiceAccountToken']) ? ['automountServiceAccountToken'] : ['metadata', 'name'];
-      ctx.report({
-        resource: res,
-        path,
-        message: `${kindName(res)} ${v === true ? 'sets automountServiceAccountToken: true' : 'does not set automountServiceAccountToken: false'}: every pod using it gets an API token mounted unless its spec opts out; set automountServiceAccountToken: false on the ServiceAccount.`,
-        fixes: () => {
-          const edit = setIn(res, ['automountServiceAccountToken'], false);
-          return edit ? [{ title: `Set automountServiceAccountToken: false on ${kindName(res)}`, edits: [edit], preferred: true }] : [];
-        },
-      });
-      return;
-    }
+    const reportExplicit = ctx.settings.hardening?.reportExplicitAutomountToken === true;
     for (const w of workloads(res)) {
       if (w.tpl.noPodFields) continue;
       const spec = w.tpl.spec;
@@ -63,30 +49,39 @@ export default defineRule({
       if (own === false) continue;
       const path = [...w.specPath, 'automountServiceAccountToken'];
       const sa = serviceAccountName(spec);
-      const fixes = () => {
-        const edit = setIn(res, path, false);
-        return edit ? [{ title: `Set automountServiceAccountToken: false on the pod spec of ${kindName(res, w)}`, edits: [edit], preferred: true }] : [];
-      };
       const saRes = findServiceAccount(ctx.workspace, res.namespace, sa.name);
-      if (own === true) {
+      const saSays = saRes?.object.automountServiceAccountToken;
+      const name = kindName(res, w);
+      const fixes = () => {
+        const out: Fix[] = [];
+        const edit = setIn(res, path, false);
+        if (edit) out.push({ title: `Set automountServiceAccountToken: false on the pod spec of ${name}`, edits: [edit], preferred: true });
+        if (saRes && own === undefined) {
+          const e2 = setIn(saRes, ['automountServiceAccountToken'], false);
+          if (e2) out.push({ title: `Set automountServiceAccountToken: false on ServiceAccount ${sa.name} (every pod using it)`, edits: [e2] });
+        }
+        return out;
+      };
+      const related: RelatedInfo[] | undefined = saRes ? [{ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${sa.name} (${where(saRes)})` }] : undefined;
+      if (own === true || (own === undefined && saSays === true)) {
+        if (!reportExplicit) continue;
         ctx.report({
           resource: res,
-          path,
+          path: own === true ? path : w.specPath,
           severity: configuredSeverity(ctx, ID) ?? 'warning',
-          message: `${kindName(res, w)} sets automountServiceAccountToken: true: every container gets an API token of ServiceAccount ${sa.name}, whatever the ServiceAccount says; set it to false on the pod spec unless the application calls the Kubernetes API.`,
+          message:
+            own === true
+              ? `${name} sets automountServiceAccountToken: true: every container gets an API token of ServiceAccount ${sa.name}, whatever the ServiceAccount says; set it to false on the pod spec unless the application calls the Kubernetes API (reported because hardening.reportExplicitAutomountToken is on).`
+              : `${name} gets an API token of ServiceAccount ${sa.name} mounted because the ServiceAccount sets automountServiceAccountToken: true; set it to false on the pod spec unless the application calls the Kubernetes API (reported because hardening.reportExplicitAutomountToken is on).`,
+          related,
           fixes,
         });
         continue;
       }
-      if (saRes?.object.automountServiceAccountToken === false) continue;
-      let message: string;
-      let related: RelatedInfo[] | undefined;
-      if (saRes) {
-        message = `${kindName(res, w)} gets an API token of ServiceAccount ${sa.name} mounted: neither its pod spec nor ServiceAccount ${sa.name} sets automountServiceAccountToken: false; set it on the pod spec (this workload only) or on ServiceAccount ${sa.name} (every pod using it).`;
-        related = [{ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${sa.name} (${where(saRes)})` }];
-      } else {
-        message = `${kindName(res, w)} gets an API token of ServiceAccount ${sa.name} mounted: its pod spec does not set automountServiceAccountToken: false (ServiceAccount ${sa.name} is not defined in the workspace); set it on the pod spec unless the application calls the Kubernetes API.`;
-      }
+      if (saSays === false) continue;
+      const message = saRes
+        ? `${name} gets an API token of ServiceAccount ${sa.name} mounted: neither its pod spec nor ServiceAccount ${sa.name} sets automountServiceAccountToken; set it to false on the pod spec (this workload only) or on ServiceAccount ${sa.name} (every pod using it), or to true on the pod spec if the application calls the Kubernetes API.`
+        : `${name} gets an API token of ServiceAccount ${sa.name} mounted: its pod spec does not set automountServiceAccountToken (ServiceAccount ${sa.name} is not defined in the workspace); set it to false unless the application calls the Kubernetes API (then set it to true).`;
       ctx.report({ resource: res, path, message, related, fixes });
     }
   },

@@ -34,7 +34,7 @@ export default defineRule({
   fixable: true,
   docs: {
     summary:
-      'An egress rule that admits public internet addresses: an `ipBlock` such as `0.0.0.0/0` or `::/0`, or any range that still contains public addresses after `except` (so `0.0.0.0/0` except the RFC 1918 ranges is still internet egress), or a rule without `to` (every destination). The message names the ports it opens.',
+      'An egress rule that admits public internet addresses: an `ipBlock` such as `0.0.0.0/0` or `::/0`, or any range that still contains public addresses after `except` (so `0.0.0.0/0` except the RFC 1918 ranges is still internet egress), or a rule without `to` (every destination). The message names the ports it opens. A rule whose ports are all invalid (`port: 1-65535`) is reported too, next to `netpol-invalid-port`: fixing the port would otherwise reveal this finding only afterwards.',
     why:
       'Open egress lets a compromised pod download tooling, reach command-and-control servers and exfiltrate data. Egress should be limited to the cluster ranges and the specific external endpoints the application needs. The quick fix replaces the ipBlock with the cluster ranges (`netpol.clusterCIDRs`, default 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16).',
     insecure: 'egress:\n  - to:\n      - ipBlock:\n          cidr: 0.0.0.0/0',
@@ -45,9 +45,11 @@ export default defineRule({
     if (!isK8sNetworkPolicy(res)) return;
     const { clusterCIDRs } = netpolSettings(ctx.settings);
     for (const e of egressToInternet(res.object, parsedPolicy(res))) {
+      const allows = e.invalidPorts ? `would allow ${e.ports}` : `allows ${e.ports}`;
+      const invalid = e.invalidPorts ? ' (its ports are invalid, so the API server rejects the policy today; this is what it opens once they are fixed)' : '';
       const message = e.allDestinations
-        ? `NetworkPolicy ${res.name || '(unnamed)'}: egress rule ${e.ruleIndex} has no \`to\`, so it allows ${e.ports} to every destination, including the public internet.`
-        : `NetworkPolicy ${res.name || '(unnamed)'}: egress rule ${e.ruleIndex} allows ${e.ports} to the public internet: ipBlock ${e.cidr} admits public addresses such as ${e.example}.`;
+        ? `NetworkPolicy ${res.name || '(unnamed)'}: egress rule ${e.ruleIndex} has no \`to\`, so it ${allows} to every destination, including the public internet${invalid}.`
+        : `NetworkPolicy ${res.name || '(unnamed)'}: egress rule ${e.ruleIndex} ${allows} to the public internet: ipBlock ${e.cidr} admits public addresses such as ${e.example}${invalid}.`;
       ctx.report({
         resource: res,
         path: e.path,

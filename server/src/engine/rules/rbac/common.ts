@@ -50,9 +50,11 @@ export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
     return hit.rw;
   }
   const sources = new Map<Resource, RbacSource>();
+  const installs = installNamespaces(ws);
   for (const f of ws.allFiles()) {
     if (f.skipped) continue;
-    for (const r of f.resources) if (RBAC_KINDS.has(r.kind)) sources.set(r, { object: r.object, ref: r });
+    const ns = installs.get(f);
+    for (const r of f.resources) if (RBAC_KINDS.has(r.kind)) sources.set(r, { object: ns ? placedIn(r, ns) : r.object, ref: r });
   }
   const model = new RbacModel([...sources.values()], { defaultNamespace: 'default' });
   let byResource: Map<Resource, RbacFinding[]> | undefined;
@@ -75,6 +77,101 @@ export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
   cache.set(ws, { version: ws.version, rw });
   last = { ws, version: ws.version, rw };
   return rw;
+}
+
+// ------------------------------------------------------------------------------------------------ namespace-less installs
+
+/** Namespaced kinds the RBAC model places in a namespace (Roles, RoleBindings, ServiceAccounts, workloads). */
+const PLACED_KINDS = new Set(['Role', 'RoleBinding', 'ServiceAccount', ...Object.keys(POD_SPEC_PATHS)]);
+
+const isNamespaceLess = (r: Resource) => r.declaredNamespace === undefined && PLACED_KINDS.has(r.kind);
+
+/**
+ * The namespace that namespace-less objects are applied to (`kubectl apply -n X -f install.yaml`, as argo-cd's
+ * install.yaml is meant to be), when the workspace says so. The rule (docs/rules.md, "Namespace-less installs"):
+ *  - an install is the namespace-less Roles, RoleBindings, ServiceAccounts and workloads of the files that refer to
+ *    each other by name (a ServiceAccount defined, run as or bound; a Role defined or bound): they are applied to one
+ *    namespace together, so the links among them hold wherever it goes;
+ *  - an object with an explicit namespace that refers to a name of the install says where it goes: a binding subject
+ *    `ServiceAccount X/N`, or a RoleBinding of namespace X whose subject N has no namespace or whose roleRef is Role N,
+ *    unless X/N itself is defined with an explicit namespace;
+ *  - exactly one such namespace X: the install is placed in X; none, or several (ambiguous): it stays in `default`.
+ * The `default` ServiceAccount (one in every namespace) says nothing. Objects with an explicit namespace never move, and
+ * every explicit link to an install agrees with where it is placed, so no link that can exist is dropped.
+ */
+export function installNamespaces(ws: WorkspaceIndex): Map<object, string> {
+  const out = new Map<object, string>();
+  // Union-find over files, joined by the names their namespace-less objects define or refer to.
+  const parent = new Map<object, object>();
+  const find = (f: object): object => {
+    let p = parent.get(f) ?? f;
+    while (p !== (parent.get(p) ?? p)) p = parent.get(p)!;
+    return p;
+  };
+  const fileOf = new Map<string, object>();
+  const touch = (key: string, f: object) => {
+    if (!parent.has(f)) parent.set(f, f);
+    const g = fileOf.get(key);
+    if (!g) fileOf.set(key, f);
+    else if (find(g) !== find(f)) parent.set(find(f), find(g));
+  };
+  const explicit = new Set<string>();
+  const refs: { key: string; namespace: string }[] = [];
+  const sa = (n: unknown) => (typeof n === 'string' && n !== '' && n !== 'default' ? `ServiceAccount/${n}` : undefined);
+  for (const f of ws.allFiles()) {
+    if (f.skipped) continue;
+    for (const r of f.resources) {
+      const o: any = r.object;
+      const subjects: any[] = r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding' ? (Array.isArray(o.subjects) ? o.subjects : []) : [];
+      const roleRef = r.kind === 'RoleBinding' && o.roleRef && o.roleRef.kind === 'Role' && typeof o.roleRef.name === 'string' ? `Role/${o.roleRef.name}` : undefined;
+      // Explicit references: where the install goes.
+      for (const s of subjects) {
+        if (!s || typeof s !== 'object' || s.kind !== 'ServiceAccount') continue;
+        const key = sa(s.name);
+        const ns = typeof s.namespace === 'string' && s.namespace ? s.namespace : r.kind === 'RoleBinding' ? r.declaredNamespace : undefined;
+        if (key && ns) refs.push({ key, namespace: ns });
+      }
+      if (roleRef && r.declaredNamespace) refs.push({ key: roleRef, namespace: r.declaredNamespace });
+      if (r.declaredNamespace !== undefined) {
+        if (r.kind === 'ServiceAccount' || r.kind === 'Role') explicit.add(`${r.declaredNamespace}:${r.kind}/${r.name}`);
+        continue;
+      }
+      if (!isNamespaceLess(r)) continue;
+      // Namespace-less objects: the names that tie files into one install.
+      if (r.kind === 'ServiceAccount' || r.kind === 'Role') {
+        const key = r.kind === 'Role' ? `Role/${r.name}` : sa(r.name);
+        if (key) touch(key, f);
+      } else if (r.kind === 'RoleBinding') {
+        for (const s of subjects) if (s && typeof s === 'object' && s.kind === 'ServiceAccount' && !s.namespace && sa(s.name)) touch(sa(s.name)!, f);
+        if (roleRef) touch(roleRef, f);
+      } else if (Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, r.kind)) {
+        const ps: any = POD_SPEC_PATHS[r.kind].reduce<any>((x, k) => (x && typeof x === 'object' ? x[k] : undefined), o);
+        const key = sa(ps && (ps.serviceAccountName || ps.serviceAccount));
+        if (key) touch(key, f);
+      }
+    }
+  }
+  const candidates = new Map<object, Set<string>>();
+  for (const { key, namespace } of refs) {
+    const f = fileOf.get(key);
+    if (!f || explicit.has(`${namespace}:${key}`)) continue;
+    const root = find(f);
+    let set = candidates.get(root);
+    if (!set) candidates.set(root, (set = new Set()));
+    set.add(namespace);
+  }
+  for (const f of parent.keys()) {
+    const set = candidates.get(find(f));
+    if (set && set.size === 1) out.set(f, [...set][0]);
+  }
+  return out;
+}
+
+/** The object as the RBAC model sees it: a namespace-less namespaced object placed in its install's namespace. */
+function placedIn(r: Resource, namespace: string): unknown {
+  if (!isNamespaceLess(r) || namespace === 'default') return r.object;
+  const meta = r.object.metadata;
+  return { ...r.object, metadata: { ...(meta && typeof meta === 'object' ? meta : {}), namespace } };
 }
 
 export function fileName(uri: string): string {
