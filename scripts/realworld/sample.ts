@@ -22,9 +22,14 @@
  *   --save-scans <file> / --from-scans <file>   keep / reuse the raw scans (no rescan)
  *
  * Finding key (stable across line moves and message rewording):
- *   <project>:<file relative to the project>:<rule>:<Kind>/<name>[:<container>]
+ *   <project>:<file relative to the project>:<rule>:<Kind>/<name>[:<container>][:<subject>]
  * `<container>` is the quoted container name of the message (`container "x"`)
- * when it has one; findings without resource use `-` for Kind/name. Only when
+ * when it has one; `<subject>` what the message says the finding is about,
+ * when it names it: `rules[3]` (for a workload, `ClusterRole x rules[3]`, the
+ * role without its namespace), a volume name, an environment variable,
+ * hostNetwork/hostPID/hostIPC, a hostPort, a capability. Findings without
+ * resource use `-` for Kind/name. Namespaces, line numbers and the wording
+ * of the message are not part of the key. Only when
  * two active findings of one scan still share a key, each gets `~` and the
  * first 8 hex digits of the SHA-1 of its message (then `#2`, `#3`… if the
  * messages are equal too).
@@ -87,6 +92,16 @@ export interface SampledFinding {
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
 
+/** What in a resource the finding is about, when its message names it: an RBAC rule, a volume, an environment variable, a host namespace or port, a capability. */
+const SUBJECTS = [/→ ((?:Cluster)?Role) (?:[^\s/]+\/)?(\S+) → (rules\[\d+\])/, /\brules\[\d+\]/, /\b[Vv]olume "([^"]+)"/, /\benvironment variable ([A-Za-z_][A-Za-z0-9_.-]*)/, /\b(host(?:Network|PID|IPC))\b/, /\bhostPort (\d+)/, /\bcapability "?([A-Z_]+)/];
+function subjectOf(message: string): string | undefined {
+  for (const re of SUBJECTS) {
+    const m = re.exec(message);
+    if (m) return m.length > 2 ? m.slice(1).join(' ') : (m[1] ?? m[0]);
+  }
+  return undefined;
+}
+
 /** The active findings of one project's scan, with their stable keys. */
 export function keyFindings(project: string, raw: RawScan): SampledFinding[] {
   let findings: RawFinding[];
@@ -102,8 +117,9 @@ export function keyFindings(project: string, raw: RawScan): SampledFinding[] {
       const file = f.file ? (f.file.startsWith(prefix) ? f.file.slice(prefix.length) : f.file) : '-';
       const res = f.resource?.kind ? `${f.resource.kind}/${f.resource.name ?? ''}` : '-';
       const container = /\bcontainer "([^"]+)"/.exec(f.message)?.[1];
+      const subject = subjectOf(f.message);
       return {
-        key: [project, file, f.rule, res, ...(container ? [container] : [])].join(':'),
+        key: [project, file, f.rule, res, ...(container ? [container] : []), ...(subject ? [subject] : [])].join(':'),
         project,
         rule: f.rule,
         file,
