@@ -17,7 +17,8 @@
  *   --verdicts <file>   verdicts file (default test/realworld/verdicts.json)
  *   --bin <cli.js>      CLI to scan with (default this checkout's bin/k8s-guardrails.js;
  *                       another checkout's for a before/after comparison)
- *   --max-false <pct>   false-verdict ceiling for --check (default 2)
+ *   --max-false <pct>   false-verdict ceiling for --check (default: the verdicts
+ *                       file's maxFalsePercent, else 2 — the goal of issue #18)
  *   --min <n>           minimum sample size (default 220)
  *   --save-scans <file> / --from-scans <file>   keep / reuse the raw scans (no rescan)
  *
@@ -66,6 +67,8 @@ export interface Verdict {
 export interface VerdictsFile {
   version: 1;
   description: string;
+  /** Ceiling of false verdicts (percent of the judged sample) that --check and the test enforce; a ratchet towards 2. */
+  maxFalsePercent?: number;
   findings: Record<string, Verdict>;
 }
 
@@ -168,11 +171,14 @@ export function drawSample(findings: SampledFinding[], min: number): { sample: S
 export interface Figures {
   total: number;
   counts: Record<VerdictValue | 'unjudged', number>;
+  /** False verdicts in percent of the judged sample. */
   falsePercent: number;
+  /** Estimate for all active findings: each rule's false share of its judged sample weighted by the rule's number of findings. */
+  weightedFalsePercent: number;
   perRule: Record<string, Record<VerdictValue | 'unjudged', number>>;
 }
 
-export function figures(sample: SampledFinding[], verdicts: Record<string, Verdict>): Figures {
+export function figures(sample: SampledFinding[], verdicts: Record<string, Verdict>, all: SampledFinding[] = sample): Figures {
   const zero = () => ({ true: 0, 'true-but-expected': 0, false: 0, unjudged: 0 });
   const counts = zero();
   const perRule: Figures['perRule'] = {};
@@ -183,13 +189,25 @@ export function figures(sample: SampledFinding[], verdicts: Record<string, Verdi
     (perRule[f.rule] ??= zero())[k]++;
   }
   const judged = sample.length - counts.unjudged;
-  return { total: sample.length, counts, falsePercent: judged ? (100 * counts.false) / judged : 0, perRule };
+  const population = new Map<string, number>();
+  for (const f of all) population.set(f.rule, (population.get(f.rule) ?? 0) + 1);
+  let weighted = 0;
+  let weight = 0;
+  for (const [rule, c] of Object.entries(perRule)) {
+    const j = c.true + c['true-but-expected'] + c.false;
+    if (!j) continue;
+    const n = population.get(rule) ?? j;
+    weighted += (n * c.false) / j;
+    weight += n;
+  }
+  return { total: sample.length, counts, falsePercent: judged ? (100 * counts.false) / judged : 0, weightedFalsePercent: weight ? (100 * weighted) / weight : 0, perRule };
 }
 
 export function renderFigures(fig: Figures): string[] {
   const pct = (n: number) => (fig.total ? ((100 * n) / fig.total).toFixed(1) : '0.0');
   const lines = [
     `sampled findings: ${fig.total}; true ${fig.counts.true} (${pct(fig.counts.true)} %), true-but-expected ${fig.counts['true-but-expected']} (${pct(fig.counts['true-but-expected'])} %), false ${fig.counts.false} (${fig.falsePercent.toFixed(1)} % of judged)${fig.counts.unjudged ? `, unjudged ${fig.counts.unjudged}` : ''}`,
+    `false among all active findings, estimated (per-rule false share weighted by the rule's findings): ${fig.weightedFalsePercent.toFixed(1)} %`,
     '',
     '| rule | sampled | true | true-but-expected | false | unjudged |',
     '|---|---:|---:|---:|---:|---:|',
@@ -211,7 +229,6 @@ async function main(): Promise<void> {
   const show = process.argv.includes('--show');
   const verdictsPath = path.resolve(arg('--verdicts') ?? path.join(REPO, 'test/realworld/verdicts.json'));
   const bin = arg('--bin') ? path.resolve(arg('--bin')!) : undefined;
-  const maxFalse = Number(arg('--max-false') ?? 2);
   const min = Number(arg('--min') ?? 220);
   const rel = (f: string) => path.relative(process.cwd(), f) || f;
 
@@ -238,6 +255,7 @@ async function main(): Promise<void> {
   } catch {
     file = { version: 1, description: '', findings: {} };
   }
+  const maxFalse = Number(arg('--max-false') ?? file.maxFalsePercent ?? 2);
   const sampled = new Map(sample.map((f) => [f.key, f]));
   const missing = sample.filter((f) => !file.findings[f.key] || !VALUES.includes(file.findings[f.key].verdict as VerdictValue));
   const vanished = Object.keys(file.findings).filter((k) => !sampled.has(k));
@@ -271,7 +289,7 @@ async function main(): Promise<void> {
     const description =
       file.description ||
       'Judged sample of the findings on test/realworld (see VERDICTS.md): key → verdict (true | true-but-expected | false) and a one-line reason. Maintained by npm run realworld:sample -- --update.';
-    fs.writeFileSync(verdictsPath, stableJson({ version: 1, description, findings }));
+    fs.writeFileSync(verdictsPath, stableJson({ version: 1, description, ...(file.maxFalsePercent !== undefined ? { maxFalsePercent: file.maxFalsePercent } : {}), findings }));
     const added = sample.filter((f) => !file.findings[f.key]);
     console.log(`updated ${rel(verdictsPath)}: ${added.length} new sampled findings to judge (verdict null), ${vanished.length} vanished dropped, ${reworded.length} messages refreshed.`);
     for (const k of vanished) console.log(`  dropped (${file.findings[k].verdict ?? 'unjudged'}): ${k}${file.findings[k].reason ? ` — ${file.findings[k].reason}` : ''}`);
@@ -280,13 +298,14 @@ async function main(): Promise<void> {
     return;
   }
 
-  const fig = figures(sample, file.findings);
+  const fig = figures(sample, file.findings, all);
   for (const l of renderFigures(fig)) console.log(l);
   const problems: string[] = [];
   for (const f of missing) problems.push(`no verdict: ${f.key}\n    ${f.project}/${f.file}${f.line ? `:${f.line}` : ''}: ${f.message}`);
   for (const f of noReason) problems.push(`verdict without a reason: ${f.key}`);
   for (const k of vanished) problems.push(`vanished (the finding is no longer sampled or reported): ${k} [${file.findings[k].verdict}]`);
-  if (fig.falsePercent > maxFalse) problems.push(`false verdicts: ${fig.falsePercent.toFixed(1)} % > ${maxFalse} %`);
+  if (fig.falsePercent > maxFalse) problems.push(`false verdicts: ${fig.falsePercent.toFixed(1)} % of the judged sample > ${maxFalse} % (the ceiling)`);
+  else console.log(`false verdicts: ${fig.falsePercent.toFixed(1)} % of the judged sample, within the ceiling of ${maxFalse} %${maxFalse > 2 ? ' (issue #18 asks for 2 %: lower maxFalsePercent in the verdicts file as precision improves)' : ''}`);
   for (const f of reworded) console.log(`note: message changed since judged, re-read the verdict: ${f.key}`);
   if (problems.length) {
     console.log(`\nrealworld:sample: ${problems.length} problem(s):`);
