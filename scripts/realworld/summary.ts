@@ -83,16 +83,17 @@ function countYaml(dir: string): number {
   return n;
 }
 
-interface RawScan {
+export interface RawScan {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-function scan(project: string): Promise<RawScan> {
+/** Scans one project with the built CLI (`bin`, default this checkout's) as a process, from the repository root. */
+export function scan(project: string, bin = BIN): Promise<RawScan> {
   return new Promise((resolve, reject) => {
     // Relative path and repository cwd: the reported file names do not depend on the checkout location.
-    const child = spawn(process.execPath, [BIN, 'scan', `test/realworld/${project}`, ...SCAN_ARGS], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'scan', `test/realworld/${project}`, ...SCAN_ARGS], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
