@@ -4,6 +4,8 @@ import { isK8sNetworkPolicy, NetpolWorkspace, netpolWorkspace, NpPolicy } from '
 import type { WorkspaceIndex } from '../../workspace';
 import { defineRule } from '../types';
 import { NETPOL_DOCS } from './common';
+import { installNamespaces, rbacWorkspace } from '../rbac/common';
+import { workloads } from '../hardening/util';
 
 type Requirement = CompiledSelector['requirements'][number];
 
@@ -87,6 +89,48 @@ function customResources(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: str
 }
 
 /** Why the policy may select pods the workspace does not show (undefined: nothing explains the miss). */
+/** What creating pods takes: the pods themselves, or a controller object that makes them. */
+const POD_CREATING = ['pods', 'deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch'];
+
+const creatorsByModel = new WeakMap<NetpolWorkspace, Map<string, string | null>>();
+
+/**
+ * A workload of `namespace` whose ServiceAccount may create pods (or pod-creating objects) in `namespace`,
+ * by the RBAC of the workspace: an operator, which may create the pods a selector means (Longhorn's
+ * instance managers, Rook's daemons, prometheus-operator's StatefulSets).
+ */
+function podCreator(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: string): string | undefined {
+  let byNs = creatorsByModel.get(nw);
+  if (!byNs) creatorsByModel.set(nw, (byNs = new Map()));
+  const hit = byNs.get(namespace);
+  if (hit !== undefined) return hit ?? undefined;
+  const model = rbacWorkspace(ws).model;
+  const accounts = new Map<string, string>();
+  for (const r of POD_CREATING)
+    for (const e of model.whoCan('create', r, { namespace }))
+      if (e.ref.kind === 'ServiceAccount' && e.ref.namespace) accounts.set(`${e.ref.namespace}/${e.ref.name}`, r.split('.')[0]);
+  let found: string | undefined;
+  if (accounts.size) {
+    const installs = installNamespaces(ws);
+    search: for (const f of ws.allFiles())
+      for (const res of f.resources)
+        for (const w of workloads(res)) {
+          const spec = w.tpl.spec;
+          const sa = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : typeof spec.serviceAccount === 'string' ? spec.serviceAccount : 'default';
+          const ns = installs.get(f) ?? res.namespace ?? 'default';
+          if (ns !== namespace) continue; // an operator of this namespace, not any cluster-wide controller elsewhere
+          const key = `${ns}/${sa}`;
+          const what = accounts.get(key);
+          if (what) {
+            found = `${res.kind} ${res.name} runs as ServiceAccount ${key}, which may create ${what} in namespace ${namespace}, so it may create the pods this selector matches`;
+            break search;
+          }
+        }
+  }
+  byNs.set(namespace, found ?? null);
+  return found;
+}
+
 export function operatorExplanation(nw: NetpolWorkspace, ws: WorkspaceIndex, p: NpPolicy): string | undefined {
   const sel = p.parsed.podSelector;
   for (const r of sel.requirements) {
@@ -94,7 +138,8 @@ export function operatorExplanation(nw: NetpolWorkspace, ws: WorkspaceIndex, p: 
     if (why) return why;
   }
   const cr = customResources(nw, ws, p.namespace).find((c) => c.labels.some((l) => selectorMatches(sel, l)));
-  return cr ? `the labels of ${cr.res.kind} ${cr.res.name} match, so its operator may create such pods` : undefined;
+  if (cr) return `the labels of ${cr.res.kind} ${cr.res.name} match, so its operator may create such pods`;
+  return podCreator(nw, ws, p.namespace);
 }
 
 /** `web (app=web)` for a workload, showing its template's values for the selector's keys. */
@@ -111,7 +156,7 @@ export default defineRule({
   fixable: false,
   docs: {
     summary:
-      'A NetworkPolicy whose (non-empty) `podSelector` matches the pod template of no workload of its namespace in the workspace (across files). It stays quiet when the pods may exist without a manifest: when the workspace has no workload in that namespace (policies-only repositories, or a namespace whose workloads live elsewhere); when the selector uses labels that controllers and operators set on the pods they create (`pod-template-hash`, `controller-revision-hash`, `statefulset.kubernetes.io/pod-name`, `job-name`, prometheus-operator\'s `operator.prometheus.io/name`, `prometheus`, `alertmanager` and `app.kubernetes.io/name: prometheus|alertmanager|thanos-ruler|prometheus-agent`, Rook\'s `app: rook-ceph-*`, `rook_cluster`, `ceph_daemon_type`, and `app.kubernetes.io/managed-by` other than Helm/Kustomize); or when a custom resource of the namespace (a `Prometheus`, an `Alertmanager`, a `CephCluster`…) has labels, or `spec.podMetadata.labels`, that the selector matches. When it reports, the message lists the workloads of the namespace with their values for the selector\'s keys.',
+      'A NetworkPolicy whose (non-empty) `podSelector` matches the pod template of no workload of its namespace in the workspace (across files). It stays quiet when the pods may exist without a manifest: when the workspace has no workload in that namespace (policies-only repositories, or a namespace whose workloads live elsewhere); when the selector uses labels that controllers and operators set on the pods they create (`pod-template-hash`, `controller-revision-hash`, `statefulset.kubernetes.io/pod-name`, `job-name`, prometheus-operator\'s `operator.prometheus.io/name`, `prometheus`, `alertmanager` and `app.kubernetes.io/name: prometheus|alertmanager|thanos-ruler|prometheus-agent`, Rook\'s `app: rook-ceph-*`, `rook_cluster`, `ceph_daemon_type`, and `app.kubernetes.io/managed-by` other than Helm/Kustomize); when a custom resource of the namespace (a `Prometheus`, an `Alertmanager`, a `CephCluster`…) has labels, or `spec.podMetadata.labels`, that the selector matches; or when a workload of that namespace runs as a ServiceAccount that the workspace\'s RBAC allows to create pods (or Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs) in that namespace — an operator, which may create the pods the selector means (Longhorn, Rook, prometheus-operator). When it reports, the message lists the workloads of the namespace with their values for the selector\'s keys.',
     why:
       'A policy that selects nothing protects nothing: usually a label typo (`app: backnd`), a label on the Deployment instead of its pod template, or the wrong namespace. The pods the author meant stay unrestricted.',
     insecure: 'spec:\n  podSelector:\n    matchLabels:\n      app: backnd   # the Deployment labels its pods app: backend',
@@ -136,7 +181,7 @@ export default defineRule({
       path: ['spec', 'podSelector'],
       message:
         `NetworkPolicy ${res.name || '(unnamed)'}: podSelector (${describeSelector(sel.requirements)}) matches the pod template of ${candidates.length === 1 ? 'not even the one workload' : `none of the ${candidates.length} workloads`} in namespace ${p.namespace}: ${shown.join(', ')}${more}. ` +
-        'Reported because the namespace has workloads here, no custom resource in it has matching labels, and the selector uses no label that operators or controllers set: a typo, a label on the workload instead of its pod template, or the wrong namespace? If an operator creates these pods, ignore this finding with a reason.',
+        'Reported because the namespace has workloads here, no custom resource in it has matching labels, the selector uses no label that operators or controllers set, and no workload here may create pods in the namespace (RBAC): a typo, a label on the workload instead of its pod template, or the wrong namespace? If an operator creates these pods, ignore this finding with a reason.',
     });
   },
 });
