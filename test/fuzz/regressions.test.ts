@@ -1,5 +1,5 @@
 /**
- * Regressions found by `npm run fuzz` (seed 1), reduced to small inputs.
+ * Regressions found by `npm run fuzz` (seeds 1 and 11), reduced to small inputs.
  * Each input goes through every fuzz invariant (`checkInput`, with "fix all"
  * always on and no time bound); the tests after the table pin the root cause
  * of each more directly.
@@ -34,6 +34,11 @@ const CASES: { name: string; text: string }[] = [
   { name: 'namespace with NUL', text: POD('  containers: [{name: a, image: x}]\n', 'name: p, namespace: "\\0"') },
   { name: 'namespace with DEL and C1 controls', text: POD('  containers: [{name: a, image: x}]\n', 'name: p, namespace: "a\\x7fb\\x85\\x9f"') },
   { name: 'namespace with a lone surrogate', text: POD('  containers: [{name: a, image: x}]\n', 'name: p, namespace: "\\ud800"') },
+  // Fixes (seed 11): new keys go after the whole container, whose last item is a block scalar or empty.
+  { name: 'container whose args end with a block scalar', text: POD('  containers:\n  - name: a\n    image: x\n    args:\n    - |-\n      echo a\n      echo b\n') },
+  { name: 'block scalar item, compact sequences, one-space indent', text: POD(' containers:\n -\n  name: app\n  image:\n  - ALL\n  - |-\n   a\n   b\n') },
+  { name: 'containers with an empty last item (being typed)', text: POD('  containers:\n  - name: a\n    image: x\n    securityContext: {privileged: true}\n  - ') },
+  { name: 'containers with an empty item first', text: POD('  containers:\n  -\n  - name: a\n    image: x\n    securityContext: {privileged: true}\n') },
 ];
 
 for (const c of CASES) {
@@ -130,6 +135,37 @@ test('"Harden to restricted" is not offered for a workload document beyond its s
   assert.equal(hardenFix(text), undefined);
   const small = POD('  containers:\n  - name: a\n    image: x\n');
   assert.ok(hardenFix(small));
+});
+
+test('a block scalar sequence item spans its text (js-yaml first tries it as a key and reads nothing)', () => {
+  assert.deepEqual(shape(parseYaml('- |\n a\n')[0].root!), ['seq', 0, 6, [['scalar', 2, 6]]]);
+  assert.deepEqual(shape(parseYaml('- >-\n  a\n- b\n')[0].root!), ['seq', 0, 12, [['scalar', 2, 8], ['scalar', 11, 12, [['scalar', 11, 12]]]]]);
+  assert.deepEqual(shape(parseYaml('|\n a\n')[0].root!), ['scalar', 0, 4]);
+});
+
+test('empty block sequence items are nodes: item i of the data is child i, and the sequence ends at its last item', () => {
+  const text = 'a:\n-\n- &q x\n-   # c\n- - \n  - z\n-\nb: 1\n';
+  const doc = parseYaml(text)[0];
+  assert.deepEqual(doc.value, { a: [null, 'x', null, [null, 'z'], null], b: 1 });
+  const seq = doc.root!.children![1];
+  assert.deepEqual(
+    seq.children!.map((c) => [c.kind, c.value, text.slice(c.start - 1, c.end)]),
+    [
+      ['scalar', null, '-'],
+      ['scalar', 'x', ' &q x'],
+      ['scalar', null, '-'],
+      ['seq', undefined, ' - \n  - z'],
+      ['scalar', null, '-'],
+    ],
+  );
+  assert.deepEqual(shape(seq.children![3]), ['seq', 22, 30, [['scalar', 23, 23], ['scalar', 29, 30, [['scalar', 29, 30]]]]]);
+  assert.equal(seq.end, 32);
+  // So a finding in the item after an empty one points at that item.
+  const pod = POD('  containers:\n  -\n  - name: a\n    image: x\n    securityContext: {privileged: true}\n');
+  const ws = new WorkspaceIndex();
+  ws.set('file:///a.yaml', pod);
+  const f = analyze(ws, DEFAULT_SETTINGS).findings.get('file:///a.yaml')!.find((x) => x.rule === 'privileged-container')!;
+  assert.deepEqual(f.range, { start: { line: 8, character: 34 }, end: { line: 8, character: 38 } });
 });
 
 test('generated YAML text: double-quoted strings and comments hold only printable characters', () => {

@@ -395,7 +395,7 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
     const closeAt = pos < textLength ? pos : textLength;
     const kind: string | null = state.kind;
     let lo = (n - 1) * STRIDE; // the last child, when there is one
-    const sp = scratch;
+    let sp = scratch;
     if (nChildren === 1 && n - 1 === lastIndex && (kind === 'mapping' || kind === 'sequence') && typeof state.result === 'object' && state.result !== null && state.result === lastResult) {
       // A flow collection as a block sequence item or document root: js-yaml reads it as a possible
       // key and keeps it as the node's value. It is this node: no wrapper (whose one child is no pair).
@@ -408,6 +408,22 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
       others.length -= 2;
       nChildren--;
       lo -= STRIDE;
+    }
+    if (kind === 'scalar' && nChildren === 1 && n - 1 === lastIndex && lastResult === null && state.result !== null && sp[lo + S_START] === sp[lo + S_END] && others[others.length - 2] === n - 1) {
+      // A block scalar as a sequence item or document root (`- |`): js-yaml first tries the item as an
+      // implicit key and reads nothing there. That empty attempt is not the scalar: drop it, so the
+      // node spans the scalar's text below (not zero width at its indicator).
+      n--;
+      others.length -= 2;
+      nChildren--;
+      lo -= STRIDE;
+    }
+    if (kind === 'sequence' && Array.isArray(state.result) && state.result.length > nChildren) {
+      const added = addEmptyItems(text, others, opens[q + 1], n, nChildren, state.result.length, skipTrivia(text, open, closeAt), closeAt);
+      n += added;
+      nChildren += added;
+      lo = (n - 1) * STRIDE;
+      sp = scratch;
     }
     const start = skipTrivia(text, open, closeAt);
     let k: number;
@@ -487,6 +503,93 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
   }
   const spans = !error && n > 0 && root >= 0 ? { data: arena ? arena.copy(scratch, n * STRIDE) : scratch.slice(0, n * STRIDE), text, others, root } : undefined;
   return new ParsedChunk(value, error, count === 0 && !error, spans, suspect);
+}
+
+/**
+ * The item indicators (`-` offsets) between `from` and `to`, where only trivia, dashes and node properties
+ * (`&anchor`, `!tag`) may be; undefined when something else is there.
+ */
+function dashesIn(text: string, from: number, to: number): number[] | undefined {
+  const out: number[] = [];
+  let p = from;
+  while (p < to) {
+    const c = text.charCodeAt(p);
+    if (isSpace(c)) p++;
+    else if (c === 35 /* # */) {
+      while (p < to && text.charCodeAt(p) !== 10 && text.charCodeAt(p) !== 13) p++;
+    } else if (c === 45 /* - */ && (p + 1 >= text.length || isSpace(text.charCodeAt(p + 1)))) {
+      out.push(p);
+      p++;
+    } else if (c === 38 /* & */ || c === 33 /* ! */) {
+      while (p < to && !isSpace(text.charCodeAt(p))) p++;
+    } else return undefined;
+  }
+  return out;
+}
+
+/**
+ * js-yaml reads an empty block sequence item (a `-` with nothing after it before the next item or the
+ * end of the sequence) as null without composing a node: no listener event marks it. Add a zero-width
+ * node after each such dash (as for an empty `key:` value), so item i of the data is child i of the
+ * sequence and the sequence ends at its last item. The sequence's children are the nodes `first … n - 1`;
+ * `from`/`to` bound its text. Returns the number of nodes added: 0 when the text between the children
+ * does not account for exactly the missing items (the spans then stay as they were).
+ */
+function addEmptyItems(text: string, others: unknown[], first: number, n: number, nChildren: number, items: number, from: number, to: number): number {
+  const d = scratch;
+  const roots: number[] = new Array(nChildren);
+  for (let c = n - 1, i = nChildren - 1; i >= 0; i--) {
+    roots[i] = c;
+    c -= d[c * STRIDE + S_SIZE];
+  }
+  // The empty items' dashes before each child (the last dash before a child is the child's own) and after the last.
+  const empties: number[][] = [];
+  let total = 0;
+  for (let j = 0; j <= nChildren; j++) {
+    const dashes = dashesIn(text, j === 0 ? from : d[roots[j - 1] * STRIDE + S_END], j < nChildren ? d[roots[j] * STRIDE + S_START] : to);
+    if (!dashes || (j < nChildren && dashes.pop() === undefined)) return 0;
+    empties.push(dashes);
+    total += dashes.length;
+  }
+  if (total !== items - nChildren) return 0;
+  if ((n + total) * STRIDE > scratch.length) {
+    const grown = new Int32Array(Math.max(scratch.length * 2, (n + total) * STRIDE));
+    grown.set(scratch);
+    scratch = grown;
+  }
+  const sp = scratch;
+  // Move each child's subtree up by the number of empty items before it (the last child first).
+  const shift: number[] = new Array(nChildren);
+  for (let j = 0, s = 0; j < nChildren; j++) shift[j] = s += empties[j].length;
+  for (let j = nChildren - 1; j >= 0; j--) {
+    const lo = roots[j] - sp[roots[j] * STRIDE + S_SIZE] + 1;
+    if (shift[j]) sp.copyWithin((lo + shift[j]) * STRIDE, lo * STRIDE, (roots[j] + 1) * STRIDE);
+  }
+  // Values not kept in the text, by node index: the children's move with them; the empty items' are null.
+  let t = others.length;
+  while (t > 0 && (others[t - 2] as number) >= first) t -= 2;
+  const tail = others.splice(t);
+  let k = 0;
+  let at = first;
+  for (let j = 0; j <= nChildren; j++) {
+    for (const dash of empties[j]) {
+      const o = at * STRIDE;
+      sp[o + S_START] = sp[o + S_END] = Math.min(dash + 1, text.length);
+      sp[o + S_KIND] = 2;
+      sp[o + S_SIZE] = 1;
+      sp[o + S_COUNT] = 0;
+      others.push(at, null);
+      at++;
+    }
+    if (j === nChildren) break;
+    const end = roots[j];
+    while (k < tail.length && (tail[k] as number) <= end) {
+      others.push((tail[k] as number) + shift[j], tail[k + 1]);
+      k += 2;
+    }
+    at = end + shift[j] + 1;
+  }
+  return total;
 }
 
 function collectDuplicates(node: YNode, out: DuplicateKey[]): void {
