@@ -81,7 +81,7 @@ function hostileState(): PanelState {
     scan: { at: 'now', objects: 2, findings: 1, errors: [HOSTILE.imgXss] },
     topFindings: [{ severity: 'error', rule: 'privileged-container', message: HOSTILE.scriptClose, object: HOSTILE.templateInjection }],
     trace: { namespace: 'payments', pod: 'checkout-1', at: 'now', summary: HOSTILE.imgXss, notes: [HOSTILE.markdown], connections: [{ direction: 'outbound', protocol: 'TCP', local: '10.0.0.1:1', remote: '203.0.113.50:4444', state: 'ESTABLISHED', peer: HOSTILE.imgXss, suspicious: true }] },
-    operations: { trace: true, isolate: true, release: true },
+    operations: { trace: true, isolate: true, release: true, generatePolicy: true },
     notices: [HOSTILE.scriptClose],
   };
 }
