@@ -55,7 +55,9 @@ tr.suspicious td { color: var(--vscode-errorForeground); font-weight: 600; }
 .mono { font-family: var(--vscode-editor-font-family); }
 td.images { min-width: 160px; max-width: 320px; }
 td.name { min-width: 140px; }
+.table-scroll { overflow-x: auto; }
 td.row-actions { width: 1%; }
+table.pods td.row-actions, table.pods th:last-child { position: sticky; right: 0; background: var(--vscode-editor-background); box-shadow: -6px 0 6px -6px var(--vscode-widget-shadow, transparent); }
 .row-buttons { flex-direction: column; align-items: stretch; }
 .row-buttons button { white-space: nowrap; }
 td { overflow-wrap: anywhere; }

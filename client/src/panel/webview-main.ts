@@ -74,7 +74,8 @@ export function webviewMain(): void {
     const body = el('tbody');
     for (const r of rows) body.append(r);
     t.append(body);
-    return t;
+    // narrow panels scroll the table sideways; the Actions column stays in view (sticky)
+    return el('div', { class: 'table-scroll' }, t);
   }
   function td(text: string, cls = ''): Elem {
     return el('td', { text, class: cls });
