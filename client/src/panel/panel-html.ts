@@ -60,7 +60,7 @@ td.row-actions { width: 1%; }
 table.pods td.row-actions, table.pods th:last-child { position: sticky; right: 0; background: var(--vscode-editor-background); box-shadow: -6px 0 6px -6px var(--vscode-widget-shadow, transparent); }
 .row-buttons { flex-direction: column; align-items: stretch; }
 .row-buttons button { white-space: nowrap; }
-td { overflow-wrap: anywhere; }
+td.name, td.images, td.mono, td.ns { overflow-wrap: anywhere; }
 #trace .actions { margin: 6px 0 10px; }
 .small { font-size: 0.9em; }
 .muted { color: var(--vscode-descriptionForeground); }

@@ -208,6 +208,10 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
     await frame.locator(`button[data-focus-key="policy:${COMPROMISED}"]`).click();
     await waitFor('the generated egress policy in an editor', () => page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-lines') as ArrayLike<any>).some((e) => /kind:\s*NetworkPolicy/.test(e.textContent.replace(/\u00a0/g, ' ')))), 30_000);
 
+    // the policy opened in the panel's editor group: bring the panel back (a hidden webview is not in the DOM)
+    await runCommand(page, 'Kubernetes Guardrails: Open Cluster Panel');
+    frame = await panelFrame(page);
+
     // a trace started from the command palette shows in the panel
     const clean = `payments/${DEMO.cleanCheckoutPod}`;
     await runCommand(page, 'Trace Pod Egress');
