@@ -142,6 +142,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
       }
     }),
   );
+  // The cluster panel survives a window reload: VS Code hands the old panel back here (the
+  // serializer must exist during activation; the cluster bundle is loaded just after).
+  // 'k8sGuardrails.clusterPanel' = PANEL_VIEW_TYPE (client/src/panel/panel.ts, in the cluster bundle).
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer('k8sGuardrails.clusterPanel', {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        try {
+          await clusterLoaded;
+        } catch {
+          panel.dispose();
+          return;
+        }
+        cluster?.restorePanel(panel);
+      },
+    }),
+  );
   return {
     ready: Promise.all([ready, clusterLoaded]).then(() => undefined),
     client: () => client,

@@ -7,7 +7,9 @@
  *   registerClusterOperationCommands(context, { getSession, output, pickPod? })
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { inert } from '../../../server/src/text/inert';
 import { CancelledError, ClusterSession } from './connection';
 import { DEBUG_CONTAINER_WARNING, addDebugContainer } from './exec';
 import { AuditEntry, IsolationPlan, cordonNode, deletePod, isolatePod, planIsolation, releasePod, scaleOwnerToZero } from './isolate';
@@ -23,8 +25,28 @@ export interface ClusterOperationDeps {
   /** Optional pod picker (the panel's); default: two input boxes. */
   pickPod?(): Promise<PodTarget | undefined>;
   /** Called after a write so the panel can refresh. */
-  onDidChangeCluster?(target: PodTarget): void;
+  onDidChangeCluster?(target: PodTarget, change?: 'isolated' | 'released' | 'changed'): void;
+  /** Called with every trace this module takes (the panel shows the latest). */
+  onTrace?(trace: EgressTrace): void;
 }
+
+/** Where Isolate saves evidence when `k8sGuardrails.cluster.evidenceDir` is empty: outside any workspace. */
+export function defaultEvidenceDir(): string {
+  return path.join(os.homedir(), 'k8s-guardrails-evidence');
+}
+
+/**
+ * Every notification, dialog and log line passes cluster text through `inert`
+ * (server/src/text/inert.ts): a Status message or webhook denial holding
+ * `[Fix](command:…)` must not become a link that runs a command.
+ */
+const say = {
+  info: <T extends string>(m: string, ...items: T[]) => vscode.window.showInformationMessage<T>(inert(m), ...items),
+  warn: <T extends string>(m: string, ...items: T[]) => vscode.window.showWarningMessage<T>(inert(m), ...items),
+  error: <T extends string>(m: string, ...items: T[]) => vscode.window.showErrorMessage<T>(inert(m), ...items),
+  /** A modal confirmation; `detail` keeps its line breaks. */
+  confirm: <T extends string>(m: string, detail: string, ...items: T[]) => vscode.window.showWarningMessage<T>(inert(m), { modal: true, detail: inert(detail, { multiline: true, max: 4000 }) }, ...items),
+};
 
 export const CLUSTER_COMMANDS = {
   traceEgress: 'k8sGuardrails.cluster.traceEgress',
@@ -52,16 +74,16 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
   const lastTrace = new Map<string, EgressTrace>();
   const lastPlan = new Map<string, IsolationPlan>();
   const key = (t: PodTarget) => `${t.namespace}/${t.pod}`;
-  const log = (line: string) => out.appendLine(line);
+  const log = (line: string) => out.appendLine(inert(line, { multiline: true, max: 100_000 }));
   const auditSink = (e: AuditEntry) => log(`[audit ${e.time}] ${e.dryRun ? '(dry run) ' : ''}${e.step} ${e.status}: ${e.message}`);
 
   async function session(): Promise<ClusterSession | undefined> {
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Cluster operations are disabled in untrusted workspaces.');
+      void say.warn('Cluster operations are disabled in untrusted workspaces.');
       return undefined;
     }
     const s = await deps.getSession();
-    if (!s) void vscode.window.showWarningMessage('Not connected to a cluster: pick a kubeconfig context first.');
+    if (!s) void say.warn('Not connected to a cluster: pick a kubeconfig context first.');
     return s;
   }
 
@@ -85,7 +107,7 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
         if (e instanceof CancelledError) { log(`${title}: cancelled.`); return undefined; }
         const m = e instanceof Error ? e.message : String(e);
         log(`${title}: ${m}`);
-        void vscode.window.showErrorMessage(m);
+        void say.error(m);
         return undefined;
       } finally {
         sub.dispose();
@@ -94,24 +116,27 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
   }
 
   async function openText(content: string, language: string) {
-    const doc = await vscode.workspace.openTextDocument({ content, language });
+    // a report holds cluster text (process command lines, names): inert, line breaks kept
+    const doc = await vscode.workspace.openTextDocument({ content: language === 'plaintext' ? inert(content, { multiline: true, max: 1_000_000 }) : content, language });
     await vscode.window.showTextDocument(doc, { preview: false });
   }
 
   async function showTrace(t: EgressTrace) {
     lastTrace.set(key({ namespace: t.namespace, pod: t.pod }), t);
+    deps.onTrace?.(t);
     const text = formatTrace(t);
     log(text);
     const pub = t.connections.filter((c) => c.remoteClass.class === 'public' && c.direction === 'outbound');
-    const actions = ['Open report', 'Generate egress policy', ...(t.observation.debugOffer ? ['Add debug container…'] : [])];
+    // at most three short buttons: a toast cuts off what does not fit on one row
+    const actions = ['Report', 'Egress policy', ...(t.observation.debugOffer ? ['Debug container…'] : [])];
     const headline = t.observation.debugOffer
       ? `${t.namespace}/${t.pod}: ${t.observation.message}`
       : `${t.namespace}/${t.pod}: ${t.connections.length} connection(s), ${pub.length} to public addresses; internet ${t.policies.internet.reachable ? 'reachable' : 'blocked'} by policy.`;
-    const choice = await (pub.length || t.observation.debugOffer ? vscode.window.showWarningMessage(headline, ...actions) : vscode.window.showInformationMessage(headline, ...actions));
+    const choice = await (pub.length || t.observation.debugOffer ? say.warn(headline, ...actions) : say.info(headline, ...actions));
     const tg = { namespace: t.namespace, pod: t.pod };
-    if (choice === 'Open report') await openText(text, 'plaintext');
-    else if (choice === 'Generate egress policy') await vscode.commands.executeCommand(CLUSTER_COMMANDS.generateEgressPolicy, tg);
-    else if (choice === 'Add debug container…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.addDebugContainer, { ...tg, targetContainerName: t.observation.debugOffer?.targetContainerName });
+    if (choice === 'Report') await openText(text, 'plaintext');
+    else if (choice === 'Egress policy') await vscode.commands.executeCommand(CLUSTER_COMMANDS.generateEgressPolicy, tg);
+    else if (choice === 'Debug container…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.addDebugContainer, { ...tg, targetContainerName: t.observation.debugOffer?.targetContainerName });
   }
 
   const reg = (id: string, fn: (...args: unknown[]) => unknown) => {
@@ -139,7 +164,7 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       const a = (arg ?? {}) as { image?: string; targetContainerName?: string };
       const image = a.image ?? (await vscode.window.showInputBox({ prompt: 'Debug container image (needs `cat`)', value: cfg().get<string>('debugImage') || 'busybox:1.36', ignoreFocusOut: true }));
       if (!image) return;
-      const ok = await vscode.window.showWarningMessage(`Add an ephemeral debug container (${image}) to pod ${t.namespace}/${t.pod}?`, { modal: true, detail: DEBUG_CONTAINER_WARNING }, 'Add debug container');
+      const ok = await say.confirm(`Add an ephemeral debug container (${image}) to pod ${t.namespace}/${t.pod}?`, DEBUG_CONTAINER_WARNING, 'Add debug container');
       if (ok !== 'Add debug container') return;
       const r = await progress(`Adding debug container to ${t.namespace}/${t.pod}`, async (signal) => {
         const d = await addDebugContainer(s, t.namespace, t.pod, { image, targetContainerName: a.targetContainerName, signal });
@@ -166,7 +191,7 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       try {
         await openText(generateEgressPolicy(tr), 'yaml');
       } catch (e) {
-        void vscode.window.showErrorMessage(e instanceof Error ? e.message : String(e));
+        void say.error(e instanceof Error ? e.message : String(e));
       }
     }),
 
@@ -179,41 +204,48 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       if (!plan) return;
       lastPlan.set(key(t), plan);
       log(`Isolation plan for ${t.namespace}/${t.pod}:\n  ${plan.summary.join('\n  ')}\n  Warnings:\n  ${plan.warnings.join('\n  ')}`);
-      if (plan.alreadyIsolated) { void vscode.window.showInformationMessage(plan.summary[0]); return; }
-      const choice = await vscode.window.showWarningMessage(`Isolate pod ${t.namespace}/${t.pod}?`, { modal: true, detail: [...plan.summary, '', ...plan.warnings.map((w) => '⚠ ' + w)].join('\n') }, 'Isolate', 'Dry run');
+      if (plan.alreadyIsolated) { void say.info(plan.summary[0]); return; }
+      const choice = await say.confirm(`Isolate pod ${t.namespace}/${t.pod}?`, [...plan.summary, '', ...plan.warnings.map((w) => '⚠ ' + w)].join('\n'), 'Isolate', 'Dry run');
       if (!choice) return;
       const dryRun = a.dryRun ?? choice === 'Dry run';
-      let evidenceDir = a.evidenceDir ?? (cfg().get<string>('evidenceDir') || undefined);
-      if (!evidenceDir) {
-        const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Save evidence here', title: 'Folder for the evidence bundle (saved before any change)' });
-        evidenceDir = picked?.[0]?.fsPath;
-        if (!evidenceDir && !dryRun) return;
-      }
+      // A dry run stores nothing, so it saves no evidence either; a real run saves it outside the
+      // workspace unless a folder is configured (never into the repository by accident).
+      const evidenceDir = dryRun ? a.evidenceDir : (a.evidenceDir ?? (cfg().get<string>('evidenceDir') || defaultEvidenceDir()));
       const reason = a.reason ?? (await vscode.window.showInputBox({ prompt: 'Reason (recorded in the audit annotation and the evidence)', ignoreFocusOut: true })) ?? '';
       const r = await progress(`${dryRun ? 'Dry run: isolating' : 'Isolating'} ${t.namespace}/${t.pod}`, (signal) => isolatePod(s, plan, { dryRun, evidenceDir, reason, signal, audit: auditSink, actor: os.userInfo().username }));
       if (!r) return;
       log(r.message);
-      deps.onDidChangeCluster?.(t);
-      if (r.status === 'failed' || r.status === 'rolled-back') { void vscode.window.showErrorMessage(r.message); return; }
-      if (r.status !== 'isolated') { void vscode.window.showInformationMessage(r.message); return; }
-      const extra = await vscode.window.showInformationMessage(r.message, 'Trace again', ...(plan.node ? ['Cordon node…'] : []), ...(plan.owners.length ? ['Scale owner to 0…'] : []), 'Delete pod…');
+      deps.onDidChangeCluster?.(t, dryRun || r.status !== 'isolated' ? 'changed' : 'isolated');
+      if (r.status === 'failed' || r.status === 'rolled-back') { void say.error(r.message); return; }
+      if (r.status !== 'isolated') { void say.info(r.message); return; }
+      // two buttons fit in a toast; the rest of the containment steps are one pick away
+      const extra = await say.info(r.message, 'Trace again', 'Next steps…');
       if (extra === 'Trace again') await vscode.commands.executeCommand(CLUSTER_COMMANDS.traceEgress, t);
-      else if (extra === 'Cordon node…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.cordonNode, { node: plan.node });
-      else if (extra === 'Scale owner to 0…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.scaleOwnerToZero, t);
-      else if (extra === 'Delete pod…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.deletePod, t);
+      else if (extra === 'Next steps…') {
+        const steps = [
+          ...(plan.node ? [{ label: 'Cordon node…', description: inert(plan.node, { max: 200 }), detail: 'No new pods are scheduled on the node.' }] : []),
+          ...(plan.owners.length ? [{ label: 'Scale owner to 0…', detail: 'Stops every replica of the workload (an outage).' }] : []),
+          { label: 'Delete pod…', detail: 'Its memory, processes and local files are lost (the evidence bundle was saved first).' },
+        ];
+        const step = await vscode.window.showQuickPick(steps, { title: inert(`Contain ${t.namespace}/${t.pod} further`, { max: 300 }) });
+        if (step?.label === 'Cordon node…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.cordonNode, { node: plan.node });
+        else if (step?.label === 'Scale owner to 0…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.scaleOwnerToZero, t);
+        else if (step?.label === 'Delete pod…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.deletePod, t);
+      }
     }),
 
     // args: {namespace, pod, dryRun?}
     reg(CLUSTER_COMMANDS.releasePod, async (arg) => {
       const s = await session(); if (!s) return;
       const t = await target(arg); if (!t) return;
-      const choice = await vscode.window.showWarningMessage(`Release pod ${t.namespace}/${t.pod} from quarantine?`, { modal: true, detail: 'Restores its original labels (Services and its controller select it again; the controller may delete a replica) and deletes the quarantine policy if no other pod uses it.' }, 'Release', 'Dry run');
+      const choice = await say.confirm(`Release pod ${t.namespace}/${t.pod} from quarantine?`, 'Restores its original labels (Services and its controller select it again; the controller may delete a replica) and deletes the quarantine policy if no other pod uses it.', 'Release', 'Dry run');
       if (!choice) return;
-      const r = await progress(`Releasing ${t.namespace}/${t.pod}`, (signal) => releasePod(s, t.namespace, t.pod, { dryRun: (arg as { dryRun?: boolean })?.dryRun ?? choice === 'Dry run', signal, audit: auditSink }));
+      const dryRun = (arg as { dryRun?: boolean })?.dryRun ?? choice === 'Dry run';
+      const r = await progress(`Releasing ${t.namespace}/${t.pod}`, (signal) => releasePod(s, t.namespace, t.pod, { dryRun, signal, audit: auditSink }));
       if (!r) return;
       log(r.message);
-      deps.onDidChangeCluster?.(t);
-      void (r.status === 'failed' ? vscode.window.showErrorMessage(r.message) : vscode.window.showInformationMessage(r.message));
+      deps.onDidChangeCluster?.(t, dryRun || r.status === 'failed' ? 'changed' : 'released');
+      void (r.status === 'failed' ? say.error(r.message) : say.info(r.message));
     }),
 
     // args: {node, dryRun?}
@@ -221,10 +253,10 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       const s = await session(); if (!s) return;
       const node = (arg as { node?: string } | undefined)?.node ?? (await vscode.window.showInputBox({ prompt: 'Node to cordon' }));
       if (!node) return;
-      const ok = await vscode.window.showWarningMessage(`Cordon node ${node}?`, { modal: true, detail: 'No new pods will be scheduled on it; running pods stay. Undo with kubectl uncordon.' }, 'Cordon');
+      const ok = await say.confirm(`Cordon node ${node}?`, 'No new pods will be scheduled on it; running pods stay. Undo with kubectl uncordon.', 'Cordon');
       if (ok !== 'Cordon') return;
       const r = await progress(`Cordoning ${node}`, (signal) => cordonNode(s, node, { dryRun: (arg as { dryRun?: boolean })?.dryRun ?? false, signal, audit: auditSink }));
-      if (r) void (r.ok ? vscode.window.showInformationMessage(r.message) : vscode.window.showErrorMessage(r.message));
+      if (r) void (r.ok ? say.info(r.message) : say.error(r.message));
     }),
 
     // args: {namespace, pod, dryRun?} (uses the isolation plan's owner chain)
@@ -234,10 +266,10 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       const plan = lastPlan.get(key(t)) ?? (await progress('Reading owners', (signal) => planIsolation(s, t.namespace, t.pod, { signal })));
       if (!plan) return;
       const owner = [...plan.owners].reverse().find((o) => ['Deployment', 'StatefulSet', 'ReplicaSet', 'Job'].includes(o.kind));
-      const ok = await vscode.window.showWarningMessage(`Scale ${owner ? `${owner.kind} ${t.namespace}/${owner.name}` : 'the owner'} to 0?`, { modal: true, detail: 'All its replicas stop (an outage for that workload). The quarantined pod keeps running.' }, 'Scale to 0');
+      const ok = await say.confirm(`Scale ${owner ? `${owner.kind} ${t.namespace}/${owner.name}` : 'the owner'} to 0?`, 'All its replicas stop (an outage for that workload). The quarantined pod keeps running.', 'Scale to 0');
       if (ok !== 'Scale to 0') return;
       const r = await progress('Scaling to 0', (signal) => scaleOwnerToZero(s, plan, { dryRun: (arg as { dryRun?: boolean })?.dryRun ?? false, signal, audit: auditSink }));
-      if (r) { deps.onDidChangeCluster?.(t); void (r.ok ? vscode.window.showInformationMessage(r.message) : vscode.window.showErrorMessage(r.message)); }
+      if (r) { deps.onDidChangeCluster?.(t); void (r.ok ? say.info(r.message) : say.error(r.message)); }
     }),
 
     // args: {namespace, pod, gracePeriodSeconds?, dryRun?}
@@ -246,10 +278,10 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       const t = await target(arg); if (!t) return;
       const a = (arg ?? {}) as { gracePeriodSeconds?: number; dryRun?: boolean };
       const grace = a.gracePeriodSeconds ?? cfg().get<number | null>('deleteGracePeriodSeconds') ?? undefined;
-      const ok = await vscode.window.showWarningMessage(`Delete pod ${t.namespace}/${t.pod}${grace !== undefined ? ` (grace ${grace}s)` : ''}?`, { modal: true, detail: 'Its memory, processes and local files are lost. Save an evidence bundle first (isolating does).' }, 'Delete pod');
+      const ok = await say.confirm(`Delete pod ${t.namespace}/${t.pod}${grace !== undefined ? ` (grace ${grace}s)` : ''}?`, 'Its memory, processes and local files are lost. Save an evidence bundle first (isolating does).', 'Delete pod');
       if (ok !== 'Delete pod') return;
       const r = await progress(`Deleting ${t.namespace}/${t.pod}`, (signal) => deletePod(s, t.namespace, t.pod, { dryRun: a.dryRun ?? false, gracePeriodSeconds: grace ?? undefined, signal, audit: auditSink }));
-      if (r) { deps.onDidChangeCluster?.(t); void (r.ok ? vscode.window.showInformationMessage(r.message) : vscode.window.showErrorMessage(r.message)); }
+      if (r) { deps.onDidChangeCluster?.(t); void (r.ok ? say.info(r.message) : say.error(r.message)); }
     }),
   ];
 }

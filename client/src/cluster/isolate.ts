@@ -329,7 +329,7 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
   const cni = await detectCni(session, signal);
   if (cni.enforcing !== true) warnings.push(cni.note);
   if (hostNetwork) warnings.push('The pod uses hostNetwork: NetworkPolicy cannot isolate it (its traffic is the node\'s). Use the other options: cordon the node, scale the owner to 0, or delete the pod (after saving evidence).');
-  warnings.push('NetworkPolicies cannot deny, only allow — so the labels other policies, Services and controllers select must go; the controller will start a replacement pod.');
+  warnings.push(`NetworkPolicies cannot deny, only allow — so the labels other policies, Services and controllers select must go${owners.length ? `: ${replacementText(owners[0])}` : '.'}`);
   if (!owners.length) warnings.push('The pod has no controller: no replacement will be started.');
 
   const summary: string[] = [];
@@ -342,7 +342,7 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
     else summary.push('No label needs removing (nothing else selects the pod).');
     summary.push(`Add label ${QUARANTINE_LABEL}=${id}.`);
     summary.push(policyExists ? `Reuse the existing quarantine NetworkPolicy ${ns}/${policyName} (deny all ingress and egress of quarantined pods).` : `Create NetworkPolicy ${ns}/${policyName}: deny all ingress and egress of pods with label ${QUARANTINE_LABEL}.`);
-    if (owners.length) summary.push(`${owners[0].kind} ${owners[0].name} will release the pod (it keeps running, isolated) and start a replacement.`);
+    if (owners.length) summary.push(replacementText(owners[0]));
     if (selectedBy.services.length) summary.push(`Services ${selectedBy.services.join(', ')} will stop sending traffic to it.`);
     summary.push('Existing connections may survive until they close (conntrack): check with a new egress trace.');
   }
@@ -351,6 +351,24 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
     currentLabels: current, labelsToRemove, newLabels, quarantineLabel: { key: QUARANTINE_LABEL, value: id }, policyName, policyExists, policy,
     owners, siblingPods, selectedBy, predictedSelecting, cni, warnings, ...(existingId ? { alreadyIsolated: { id: existingId, policy: pod.metadata?.annotations?.[POLICY_ANNOTATION] } } : {}), summary,
   };
+}
+
+/** What the pod's controller does once the pod no longer matches its selector: true per controller kind. */
+export function replacementText(owner: { kind: string; name: string }): string {
+  const who = `${owner.kind} ${owner.name}`;
+  switch (owner.kind) {
+    case 'ReplicaSet':
+    case 'ReplicationController':
+    case 'Job':
+      return `${who} will release the pod (it keeps running, isolated) and start a replacement.`;
+    case 'DaemonSet':
+      return `${who} will release the pod (it keeps running, isolated) and start a replacement on the same node.`;
+    case 'StatefulSet':
+      // a StatefulSet pod's name is its identity: the controller cannot create <name> while the released pod holds it
+      return `${who} will release the pod (it keeps running, isolated) but cannot start a replacement while it exists: a StatefulSet pod's name and volume claims are fixed, so this replica stays missing until the isolated pod is deleted.`;
+    default:
+      return `${who} controls the pod: whether it releases the pod and starts a replacement depends on that controller.`;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
 import { ANALYZE_OBJECTS_REQUEST, AnalyzeObjectsParams, AnalyzeObjectsResult } from '../../../server/src/lsp/cluster-scan';
+import { inert } from '../../../server/src/text/inert';
 import { ClusterSession, describeApiError, isCancelled } from '../cluster/connection';
-import { traceEgress } from '../cluster/trace';
+import { EgressTrace, traceEgress } from '../cluster/trace';
 import { collectCluster, CollectResult, listPodsAndNamespaces, NamespaceSummary, PodSummary } from './collect';
 import { ClusterConnection, requireTrust, SELECT_CONTEXT_COMMAND } from './connection-state';
 import { LiveDocuments } from './live-docs';
@@ -44,8 +45,11 @@ export interface ClusterUiApi {
   operationDeps: {
     getSession(): Promise<ClusterSession | undefined>;
     pickPod(): Promise<{ namespace: string; pod: string } | undefined>;
-    onDidChangeCluster(target: { namespace: string; pod: string }): void;
+    onDidChangeCluster(target: { namespace: string; pod: string }, change?: 'isolated' | 'released' | 'changed'): void;
+    onTrace(trace: EgressTrace): void;
   };
+  /** Shows a panel VS Code restored after a window reload (the webview serializer, client/src/extension.ts). */
+  restorePanel(panel: vscode.WebviewPanel): void;
   scan(opts?: { silent?: boolean }): Promise<ScanSummary | undefined>;
   panelState(): PanelState;
 }
@@ -67,13 +71,15 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
   let namespaces: NamespaceSummary[] = [];
   let listError: string | undefined;
   let trace: PanelTrace | undefined;
+  /** The trace behind `trace` (Generate egress policy needs all of it). */
+  let rawTrace: EgressTrace | undefined;
   let busy: string | undefined;
   const notices: string[] = [];
-  let availableOps = { trace: false, isolate: false, release: false };
+  let availableOps = { trace: false, isolate: false, release: false, generatePolicy: false };
 
   const refreshOps = async () => {
     const all = new Set(await vscode.commands.getCommands(true));
-    availableOps = { trace: all.has(OPERATION_COMMANDS.trace), isolate: all.has(OPERATION_COMMANDS.isolate), release: all.has(OPERATION_COMMANDS.release) };
+    availableOps = { trace: all.has(OPERATION_COMMANDS.trace), isolate: all.has(OPERATION_COMMANDS.isolate), release: all.has(OPERATION_COMMANDS.release), generatePolicy: all.has(OPERATION_COMMANDS.generatePolicy) };
   };
 
   const findingsOf = (path: string | undefined) => (path && scan ? (scan.diagnostics.get(path)?.length ?? 0) : undefined);
@@ -202,22 +208,22 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
             namespaces = collected.namespaces;
             listError = undefined;
             const total = [...diagnostics.values()].reduce((n, d) => n + d.length, 0);
-            deps.output.info(`cluster scan of "${session.context}": ${collected.objects.length} objects, ${total} findings${collected.errors.length ? `, ${collected.errors.length} list error(s)` : ''}`);
-            for (const e of collected.errors) deps.output.warn(`cluster scan: ${e}`);
+            deps.output.info(inert(`cluster scan of "${session.context}": ${collected.objects.length} objects, ${total} findings${collected.errors.length ? `, ${collected.errors.length} list error(s)` : ''}`));
+            for (const e of collected.errors) deps.output.warn(inert(`cluster scan: ${e}`));
             if (!opts.silent) {
               const msg = `Cluster "${session.context}": ${total} finding(s) in ${collected.objects.length} objects.${collected.errors.length ? ` ${collected.errors.length} resource type(s) could not be read (see the panel).` : ''}`;
-              void vscode.window.showInformationMessage(msg, 'Show Problems', 'Open Cluster Panel').then((pick) => {
-                if (pick === 'Show Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
-                if (pick === 'Open Cluster Panel') void vscode.commands.executeCommand(OPEN_PANEL_COMMAND);
+              void vscode.window.showInformationMessage(inert(msg), 'Problems', 'Cluster Panel').then((pick) => {
+                if (pick === 'Problems') void vscode.commands.executeCommand('workbench.actions.view.problems');
+                if (pick === 'Cluster Panel') void vscode.commands.executeCommand(OPEN_PANEL_COMMAND);
               });
-              for (const e of collected.errors.slice(0, 3)) void vscode.window.showWarningMessage(e);
+              for (const e of collected.errors.slice(0, 3)) void vscode.window.showWarningMessage(inert(e));
             }
             return { context: session.context, objects: collected.objects.length, findings: total, uris: docs.map((d) => d.uri.toString()), errors: collected.errors };
           } catch (e) {
             if (isCancelled(e) || token.isCancellationRequested) return undefined;
             const msg = e instanceof Error && /^Cannot |language server/.test(e.message) ? e.message : describeApiError(e, { verb: 'scan', resource: 'cluster objects', server: session.server });
-            deps.output.error(`cluster scan: ${msg}`);
-            void vscode.window.showErrorMessage(`Scan cluster: ${msg}`);
+            deps.output.error(inert(`cluster scan: ${msg}`));
+            void vscode.window.showErrorMessage(inert(`Scan cluster: ${msg}`));
             return undefined;
           }
         }),
@@ -230,7 +236,7 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
   const runOperation = async (op: 'trace' | 'isolate' | 'release', target: PodTarget) => {
     if (!(await requireTrust(op === 'trace' ? 'Trace egress' : op === 'isolate' ? 'Isolate pod' : 'Release pod'))) return;
     if (!findPod(target.namespace, target.name)) {
-      void vscode.window.showWarningMessage(`Pod ${target.namespace}/${target.name} is not in the panel's list any more: refresh the panel.`);
+      void vscode.window.showWarningMessage(inert(`Pod ${target.namespace}/${target.name} is not in the panel's list any more: refresh the panel.`));
       return;
     }
     if (op === 'trace') {
@@ -240,12 +246,16 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
       if (!session) return;
       await withBusy(`Tracing ${target.namespace}/${target.name}`, async () => {
         try {
-          const t = toPanelTrace(await traceEgress(session, target.namespace, target.name), target);
-          if (t) trace = t;
-          deps.output.info(`panel: traced ${target.namespace}/${target.name}: ${t?.summary ?? 'no result'}`);
+          const raw = await traceEgress(session, target.namespace, target.name);
+          const t = toPanelTrace(raw, target);
+          if (t) {
+            trace = t;
+            rawTrace = raw;
+          }
+          deps.output.info(inert(`panel: traced ${target.namespace}/${target.name}: ${t?.summary ?? 'no result'}`));
         } catch (e) {
           const msg = e instanceof Error && /^Cannot /.test(e.message) ? e.message : describeApiError(e, { verb: 'trace', resource: 'pods', namespace: target.namespace, name: target.name, server: session.server });
-          void vscode.window.showErrorMessage(`Trace egress: ${msg}`);
+          void vscode.window.showErrorMessage(inert(`Trace egress: ${msg}`));
         }
       });
       ClusterPanel.instance?.focusPod(target.namespace, target.name);
@@ -259,15 +269,27 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
     // Isolate/Release confirm (modal), ask for evidence folder and reason, and end with a
     // notification: not awaited here; the panel refreshes through onDidChangeCluster.
     void Promise.resolve(vscode.commands.executeCommand<unknown>(OPERATION_COMMANDS[op], { namespace: target.namespace, pod: target.name })).then(undefined, (e: unknown) =>
-      deps.output.error(`${op} ${target.namespace}/${target.name}: ${(e as Error)?.message ?? e}`),
+      deps.output.error(inert(`${op} ${target.namespace}/${target.name}: ${(e as Error)?.message ?? e}`)),
     );
+  };
+
+  /** Generate egress policy from the trace the panel shows (the command would trace again otherwise). */
+  const generatePolicy = (target: PodTarget) => {
+    const arg = rawTrace && rawTrace.namespace === target.namespace && rawTrace.pod === target.name ? { trace: rawTrace } : { namespace: target.namespace, pod: target.name };
+    void Promise.resolve(vscode.commands.executeCommand(OPERATION_COMMANDS.generatePolicy, arg)).then(undefined, (e: unknown) => deps.output.error(inert(`generate egress policy: ${(e as Error)?.message ?? e}`)));
+  };
+
+  /** After Isolate/Release the pod's reachability changed: the trace shown before no longer describes it. */
+  const markTraceStale = (t: { namespace: string; pod: string }, change: 'isolated' | 'released') => {
+    if (!trace || trace.namespace !== t.namespace || trace.pod !== t.pod) return;
+    trace = { ...trace, stale: `The pod was ${change} after this trace was taken: trace again to see its connections now.` };
   };
 
   const pickPod = async (): Promise<{ namespace: string; pod: string } | undefined> => {
     if (!pods.length) await refresh();
     const pick = await vscode.window.showQuickPick(
-      pods.map((p) => ({ label: `${p.namespace}/${p.name}`, description: displayText(`${p.phase} ${p.ip}`, 80), detail: isIsolated(p.labels) ? 'isolated' : undefined, p })),
-      { title: `Pod in "${connection.current?.current ?? ''}"`, placeHolder: 'namespace/pod', matchOnDescription: true },
+      pods.map((p) => ({ label: inert(`${p.namespace}/${p.name}`, { max: 320 }), description: inert(`${p.phase} ${p.ip}`, { max: 80 }), detail: isIsolated(p.labels) ? 'isolated' : undefined, p })),
+      { title: inert(`Pod in "${connection.current?.current ?? ''}"`, { max: 300 }), placeHolder: 'namespace/pod', matchOnDescription: true },
     );
     return pick ? { namespace: pick.p.namespace, pod: pick.p.name } : undefined;
   };
@@ -305,12 +327,20 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
       case 'openObject':
         void openObject(m.namespace, m.pod);
         return;
+      case 'generatePolicy':
+        generatePolicy({ namespace: m.namespace, name: m.pod });
+        return;
     }
   };
 
   const openPanel = async () => {
     if (!(await requireTrust('Open cluster panel'))) return;
     ClusterPanel.show(context.extensionUri, onMessage);
+    render();
+  };
+
+  const restorePanel = (panel: vscode.WebviewPanel) => {
+    ClusterPanel.revive(panel, context.extensionUri, onMessage);
     render();
   };
 
@@ -324,6 +354,7 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
       pods = [];
       namespaces = [];
       trace = undefined;
+      rawTrace = undefined;
       listError = undefined;
       live.clear();
       render();
@@ -336,11 +367,21 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
     connection,
     scan: runScan,
     panelState: state,
+    restorePanel,
     operationDeps: {
       getSession: () => connection.session('Cluster operation'),
       pickPod,
-      onDidChangeCluster: (t) => {
+      onDidChangeCluster: (t, change) => {
+        if (change === 'isolated' || change === 'released') markTraceStale(t, change);
         void refresh().then(() => ClusterPanel.instance?.focusPod(t.namespace, t.pod));
+      },
+      // a trace from the palette (or Trace again after Isolate) shows in the panel too
+      onTrace: (raw) => {
+        const t = toPanelTrace(raw, { namespace: raw.namespace, name: raw.pod });
+        if (!t) return;
+        trace = t;
+        rawTrace = raw;
+        render();
       },
     },
   };

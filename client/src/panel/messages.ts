@@ -4,6 +4,7 @@
  * everything the extension receives goes through `parseWebviewMessage`
  * (the webview is treated as untrusted input).
  */
+import { visibleControls } from '../../../server/src/text/inert';
 
 export interface PanelPod {
   namespace: string;
@@ -54,6 +55,8 @@ export interface PanelTrace {
   summary: string;
   connections: PanelTraceConnection[];
   notes: string[];
+  /** Set when the pod was isolated or released after the trace: why it no longer describes the pod. */
+  stale?: string;
 }
 
 export interface PanelState {
@@ -72,7 +75,7 @@ export interface PanelState {
   /** What is running (`scan`, `trace payments/x`, …) — buttons are disabled meanwhile. */
   busy?: string;
   /** Which operation commands are available (the cluster operations module registers them). */
-  operations: { trace: boolean; isolate: boolean; release: boolean };
+  operations: { trace: boolean; isolate: boolean; release: boolean; generatePolicy: boolean };
   notices: string[];
 }
 
@@ -85,7 +88,8 @@ export type WebviewMessage =
   | { type: 'trace'; namespace: string; pod: string }
   | { type: 'isolate'; namespace: string; pod: string }
   | { type: 'release'; namespace: string; pod: string }
-  | { type: 'openObject'; namespace: string; pod: string };
+  | { type: 'openObject'; namespace: string; pod: string }
+  | { type: 'generatePolicy'; namespace: string; pod: string };
 
 /** Extension → webview. */
 export type ExtensionMessage = { type: 'state'; state: PanelState } | { type: 'focusPod'; namespace: string; pod: string };
@@ -106,7 +110,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'trace':
     case 'isolate':
     case 'release':
-    case 'openObject': {
+    case 'openObject':
+    case 'generatePolicy': {
       if (Object.keys(m).length !== 3) return undefined;
       if (typeof m.namespace !== 'string' || typeof m.pod !== 'string') return undefined;
       if (m.namespace.length > 63 || !NAME.test(m.namespace) || !NAME.test(m.pod)) return undefined;
@@ -124,7 +129,6 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
  * ever puts text into the DOM with `textContent`.
  */
 export function displayText(s: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  const visible = s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16).toUpperCase()}}`);
+  const visible = visibleControls(s);
   return visible.length > max ? `${visible.slice(0, max)}…` : visible;
 }

@@ -12,6 +12,7 @@ export const OPERATION_COMMANDS = {
   trace: 'k8sGuardrails.cluster.traceEgress',
   isolate: 'k8sGuardrails.cluster.isolatePod',
   release: 'k8sGuardrails.cluster.releasePod',
+  generatePolicy: 'k8sGuardrails.cluster.generateEgressPolicy',
 } as const;
 
 /** A pod (the operation commands take `{namespace, pod}`). */

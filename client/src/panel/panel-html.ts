@@ -36,7 +36,7 @@ const STYLE = `
 body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px 24px; }
 header { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; justify-content: space-between; padding: 12px 0; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); }
 .context { display: flex; gap: 6px; align-items: center; }
-.actions, .row-actions { display: flex; gap: 6px; flex-wrap: wrap; }
+.actions, .row-buttons { display: flex; gap: 6px; flex-wrap: wrap; }
 h2 { font-size: 1.1em; font-weight: 600; margin: 20px 0 8px; }
 button { display: inline-flex; gap: 4px; align-items: center; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; padding: 3px 9px; font: inherit; cursor: pointer; }
 button:hover:not(:disabled) { background: var(--vscode-button-hoverBackground); }
@@ -53,9 +53,15 @@ td.isolation.isolated { color: var(--vscode-editorWarning-foreground); font-weig
 td.count.has { color: var(--vscode-editorError-foreground); font-weight: 600; }
 tr.suspicious td { color: var(--vscode-errorForeground); font-weight: 600; }
 .mono { font-family: var(--vscode-editor-font-family); }
-td.images { min-width: 220px; max-width: 380px; overflow-wrap: anywhere; }
-td.name { min-width: 180px; }
-.row-actions { flex-wrap: nowrap; }
+td.images { min-width: 160px; max-width: 320px; }
+td.name { min-width: 140px; }
+.table-scroll { overflow-x: auto; }
+td.row-actions { width: 1%; }
+table.pods td.row-actions, table.pods th:last-child { position: sticky; right: 0; background: var(--vscode-editor-background); box-shadow: -6px 0 6px -6px var(--vscode-widget-shadow, transparent); }
+.row-buttons { flex-direction: column; align-items: stretch; }
+.row-buttons button { white-space: nowrap; }
+td.name, td.images, td.mono, td.ns { overflow-wrap: anywhere; }
+#trace .actions { margin: 6px 0 10px; }
 .small { font-size: 0.9em; }
 .muted { color: var(--vscode-descriptionForeground); }
 .banner { padding: 6px 10px; margin: 8px 0; border-left: 3px solid var(--vscode-focusBorder); background: var(--vscode-textBlockQuote-background); }

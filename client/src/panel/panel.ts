@@ -35,14 +35,26 @@ export class ClusterPanel implements vscode.Disposable {
       return ClusterPanel.current;
     }
     const icons = codiconRoot(extensionUri);
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Kubernetes Cluster', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      localResourceRoots: icons ? [icons] : [],
-    });
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Kubernetes Cluster', vscode.ViewColumn.Active, ClusterPanel.options(icons));
     ClusterPanel.current = new ClusterPanel(panel, icons, onMessage);
     return ClusterPanel.current;
+  }
+
+  /**
+   * A panel VS Code restored after a window reload (registerWebviewPanelSerializer):
+   * the same options and HTML as a new one; the state is posted again when its
+   * script says `ready` (nothing is read back from the webview's saved state).
+   */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, onMessage: (m: WebviewMessage) => void): ClusterPanel {
+    if (ClusterPanel.current && ClusterPanel.current.panel !== panel) ClusterPanel.current.dispose();
+    const icons = codiconRoot(extensionUri);
+    panel.webview.options = ClusterPanel.options(icons);
+    ClusterPanel.current = new ClusterPanel(panel, icons, onMessage);
+    return ClusterPanel.current;
+  }
+
+  private static options(icons: vscode.Uri | undefined): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return { enableScripts: true, enableCommandUris: false, enableForms: false, localResourceRoots: icons ? [icons] : [] };
   }
 
   static get instance(): ClusterPanel | undefined {

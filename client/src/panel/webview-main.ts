@@ -74,7 +74,8 @@ export function webviewMain(): void {
     const body = el('tbody');
     for (const r of rows) body.append(r);
     t.append(body);
-    return t;
+    // narrow panels scroll the table sideways; the Actions column stays in view (sticky)
+    return el('div', { class: 'table-scroll' }, t);
   }
   function td(text: string, cls = ''): Elem {
     return el('td', { text, class: cls });
@@ -129,11 +130,13 @@ export function webviewMain(): void {
     const id = `${p.namespace}/${p.name}`;
     const busy = !!s.busy || !s.trusted;
     const iso = el('td', { class: p.isolated ? 'isolation isolated' : 'isolation' }, icon(p.isolated ? 'lock' : 'unlock'), el('span', { class: 'iso-text', text: p.isolated ? ' isolated' : ' —' }));
-    const actions = el('td', { class: 'row-actions' });
-    actions.append(button('Trace', 'pulse', `Trace egress connections of pod ${id}`, `trace:${id}`, () => post({ type: 'trace', namespace: p.namespace, pod: p.name }), { disabled: busy || !s.operations.trace, secondary: true }));
-    if (p.isolated) actions.append(button('Release', 'unlock', `Release pod ${id} from isolation`, `release:${id}`, () => post({ type: 'release', namespace: p.namespace, pod: p.name }), { disabled: busy || !s.operations.release, secondary: true }));
-    else actions.append(button('Isolate', 'lock', `Isolate pod ${id} (quarantine NetworkPolicy)`, `isolate:${id}`, () => post({ type: 'isolate', namespace: p.namespace, pod: p.name }), { disabled: busy || !s.operations.isolate }));
-    actions.append(button('YAML', 'go-to-file', `Open the live YAML of the object behind pod ${id}`, `open:${id}`, () => post({ type: 'openObject', namespace: p.namespace, pod: p.name }), { disabled: p.findings === undefined, secondary: true }));
+    // the buttons sit in a div: a flex <td> stops being a table cell and its column is cut off
+    const buttons = el('div', { class: 'row-buttons' });
+    const actions = el('td', { class: 'row-actions' }, buttons);
+    buttons.append(button('Trace', 'pulse', `Trace egress connections of pod ${id}`, `trace:${id}`, () => post({ type: 'trace', namespace: p.namespace, pod: p.name }), { disabled: busy || !s.operations.trace, secondary: true }));
+    if (p.isolated) buttons.append(button('Release', 'unlock', `Release pod ${id} from isolation`, `release:${id}`, () => post({ type: 'release', namespace: p.namespace, pod: p.name }), { disabled: busy || !s.operations.release, secondary: true }));
+    else buttons.append(button('Isolate', 'lock', `Isolate pod ${id} (quarantine NetworkPolicy)`, `isolate:${id}`, () => post({ type: 'isolate', namespace: p.namespace, pod: p.name }), { disabled: busy || !s.operations.isolate }));
+    buttons.append(button('YAML', 'go-to-file', `Open the live YAML of the object behind pod ${id}`, `open:${id}`, () => post({ type: 'openObject', namespace: p.namespace, pod: p.name }), { disabled: p.findings === undefined, secondary: true }));
     return el(
       'tr',
       { 'data-pod': id, class: p.isolated ? 'pod isolated' : 'pod' },
@@ -171,11 +174,21 @@ export function webviewMain(): void {
     const rows = t.connections.map((c) =>
       el('tr', { class: c.suspicious ? 'conn suspicious' : 'conn' }, td(c.direction), td(c.protocol), td(c.local, 'mono'), td(c.remote, 'mono remote'), td(c.state), el('td', {}, c.suspicious ? icon('warning') : undefined, el('span', { text: c.peer }))),
     );
+    const id = `${t.namespace}/${t.pod}`;
+    const busy = !!s.busy || !s.trusted;
+    const actions = el(
+      'div',
+      { class: 'actions', role: 'toolbar', 'aria-label': `Actions for the trace of ${id}` },
+      button('Trace again', 'pulse', `Trace egress connections of pod ${id} again`, `retrace:${id}`, () => post({ type: 'trace', namespace: t.namespace, pod: t.pod }), { disabled: busy || !s.operations.trace, secondary: !t.stale }),
+      button('Generate egress policy', 'shield', `Generate an egress NetworkPolicy for pod ${id} from this trace`, `policy:${id}`, () => post({ type: 'generatePolicy', namespace: t.namespace, pod: t.pod }), { disabled: busy || !s.operations.generatePolicy, secondary: true }),
+    );
     return section(
       'trace',
-      `Egress trace: ${t.namespace}/${t.pod}`,
+      `Egress trace: ${id}${t.stale ? ' (stale)' : ''}`,
+      t.stale ? el('div', { class: 'banner warning stale', role: 'status', text: t.stale }) : undefined,
       el('p', { class: 'summary', text: t.summary }),
       el('p', { class: 'muted small', text: t.at }),
+      actions,
       table('Connections of the traced pod', ['Direction', 'Protocol', 'Local', 'Remote', 'State', 'Peer'], rows, 'trace'),
       ...t.notes.map((n) => el('p', { class: 'muted small note', text: n })),
     );

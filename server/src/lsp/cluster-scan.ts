@@ -9,6 +9,7 @@
  */
 import type { CancellationToken, Connection, Diagnostic } from 'vscode-languageserver/node';
 import { analyze, EngineSettings, Finding, WorkspaceIndex } from '../engine';
+import { inert } from '../text/inert';
 
 export const ANALYZE_OBJECTS_REQUEST = 'k8sGuardrails/analyzeObjects';
 export const LIVE_SCHEME = 'k8s-guardrails-live';
@@ -55,9 +56,21 @@ export function analyzeObjects(
   const ruleErrors = new Set<string>();
   const result = analyze(index, settings, { isCancelled, onRuleError: (rule) => ruleErrors.add(rule.id) });
   return {
-    results: uris.map((uri) => ({ uri, diagnostics: (result.findings.get(uri) ?? []).map(toDiagnostic) })),
+    results: uris.map((uri) => ({ uri, diagnostics: (result.findings.get(uri) ?? []).map((f) => inertDiagnostic(toDiagnostic(f))) })),
     cancelled: result.cancelled,
     ruleErrors: [...ruleErrors],
+  };
+}
+
+/**
+ * Messages of live-object findings quote the cluster (names, annotation values such as a
+ * suppression reason): shown in hovers and the Problems view, they go through `inert`.
+ */
+function inertDiagnostic(d: Diagnostic): Diagnostic {
+  return {
+    ...d,
+    message: inert(d.message, { max: 2000 }),
+    ...(d.relatedInformation ? { relatedInformation: d.relatedInformation.map((r) => ({ ...r, message: inert(r.message, { max: 500 }) })) } : {}),
   };
 }
 

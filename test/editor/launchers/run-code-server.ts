@@ -157,6 +157,22 @@ async function screenshot(page: Page | undefined, dir: string, name: string): Pr
   }
 }
 
+/** Serves requestNotificationClicks() (screenshot.ts): clicks every link in the toasts' messages, then each message. */
+async function clickNotifications(page: Page | undefined): Promise<{ messages: string[]; links: { text: string; href: string | null }[] }> {
+  if (!page || page.isClosed()) throw new Error('no page');
+  const toasts = page.locator('.notifications-toasts .notification-list-item-message');
+  const messages = await toasts.allTextContents();
+  const linkLocator = page.locator('.notifications-toasts .notification-list-item-message a');
+  const links: { text: string; href: string | null }[] = [];
+  for (let i = 0; i < (await linkLocator.count()); i++) {
+    const a = linkLocator.nth(i);
+    links.push({ text: (await a.textContent()) ?? '', href: (await a.getAttribute('href')) ?? (await a.getAttribute('data-href')) });
+    await a.click({ timeout: 5000 }).catch(() => undefined);
+  }
+  for (let i = 0; i < (await toasts.count()); i++) await toasts.nth(i).click({ timeout: 5000 }).catch(() => undefined);
+  return { messages, links };
+}
+
 /** Serves the suite's requestScreenshot() calls (see screenshot.ts). */
 function serveScreenshotRequests(requestDir: string, screenshotDir: string, getPage: () => Page | undefined): () => void {
   let busy = false;
@@ -172,6 +188,17 @@ function serveScreenshotRequests(requestDir: string, screenshotDir: string, getP
           const file = await screenshot(getPage(), screenshotDir, name);
           fs.writeFileSync(path.join(requestDir, `${stem}.done`), file ?? 'error: no page to capture');
           if (file) log(`screenshot ${file}`);
+        }
+        for (const entry of fs.readdirSync(requestDir).filter((f) => f.endsWith('.click')).sort()) {
+          const stem = entry.slice(0, -'.click'.length);
+          fs.rmSync(path.join(requestDir, entry));
+          let answer: string;
+          try {
+            answer = JSON.stringify(await clickNotifications(getPage()));
+          } catch (err) {
+            answer = `error: ${(err as Error).message.split('\n')[0]}`;
+          }
+          fs.writeFileSync(path.join(requestDir, `${stem}.done`), answer);
         }
       } catch {
         // request dir removed during shutdown

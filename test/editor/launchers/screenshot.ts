@@ -36,3 +36,35 @@ export async function requestScreenshot(name: string, timeoutMs = 20_000): Promi
   }
   throw new Error(`screenshot ${name}: the launcher did not answer within ${timeoutMs} ms`);
 }
+
+export interface NotificationClickResult {
+  /** Text of every visible notification toast. */
+  messages: string[];
+  /** Links (<a>) rendered inside the toasts' messages; each was clicked. */
+  links: { text: string; href: string | null }[];
+}
+
+/**
+ * Asks the launcher to click, like a user, everything clickable in the visible
+ * notification toasts' message text (every link, then the message itself) and
+ * to report what it found. Same request folder as screenshots (`<seq>-<name>.click`);
+ * undefined when the launcher cannot drive the page.
+ */
+export async function requestNotificationClicks(timeoutMs = 20_000): Promise<NotificationClickResult | undefined> {
+  const dir = process.env.K8SG_SCREENSHOT_REQUEST_DIR;
+  if (!dir) return undefined;
+  const stem = `${String(++sequence).padStart(3, '0')}-notification-clicks`;
+  const done = path.join(dir, `${stem}.done`);
+  fs.writeFileSync(path.join(dir, `${stem}.tmp`), 'notifications');
+  fs.renameSync(path.join(dir, `${stem}.tmp`), path.join(dir, `${stem}.click`));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (fs.existsSync(done)) {
+      const text = fs.readFileSync(done, 'utf8').trim();
+      if (text.startsWith('error:')) throw new Error(`notification clicks failed: ${text}`);
+      return JSON.parse(text) as NotificationClickResult;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`notification clicks: the launcher did not answer within ${timeoutMs} ms`);
+}

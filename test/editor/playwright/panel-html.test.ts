@@ -22,6 +22,7 @@ const CHROMIUM = process.env.K8SG_CHROMIUM || '/usr/bin/chromium';
 
 test('parseWebviewMessage accepts only the typed messages', () => {
   assert.deepStrictEqual(parseWebviewMessage({ type: 'scan' }), { type: 'scan' });
+  assert.deepStrictEqual(parseWebviewMessage({ type: 'generatePolicy', namespace: 'payments', pod: 'checkout-1' }), { type: 'generatePolicy', namespace: 'payments', pod: 'checkout-1' });
   assert.deepStrictEqual(parseWebviewMessage({ type: 'isolate', namespace: 'payments', pod: 'checkout-5f7b9c8d4b-x7k2p' }), { type: 'isolate', namespace: 'payments', pod: 'checkout-5f7b9c8d4b-x7k2p' });
   for (const bad of [
     null,
@@ -81,7 +82,7 @@ function hostileState(): PanelState {
     scan: { at: 'now', objects: 2, findings: 1, errors: [HOSTILE.imgXss] },
     topFindings: [{ severity: 'error', rule: 'privileged-container', message: HOSTILE.scriptClose, object: HOSTILE.templateInjection }],
     trace: { namespace: 'payments', pod: 'checkout-1', at: 'now', summary: HOSTILE.imgXss, notes: [HOSTILE.markdown], connections: [{ direction: 'outbound', protocol: 'TCP', local: '10.0.0.1:1', remote: '203.0.113.50:4444', state: 'ESTABLISHED', peer: HOSTILE.imgXss, suspicious: true }] },
-    operations: { trace: true, isolate: true, release: true },
+    operations: { trace: true, isolate: true, release: true, generatePolicy: true },
     notices: [HOSTILE.scriptClose],
   };
 }
@@ -151,6 +152,18 @@ test('the panel renders hostile cluster strings as text, under a CSP that blocks
     await page.evaluate((state) => window.postMessage({ type: 'state', state }, '*'), hostileState());
     await page.waitForTimeout(100);
     assert.strictEqual(await page.evaluate(() => document.activeElement.getAttribute('data-focus-key')), 'trace:payments/checkout-2');
+
+    // a narrow panel: the action column is not cut off (every row and trace button inside the viewport)
+    await page.setViewportSize({ width: 720, height: 800 });
+    const stale = { ...hostileState(), trace: { ...hostileState().trace!, stale: 'The pod was isolated after this trace was taken: trace again to see its connections now.' } };
+    await page.evaluate((state) => window.postMessage({ type: 'state', state }, '*'), stale);
+    await page.waitForTimeout(100);
+    const outside = await page.evaluate(() => Array.from(document.querySelectorAll('button') as ArrayLike<any>).filter((b) => b.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((b) => b.getAttribute('data-focus-key')));
+    assert.deepStrictEqual(outside, [], 'buttons cut off at 720 px');
+    assert.match(await page.locator('#trace-title').textContent() ?? '', /\(stale\)$/);
+    assert.match(await page.locator('#trace .stale').textContent() ?? '', /isolated after this trace/);
+    await page.locator('button[data-focus-key="policy:payments/checkout-1"]').click();
+    assert.deepStrictEqual((await page.evaluate(() => window.__posted)).at(-1), { type: 'generatePolicy', namespace: 'payments', pod: 'checkout-1' });
     assert.deepStrictEqual(dialogs, []);
   } finally {
     await browser.close();

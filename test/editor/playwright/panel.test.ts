@@ -201,6 +201,39 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
     const release = frame.locator(`button[data-focus-key="release:${COMPROMISED}"]`);
     assert.match((await release.getAttribute('aria-label')) ?? '', /Release pod payments\//);
 
+    // the trace of the isolated pod is marked stale; the panel offers the egress policy from it
+    const staleTitle = await waitFor('the trace to be marked stale', () => frame.evaluate(() => { const t = document.querySelector('#trace-title')?.textContent as string | undefined; return t?.includes('(stale)') ? t : undefined; }), 30_000);
+    assert.match(staleTitle, new RegExp(`Egress trace: ${COMPROMISED}`));
+    assert.match((await frame.locator('#trace .stale').textContent()) ?? '', /isolated after this trace/);
+    await frame.locator(`button[data-focus-key="policy:${COMPROMISED}"]`).click();
+    await waitFor('the generated egress policy in an editor', () => page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-lines') as ArrayLike<any>).some((e) => /kind:\s*NetworkPolicy/.test(e.textContent.replace(/\u00a0/g, ' ')))), 30_000);
+
+    // the policy opened in the panel's editor group: bring the panel back (a hidden webview is not in the DOM)
+    await runCommand(page, 'Kubernetes Guardrails: Open Cluster Panel');
+    frame = await panelFrame(page);
+
+    // a trace started from the command palette shows in the panel
+    const clean = `payments/${DEMO.cleanCheckoutPod}`;
+    await runCommand(page, 'Trace Pod Egress');
+    const pick = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: clean }).first().waitFor({ timeout: 20_000 });
+    await pick.fill(clean);
+    await page.keyboard.press('Enter');
+    frame = await panelFrame(page);
+    await waitFor('the palette trace in the panel', () => frame.evaluate((id) => (document.querySelector('#trace-title')?.textContent as string | undefined)?.includes(id), clean), 60_000);
+
+    // the panel survives a window reload (webview serializer): pods listed again, no command needed
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    frame = await panelFrame(page);
+    await waitFor('pods in the restored panel', () => frame.evaluate((id) => !!document.querySelector(`tr[data-pod="${id}"]`), COMPROMISED), 60_000);
+    assert.ok(await frame.evaluate((id) => document.querySelector(`tr[data-pod="${id}"]`)?.classList.contains('isolated'), COMPROMISED), 'the restored panel shows the isolation');
+    // the action column is not cut off: every row button lies inside the panel
+    const cut = await frame.evaluate(() => Array.from(document.querySelectorAll('tr[data-pod] button') as ArrayLike<any>).filter((b) => b.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
+    assert.strictEqual(cut, 0, 'row buttons outside the panel');
+    await shot(page, 'cluster-panel-after-reload');
+
     // nothing from the cluster executed anywhere
     const flags = await Promise.all(page.frames().map((f) => f.evaluate(() => window.__xss ?? null).catch(() => null)));
     assert.deepStrictEqual(flags.filter((x) => x !== null), []);

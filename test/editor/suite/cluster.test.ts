@@ -5,10 +5,26 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { requestScreenshot } from '../launchers/screenshot';
+import { requestNotificationClicks, requestScreenshot, NotificationClickResult } from '../launchers/screenshot';
 import { activate, codeOf, EXTENSION_ID } from './helpers';
 // compiled layout: out/test/editor/suite/cluster.test.js → out/test/simulator/server.js
 import { startSimulator, Simulator } from '../../simulator/server';
+import { DEMO } from '../../simulator/seed';
+
+/** An admission-webhook-style denial whose message holds a command link (issue #19 item 1). */
+const COMMAND_LINK = '[Apply the fix](command:k8sGuardrailsTest.pwned)';
+const HOSTILE_422 = `admission webhook "policy.example.com" denied the request: ${COMMAND_LINK} or \`kubectl apply\` <b>now</b>`;
+
+/** Clicks what the visible notifications offer until one contains `text` (the launcher drives the page). */
+async function clickNotificationWith(text: string): Promise<NotificationClickResult | undefined> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const r = await requestNotificationClicks();
+    if (!r || r.messages.some((m) => m.includes(text))) return r;
+    if (Date.now() > deadline) assert.fail(`no notification with "${text}"; visible: ${JSON.stringify(r.messages)}`);
+    await new Promise((res) => setTimeout(res, 300));
+  }
+}
 
 interface ClusterApi {
   connection: { current?: { current: string; server: string }; error?: string; reload(): void };
@@ -102,6 +118,39 @@ describe('live cluster scan', function () {
     assert.ok(legacyPod && (legacyPod.findings ?? 0) > 5, `legacy-batch pod findings: ${legacyPod?.findings}`);
     assert.ok(st.pods.every((p) => !p.isolated));
     await requestScreenshot('cluster-panel-in-editor');
+  });
+
+  it('shows a hostile 422 message as inert text: no link, clicking it runs no command', async function () {
+    let ran = 0;
+    const flag = vscode.commands.registerCommand('k8sGuardrailsTest.pwned', () => void ran++);
+    const body = { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Invalid', code: 422, message: HOSTILE_422 };
+    const fault = sim.faults.inject({ method: 'GET', pathRegex: `/api/v1/namespaces/payments/pods/${DEMO.compromisedPod}$`, status: 422, body, times: 5 });
+    try {
+      // control: the same words un-neutralised ARE a link that runs the command when clicked
+      await vscode.commands.executeCommand('notifications.clearAll');
+      void vscode.window.showErrorMessage(`control: ${COMMAND_LINK}`);
+      const control = await clickNotificationWith('control:');
+      if (!control) this.skip(); // a launcher that cannot drive the page (test-electron)
+      assert.strictEqual(control.links.length, 1, JSON.stringify(control));
+      await until('the control link to run its command', () => ran > 0, 10_000);
+      ran = 0;
+
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const result = await vscode.commands.executeCommand('k8sGuardrails.cluster.traceEgress', { namespace: 'payments', pod: DEMO.compromisedPod });
+      assert.strictEqual(result, undefined, 'the trace failed');
+      const clicks = (await clickNotificationWith('denied the request'))!;
+      const shown = clicks.messages.find((m) => m.includes('denied the request'))!;
+      assert.deepStrictEqual(clicks.links, [], `no link in ${shown}`);
+      assert.match(shown, /422 Unprocessable/);
+      assert.ok(shown.replace(/\u200b/g, '').includes('[Apply the fix](command:k8sGuardrailsTest.pwned)'), `the text is still readable: ${shown}`);
+      await requestScreenshot('cluster-hostile-422-notification');
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.strictEqual(ran, 0, 'clicking the notification ran the command');
+    } finally {
+      fault.remove();
+      flag.dispose();
+      await vscode.commands.executeCommand('notifications.clearAll');
+    }
   });
 
   it('reports an unreachable cluster with a clear message instead of throwing', async () => {
