@@ -816,24 +816,65 @@ export class RbacModel {
     return out;
   }
 
+  /** Per role: the bindings that reference it (built once per model). */
+  private bindingsByRole: Map<RoleDef, BindingDef[]> | undefined;
+  /** ClusterRoles an aggregating ClusterRole selects (they may reach a ClusterRoleBinding through it). */
+  private aggregated: Set<RoleDef> | undefined;
+
+  /**
+   * The namespaces a ClusterRole is granted in when it is bound, and only bound, by RoleBindings (and not
+   * aggregated into another role): it then never grants cluster-scoped resources (nodes, CSRs, webhooks).
+   * Undefined when it may be granted cluster-wide, or is not bound at all ("wherever it is bound").
+   */
+  private roleBindingNamespacesOnly(role: RoleDef): string[] | undefined {
+    if (role.kind !== 'ClusterRole') return undefined;
+    if (!this.bindingsByRole) {
+      this.bindingsByRole = new Map();
+      for (const b of this.bindings) {
+        if (!b.role) continue;
+        const l = this.bindingsByRole.get(b.role);
+        if (l) l.push(b);
+        else this.bindingsByRole.set(b.role, [b]);
+      }
+      this.aggregated = new Set();
+      for (const r of this.clusterRoles.values()) if (r.selectors) for (const sel of this.selected(r)) this.aggregated.add(sel);
+    }
+    const bs = this.bindingsByRole.get(role);
+    if (!bs?.length || this.aggregated!.has(role) || bs.some((b) => b.kind !== 'RoleBinding')) return undefined;
+    return [...new Set(bs.map((b) => b.namespace ?? this.defaultNamespace))].sort();
+  }
+
   private roleFindings(role: RoleDef, out: RbacFinding[]): void {
     const src = role.source!;
     const who = display(role.kind, role.name, role.namespace);
-    const scope = role.kind === 'Role' ? `in namespace ${role.namespace}` : 'wherever it is bound';
+    const rbOnly = this.roleBindingNamespacesOnly(role);
+    const scope =
+      role.kind === 'Role'
+        ? `in namespace ${role.namespace}`
+        : rbOnly
+          ? `in namespace${rbOnly.length === 1 ? '' : 's'} ${rbOnly.join(', ')}, where RoleBindings grant it`
+          : 'wherever it is bound';
+    const namespacedOnly = role.kind === 'Role' || rbOnly !== undefined;
     // An aggregated ClusterRole holds exactly the union of the roles it selects: the controller overwrites its own rules.
     if (role.selectors) return;
+    // Approving a CSR takes both update on certificatesigningrequests/approval and approve on a signer: a role
+    // with only one half approves nothing, so neither half is reported.
+    const csrHalves = new Set<string>();
+    for (const rule of role.rules)
+      for (const hit of classifyRule(rule, namespacedOnly)) if (hit.id === 'rbac-csr-approve') for (const r of hit.requests) csrHalves.add(r.resource);
+    const csrApproves = csrHalves.has('certificatesigningrequests') && csrHalves.has('signers');
     for (const rule of role.rules) {
       const rp = [...role.base, 'rules', rule.index];
       const at = (field: string): Path => (rule.fields.has(field) ? [...rp, field] : rp);
       const wf = wildcardFields(rule);
       if (isFullWildcard(rule)) {
         // One finding: every other risk is implied.
-        const implied = classifyRule(rule, role.kind === 'Role');
+        const implied = classifyRule(rule, namespacedOnly);
         out.push({
           rule: 'rbac-wildcard',
           severity: 'warning',
           message: `${who} rules[${rule.index}] allows every verb on every resource in every API group (\`*\`/\`*\`/\`*\`) ${scope} — equivalent to cluster-admin${
-            role.kind === 'Role' ? ' in the namespace' : ''
+            namespacedOnly ? ` in the namespace${rbOnly && rbOnly.length > 1 ? 's' : ''}` : ''
           }: it can ${implied.map((h) => h.text.replace(/^can /, '')).join('; ')}, and use every future resource; list what is needed explicitly.`,
           object: src,
           path: at(wf[0]),
@@ -864,7 +905,8 @@ export class RbacModel {
         if (wf.length > 1) f.related = wf.slice(1).map((x) => ({ object: src, path: at(x), message: `wildcard in ${x}` }));
         out.push(f);
       }
-      for (const hit of classifyRule(rule, role.kind === 'Role')) {
+      for (const hit of classifyRule(rule, namespacedOnly)) {
+        if (hit.id === 'rbac-csr-approve' && !csrApproves) continue;
         out.push({
           rule: hit.id,
           severity: 'warning',
