@@ -28,11 +28,13 @@ export default defineRule({
       const d = nw.dns(w);
       if (d.udp && d.tcp) continue;
       const missing = !d.udp && !d.tcp ? 'UDP or TCP port 53' : !d.udp ? 'UDP port 53' : 'TCP port 53';
-      const names = w.egress.map((p) => p.name).slice(0, 5).join(', ') + (w.egress.length > 5 ? ', …' : '');
+      // By name, once each (overlays rendering the same policy are one name to the reader).
+      const unique = [...new Set(w.egress.map((p) => p.name))];
+      const names = unique.slice(0, 5).join(', ') + (unique.length > 5 ? ', …' : '');
       ctx.report({
         resource: res,
         path: ['metadata', 'name'],
-        message: `${res.kind} ${res.name || '(unnamed)'}${w.where === undefined ? '' : ` (pod spec ${w.where})`}: egress is isolated by NetworkPolic${w.egress.length === 1 ? 'y' : 'ies'} ${names}, and no egress rule allows ${missing} to kube-dns (kube-system, k8s-app: kube-dns): DNS lookups will fail.`,
+        message: `${res.kind} ${res.name || '(unnamed)'}${w.where === undefined ? '' : ` (pod spec ${w.where})`}: egress is isolated by NetworkPolic${unique.length === 1 ? 'y' : 'ies'} ${names}, and no egress rule allows ${missing} to kube-dns (kube-system, k8s-app: kube-dns): DNS lookups will fail.`,
         related: sharedPolicyRelated(w.egress, 'dns', (p) => `NetworkPolicy ${p.name} isolates egress without allowing DNS`),
         fixes: () => {
           const fixes: Fix[] = [];
