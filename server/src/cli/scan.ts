@@ -264,6 +264,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     config?.config.helm?.releases?.length ? { dir: config.dir, file: path.resolve(cwd, config.file), releases: config.config.helm.releases } : undefined,
   );
   let charted = 0;
+  let chartsNotAnalysed = 0;
   if (helmLayout.used.size) {
     const before = inputs.length;
     inputs = inputs.filter((i) => i.path === '-' || !helmLayout.used.has(path.resolve(cwd, i.path)));
@@ -350,6 +351,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     }
     if (why)
       for (const chart of helmLayout.charts) {
+        chartsNotAnalysed++;
         const { name, text } = chartYaml(chart.dir);
         ws.setNotAnalysed(name, why, text);
       }
@@ -377,7 +379,8 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   // A scan that looked at no Kubernetes object at all is not a pass, whatever else it reports.
   let objects = 0;
   for (const f of ws.allFiles()) objects += f.resources.length;
-  if (!objects)
+  // (Charts that could not be rendered are reported above, each with its not-analysed error.)
+  if (!objects && !chartsNotAnalysed)
     problems.error('nothing was analysed: the inputs hold no Kubernetes object (apiVersion and kind); check the paths given');
   // Files in scan order; then the files rendered findings were mapped to, and the configuration file (unused ignores).
   // (Loops, not push(...list): a file can have hundreds of thousands of findings.)
