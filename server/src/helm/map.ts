@@ -44,6 +44,8 @@ interface RenderedObject {
   template?: string;
   /** Which object of its template with the same kind this is (0-based). */
   occurrence: number;
+  /** Its part of the template, lexed (once; null when the template cannot be read). */
+  section?: { lines: Line[]; text: string[] } | null;
 }
 
 interface Spot {
@@ -218,12 +220,12 @@ export class HelmRenderedSet implements RenderedSources {
       for (const obj of objects.values()) {
         if (obj.template !== templateAbs) continue;
         const hit = this.fieldAtLine(obj, line);
-        if (hit) out.push({ release: obj.release.name, value: hit });
+        if (hit) out.push({ release: obj.release.name, value: hit.value });
       }
     return out;
   }
 
-  private fieldAtLine(obj: RenderedObject, line: number): unknown {
+  private fieldAtLine(obj: RenderedObject, line: number): { value: unknown } | undefined {
     // Walk every leaf path of the object and see whether its template line is `line` (bounded: first match).
     const stack: [unknown, YPath][] = [[obj.object, []]];
     let budget = 5000;
@@ -231,7 +233,7 @@ export class HelmRenderedSet implements RenderedSources {
       const [v, p] = stack.pop()!;
       if (p.length) {
         const t = this.templateSpot(obj, p);
-        if (t && t.line === line && t.depth === p.length) return v;
+        if (t && t.line === line && t.depth === p.length) return { value: v };
       }
       if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, [...p, i]]));
       else if (isObj(v)) for (const [k, x] of Object.entries(v)) stack.push([x, [...p, k]]);
@@ -255,6 +257,11 @@ export class HelmRenderedSet implements RenderedSources {
 
   /** The template section (between `---` lines) that wrote `obj`. */
   private section(obj: RenderedObject): { lines: Line[]; text: string[] } | undefined {
+    if (obj.section === undefined) obj.section = this.findSection(obj) ?? null;
+    return obj.section ?? undefined;
+  }
+
+  private findSection(obj: RenderedObject): { lines: Line[]; text: string[] } | undefined {
     const text = obj.template ? this.read(obj.template) : undefined;
     if (text === undefined) return undefined;
     const all = text.split('\n');
