@@ -54,6 +54,17 @@ test('charts are analysed as rendered: findings on the values and template lines
     assert.match(hover.contents.value, /release `web-dev`:\n\n```yaml\nfalse/);
     assert.match(hover.contents.value, /release `web-prod`:\n\n```yaml\ntrue/);
 
+    // The quick fix edits the values line (a value change), not the rendered text.
+    const actions = (await lsp.conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: values },
+      range: priv.range,
+      context: { diagnostics: [priv], only: ['quickfix'] },
+    })) as { title: string; edit?: { changes?: Record<string, { range: { start: { line: number; character: number } }; newText: string }[]> } }[];
+    const fix = actions.find((x) => /privileged: false/.test(x.title))!;
+    assert.ok(fix, JSON.stringify(actions.map((x) => x.title)));
+    assert.deepEqual(Object.keys(fix.edit!.changes!), [values]);
+    assert.deepEqual(fix.edit!.changes![values].map((e) => [e.range.start.line, e.range.start.character, e.newText]), [[0, 12, 'false']]);
+
     // Fix the value and save: rendered again, the finding is gone.
     const file = path.join(dir, 'charts/web/charts/agent/values.yaml');
     const fixed = fs.readFileSync(file, 'utf8').replace('privileged: true', 'privileged: false');

@@ -16,6 +16,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jsyaml from 'js-yaml';
 import type { Finding } from '../engine';
+import type { Fix } from '../engine/rules/types';
+import { replaceScalar } from '../engine/fix/edits';
+import { applyEdits } from '../engine/fix/text-edits';
 import { CLUSTER_SCOPED, loadSourceFile, Resource, SourceFile } from '../engine/model';
 import type { RenderedSources, RenderFailure } from '../engine/rendered';
 import { Range } from '../engine/text';
@@ -53,6 +56,8 @@ interface Spot {
   range: Range;
   /** The template line, when the spot is in a values file. */
   template?: { uri: string; range: Range };
+  /** The values scalar that set the field, when it set exactly the field. */
+  value?: { res: Resource; at: YPath };
 }
 
 interface Line {
@@ -199,6 +204,7 @@ export class HelmRenderedSet implements RenderedSources {
     const spot = this.locate(obj, f.path ?? []);
     const out: Finding = { ...f, uri: spot.uri, range: spot.range, helm: { chart: this.host.uriOf(obj.release.chart), release: obj.release.name } };
     delete out.fixes;
+    if (spot.value && f.fixes) out.fixes = this.valueFixes(f, entry.file, res, obj, spot.value);
     const related = (f.related ?? []).map((r) => (this.isRendered(r.uri) ? { ...r, ...this.remapRange(r.uri, r.range) } : r));
     if (spot.template) related.unshift({ ...spot.template, message: 'the template line that renders it' });
     if (related.length) out.related = related;
@@ -345,16 +351,17 @@ export class HelmRenderedSet implements RenderedSources {
   }
 
   /** The values sources of a release, most important first: `set:` (config file), values files (last first), chart values. */
-  private valuesDepth(obj: RenderedObject, vp: YPath): { depth: number; uri?: string; range?: Range } {
+  private valuesDepth(obj: RenderedObject, vp: YPath): { depth: number; uri?: string; range?: Range; res?: Resource; at?: YPath } {
     const release = obj.release;
     const chain = this.subchartChain(obj);
-    let best: { depth: number; uri?: string; range?: Range } = { depth: 0 };
+    let best: { depth: number; uri?: string; range?: Range; res?: Resource; at?: YPath } = { depth: 0 };
     if (release.config) {
       for (const key of Object.keys(release.set)) {
         const segs = key.split('.');
         if (segs.length <= chain.length + vp.length && segs.every((s, i) => String([...chain, ...vp][i]) === s)) {
           const cfg = this.valuesFile(release.config.file);
-          if (cfg) return { depth: vp.length, uri: cfg.file.uri, range: cfg.res.range(['helm', 'releases', release.config.index, 'set', key]) };
+          const at = ['helm', 'releases', release.config.index, 'set', key];
+          if (cfg) return { depth: segs.length === chain.length + vp.length ? vp.length : vp.length - 1, uri: cfg.file.uri, range: cfg.res.range(at), res: cfg.res, at };
         }
       }
     }
@@ -364,7 +371,7 @@ export class HelmRenderedSet implements RenderedSources {
       if (!vf) continue;
       const full = [...prefix, ...vp];
       const d = depthIn(vf.res.object, full) - prefix.length;
-      if (d > best.depth) best = { depth: d, uri: vf.file.uri, range: vf.res.range(full.slice(0, d + prefix.length)) };
+      if (d > best.depth) best = { depth: d, uri: vf.file.uri, range: vf.res.range(full.slice(0, d + prefix.length)), res: vf.res, at: full.slice(0, d + prefix.length) };
       if (d === vp.length) break;
     }
     return best;
@@ -395,9 +402,48 @@ export class HelmRenderedSet implements RenderedSources {
     if (t.values) {
       const v = this.valuesDepth(obj, t.values);
       // Only when the values set at least the key the template reads.
-      if (v.uri && v.range && v.depth >= 1) return { uri: v.uri, range: v.range, template: templateSpot };
+      if (v.uri && v.range && v.depth >= 1) {
+        const exact = v.depth === t.values.length && v.res && v.at;
+        return { uri: v.uri, range: v.range, template: templateSpot, value: exact ? { res: v.res!, at: v.at! } : undefined };
+      }
     }
     return templateSpot ?? this.chartSpot(obj.release);
+  }
+
+  /**
+   * The rule's fixes, moved to the values line when a fix only changes the field's value (say privileged: true →
+   * false): applied to the rendered object, the object differs at that scalar only.
+   */
+  private valueFixes(f: Finding, rendered: SourceFile, res: Resource, obj: RenderedObject, value: { res: Resource; at: YPath }): Finding['fixes'] {
+    const original = f.fixes!;
+    const p = f.path ?? [];
+    const docIndex = rendered.documents.indexOf(res.doc);
+    return (opts) => {
+      const out: Fix[] = [];
+      const before = getIn(obj.object, p);
+      if (before === null || typeof before === 'object' || docIndex < 0) return out;
+      for (const fix of original(opts)) {
+        if (fix.suppression || !fix.edits.length || fix.edits.some((e) => e.uri !== rendered.uri)) continue;
+        let after: unknown;
+        try {
+          after = jsyaml.loadAll(applyEdits(rendered.text, fix.edits), undefined, { schema: KUBERNETES_SCHEMA })[docIndex];
+        } catch {
+          continue;
+        }
+        const next = getIn(after, p);
+        if (next === undefined || next === null || typeof next === 'object' || next === before) continue;
+        // Nothing else changed: put the old value back and compare.
+        const restored = JSON.parse(JSON.stringify(after));
+        let cur: any = restored;
+        for (const seg of p.slice(0, -1)) cur = cur?.[seg as string];
+        if (!cur || typeof cur !== 'object') continue;
+        cur[p[p.length - 1] as string] = before;
+        if (JSON.stringify(restored) !== JSON.stringify(obj.object)) continue;
+        const edit = replaceScalar(value.res, value.at, typeof next === 'string' ? JSON.stringify(next) : String(next));
+        if (edit) out.push({ ...fix, title: `${fix.title} (in ${path.basename(value.res.file.uri)})`, edits: [edit] });
+      }
+      return out;
+    };
   }
 
   private read(abs: string): string | undefined {
