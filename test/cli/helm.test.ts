@@ -145,3 +145,13 @@ test('helm.command in .k8s-guardrails.yaml is refused: a repository never picks 
   assert.match(r.stderr, /unknown key "helm\.command".*machine setting: --helm or k8sGuardrails\.helm\.command/);
   fs.rmSync(ws, { recursive: true, force: true });
 });
+
+test('a release whose chart folder does not exist is a configuration error (exit 2)', () => {
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-helm-test-'));
+  fs.writeFileSync(path.join(ws, '.k8s-guardrails.yaml'), 'helm:\n  releases:\n    - chart: charts/gone\n      name: gone\n');
+  fs.writeFileSync(path.join(ws, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x}]\n');
+  const r = scan(ws, ['.']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /helm release gone: charts\/gone is not a chart folder/);
+  fs.rmSync(ws, { recursive: true, force: true });
+});

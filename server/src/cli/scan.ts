@@ -270,6 +270,8 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     inputs = inputs.filter((i) => i.path === '-' || !helmLayout.used.has(path.resolve(cwd, i.path)));
     charted = before - inputs.length;
   }
+  for (const r of helmLayout.missing)
+    problems.error(`${config!.file}: helm release ${r.name}: ${r.chart} is not a chart folder (no Chart.yaml there)`, config!.file);
   for (const lib of helmLayout.libraries)
     io.stderr(`k8s-guardrails: ${path.relative(cwd, lib.dir) || '.'}: a library chart renders nothing by itself; it is analysed through the charts that use it\n`);
 

@@ -26,6 +26,8 @@ export interface HelmLayout {
   /** Library charts given on their own (they render nothing by themselves). */
   libraries: Chart[];
   releases: HelmRelease[];
+  /** Releases of the configuration whose `chart` is no chart folder (no Chart.yaml). */
+  missing: ConfigRelease[];
 }
 
 /**
@@ -45,11 +47,15 @@ export function discoverCharts(files: string[], config?: { dir: string; file: st
     else charts.set(top.dir, top);
   }
   const releases: HelmRelease[] = [];
+  const missing: ConfigRelease[] = [];
   const listed = new Set<string>();
   for (const r of config?.releases ?? []) {
     const dir = path.resolve(config!.dir, r.chart);
-    const chart = charts.get(dir) ?? (readChart(dir) && topChart(readChart(dir)!).dir === dir ? undefined : undefined);
-    if (!chart) continue; // not among the scanned files
+    if (!readChart(dir)) {
+      missing.push(r);
+      continue;
+    }
+    if (!charts.has(dir)) continue; // not among the scanned files
     listed.add(dir);
     releases.push({
       chart: dir,
@@ -62,7 +68,7 @@ export function discoverCharts(files: string[], config?: { dir: string; file: st
   }
   for (const c of [...charts.values()].sort((a, b) => (a.dir < b.dir ? -1 : 1)))
     if (!listed.has(c.dir)) releases.push({ chart: c.dir, name: c.name.toLowerCase().replace(/[^a-z0-9-]/g, '-'), namespace: 'default', values: [], set: {} });
-  return { charts: [...charts.values()], used, libraries: [...libraries.values()], releases };
+  return { charts: [...charts.values()], used, libraries: [...libraries.values()], releases, missing };
 }
 
 export interface HelmRenders {
