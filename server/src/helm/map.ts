@@ -122,7 +122,7 @@ function lex(text: string, from: number, to: number, lines: string[]): Line[] {
 }
 
 /** `.Values.a.b` (or `with .Values.a.b` + `toYaml .`) feeding a toYaml action → `['a', 'b']`. */
-function valuesOfAction(lines: Line[], all: Line[], at: Line): string[] | undefined {
+function valuesOfAction(all: Line[], at: Line): string[] | undefined {
   const direct = /toYaml\s+\(?\s*\.Values\.([\w.]+)/.exec(at.text) ?? /include\s+"[^"]*"\s+\(?\s*\.Values\.([\w.]+)/.exec(at.text);
   if (direct) return direct[1].split('.');
   if (/toYaml\s+\.\s*[|)}]/.test(at.text)) {
@@ -132,7 +132,6 @@ function valuesOfAction(lines: Line[], all: Line[], at: Line): string[] | undefi
       if (/\{\{-?\s*(range|with)\b/.test(all[i].text)) return undefined;
     }
   }
-  void lines;
   return undefined;
 }
 
@@ -319,7 +318,7 @@ export class HelmRenderedSet implements RenderedSources {
         hit = inScope.find((l) => l.key === seg && l.keyIndent === childIndent);
         if (hit) {
           const from = scope.indexOf(hit);
-          const stop = scope.findIndex((l, j) => j > from && l.content && l.indent <= hit!.keyIndent && !(l.dash && l.indent === hit!.keyIndent && false));
+          const stop = scope.findIndex((l, j) => j > from && l.content && l.indent <= hit!.keyIndent);
           next = scope.slice(from + 1, stop < 0 ? scope.length : stop);
           scopeIndent = hit.keyIndent;
         }
@@ -327,7 +326,7 @@ export class HelmRenderedSet implements RenderedSources {
       if (!hit) {
         // The rest came from a template action in this block: a toYaml of values, if we can name them.
         const actions = scope.filter((l) => l.action && l.indent > (matched?.indent ?? -1) - 1);
-        const candidates = actions.map((a) => valuesOfAction(scope, lines, a)).filter((v): v is string[] => !!v);
+        const candidates = actions.map((a) => valuesOfAction(lines, a)).filter((v): v is string[] => !!v);
         const rest = p.slice(i);
         const exists = getIn(obj.object, p.slice(0, i + 1)) !== undefined;
         const pick = exists ? candidates.find((c) => this.valuesDepth(obj, [...c, ...rest]).depth > c.length) ?? (candidates.length === 1 ? candidates[0] : undefined) : candidates.length === 1 ? candidates[0] : undefined;
