@@ -47,6 +47,7 @@ function initializationSettings() {
     schema: { enable: schemaEnable() },
     showSuppressed: cfg.get<boolean>('showSuppressed'),
     kustomize: cfg.get('kustomize'),
+    helm: cfg.get('helm'),
     trusted: vscode.workspace.isTrusted,
   };
 }

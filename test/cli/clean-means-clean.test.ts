@@ -126,7 +126,7 @@ test('{{ … }} inside values is not a template: a Grafana dashboard ConfigMap a
   assert.doesNotMatch(r.stderr, /not analysed/);
 });
 
-test('a template that YAML cannot read is a not-analysed error on its first line; a Helm chart template always is', () => {
+test('a template that YAML cannot read is a not-analysed error on its first line; a Helm chart that cannot be rendered is one on its Chart.yaml', () => {
   const dir = tmp({
     'raw/pod.yaml': '{{- if .Values.enabled }}\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n',
     'raw/unquoted.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\nspec:\n  containers:\n  - name: a\n    image: nginx\n',
@@ -136,21 +136,23 @@ test('a template that YAML cannot read is a not-analysed error on its first line
     'chart/templates/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: "{{ .Release.Name }}"\nspec:\n  containers:\n  - name: a\n    image: "{{ .Values.image }}"\n',
     'pod.yaml': PRIVILEGED_POD,
   });
-  const r = scan(dir, ['.', '--format', 'json']);
+  // No helm here (test/cli/helm.test.ts renders charts with a real one).
+  const noHelm = ['--helm', path.join(dir, 'no-such-helm')];
+  const r = scan(dir, ['.', '--format', 'json', ...noHelm]);
   assert.equal(r.code, 1);
   const na = r.findings.filter((f) => f.rule === 'not-analysed');
   assert.deepEqual(na.map((f) => [f.file, f.severity, f.range.start.line]).sort(), [
-    ['chart/templates/pod.yaml', 'error', 0],
+    ['chart/Chart.yaml', 'error', 0],
     ['raw/pod.yaml', 'error', 0],
     ['raw/unquoted.yaml', 'error', 0],
   ]);
-  assert.match(na.find((f) => f.file === 'chart/templates/pod.yaml')!.message, /a template of the Helm chart in chart .*helm template/);
+  assert.match(na.find((f) => f.file === 'chart/Chart.yaml')!.message, /the chart cannot be rendered: .*not installed.*install helm/);
   assert.match(na.find((f) => f.file === 'raw/pod.yaml')!.message, /a template \(Helm, Go\)/);
   // Nothing else is reported on them.
   assert.deepEqual(rules(r.findings, 'raw/unquoted.yaml'), ['not-analysed']);
-  assert.deepEqual(rules(r.findings, 'chart/templates/pod.yaml'), ['not-analysed']);
+  assert.deepEqual(rules(r.findings, 'chart/templates/pod.yaml'), []);
   // SARIF carries them as errors.
-  const sarif = JSON.parse(scan(dir, ['.', '--format', 'sarif']).stdout);
+  const sarif = JSON.parse(scan(dir, ['.', '--format', 'sarif', ...noHelm]).stdout);
   const results = sarif.runs[0].results.filter((x: { ruleId: string }) => x.ruleId === 'not-analysed');
   assert.equal(results.length, 3);
   assert.ok(results.every((x: { level: string }) => x.level === 'error'));

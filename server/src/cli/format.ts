@@ -16,11 +16,12 @@ export interface ScanStats {
 /**
  * The `--format json` contract (documented in docs/cli.md; automated checks
  * rely on it): `{"version":1,"findings":[{rule, severity, message, file,
- * range, resource?, pss?, suppressed?, kustomization?}]}`. `suppressed` only
+ * range, resource?, pss?, suppressed?, kustomization?, helm?}]}`. `suppressed` only
  * appears with --include-suppressed; `kustomization` (the overlay's
  * kustomization file) only on findings of Kustomize-rendered objects, whose
  * `resource` is the rendered object and `file`/`range` the source that
- * wrote the field.
+ * wrote the field; `helm` (`{chart, release}`: the chart folder and the
+ * release name) likewise on findings of Helm-rendered objects.
  */
 export function formatJson(findings: Finding[]): string {
   return (
@@ -38,6 +39,7 @@ export function formatJson(findings: Finding[]): string {
         if (f.pss) out.pss = { level: f.pss.level, check: f.pss.check };
         if (f.suppressed) out.suppressed = { by: f.suppressed.by, reason: f.suppressed.reason };
         if (f.kustomization) out.kustomization = f.kustomization;
+        if (f.helm) out.helm = { chart: f.helm.chart, release: f.helm.release };
         return out;
       }),
     }) + '\n'
@@ -59,7 +61,11 @@ export function formatText(findings: Finding[], color: boolean, stats?: ScanStat
     const sev = paint(COLORS[f.severity], f.severity);
     const rule = paint('\x1b[1m', f.rule);
     const suppressed = f.suppressed ? paint('\x1b[2m', ` [suppressed by ${f.suppressed.by}: ${f.suppressed.reason}]`) : '';
-    const via = f.kustomization ? paint('\x1b[2m', ` (rendered by ${f.kustomization})`) : '';
+    const via = f.kustomization
+      ? paint('\x1b[2m', ` (rendered by ${f.kustomization})`)
+      : f.helm
+        ? paint('\x1b[2m', ` (release ${f.helm.release} of chart ${f.helm.chart}${f.related?.[0] ? `; ${f.related[0].message} ${f.related[0].uri}:${f.related[0].range.start.line + 1}` : ''})`)
+        : '';
     return `${where} ${sev} ${rule} ${f.message}${via}${suppressed}`;
   });
   const active = findings.filter((f) => !f.suppressed);

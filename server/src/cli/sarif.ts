@@ -126,6 +126,7 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
     if (f.resource) props.resource = f.resource.ref;
     if (f.pss) props.pss = { level: f.pss.level, check: f.pss.check };
     if (f.kustomization) props.kustomization = f.kustomization;
+    if (f.helm) props.helm = { chart: f.helm.chart, release: f.helm.release };
     if (Object.keys(props).length) result.properties = props;
     if (f.related?.length)
       result.relatedLocations = f.related.map((r, i) => ({

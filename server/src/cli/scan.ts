@@ -17,6 +17,7 @@ import { formatSarif } from './sarif';
 import { formatJson, formatText, ScanStats } from './format';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS, discover, isKustomizationFile, renderLayout } from '../kustomize';
 import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
+import { applyHelmRenders, DEFAULT_HELM_TIMEOUT_MS, discoverCharts, HelmLayout, renderReleases } from '../helm';
 
 
 export { formatJson, formatText } from './format';
@@ -45,7 +46,10 @@ workspace (cross-file checks see every file).
 
 Directories with a kustomization.yaml are rendered with "kubectl kustomize"
 and analysed as rendered; findings point at the patch or base file that
-wrote the field (see docs/cli.md, Kustomize).
+wrote the field (see docs/cli.md, Kustomize). Helm charts (a Chart.yaml and
+its templates/) are rendered with "helm template" and analysed as rendered;
+findings point at the template line, or the values line that set the value
+(see docs/cli.md, Helm).
 
 Options:
   --format text|json|sarif    output format (default: text)
@@ -75,6 +79,10 @@ Options:
   --kustomize-command <cmd>   kubectl (default; runs "kubectl kustomize") or a
                               kustomize binary (runs "kustomize build")
   --kustomize-timeout <s>     time limit per kustomize build (default: 120)
+  --no-helm                   do not render Helm charts (each chart is a
+                              not-analysed error)
+  --helm <path>               the helm 3 or 4 executable (default: helm on PATH)
+  --helm-timeout <s>          time limit per helm template (default: 120)
   -h, --help                  show this help
 
 Every input is analysed or reported: a file that is not (unreadable, over
@@ -101,6 +109,9 @@ const OPTIONS = {
   'no-kustomize': { type: 'boolean' },
   'kustomize-command': { type: 'string' },
   'kustomize-timeout': { type: 'string' },
+  'no-helm': { type: 'boolean' },
+  helm: { type: 'string' },
+  'helm-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -240,6 +251,30 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     inputs = inputs.filter((i) => i.path === '-' || !isKustomizationFile(i.path));
   }
 
+  // Helm: charts among the scanned files are rendered; their files (templates, values, subcharts) are analysed through the renders.
+  const helmOn = !values['no-helm'] && config?.config.helm?.enabled !== false;
+  let helmTimeoutMs = (config?.config.helm?.timeoutSeconds ?? DEFAULT_HELM_TIMEOUT_MS / 1000) * 1000;
+  if (values['helm-timeout'] !== undefined) {
+    const t = Number(values['helm-timeout']);
+    if (!(t > 0) || !Number.isFinite(t)) throw new UsageError(`invalid --helm-timeout '${values['helm-timeout']}' (expected a positive number of seconds)`);
+    helmTimeoutMs = t * 1000;
+  }
+  const helmLayout: HelmLayout = discoverCharts(
+    inputs.filter((i) => i.path !== '-').map((i) => path.resolve(cwd, i.path)),
+    config?.config.helm?.releases?.length ? { dir: config.dir, file: path.resolve(cwd, config.file), releases: config.config.helm.releases } : undefined,
+  );
+  let charted = 0;
+  let chartsNotAnalysed = 0;
+  if (helmLayout.used.size) {
+    const before = inputs.length;
+    inputs = inputs.filter((i) => i.path === '-' || !helmLayout.used.has(path.resolve(cwd, i.path)));
+    charted = before - inputs.length;
+  }
+  for (const r of helmLayout.missing)
+    problems.error(`${config!.file}: helm release ${r.name}: ${r.chart} is not a chart folder (no Chart.yaml there)`, config!.file);
+  for (const lib of helmLayout.libraries)
+    io.stderr(`k8s-guardrails: ${path.relative(cwd, lib.dir) || '.'}: a library chart renders nothing by itself; it is analysed through the charts that use it\n`);
+
   // The engine's own limit is in characters; ours (in bytes) is applied first.
   const ws = new WorkspaceIndex({ maxFileBytes: Math.max(maxBytes, DEFAULT_MAX_FILE_BYTES), maxFileSetting: '--max-file-size' });
   const stdinName = values['stdin-filename'] ?? '<stdin>';
@@ -288,6 +323,42 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     } else scanned += kustomized;
   }
 
+  if (helmLayout.charts.length) {
+    const display = (abs: string) => {
+      const rel = path.relative(cwd, abs);
+      return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : rel === '' ? '.' : abs;
+    };
+    const chartYaml = (dir: string) => {
+      const file = path.join(dir, 'Chart.yaml');
+      let text = '';
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch {
+        // the finding still names the file
+      }
+      return { name: display(file), text };
+    };
+    let why: string | undefined;
+    if (!helmOn) {
+      why = values['no-helm'] ? 'Helm charts are not rendered (--no-helm)' : 'Helm charts are not rendered (helm.enabled: false in the configuration file)';
+      io.stderr(`k8s-guardrails: ${why}: ${helmLayout.charts.length} chart${helmLayout.charts.length === 1 ? '' : 's'} not analysed\n`);
+    } else {
+      const renders = await renderReleases(helmLayout.releases, { command: values.helm, timeoutMs: helmTimeoutMs, display });
+      applyHelmRenders(ws, helmLayout.releases, { uriOf: display }, renders);
+      if (renders.unavailable) {
+        const how = 'install helm 3 or 4 (https://helm.sh/docs/intro/install/), point to it with --helm <path>, or pass --no-helm to skip charts';
+        io.stderr(`k8s-guardrails: cannot render Helm charts: ${renders.unavailable}; ${how}\n`);
+        why = `the chart cannot be rendered: ${renders.unavailable}; ${how}`;
+      } else scanned += charted;
+    }
+    if (why)
+      for (const chart of helmLayout.charts) {
+        chartsNotAnalysed++;
+        const { name, text } = chartYaml(chart.dir);
+        ws.setNotAnalysed(name, why, text);
+      }
+  }
+
   const configIgnores = config?.config.ignores.length
     ? {
         uri: config.file,
@@ -310,7 +381,8 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   // A scan that looked at no Kubernetes object at all is not a pass, whatever else it reports.
   let objects = 0;
   for (const f of ws.allFiles()) objects += f.resources.length;
-  if (!objects)
+  // (Charts that could not be rendered are reported above, each with its not-analysed error.)
+  if (!objects && !chartsNotAnalysed)
     problems.error('nothing was analysed: the inputs hold no Kubernetes object (apiVersion and kind); check the paths given');
   // Files in scan order; then the files rendered findings were mapped to, and the configuration file (unused ignores).
   // (Loops, not push(...list): a file can have hundreds of thousands of findings.)

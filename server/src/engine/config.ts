@@ -51,9 +51,27 @@ export interface WorkspaceConfig {
   kustomize?: { enabled?: boolean; timeoutSeconds?: number };
   /** `hardening:` — options of the hardening rules. */
   hardening?: NonNullable<EngineSettings['hardening']>;
+  /** `helm:` — render charts (default true), the per-render time limit, and the releases to render. */
+  helm?: { enabled?: boolean; timeoutSeconds?: number; releases?: HelmRelease[] };
   /** Other top-level sections, kept for the features that read them. */
   raw: Record<string, unknown>;
 }
+
+/**
+ * One `helm.releases` entry: a chart rendered as `helm template <name> <chart> --namespace <namespace> -f <values>… --set <k=v>…`.
+ * Paths are as written (relative to the config file's directory).
+ */
+export interface HelmRelease {
+  chart: string;
+  name: string;
+  namespace?: string;
+  values: string[];
+  set: Record<string, string | number | boolean>;
+  /** The entry's index in `helm.releases`. */
+  index: number;
+}
+
+export const HELM_RELEASE_KEYS = ['chart', 'name', 'namespace', 'values', 'set'];
 
 export interface ConfigError {
   message: string;
@@ -66,7 +84,7 @@ export interface ParsedConfig {
   errors: ConfigError[];
 }
 
-const TOP_KEYS = new Set(['pss', 'rules', 'netpol', 'ignore', 'cluster', 'paths', 'kustomize', 'hardening']);
+const TOP_KEYS = new Set(['pss', 'rules', 'netpol', 'ignore', 'cluster', 'paths', 'kustomize', 'hardening', 'helm']);
 const HARDENING_KEYS = ['reportExplicitAutomountToken'];
 const SEVERITY_VALUES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
@@ -177,12 +195,81 @@ export function parseConfig(uri: string, text: string): ParsedConfig {
       }
     }
   }
+  const helm = value.helm;
+  if (helm !== undefined && helm !== null) {
+    if (!isObject(helm)) err(['helm'], '"helm" must be a mapping with enabled, timeoutSeconds and/or releases');
+    else {
+      config.helm = {};
+      for (const [k, v] of Object.entries(helm)) {
+        if (k === 'enabled') {
+          if (typeof v === 'boolean') config.helm.enabled = v;
+          else err(['helm', k], `invalid value ${JSON.stringify(v)} for "helm.enabled" (expected true or false)`);
+        } else if (k === 'timeoutSeconds') {
+          if (typeof v === 'number' && v > 0 && Number.isFinite(v)) config.helm.timeoutSeconds = v;
+          else err(['helm', k], `invalid value ${JSON.stringify(v)} for "helm.timeoutSeconds" (expected a positive number of seconds)`);
+        } else if (k === 'releases') {
+          if (!Array.isArray(v)) err(['helm', k], '"helm.releases" must be a list of releases (chart, name, namespace, values, set)');
+          else config.helm.releases = v.map((entry, i) => parseRelease(entry, i, err)).filter((r): r is HelmRelease => r !== undefined);
+        } else
+          err(['helm', k], `unknown key "helm.${k}"${didYouMean(k, ['enabled', 'timeoutSeconds', 'releases'])}${k === 'command' ? ' (the helm command is a machine setting: --helm or k8sGuardrails.helm.command, never the repository\'s file)' : ''}`);
+      }
+    }
+  }
   const ignore = value.ignore;
   if (ignore !== undefined && ignore !== null) {
     if (!Array.isArray(ignore)) err(['ignore'], '"ignore" must be a list of entries with rule and reason');
     else ignore.forEach((entry, i) => parseIgnore(entry, i, view, err, config.ignores));
   }
   return { uri, config, errors };
+}
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function parseRelease(entry: unknown, i: number, err: (path: YPath, message: string) => void): HelmRelease | undefined {
+  const at: YPath = ['helm', 'releases', i];
+  if (!isObject(entry) || entry instanceof Date) {
+    err(at, `release ${i + 1} must be a mapping with chart and name`);
+    return undefined;
+  }
+  let ok = true;
+  const r: HelmRelease = { chart: '', name: '', values: [], set: {}, index: i };
+  for (const [k, v] of Object.entries(entry)) {
+    if (k === 'chart' || k === 'name' || k === 'namespace') {
+      if (typeof v !== 'string' || v.trim() === '') {
+        err([...at, k], `invalid ${k} ${JSON.stringify(v)} in release ${i + 1} (expected a non-empty string)`);
+        ok = false;
+      } else if (k !== 'chart' && !NAME_RE.test(v)) {
+        err([...at, k], `invalid ${k} ${JSON.stringify(v)} in release ${i + 1} (lower-case letters, digits and "-")`);
+        ok = false;
+      } else r[k] = v;
+    } else if (k === 'values') {
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
+        err([...at, k], `"values" of release ${i + 1} must be a list of values files (relative to the configuration file)`);
+        ok = false;
+      } else r.values = v as string[];
+    } else if (k === 'set') {
+      if (!isObject(v)) {
+        err([...at, k], `"set" of release ${i + 1} must be a mapping of value paths to values, like --set`);
+        ok = false;
+      } else
+        for (const [key, val] of Object.entries(v)) {
+          if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') r.set[key] = val;
+          else {
+            err([...at, k, key], `invalid value for "${key}" in release ${i + 1} (expected a string, number or boolean; nest with dotted keys)`);
+            ok = false;
+          }
+        }
+    } else {
+      err([...at, k], `unknown key "${k}" in release ${i + 1}${didYouMean(k, HELM_RELEASE_KEYS)}`);
+      ok = false;
+    }
+  }
+  for (const k of ['chart', 'name'] as const)
+    if (!(k in entry)) {
+      err(at, `release ${i + 1} without "${k}"`);
+      ok = false;
+    }
+  return ok ? r : undefined;
 }
 
 /** A glob over a single name (`*` matches anything, `?` one character). */

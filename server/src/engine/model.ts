@@ -33,7 +33,7 @@ export interface ResourceRef {
 }
 
 /** Kinds that are not namespaced (the rest default to the `default` namespace). */
-const CLUSTER_SCOPED = new Set([
+export const CLUSTER_SCOPED = new Set([
   'Namespace',
   'Node',
   'PersistentVolume',

@@ -1,6 +1,6 @@
 /**
  * Resources that are not written in one file but rendered from several —
- * Kustomize overlays. The engine analyses the rendered objects like any
+ * Kustomize overlays, Helm charts. The engine analyses the rendered objects like any
  * other file of the workspace (so NetworkPolicy selection and RBAC see the
  * rendered names, labels and namespaces), and this hook maps every finding
  * on them back to the file and line that wrote the offending field.
@@ -17,8 +17,10 @@ import type { Finding } from './rules/types';
 export interface RenderFailure {
   /** The kustomization file that failed to build (not part of the workspace's files). */
   file: SourceFile;
-  /** Kustomize's own message. */
+  /** The tool's own message. */
   message: string;
+  /** Which renderer failed (default: kustomize). */
+  tool?: 'kustomize' | 'helm';
 }
 
 export interface RenderedSources {
@@ -35,6 +37,57 @@ export interface RenderedSources {
    * entry that set a Namespace's Pod Security label); undefined when `resource` is not rendered.
    */
   sourceOf(resource: Resource, path: YPath): { uri: string; range: Range } | undefined;
-  /** Kustomizations that could not be rendered (rule `kustomize-build-failed`). */
+  /** Kustomizations (rule `kustomize-build-failed`) and charts (`helm-render-failed`) that could not be rendered. */
   readonly failures: readonly RenderFailure[];
 }
+
+/** Several renderers' sources in one workspace (Kustomize and Helm), each attached under its own key. */
+export class RenderedParts implements RenderedSources {
+  private readonly parts = new Map<string, RenderedSources>();
+
+  set(key: string, part: RenderedSources | undefined): void {
+    if (part) this.parts.set(key, part);
+    else this.parts.delete(key);
+  }
+
+  get(key: string): RenderedSources | undefined {
+    return this.parts.get(key);
+  }
+
+  get size(): number {
+    return this.parts.size;
+  }
+
+  isRendered(uri: string): boolean {
+    for (const p of this.parts.values()) if (p.isRendered(uri)) return true;
+    return false;
+  }
+
+  remap(finding: Finding): Finding {
+    for (const p of this.parts.values()) if (p.isRendered(finding.uri)) return p.remap(finding);
+    return finding;
+  }
+
+  sourceOf(resource: Resource, path: YPath): { uri: string; range: Range } | undefined {
+    for (const p of this.parts.values()) {
+      const s = p.sourceOf(resource, path);
+      if (s) return s;
+    }
+    return undefined;
+  }
+
+  get failures(): RenderFailure[] {
+    return [...this.parts.values()].flatMap((p) => p.failures);
+  }
+}
+
+/**
+ * Attach one renderer's sources to a workspace (`key`: 'kustomize', 'helm'), keeping the others';
+ * `undefined` detaches it.
+ */
+export function attachRendered(ws: { rendered: RenderedSources | undefined }, key: string, part: RenderedSources | undefined): void {
+  const parts = ws.rendered instanceof RenderedParts ? ws.rendered : new RenderedParts();
+  parts.set(key, part);
+  ws.rendered = parts.size ? parts : undefined;
+}
+

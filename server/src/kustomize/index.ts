@@ -5,6 +5,7 @@
  * patch or base file that wrote them. Shared by the CLI and the language
  * server.
  */
+import { attachRendered } from '../engine/rendered';
 import type { WorkspaceIndex } from '../engine/workspace';
 import { discover, Kustomization, Layout } from './layout';
 import { MapHost, RenderedSet } from './map';
@@ -72,7 +73,7 @@ export function applyRenders(ws: WorkspaceIndex, layout: Layout, host: MapHost, 
         run.reports.push({ root, ms: r.ms, error: r.message });
       }
     }
-  ws.rendered = renders.unavailable ? undefined : set;
+  attachRendered(ws, 'kustomize', renders.unavailable ? undefined : set);
   return run;
 }
 

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../engine';
 import { applyRenders, discover, isKustomizationFile, Layout, RENDERED_SCHEME, RenderedSet, renderAll } from '../kustomize';
+import { attachRendered } from '../engine/rendered';
 
 export interface KustomizeOptions {
   enabled: boolean;
@@ -181,7 +182,7 @@ export class KustomizeSupport {
       for (const uri of this.set.uris()) this.host.index.delete(uri);
       changed.push(...this.set.uris());
       this.set = undefined;
-      this.host.index.rendered = undefined;
+      attachRendered(this.host.index, 'kustomize', undefined);
     }
     if (changed.length) this.host.changed(changed);
   }

@@ -38,6 +38,8 @@ import { registerClusterScan } from './cluster-scan';
 import { KustomizeSupport } from './kustomize';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS } from '../kustomize';
 import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
+import { HelmSupport } from './helm';
+import { DEFAULT_HELM_TIMEOUT_MS } from '../helm';
 
 export const SOURCE = 'k8s-guardrails';
 export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
@@ -108,6 +110,17 @@ export class GuardrailsServer {
   readonly schema: SchemaLayer;
   /** Kustomize overlays, rendered and analysed as rendered (see kustomize.ts). */
   readonly kustomize: KustomizeSupport;
+  /** Helm charts, rendered and analysed as rendered (see helm.ts). */
+  readonly helm: HelmSupport;
+
+  /** Analysed through renders (Kustomize or Helm), not on its own. */
+  private isHeld(uri: string): boolean {
+    return this.kustomize.isHeld(uri) || this.helm.isHeld(uri);
+  }
+
+  private hold(uri: string, text: string): boolean {
+    return this.kustomize.hold(uri, text) || this.helm.hold(uri, text);
+  }
 
   constructor(readonly connection: Connection) {
     this.index = new WorkspaceIndex();
@@ -126,6 +139,40 @@ export class GuardrailsServer {
         this.scheduleAll();
       },
     });
+    this.helm = new HelmSupport({
+      index: this.index,
+      options: () => {
+        const cfg = this.config;
+        const releases = cfg?.config.helm?.releases;
+        let config: { dir: string; file: string; releases: NonNullable<typeof releases> } | undefined;
+        if (releases?.length && cfg!.uri.startsWith('file:')) {
+          const file = fileURLToPath(cfg!.uri);
+          config = { dir: path.dirname(file), file, releases };
+        }
+        return {
+          enabled: this.client.trusted !== false && this.client.helm?.enabled !== false && cfg?.config.helm?.enabled !== false,
+          command: this.client.helm?.command || undefined,
+          timeoutMs: (this.client.helm?.timeoutSeconds ?? cfg?.config.helm?.timeoutSeconds ?? DEFAULT_HELM_TIMEOUT_MS / 1000) * 1000,
+          config,
+        };
+      },
+      log: (m) => this.connection.console.info(`k8s-guardrails: ${m}`),
+      warn: (m) => void this.connection.window.showWarningMessage(m),
+      changed: (uris) => {
+        for (const uri of uris) this.pending.add(uri);
+        this.scheduleAll();
+      },
+      progress: async (title) => {
+        try {
+          const p = await this.connection.window.createWorkDoneProgress();
+          p.begin(title, undefined, undefined, true);
+          return () => p.done();
+        } catch {
+          return () => undefined;
+        }
+      },
+      setText: (uri, text) => void this.setText(uri, text),
+    });
     connection.onCodeLens((p) =>
       this.guard('codeLens', () => netpolCodeLenses(this.index, this.settings, p.textDocument.uri).map((l) => ({ range: l.range, command: { title: l.title, command: '' } })), []),
     );
@@ -134,6 +181,7 @@ export class GuardrailsServer {
         mergeHovers(
           this.guard('netpol hover', () => this.netpolHover(p), null),
           this.guard('rbac hover', () => this.rbacHover(p), null),
+          this.guard('helm hover', () => this.helmHover(p), null),
         ),
       ),
     );
@@ -144,6 +192,8 @@ export class GuardrailsServer {
       void this.reloadSettings().then(() => {
         this.scheduleAll();
         this.kustomize.trigger();
+        this.helm.reset();
+        this.helm.trigger();
       }),
     );
     connection.onCodeAction((p) => this.guard('codeAction', () => this.codeActions(p), []));
@@ -151,9 +201,11 @@ export class GuardrailsServer {
       for (const change of p.changes) {
         if (this.documents.get(change.uri)) continue; // the editor's copy wins
         if (this.kustomize.concerns(change.uri)) this.kustomize.trigger();
+        if (this.helm.concerns(change.uri)) this.helm.trigger();
         if (change.type === 3 /* Deleted */ && this.isConfig(change.uri)) this.loadConfig(change.uri, undefined);
         else if (change.type === 3 /* Deleted */) {
           this.kustomize.forget(change.uri);
+          this.helm.forget(change.uri);
           this.index.delete(change.uri);
           this.findings.delete(change.uri);
           this.connection.sendDiagnostics({ uri: change.uri, diagnostics: [] });
@@ -166,11 +218,13 @@ export class GuardrailsServer {
     });
     this.documents.onDidOpen((e) => {
       this.onContent(e.document);
+      if (this.helm.concerns(e.document.uri)) this.helm.trigger();
       void this.indexSiblings(e.document.uri);
     });
     // Kustomize renders from disk: saving a kustomization or one of its files renders again.
     this.documents.onDidSave((e) => {
       if (this.kustomize.concerns(e.document.uri)) this.kustomize.trigger();
+      if (this.helm.concerns(e.document.uri)) this.helm.trigger();
     });
     this.documents.onDidChangeContent((e) => this.onContent(e.document));
     this.documents.onDidClose((e) => {
@@ -216,8 +270,10 @@ export class GuardrailsServer {
     await this.reloadSettings();
     await this.scanFolders();
     this.guard('kustomize', () => this.kustomize.prepare(), undefined);
+    this.guard('helm', () => this.helm.prepare(), undefined);
     this.scheduleAll();
     this.kustomize.trigger();
+    this.helm.trigger();
   }
 
   private async reloadSettings(): Promise<void> {
@@ -264,7 +320,7 @@ export class GuardrailsServer {
       if (!e.isFile() || !/\.ya?ml$/i.test(e.name) || this.index.size >= maxFiles) continue;
       const p = path.join(dir, e.name);
       const sibling = pathToFileURL(p).href;
-      if (this.index.has(sibling) || this.documents.get(sibling) || this.kustomize.isHeld(sibling)) continue;
+      if (this.index.has(sibling) || this.documents.get(sibling) || this.isHeld(sibling)) continue;
       if (this.excluded(path.relative(root, p).split(path.sep).join('/'))) continue;
       if (await this.loadFromDisk(sibling)) this.scheduleAfterChange(sibling, undefined, this.index.get(sibling));
     }
@@ -326,7 +382,7 @@ export class GuardrailsServer {
     const diagnostics: Diagnostic[] = cfg.errors.map((e) => ({ range: e.range, severity: DiagnosticSeverity.Error, source: SOURCE, code: 'config-invalid', message: e.message }));
     if (withUnused && this.pending.size === 0 && cfg.config.ignores.length) {
       const used = new Set<never>();
-      for (const [uri, set] of this.ignoreUse) if (this.index.has(uri) || this.kustomize.isHeld(uri)) for (const e of set) used.add(e as never);
+      for (const [uri, set] of this.ignoreUse) if (this.index.has(uri) || this.isHeld(uri)) for (const e of set) used.add(e as never);
       diagnostics.push(...unusedConfigIgnores(cfg.uri, cfg.config.ignores, used, this.settings).map(toDiagnostic));
     }
     this.connection.sendDiagnostics({ uri: cfg.uri, diagnostics });
@@ -357,7 +413,7 @@ export class GuardrailsServer {
       const max = this.settings && this.client.maxFileSize ? this.client.maxFileSize : 4 * 1024 * 1024;
       if (!stat.isFile() || stat.size > max) return false;
       const text = await fs.promises.readFile(file, 'utf8');
-      if (!this.kustomize.hold(uri, text)) this.setText(uri, text);
+      if (!this.hold(uri, text)) this.setText(uri, text);
       return true;
     } catch {
       return false;
@@ -372,7 +428,7 @@ export class GuardrailsServer {
 
   private onContent(doc: TextDocument): void {
     if (this.isConfig(doc.uri)) return this.loadConfig(doc.uri, doc.getText());
-    if (this.kustomize.hold(doc.uri, doc.getText())) return; // analysed through its renders, on save
+    if (this.hold(doc.uri, doc.getText())) return; // analysed through its renders, on save
     const before = this.index.get(doc.uri);
     const file = this.guard('parse', () => this.setText(doc.uri, doc.getText()), undefined);
     this.scheduleAfterChange(doc.uri, before, file);
@@ -392,6 +448,11 @@ export class GuardrailsServer {
 
   private rbacHover(p: HoverParams): Hover | null {
     const value = rbacHover(this.index, p.textDocument.uri, p.position);
+    return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
+  }
+
+  private helmHover(p: HoverParams): Hover | null {
+    const value = this.helm.hover(p.textDocument.uri, p.position.line);
     return value ? { contents: { kind: MarkupKind.Markdown, value } } : null;
   }
 
@@ -449,10 +510,10 @@ export class GuardrailsServer {
 
   private analyzeNow(uris: string[]): void {
     // Rendered objects map findings onto held-back files: analyse all renders and all those files together.
-    const rendered = this.kustomize.renderedUris();
-    if (uris.some((u) => this.kustomize.isHeld(u) || this.index.rendered?.isRendered(u)))
-      uris = [...new Set([...uris, ...rendered, ...this.kustomize.heldUris()])];
-    const present = uris.filter((u) => this.index.has(u) || this.kustomize.isHeld(u));
+    const rendered = [...this.kustomize.renderedUris(), ...this.helm.renderedUris()];
+    if (uris.some((u) => this.isHeld(u) || this.index.rendered?.isRendered(u)))
+      uris = [...new Set([...uris, ...rendered, ...this.kustomize.heldUris(), ...this.helm.heldUris()])];
+    const present = uris.filter((u) => this.index.has(u) || this.isHeld(u));
     const result = this.guard(
       'analyze',
       () =>
@@ -475,7 +536,7 @@ export class GuardrailsServer {
     for (const uri of uris) this.ignoreUse.delete(uri);
     for (const [uri, use] of result.ignoreUse) this.ignoreUse.set(uri, use);
     // A held-back file with no rendered findings left: clear what it showed.
-    for (const uri of present) if (!result.findings.has(uri) && this.kustomize.isHeld(uri)) result.findings.set(uri, []);
+    for (const uri of present) if (!result.findings.has(uri) && this.isHeld(uri)) result.findings.set(uri, []);
     for (const [uri, findings] of result.findings) {
       if (this.index.rendered?.isRendered(uri)) continue; // never published: every finding was mapped to its source
       this.findings.set(uri, findings);
@@ -511,7 +572,7 @@ export class GuardrailsServer {
   private currentFindings(uri: string): Finding[] {
     const doc = this.documents.get(uri);
     // Held-back kustomization files change their findings on save (a new render), not per keystroke.
-    if (doc && this.analyzedVersion.get(uri) !== doc.version && !this.kustomize.isHeld(uri)) this.analyzeNow([uri]);
+    if (doc && this.analyzedVersion.get(uri) !== doc.version && !this.isHeld(uri)) this.analyzeNow([uri]);
     return this.findings.get(uri) ?? [];
   }
 

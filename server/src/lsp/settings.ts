@@ -15,6 +15,8 @@ export interface ClientSettings {
   showSuppressed?: boolean;
   /** Kustomize rendering; `command` is machine-scoped in VS Code. */
   kustomize?: { enabled?: boolean; command?: string; timeoutSeconds?: number };
+  /** Helm rendering; `command` is machine-scoped in VS Code. */
+  helm?: { enabled?: boolean; command?: string; timeoutSeconds?: number };
   /** Set by the VS Code client: false in Restricted Mode (no kustomize rendering). Other clients: trusted. */
   trusted?: boolean;
 }

@@ -11,6 +11,7 @@ import incompleteResource from './yaml/incomplete-resource';
 import ignoreWithoutReason from './config/ignore-without-reason';
 import unusedIgnore from './config/unused-ignore';
 import kustomizeBuildFailed from './kustomize/kustomize-build-failed';
+import helmRenderFailed from './helm/helm-render-failed';
 import privilegedContainer from './pss/privileged-container';
 import hostNamespaces from './pss/host-namespaces';
 import hostPathVolumes from './pss/host-path-volumes';
@@ -81,6 +82,7 @@ export const RULES: readonly Rule[] = [
   ignoreWithoutReason,
   unusedIgnore,
   kustomizeBuildFailed,
+  helmRenderFailed,
   // Pod Security Standards, one rule per official check
   privilegedContainer,
   hostNamespaces,

@@ -73,6 +73,8 @@ export interface Finding {
   suppressed?: { by: 'annotation' | 'config'; reason: string };
   /** For a finding on a Kustomize-rendered object: the kustomization file that rendered it. */
   kustomization?: string;
+  /** For a finding on a Helm-rendered object: the chart folder and the release that rendered it. */
+  helm?: { chart: string; release: string };
 }
 
 /** `fixAllOnly`: skip fixes that are not part of "fix all" (they may be costly, like whole-workload hardening). */
