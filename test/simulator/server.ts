@@ -18,6 +18,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { getPki, Pki } from './certs';
 import { applyPodDefaults, Controllers, controllerOf, IpAllocator, randomSuffix } from './controllers';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { decodeK8sProtobuf, ProtobufError, PROTOBUF_CT } from './protobuf';
+import { Attributes, authorizeRbac, forbiddenMessage, serviceAccountGroups } from './rbac';
 import {
   ContainerRuntime, defaultLogs, ExecContext, ExecResult, isDistroless, PodRuntime, runCommand, runScript,
 } from './runtime';
@@ -46,6 +48,12 @@ export interface SimulatorOptions {
   kubeconfigPath?: string;
   /** log each request to stderr */
   verbose?: boolean;
+  /**
+   * 'rbac' (default): like `--authorization-mode=RBAC` — `system:masters` is always allowed, everyone else
+   * through the Roles/ClusterRoles and bindings in the store (after the `rbac.deny` hook). 'allow': everyone
+   * is allowed except what `rbac.deny` denies.
+   */
+  authorization?: 'rbac' | 'allow';
 }
 
 export interface FaultSpec {
@@ -292,6 +300,44 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     return undefined;
   }
 
+  /** RBAC from the store (see rbac.ts); throws the apiserver's 403. */
+  function authorizeAttributes(user: UserInfo, a: Attributes): void {
+    if ((opts.authorization ?? 'rbac') !== 'rbac') return;
+    if (authorizeRbac(store, user, a).allowed) return;
+    throw new ApiError(403, 'Forbidden', forbiddenMessage(user, a), a.path !== undefined ? undefined : { name: a.name, group: a.apiGroup || undefined, kind: a.resource });
+  }
+
+  /**
+   * Impersonation (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go): `Impersonate-User`, `-Group`,
+   * `-Uid` headers. The requester needs `impersonate` on users / serviceaccounts (for a
+   * `system:serviceaccount:<ns>:<name>` user) / groups / uids; the request is then authorised as the
+   * impersonated user. A ServiceAccount gets its fixed groups when no group is given; every user but
+   * system:anonymous gets `system:authenticated`.
+   */
+  function impersonate(req: http.IncomingMessage, user: UserInfo): UserInfo {
+    const h = (n: string): string[] => { const v = req.headers[n]; return v === undefined ? [] : Array.isArray(v) ? v : String(v).split(',').map((x) => x.trim()); };
+    const name = h('impersonate-user')[0];
+    const groups = h('impersonate-group');
+    const uid = h('impersonate-uid')[0];
+    const extras = Object.keys(req.headers).filter((k) => k.startsWith('impersonate-extra-'));
+    if (name === undefined) {
+      if (groups.length || uid !== undefined || extras.length) throw errors.internal('requested [impersonation headers] without impersonating a user');
+      return user;
+    }
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+    if (sa) authorizeAttributes(user, { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', namespace: sa[1], name: sa[2] });
+    else authorizeAttributes(user, { verb: 'impersonate', apiGroup: '', resource: 'users', name });
+    for (const g of groups) authorizeAttributes(user, { verb: 'impersonate', apiGroup: '', resource: 'groups', name: g });
+    if (uid !== undefined) authorizeAttributes(user, { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'uids', name: uid });
+    for (const k of extras) {
+      for (const v of h(k)) authorizeAttributes(user, { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: decodeURIComponent(k.slice('impersonate-extra-'.length)), name: v });
+    }
+    const out = [...groups];
+    if (sa && groups.length === 0) out.push(...serviceAccountGroups(name)!);
+    if (name !== 'system:anonymous' && !out.includes('system:authenticated')) out.push('system:authenticated');
+    return { name, groups: out };
+  }
+
   function authorize(user: UserInfo, verb: string, t: ResourceType, sub: string | undefined, namespace: string | undefined, name: string | undefined): void {
     const resource = sub ? `${t.plural}/${sub}` : t.plural;
     for (const r of denyRules) {
@@ -307,6 +353,70 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         name, group: t.group || undefined, kind: t.plural,
       });
     }
+    // the bootstrap ClusterRole system:basic-user lets every authenticated user create self reviews
+    if (t.plural.startsWith('selfsubject')) return;
+    authorizeAttributes(user, { verb, apiGroup: t.group, resource: t.plural, subresource: sub, namespace, name });
+  }
+
+  /** The `rbac.deny` hook on request attributes. */
+  function deniedByHook(user: UserInfo, a: Attributes): boolean {
+    const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+    return denyRules.some((r) => (r.user === undefined || r.user === user.name)
+      && (!r.verbs || r.verbs.includes(a.verb) || r.verbs.includes('*'))
+      && (!r.resources || r.resources.includes(resource ?? '') || r.resources.includes('*'))
+      && (!r.apiGroups || r.apiGroups.includes(a.apiGroup ?? ''))
+      && (!r.namespaces || (!!a.namespace && r.namespaces.includes(a.namespace))));
+  }
+
+  /**
+   * SelfSubjectAccessReview / SelfSubjectRulesReview / SelfSubjectReview (pkg/registry/authorization,
+   * pkg/registry/authentication): answered for the (possibly impersonated) requesting user; nothing is stored.
+   */
+  function selfReview(t: ResourceType, body: KObj, user: UserInfo): KObj {
+    checkTypeMeta(t, body);
+    const out: KObj = { kind: t.kind, apiVersion: groupVersion(t), metadata: { creationTimestamp: null } };
+    if (t.plural === 'selfsubjectreviews') return { ...out, status: { userInfo: { username: user.name, groups: user.groups } } };
+    const spec = body.spec ?? {};
+    if (t.plural === 'selfsubjectrulesreviews') {
+      const resourceRules: KObj[] = [];
+      const nonResourceRules: KObj[] = [];
+      const add = (rules: KObj[] | undefined) => {
+        for (const r of rules ?? []) {
+          if (r.nonResourceURLs?.length) nonResourceRules.push({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs });
+          else resourceRules.push({ verbs: r.verbs, ...(r.apiGroups ? { apiGroups: r.apiGroups } : {}), ...(r.resources ? { resources: r.resources } : {}), ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) });
+        }
+      };
+      const matches = (subs: KObj[] | undefined, bns?: string) => (subs ?? []).some((x) => (x.kind === 'User' && x.name === user.name) || (x.kind === 'Group' && user.groups.includes(x.name))
+        || (x.kind === 'ServiceAccount' && user.name === `system:serviceaccount:${x.namespace || bns}:${x.name}`));
+      const cr = (n: string) => store.peek(T('clusterroles', 'rbac.authorization.k8s.io')).find((r) => r.metadata.name === n);
+      for (const b of store.peek(T('clusterrolebindings', 'rbac.authorization.k8s.io'))) if (matches(b.subjects)) add(cr(b.roleRef?.name)?.rules);
+      if (spec.namespace) {
+        for (const b of store.peek(T('rolebindings', 'rbac.authorization.k8s.io'), spec.namespace)) {
+          if (!matches(b.subjects, spec.namespace)) continue;
+          add(b.roleRef?.kind === 'Role' ? store.get(T('roles', 'rbac.authorization.k8s.io'), spec.namespace, b.roleRef.name)?.rules : cr(b.roleRef?.name)?.rules);
+        }
+      }
+      // kubectl shows the discovery/basic-user rules every authenticated user has
+      resourceRules.push({ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] });
+      resourceRules.push({ verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] });
+      return { ...out, spec, status: { resourceRules, nonResourceRules, incomplete: false } };
+    }
+    const ra = spec.resourceAttributes;
+    const nra = spec.nonResourceAttributes;
+    if (!!ra === !!nra) {
+      throw errors.invalid('SelfSubjectAccessReview', '', [{ reason: 'FieldValueInvalid', field: 'spec.resourceAttributes', message: `Invalid value: ${ra ? '"resourceAttributes"' : '"null"'}: exactly one of nonResourceAttributes or resourceAttributes must be specified` }], 'authorization.k8s.io');
+    }
+    const a: Attributes = ra
+      ? { verb: ra.verb ?? '', apiGroup: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource || undefined, namespace: ra.namespace || undefined, name: ra.name || undefined }
+      : { verb: nra.verb ?? '', path: nra.path ?? '' };
+    let status: KObj;
+    if (deniedByHook(user, a)) status = { allowed: false };
+    else if ((opts.authorization ?? 'rbac') !== 'rbac') status = { allowed: true };
+    else {
+      const d = authorizeRbac(store, user, a);
+      status = d.allowed ? { allowed: true, ...(d.reason ? { reason: d.reason } : {}) } : { allowed: false };
+    }
+    return { ...out, spec, status };
   }
 
   // ------------------------------------------------------------ faults
@@ -480,7 +590,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       o.spec = o.spec ?? {};
       o.spec.replicas = o.spec.replicas ?? 1;
       if (t.plural === 'deployments') {
-        o.spec.strategy = o.spec.strategy ?? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+        if (!o.spec.strategy?.type) o.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
         o.spec.revisionHistoryLimit = o.spec.revisionHistoryLimit ?? 10;
         o.spec.progressDeadlineSeconds = o.spec.progressDeadlineSeconds ?? 600;
       }
@@ -490,7 +600,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     if (t.plural === 'namespaces') {
       o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
-      o.spec = o.spec ?? { finalizers: ['kubernetes'] };
+      if (!o.spec?.finalizers?.length) o.spec = { ...(o.spec ?? {}), finalizers: ['kubernetes'] };
       o.status = { phase: 'Active' };
     }
   }
@@ -860,8 +970,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (f?.spec.delayMs && !f.spec.status && !f.spec.dropConnection && method !== 'GET') receivedBodies.set(req, readBody(req));
       if (f && (await applyFault(f, res, req.socket))) { entry.status = f.spec.dropConnection ? 0 : f.spec.status; return; }
       if (['/healthz', '/livez', '/readyz'].includes(path)) { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); return; }
-      const user = authenticate(req);
-      if (!user) throw errors.unauthorized();
+      const authn = authenticate(req);
+      if (!authn) throw errors.unauthorized();
+      const user = impersonate(req, authn);
       entry.user = user.name;
       const host = req.headers.host ?? '127.0.0.1';
       if (discovery(path, res, host)) return;
@@ -902,6 +1013,14 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       const raw = await (receivedBodies.get(req) ?? readBody(req));
       if (raw.length === 0) return {};
       const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+      if (ct === PROTOBUF_CT) {
+        try {
+          return decodeK8sProtobuf(raw);
+        } catch (e) {
+          if (e instanceof ProtobufError && e.unsupportedKind) throw errors.unsupportedMediaType(ct, 'application/json, application/yaml');
+          throw errors.badRequest(`error decoding body: ${(e as Error).message}`);
+        }
+      }
       try {
         if (ct === 'application/yaml') return jsyaml.load(raw.toString('utf8')) as KObj;
         return JSON.parse(raw.toString('utf8'));
@@ -927,6 +1046,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return sendJson(res, 200, o);
     }
     if (method === 'POST') {
+      if (t.plural.startsWith('selfsubject') && !name) return sendJson(res, 201, selfReview(t, await readJson(), user));
       if (!name) {
         if (t.namespaced && !ns) throw errors.methodNotAllowed();
         const body = await readJson();
@@ -1013,8 +1133,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     try {
       const f = matchFault(method, u.pathname);
       if (f && (await applyFault(f, undefined, socket))) { entry.status = f.spec.status ?? 0; return; }
-      const user = authenticate(req);
-      if (!user) throw errors.unauthorized();
+      const authn = authenticate(req);
+      if (!authn) throw errors.unauthorized();
+      const user = impersonate(req, authn);
       entry.user = user.name;
       const r = parseResourcePath(u.pathname);
       if (!r || r instanceof ApiError) throw r ?? errors.routeNotFound();
