@@ -16,10 +16,12 @@ import { TLSSocket } from 'node:tls';
 import * as jsyaml from 'js-yaml';
 import { WebSocket, WebSocketServer } from 'ws';
 import { getPki, Pki } from './certs';
-import { applyPodDefaults, Controllers, controllerOf, IpAllocator, randomSuffix } from './controllers';
+import { applyPodDefaults, Controllers, controllerOf, IpAllocator, randomSuffix, stableJson } from './controllers';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { decodeK8sProtobuf, ProtobufError, PROTOBUF_CT } from './protobuf';
 import { Attributes, authorizeRbac, forbiddenMessage, serviceAccountGroups } from './rbac';
+import { conflictMessage, recordApply, recordUpdate } from './managed';
+import { unknownFields } from './schema';
 import {
   ContainerRuntime, defaultLogs, ExecContext, ExecResult, isDistroless, PodRuntime, runCommand, runScript,
 } from './runtime';
@@ -605,10 +607,82 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
   }
 
+  /**
+   * The API request being served (absent for `sim.apply()` and controllers): its field manager, field
+   * validation directive, `force`, the server-side apply configuration, and the warnings to send back.
+   */
+  interface WriteContext { manager: string; validation: string; force: boolean; applyConfig?: KObj; warnings: string[] }
+  let writeCtx: WriteContext | undefined;
+
+  const hasStatusSub = (t: ResourceType) => (t.subresources ?? []).includes('status');
+
+  /**
+   * Strict/Warn/Ignore field validation (the apiserver's strict decoding). Unknown fields are an error with
+   * Strict, a `Warning` header with Warn (the default), and are dropped from the object unless Strict.
+   */
+  function checkFields(t: ResourceType, obj: KObj, how: 'create' | 'update' | 'patch' | 'apply', target?: string): void {
+    if (!writeCtx) return;
+    const unknown = unknownFields(t.group, t.kind, obj);
+    if (!unknown.length) return;
+    if (writeCtx.validation === 'Strict') {
+      if (how === 'apply') {
+        const list = unknown.map((p) => `.${p}: field not declared in schema`);
+        throw errors.badRequest(`failed to create typed patch object (${target}; ${groupVersion(t)}, Kind=${t.kind}): ${list.length === 1 ? list[0] : `errors:\n  ${list.join('\n  ')}`}`);
+      }
+      const why = `strict decoding error: ${unknown.map((p) => `unknown field "${p}"`).join(', ')}`;
+      throw errors.badRequest(how === 'patch' ? why : `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${why}`);
+    }
+    if (writeCtx.validation !== 'Ignore') for (const p of unknown) writeCtx.warnings.push(`unknown field "${p}"`);
+    for (const p of unknown) {
+      const parts = p.split('.').flatMap((x) => x.split(/\[(\d+)\]/).filter(Boolean));
+      let node: KObj | undefined = obj;
+      for (const k of parts.slice(0, -1)) node = node?.[k];
+      if (node && typeof node === 'object') delete node[parts[parts.length - 1]];
+    }
+  }
+
+  /** managedFields bookkeeping for a create/update through the API (not for status and other subresources). */
+  function manage(t: ResourceType, before: KObj | undefined, after: KObj): void {
+    if (!writeCtx) return;
+    if (writeCtx.applyConfig) {
+      const conflicts = recordApply(before, writeCtx.applyConfig, after, writeCtx.manager, groupVersion(t), writeCtx.force, hasStatusSub(t));
+      if (conflicts.length) {
+        throw new ApiError(409, 'Conflict', conflictMessage(conflicts), {
+          name: after.metadata.name, group: t.group || undefined, kind: t.plural,
+          causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.path })),
+        });
+      }
+    } else recordUpdate(before, after, writeCtx.manager, groupVersion(t), hasStatusSub(t));
+  }
+
+  const POD_UPDATE_FORBIDDEN = 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,'
+    + '`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+  /** ValidatePodUpdate (pkg/apis/core/validation): everything but the mutable fields must stay as it is. */
+  function checkPodUpdate(existing: KObj, next: KObj): void {
+    const a = clone(existing.spec ?? {});
+    const b = clone(next.spec ?? {});
+    for (const k of ['containers', 'initContainers']) {
+      const olds: KObj[] = a[k] ?? [];
+      (b[k] ?? []).forEach((c: KObj, i: number) => { if (olds[i]) c.image = olds[i].image; });
+    }
+    const ad = b.activeDeadlineSeconds;
+    if (ad !== undefined && (a.activeDeadlineSeconds === undefined || ad <= a.activeDeadlineSeconds) && ad > 0) b.activeDeadlineSeconds = a.activeDeadlineSeconds;
+    const oldTol: KObj[] = a.tolerations ?? [];
+    const newTol: KObj[] = b.tolerations ?? [];
+    if (oldTol.every((x) => newTol.some((y) => JSON.stringify(x) === JSON.stringify(y)))) b.tolerations = a.tolerations;
+    if (a.terminationGracePeriodSeconds !== undefined && a.terminationGracePeriodSeconds < 0 && b.terminationGracePeriodSeconds === 1) b.terminationGracePeriodSeconds = a.terminationGracePeriodSeconds;
+    for (const o of [a, b]) for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+    if (stableJson(a) !== stableJson(b)) {
+      throw errors.invalid('Pod', existing.metadata.name, [{ reason: 'FieldValueForbidden', field: 'spec', message: POD_UPDATE_FORBIDDEN }]);
+    }
+  }
+
   function doCreate(t: ResourceType, ns: string | undefined, body: KObj, dryRun: boolean): KObj {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest('the body of the request was in an unknown format');
     checkTypeMeta(t, body);
     const o = clone(body);
+    if (!writeCtx?.applyConfig) checkFields(t, o, 'create');
     o.apiVersion = groupVersion(t);
     o.kind = t.kind;
     o.metadata = o.metadata ?? {};
@@ -633,6 +707,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     applyDefaults(t, o);
     validateObject(t, o);
     if (store.get(t, o.metadata.namespace, o.metadata.name)) throw errors.alreadyExists(t, o.metadata.name);
+    manage(t, undefined, o);
     if (dryRun) {
       o.metadata.uid = randomUUID();
       o.metadata.creationTimestamp = nowTimestamp();
@@ -654,6 +729,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     next.metadata.uid = existing.metadata.uid;
     next.metadata.creationTimestamp = existing.metadata.creationTimestamp;
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
+    if (existing.metadata.managedFields) next.metadata.managedFields = clone(existing.metadata.managedFields);
+    else delete next.metadata.managedFields;
     const hasStatus = (t.subresources ?? []).includes('status');
     let result: KObj;
     if (sub === 'status') {
@@ -686,6 +763,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       applyDefaults(t, result);
     }
     validateObject(t, result);
+    if (t.plural === 'pods' && !sub) checkPodUpdate(existing, result);
+    if (!sub) manage(t, existing, result);
     if (dryRun) return result;
     const updated = store.update(t, result);
     controllers.reconcile();
@@ -703,7 +782,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       throw errors.notFound(t, name); // create-on-update is not allowed for the built-in resources we serve
     }
     checkRV(t, name, body.metadata?.resourceVersion, existing.metadata.resourceVersion);
-    return commitUpdate(t, existing, clone(body), sub, dryRun);
+    const next = clone(body);
+    if (!sub) checkFields(t, next, 'update');
+    return commitUpdate(t, existing, next, sub, dryRun);
   }
 
   function checkRV(t: ResourceType, name: string, want: string | undefined, have: string): void {
@@ -749,6 +830,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     };
     if (!['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml'].includes(ct)) throw errors.unsupportedMediaType(contentType);
     if (sub === 'scale') return { code: 200, obj: doScale(t, ns, name, (s) => apply(s), dryRun) };
+    if (ct === 'application/apply-patch+yaml' && !sub && writeCtx) {
+      if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw errors.badRequest('error decoding YAML: the apply configuration must be an object');
+      checkFields(t, patch as KObj, 'apply', ns ? `${ns}/${name}` : name);
+      writeCtx.applyConfig = clone(patch as KObj);
+    }
     const existing = store.get(t, ns, name);
     if (!existing) {
       if (ct === 'application/apply-patch+yaml' && !sub) {
@@ -760,6 +846,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     const patched = apply(clone(existing));
     if (typeof patched !== 'object' || patched === null) throw errors.badRequest('patch produced a non-object');
+    if (!sub && ct !== 'application/apply-patch+yaml') checkFields(t, patched, 'patch');
     checkRV(t, name, patched.metadata?.resourceVersion, existing.metadata.resourceVersion);
     if (patched.metadata?.name !== undefined && patched.metadata.name !== name) {
       throw errors.invalid(t.kind, name, [{ field: 'metadata.name', message: `Invalid value: "${patched.metadata.name}": field is immutable` }], t.group);
@@ -1007,6 +1094,18 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const dryRunParam = q.getAll('dryRun');
     if (dryRunParam.some((d) => d !== 'All')) throw errors.badRequest(`Invalid dry run value: ${dryRunParam.join(',')}. Valid values are: All`);
     const dryRun = dryRunParam.includes('All');
+    const validation = q.get('fieldValidation') ?? 'Warn';
+    if (!['Strict', 'Warn', 'Ignore'].includes(validation)) throw errors.badRequest(`fieldValidation: Invalid value: "${validation}": fieldValidation must be one of "Ignore", "Warn", or "Strict"`);
+    const ctx: WriteContext = {
+      manager: q.get('fieldManager') ?? String(req.headers['user-agent'] ?? '').split('/')[0], validation, force: isTrue(q.get('force')), warnings: [],
+    };
+    const write = <R>(fn: () => R): R => {
+      writeCtx = ctx;
+      try { return fn(); } finally {
+        writeCtx = undefined;
+        if (ctx.warnings.length) res.setHeader('Warning', ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+      }
+    };
     if (ns && method !== 'GET' && t.plural !== 'namespaces' && method !== 'DELETE' && method !== 'POST') assertNamespaceExists(ns);
 
     const readJson = async (): Promise<KObj> => {
@@ -1050,7 +1149,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (!name) {
         if (t.namespaced && !ns) throw errors.methodNotAllowed();
         const body = await readJson();
-        return sendJson(res, 201, doCreate(t, ns, body, dryRun));
+        return sendJson(res, 201, write(() => doCreate(t, ns, body, dryRun)));
       }
       if (sub === 'exec') throw errors.badRequest('Upgrade request required');
       if (sub === 'eviction') {
@@ -1082,12 +1181,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (!name) throw errors.methodNotAllowed();
       if (sub === 'finalize') { const o = store.get(t, ns, name); if (!o) throw errors.notFound(t, name); return sendJson(res, 200, o); }
       const body = await readJson();
-      return sendJson(res, 200, doUpdate(t, ns, name, sub, body, dryRun));
+      return sendJson(res, 200, write(() => doUpdate(t, ns, name, sub, body, dryRun)));
     }
     if (method === 'PATCH') {
       if (!name) throw errors.methodNotAllowed();
       const raw = await (receivedBodies.get(req) ?? readBody(req));
-      const { code, obj } = doPatch(t, ns, name, sub, String(req.headers['content-type'] ?? ''), raw, q, dryRun);
+      const { code, obj } = write(() => doPatch(t, ns, name, sub, String(req.headers['content-type'] ?? ''), raw, q, dryRun));
       return sendJson(res, code, obj);
     }
     if (method === 'DELETE') {
