@@ -600,6 +600,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     for (const k of ['deployments', 'replicasets', 'daemonsets', 'statefulsets', 'jobs']) {
       if (t.plural === k && o.spec?.template?.spec) applyPodDefaults(o.spec.template);
     }
+    if (t.plural === 'secrets' && !o.type) o.type = 'Opaque';
     if (t.plural === 'namespaces') {
       o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
       if (!o.spec?.finalizers?.length) o.spec = { ...(o.spec ?? {}), finalizers: ['kubernetes'] };
@@ -801,6 +802,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     const obj = clone(existing);
     obj.spec.replicas = replicas;
+    // the scale subresource's manager owns .spec.replicas (entry with subresource "scale")
+    if (writeCtx && replicas !== existing.spec?.replicas) recordUpdate(existing, obj, writeCtx.manager, groupVersion(t), hasStatusSub(t), 'scale');
     if (dryRun) return scaleOf(t, obj);
     store.update(t, obj);
     controllers.reconcile();
@@ -1159,12 +1162,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       }
       if (sub === 'token') {
         const body = await readJson();
-        if (!store.get(t, ns, name)) throw errors.notFound(t, name);
+        const sa = store.get(t, ns, name);
+        if (!sa) throw errors.notFound(t, name);
         const exp = Number(body.spec?.expirationSeconds ?? 3600);
+        // a JWT-shaped bound token (unsigned) that authenticates as the ServiceAccount, like a real one
+        const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const now = Math.floor(Date.now() / 1000);
+        const username = `system:serviceaccount:${ns}:${name}`;
+        const jwt = `${b64({ alg: 'RS256', kid: 'k8s-guardrails-sim' })}.${b64({
+          aud: body.spec?.audiences ?? ['https://kubernetes.default.svc.cluster.local'], exp: now + exp, iat: now, iss: 'https://kubernetes.default.svc.cluster.local',
+          jti: randomUUID(), 'kubernetes.io': { namespace: ns, serviceaccount: { name, uid: sa.metadata.uid } }, nbf: now, sub: username,
+        })}.${randomBytes(32).toString('base64url')}`;
+        if (!dryRun) tokens.set(jwt, { name: username, groups: [...serviceAccountGroups(username)!, 'system:authenticated'] });
         return sendJson(res, 201, {
           kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name, namespace: ns, creationTimestamp: null },
           spec: { audiences: body.spec?.audiences ?? ['https://kubernetes.default.svc'], expirationSeconds: exp, boundObjectRef: null },
-          status: { token: `sim-sa-${randomBytes(12).toString('hex')}`, expirationTimestamp: new Date(Date.now() + exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z') },
+          status: { token: jwt, expirationTimestamp: new Date(Date.now() + exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z') },
         });
       }
       if (sub === 'binding') {
