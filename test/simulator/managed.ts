@@ -67,6 +67,30 @@ export function leaves(obj: KObj, opts: { skipStatus: boolean }): Map<string, { 
   return out;
 }
 
+/**
+ * Rewrites a strict-decoding path (`spec.template.spec.containers[0].foo`) the way structured-merge-diff names
+ * it (`.spec.template.spec.containers[name="nginx"].foo`), looking the list items up in `obj`.
+ */
+export function smdPath(obj: KObj, path: string): string {
+  let node: unknown = obj;
+  let field = '';
+  let out = '';
+  for (const tok of path.match(/[^.[\]]+|\[\d+\]/g) ?? []) {
+    if (tok.startsWith('[')) {
+      const i = Number(tok.slice(1, -1));
+      const item = Array.isArray(node) ? node[i] : undefined;
+      const key = isObj(item) && LIST_KEYS[field] ? LIST_KEYS[field](item) : undefined;
+      out += key ? `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]` : tok;
+      node = item;
+    } else {
+      out += `.${tok}`;
+      field = tok;
+      node = isObj(node) ? node[tok] : undefined;
+    }
+  }
+  return out;
+}
+
 /** structured-merge-diff's Path.String(): `.spec.template.spec.containers[name="nginx"].image`. */
 export function pathString(p: Path): string {
   return p.map((e) => ('f' in e ? `.${e.f}` : 'k' in e ? `[${Object.entries(e.k).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]` : `[${e.i}]`)).join('');

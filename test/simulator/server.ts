@@ -20,7 +20,7 @@ import { applyPodDefaults, Controllers, controllerOf, IpAllocator, randomSuffix,
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { decodeK8sProtobuf, ProtobufError, PROTOBUF_CT } from './protobuf';
 import { Attributes, authorizeRbac, forbiddenMessage, serviceAccountGroups } from './rbac';
-import { conflictMessage, recordApply, recordUpdate } from './managed';
+import { conflictMessage, recordApply, recordUpdate, smdPath } from './managed';
 import { unknownFields } from './schema';
 import {
   ContainerRuntime, defaultLogs, ExecContext, ExecResult, isDistroless, PodRuntime, runCommand, runScript,
@@ -627,7 +627,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (!unknown.length) return;
     if (writeCtx.validation === 'Strict') {
       if (how === 'apply') {
-        const list = unknown.map((p) => `.${p}: field not declared in schema`);
+        const list = unknown.map((p) => `${smdPath(obj, p)}: field not declared in schema`);
         throw errors.badRequest(`failed to create typed patch object (${target}; ${groupVersion(t)}, Kind=${t.kind}): ${list.length === 1 ? list[0] : `errors:\n  ${list.join('\n  ')}`}`);
       }
       const why = `strict decoding error: ${unknown.map((p) => `unknown field "${p}"`).join(', ')}`;
