@@ -509,8 +509,7 @@ function deletionCost(p: KObj): number {
 /** log2 bucket of a duration, as ActivePodsWithRanks compares times with LogarithmicScaleDown. */
 function logBucket(since: number | undefined, now: number): number {
   if (since === undefined) return -1;
-  const d = Math.max(1, Math.floor((now - since) / 1000));
-  return Math.floor(Math.log2(d));
+  return Math.floor(Math.log2(Math.max(1, (now - since) * 1e6))); // nanoseconds, as time.Duration
 }
 
 /**
