@@ -19,6 +19,8 @@ interface Row {
   not?: RegExp;
   /** further assertions on the simulator's state after the command */
   check?: (sim: Simulator) => void;
+  /** HTTP exchanges the command must have made: [method, path regex, status code] */
+  http?: Array<[string, RegExp, number]>;
   /** keeps something from the output for later rows */
   save?: (stdout: string) => void;
   /** the documented real behaviour */
@@ -60,44 +62,44 @@ let daemonPodBefore = '';
 
 const ROWS: Row[] = [
   // ------------------------------------------------ protobuf: kubectl's typed clients send application/vnd.kubernetes.protobuf
-  { args: ['create', 'namespace', NS], code: 0, out: /^namespace\/conformance created$/m, ref: `${DOCS}/reference/using-api/api-concepts/#protobuf-encoding — built-in kinds accept protobuf bodies` },
+  { http: [['POST', /^\/api\/v1\/namespaces$/, 201]], args: ['create', 'namespace', NS], code: 0, out: /^namespace\/conformance created$/m, ref: `${DOCS}/reference/using-api/api-concepts/#protobuf-encoding — built-in kinds accept protobuf bodies` },
   { args: ['get', 'namespace', NS, '-o', 'jsonpath={.spec.finalizers} {.status.phase} {.metadata.labels}'], code: 0, out: /^\["kubernetes"\] Active \{"kubernetes\.io\/metadata\.name":"conformance"\}$/, ref: 'pkg/registry/core/namespace/strategy.go PrepareForCreate sets spec.finalizers [kubernetes]; NamespaceDefaultLabelName' },
-  { args: ['-n', NS, 'create', 'configmap', 'cm1', '--from-literal=k=v', '--from-literal=empty='], code: 0, out: /^configmap\/cm1 created$/m, ref: 'kubectl create configmap → POST /api/v1/namespaces/{ns}/configmaps (protobuf)' },
+  { http: [['POST', /\/configmaps$/, 201]], args: ['-n', NS, 'create', 'configmap', 'cm1', '--from-literal=k=v', '--from-literal=empty='], code: 0, out: /^configmap\/cm1 created$/m, ref: 'kubectl create configmap → POST /api/v1/namespaces/{ns}/configmaps (protobuf)' },
   { args: ['-n', NS, 'get', 'configmap', 'cm1', '-o', 'jsonpath={.data}'], code: 0, out: /^\{"empty":"","k":"v"\}$/, ref: 'ConfigMap.data map<string,string> (k8s.io/api/core/v1/generated.proto field 2)' },
   { args: ['-n', NS, 'create', 'secret', 'generic', 's1', '--from-literal=password=hunter2'], code: 0, out: /^secret\/s1 created$/m, ref: 'kubectl create secret generic → protobuf Secret, data map<string,bytes>' },
   { args: ['-n', NS, 'get', 'secret', 's1', '-o', 'jsonpath={.data.password} {.type}'], code: 0, out: /^aHVudGVyMg== Opaque$/, ref: `${DOCS}/concepts/configuration/secret/#opaque-secrets — data is base64 in JSON` },
-  { args: ['-n', NS, 'create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2'], code: 0, out: /^deployment\.apps\/web created$/m, ref: 'kubectl create deployment → protobuf apps/v1 Deployment' },
+  { http: [['POST', /^\/apis\/apps\/v1\/namespaces\/conformance\/deployments$/, 201]], args: ['-n', NS, 'create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2'], code: 0, out: /^deployment\.apps\/web created$/m, ref: 'kubectl create deployment → protobuf apps/v1 Deployment' },
   { args: ['-n', NS, 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas} {.spec.strategy.type} {.spec.template.spec.containers[0].name}'], code: 0, out: /^2 RollingUpdate nginx$/, ref: 'pkg/apis/apps/v1/defaults.go SetDefaults_Deployment: strategy RollingUpdate 25%/25%' },
   { args: ['-n', NS, 'get', 'pods', '-l', 'app=web', '-o', 'name'], code: 0, out: /^(pod\/web-[a-z0-9]+-[a-z0-9]{5}\n){2}$/, ref: `${DOCS}/concepts/workloads/controllers/deployment/ — the Deployment's ReplicaSet creates replicas pods` },
   { args: ['-n', NS, 'create', 'serviceaccount', 'robot'], code: 0, out: /^serviceaccount\/robot created$/m, ref: 'kubectl create serviceaccount → protobuf ServiceAccount' },
-  { args: ['-n', NS, 'create', 'token', 'robot', '--duration=10m'], code: 0, out: /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/, save: (o) => { robotToken = o.trim(); }, ref: `${DOCS}/reference/kubectl/generated/kubectl_create/kubectl_create_token/ — TokenRequest (protobuf) on serviceaccounts/token` },
+  { http: [['POST', /\/serviceaccounts\/robot\/token$/, 201]], args: ['-n', NS, 'create', 'token', 'robot', '--duration=10m'], code: 0, out: /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/, save: (o) => { robotToken = o.trim(); }, ref: `${DOCS}/reference/kubectl/generated/kubectl_create/kubectl_create_token/ — TokenRequest (protobuf) on serviceaccounts/token` },
   { args: () => ['auth', 'whoami', `--token=${robotToken}`], code: 0, out: /Username\s+system:serviceaccount:conformance:robot\n/, ref: 'a bound ServiceAccount token (JWT) authenticates as the ServiceAccount' },
   { args: ['-n', NS, 'create', 'token', 'ghost'], code: 1, err: /serviceaccounts "ghost" not found/, ref: 'TokenRequest for a missing ServiceAccount → 404 NotFound' },
   { args: ['-n', NS, 'create', 'service', 'clusterip', 'web', '--tcp=80:8080'], code: 0, out: /^service\/web created$/m, ref: 'kubectl create service clusterip → protobuf Service' },
   { args: ['-n', NS, 'get', 'service', 'web', '-o', 'jsonpath={.spec.ports[0].port}/{.spec.ports[0].targetPort}/{.spec.type}'], code: 0, out: /^80\/8080\/ClusterIP$/, ref: 'ServicePort.targetPort IntOrString (generated.proto field 4)' },
   { args: ['-n', NS, 'create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods'], code: 0, out: /^role\.rbac\.authorization\.k8s\.io\/pod-reader created$/m, ref: 'kubectl create role → protobuf rbac/v1 Role' },
   { args: ['-n', NS, 'create', 'rolebinding', 'robot-pod-reader', '--role=pod-reader', `--serviceaccount=${NS}:robot`], code: 0, out: /rolebinding\.rbac\.authorization\.k8s\.io\/robot-pod-reader created/, ref: 'kubectl create rolebinding → protobuf rbac/v1 RoleBinding' },
-  { args: ['create', 'namespace', 'Bad_Name'], code: 1, err: /The Namespace "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label/, ref: 'ValidateNamespaceName = DNS-1123 label; 422 Invalid' },
-  { args: ['-n', NS, 'create', 'configmap', 'cm1', '--from-literal=k=v'], code: 1, err: /configmaps "cm1" already exists/, ref: 'create of an existing name → 409 AlreadyExists' },
+  { http: [['POST', /^\/api\/v1\/namespaces$/, 422]], args: ['create', 'namespace', 'Bad_Name'], code: 1, err: /The Namespace "Bad_Name" is invalid: metadata\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label/, ref: 'ValidateNamespaceName = DNS-1123 label; 422 Invalid' },
+  { http: [['POST', /\/configmaps$/, 409]], args: ['-n', NS, 'create', 'configmap', 'cm1', '--from-literal=k=v'], code: 1, err: /configmaps "cm1" already exists/, ref: 'create of an existing name → 409 AlreadyExists' },
   { args: ['-n', NS, 'get', 'configmap', 'nope'], code: 1, err: /Error from server \(NotFound\): configmaps "nope" not found/, ref: 'get of a missing object → 404 NotFound' },
 
   // ------------------------------------------------ SelfSubjectReview / SelfSubjectAccessReview / SelfSubjectRulesReview
-  { args: ['auth', 'whoami'], code: 0, out: /Username\s+sim-token-user\nGroups\s+\[system:masters system:authenticated\]/, ref: `${DOCS}/reference/access-authn-authz/authentication/#self-subject-review` },
+  { http: [['POST', /^\/apis\/authentication\.k8s\.io\/v1\/selfsubjectreviews$/, 201]], args: ['auth', 'whoami'], code: 0, out: /Username\s+sim-token-user\nGroups\s+\[system:masters system:authenticated\]/, ref: `${DOCS}/reference/access-authn-authz/authentication/#self-subject-review` },
   { args: ['auth', 'whoami', `--as=${SA}`], code: 0, out: /Username\s+system:serviceaccount:conformance:robot\nGroups\s+\[system:serviceaccounts system:serviceaccounts:conformance system:authenticated\]/, ref: 'impersonation.go: a ServiceAccount user gets its fixed groups; everyone but system:anonymous gets system:authenticated' },
   { args: ['auth', 'whoami', '--as=jane', '--as-group=devs'], code: 0, out: /Username\s+jane\nGroups\s+\[devs system:authenticated\]/, ref: `${DOCS}/reference/access-authn-authz/authentication/#user-impersonation` },
-  { args: ['auth', 'can-i', 'create', 'pods', '-n', NS], code: 0, out: /^yes$/m, ref: `${DOCS}/reference/access-authn-authz/authorization/#checking-api-access — system:masters is allowed everything` },
+  { http: [['POST', /^\/apis\/authorization\.k8s\.io\/v1\/selfsubjectaccessreviews$/, 201]], args: ['auth', 'can-i', 'create', 'pods', '-n', NS], code: 0, out: /^yes$/m, ref: `${DOCS}/reference/access-authn-authz/authorization/#checking-api-access — system:masters is allowed everything` },
   { args: ['auth', 'can-i', 'list', 'pods', '-n', NS, `--as=${SA}`], code: 0, out: /^yes$/m, ref: 'SelfSubjectAccessReview evaluated for the impersonated user through the RoleBinding' },
   { args: ['auth', 'can-i', 'delete', 'pods', '-n', NS, `--as=${SA}`], code: 1, out: /^no$/m, ref: 'kubectl auth can-i exits 1 when the answer is no' },
   { args: ['auth', 'can-i', 'get', 'secrets', '-n', NS, `--as=${SA}`], code: 1, out: /^no$/m, ref: 'RBAC is deny-by-default' },
   { args: ['auth', 'can-i', 'list', 'pods', '-n', 'default', `--as=${SA}`], code: 1, out: /^no$/m, ref: 'a RoleBinding grants only in its namespace' },
-  { args: ['auth', 'can-i', '--list', '-n', NS, `--as=${SA}`], code: 0, out: /^pods\s+\[\]\s+\[\]\s+\[get list\]$/m, ref: 'kubectl auth can-i --list → SelfSubjectRulesReview' },
+  { http: [['POST', /selfsubjectrulesreviews$/, 201]], args: ['auth', 'can-i', '--list', '-n', NS, `--as=${SA}`], code: 0, out: /^pods\s+\[\]\s+\[\]\s+\[get list\]$/m, ref: 'kubectl auth can-i --list → SelfSubjectRulesReview' },
 
   // ------------------------------------------------ impersonation honoured through RBAC
   { args: ['-n', NS, 'get', 'pods', '-o', 'name', `--as=${SA}`], code: 0, out: /^pod\/web-/m, ref: 'the request is authorised as the impersonated ServiceAccount (Role pod-reader)' },
-  { args: ['-n', NS, 'get', 'secrets', `--as=${SA}`], code: 1, err: /Error from server \(Forbidden\): secrets is forbidden: User "system:serviceaccount:conformance:robot" cannot list resource "secrets" in API group "" in the namespace "conformance"/, ref: 'responsewriters.forbiddenMessage' },
+  { http: [['GET', /\/secrets$/, 403]], args: ['-n', NS, 'get', 'secrets', `--as=${SA}`], code: 1, err: /Error from server \(Forbidden\): secrets is forbidden: User "system:serviceaccount:conformance:robot" cannot list resource "secrets" in API group "" in the namespace "conformance"/, ref: 'responsewriters.forbiddenMessage' },
   { args: ['-n', NS, 'delete', 'configmap', 'cm1', `--as=${SA}`], code: 1, err: /configmaps "cm1" is forbidden: User "system:serviceaccount:conformance:robot" cannot delete resource "configmaps" in API group "" in the namespace "conformance"/, ref: 'forbiddenMessage names the object for requests with a name' },
   { args: ['-n', NS, 'get', 'pods', '--token=ops-token'], code: 1, err: /pods is forbidden: User "ops" cannot list resource "pods" in API group "" in the namespace "conformance"/, ref: 'an authenticated user without bindings is forbidden (RBAC)' },
-  { args: ['-n', NS, 'get', 'pods', '--token=ops-token', `--as=${SA}`], code: 1, err: /serviceaccounts "robot" is forbidden: User "ops" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "conformance"/, ref: 'impersonation.go: the caller needs impersonate on the serviceaccount' },
+  { http: [['GET', /\/pods$/, 403]], args: ['-n', NS, 'get', 'pods', '--token=ops-token', `--as=${SA}`], code: 1, err: /serviceaccounts "robot" is forbidden: User "ops" cannot impersonate resource "serviceaccounts" in API group "" in the namespace "conformance"/, ref: 'impersonation.go: the caller needs impersonate on the serviceaccount' },
   { args: ['-n', NS, 'get', 'pods', '--token=ops-token', '--as=jane'], code: 1, err: /users "jane" is forbidden: User "ops" cannot impersonate resource "users" in API group "" at the cluster scope/, ref: 'impersonation.go: impersonate on users' },
   { args: ['create', 'clusterrole', 'impersonator', '--verb=impersonate', '--resource=users,groups,serviceaccounts'], code: 0, out: /clusterrole\.rbac\.authorization\.k8s\.io\/impersonator created/, ref: `${DOCS}/reference/access-authn-authz/authentication/#user-impersonation — example impersonator ClusterRole` },
   { args: ['create', 'clusterrolebinding', 'ops-impersonator', '--clusterrole=impersonator', '--user=ops'], code: 0, out: /clusterrolebinding\.rbac\.authorization\.k8s\.io\/ops-impersonator created/, ref: 'kubectl create clusterrolebinding → protobuf ClusterRoleBinding' },
@@ -108,7 +110,7 @@ const ROWS: Row[] = [
 
   // ------------------------------------------------ server-side apply: conflicts and managedFields
   { args: ['-n', NS, 'get', 'deployment', 'web', '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}/{.metadata.managedFields[*].operation}'], code: 0, out: /^kubectl-create\/Update$/, ref: `${DOCS}/reference/using-api/server-side-apply/#field-management — every create records its manager` },
-  { args: ['apply', '--server-side', '-f', '-'], stdin: deployment('web', 3), code: 1, err: /error: Apply failed with 1 conflict: conflict with "kubectl-create" using apps\/v1: \.spec\.replicas\nPlease review the fields above/, ref: `${DOCS}/reference/using-api/server-side-apply/#conflicts; managedfields/internal/conflict.go getConflictMessage` },
+  { http: [['PATCH', /\/deployments\/web$/, 409]], args: ['apply', '--server-side', '-f', '-'], stdin: deployment('web', 3), code: 1, err: /error: Apply failed with 1 conflict: conflict with "kubectl-create" using apps\/v1: \.spec\.replicas\nPlease review the fields above/, ref: `${DOCS}/reference/using-api/server-side-apply/#conflicts; managedfields/internal/conflict.go getConflictMessage` },
   { args: ['-n', NS, 'get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}'], code: 0, out: /^2$/, ref: 'a conflicting apply changes nothing' },
   { args: ['apply', '--server-side', '-f', '-'], stdin: deployment('web', 2), code: 0, out: /^deployment\.apps\/web serverside-applied$/m, ref: 'applying the live value co-owns the field: no conflict' },
   { args: ['apply', '--server-side', '--force-conflicts', '-f', '-'], stdin: deployment('web', 3), code: 0, out: /serverside-applied/, ref: `${DOCS}/reference/using-api/server-side-apply/#conflicts — force takes ownership` },
@@ -122,7 +124,7 @@ const ROWS: Row[] = [
   { args: ['-n', NS, 'get', 'configmap', 'settings', '-o', 'jsonpath={.data}'], code: 0, out: /^\{"a":"1"\}$/, ref: 'a field only the applier owned is deleted when it stops applying it' },
 
   // ------------------------------------------------ field validation
-  { args: ['apply', '-f', '-'], stdin: deployment('strict', 1, '        foo: bar\n'), code: 1, err: /Error from server \(BadRequest\): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.foo"/, ref: `${DOCS}/reference/using-api/api-concepts/#field-validation — kubectl --validate=strict (default) sends fieldValidation=Strict` },
+  { http: [['POST', /\/deployments$/, 400]], args: ['apply', '-f', '-'], stdin: deployment('strict', 1, '        foo: bar\n'), code: 1, err: /Error from server \(BadRequest\): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.foo"/, ref: `${DOCS}/reference/using-api/api-concepts/#field-validation — kubectl --validate=strict (default) sends fieldValidation=Strict` },
   { args: ['create', '-f', '-'], stdin: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict\n  namespace: ${NS}\nfoo: bar\n`, code: 1, err: /ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "foo"/, ref: 'strict decoding error on create' },
   { args: ['apply', '--validate=warn', '-f', '-'], stdin: deployment('strict', 1, '        foo: bar\n'), code: 0, out: /deployment\.apps\/strict created/, err: /Warning: unknown field "spec\.template\.spec\.containers\[0\]\.foo"/, ref: 'fieldValidation=Warn: a 299 Warning header per unknown field; the field is dropped' },
   { args: ['-n', NS, 'get', 'deployment', 'strict', '-o', 'jsonpath={.spec.template.spec.containers[0]}'], code: 0, out: /"name":"nginx"/, not: /foo/, ref: 'unknown fields are not persisted' },
@@ -131,7 +133,7 @@ const ROWS: Row[] = [
 
   // ------------------------------------------------ pod spec immutability (422)
   { args: ['-n', NS, 'run', 'p1', '--image=busybox:1.36', '--restart=Never'], code: 0, out: /^pod\/p1 created$/m, ref: 'kubectl run creates a Pod' },
-  { args: ['-n', NS, 'patch', 'pod', 'p1', '-p', '{"spec":{"containers":[{"name":"p1","command":["sleep","1"]}]}}'], code: 1, err: /The Pod "p1" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`,`spec\.initContainers\[\*\]\.image`,`spec\.activeDeadlineSeconds`,`spec\.tolerations` \(only additions to existing tolerations\),`spec\.terminationGracePeriodSeconds`/, ref: 'pkg/apis/core/validation ValidatePodUpdate' },
+  { http: [['PATCH', /\/pods\/p1$/, 422]], args: ['-n', NS, 'patch', 'pod', 'p1', '-p', '{"spec":{"containers":[{"name":"p1","command":["sleep","1"]}]}}'], code: 1, err: /The Pod "p1" is invalid: spec: Forbidden: pod updates may not change fields other than `spec\.containers\[\*\]\.image`,`spec\.initContainers\[\*\]\.image`,`spec\.activeDeadlineSeconds`,`spec\.tolerations` \(only additions to existing tolerations\),`spec\.terminationGracePeriodSeconds`/, ref: 'pkg/apis/core/validation ValidatePodUpdate' },
   { args: ['-n', NS, 'patch', 'pod', 'p1', '--type=merge', '-p', '{"spec":{"restartPolicy":"Always"}}'], code: 1, err: /The Pod "p1" is invalid: spec: Forbidden: pod updates may not change fields/, ref: 'restartPolicy is immutable' },
   { args: ['-n', NS, 'set', 'image', 'pod/p1', 'p1=busybox:1.37'], code: 0, out: /pod\/p1 image updated/, ref: 'spec.containers[*].image is mutable' },
   { args: ['-n', NS, 'patch', 'pod', 'p1', '--type=merge', '-p', '{"spec":{"activeDeadlineSeconds":600}}'], code: 0, out: /pod\/p1 patched/, ref: 'activeDeadlineSeconds may be set' },
@@ -197,7 +199,7 @@ const ROWS: Row[] = [
   },
 
   // ------------------------------------------------ eviction (protobuf policy/v1 Eviction) and cleanup
-  { args: ['drain', 'sim-worker-2', '--ignore-daemonsets', '--delete-emptydir-data', '--force'], code: 0, out: /node\/sim-worker-2 drained/, err: /ignoring DaemonSet-managed Pods/, ref: `${DOCS}/tasks/administer-cluster/safely-drain-node/ — evictions through pods/eviction` },
+  { http: [['POST', /\/pods\/[^/]+\/eviction$/, 201]], args: ['drain', 'sim-worker-2', '--ignore-daemonsets', '--delete-emptydir-data', '--force'], code: 0, out: /node\/sim-worker-2 drained/, err: /ignoring DaemonSet-managed Pods/, ref: `${DOCS}/tasks/administer-cluster/safely-drain-node/ — evictions through pods/eviction` },
   { args: ['delete', 'namespace', NS], code: 0, out: /^namespace "conformance" deleted$/m, ref: 'DELETE namespace returns the namespace' },
 ];
 
@@ -218,12 +220,17 @@ describe('kubectl conformance (real kubectl 1.32 against the simulator)', () => 
     const label = typeof row.args === 'function' ? `(row ${i + 1}, computed args)` : row.args.join(' ');
     it(`${String(i + 1).padStart(2, '0')} kubectl ${label}`, async () => {
       const args = typeof row.args === 'function' ? row.args(sim) : row.args;
+      const start = sim.requests.length;
       const r = await kubectl(sim, args, { input: row.stdin });
       const info = `kubectl ${args.join(' ')}\nexit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}\nexpected (${row.ref})`;
       assert.equal(r.code, row.code, info);
       if (row.out) assert.match(r.stdout, row.out, info);
       if (row.err) assert.match(r.stderr, row.err, info);
       if (row.not) assert.doesNotMatch(r.stdout + r.stderr, row.not, info);
+      for (const [method, path, status] of row.http ?? []) {
+        const seen = sim.requests.slice(start).filter((q) => q.method === method && path.test(q.path));
+        assert.ok(seen.some((q) => q.status === status), `${info}\n${method} ${path} → ${status}; saw ${JSON.stringify(seen.map((q) => `${q.path} ${q.status}`))}`);
+      }
       row.check?.(sim);
       row.save?.(r.stdout);
     });
