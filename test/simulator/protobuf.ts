@@ -64,6 +64,13 @@ const JobSpec: Msg = {
   7: ['backoffLimit', 'i*'], 8: ['ttlSecondsAfterFinished', 'i*'],
 };
 
+/** A field whose message is inlined into its parent in JSON. */
+const INLINE = '';
+const IngressBackend: Msg = {
+  3: ['resource', { 1: ['apiGroup', 's'], 2: ['kind', 's'], 3: ['name', 's'] }],
+  4: ['service', { 1: ['name', 's'], 2: ['port', { 1: ['name', 's'], 2: ['number', 'i'] }] }],
+};
+
 /** Object schemas by `apiVersion/kind` (the runtime.Unknown typeMeta). */
 const KINDS: Record<string, Msg> = {
   'v1/Namespace': { 1: ['metadata', ObjectMeta], 2: ['spec', { 1: ['finalizers', 's', 'rep'] }] },
@@ -97,6 +104,23 @@ const KINDS: Record<string, Msg> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': { 1: ['metadata', ObjectMeta], 2: ['rules', PolicyRule, 'rep'] },
   'rbac.authorization.k8s.io/v1/RoleBinding': Binding,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': Binding,
+  'v1/ResourceQuota': {
+    1: ['metadata', ObjectMeta],
+    2: ['spec', { 1: ['hard', { map: 'quantity' }], 2: ['scopes', 's', 'rep'] }],
+  },
+  'policy/v1/PodDisruptionBudget': {
+    1: ['metadata', ObjectMeta],
+    2: ['spec', { 1: ['minAvailable', 'intstr'], 2: ['selector', LabelSelector], 3: ['maxUnavailable', 'intstr'], 4: ['unhealthyPodEvictionPolicy', 's'] }],
+  },
+  'networking.k8s.io/v1/Ingress': {
+    1: ['metadata', ObjectMeta],
+    2: ['spec', {
+      1: ['defaultBackend', IngressBackend], 2: ['tls', { 1: ['hosts', 's', 'rep'], 2: ['secretName', 's'] }, 'rep'],
+      // IngressRule.ingressRuleValue is inlined in JSON (`json:",inline"`)
+      3: ['rules', { 1: ['host', 's'], 2: [INLINE, { 1: ['http', { 1: ['paths', { 1: ['path', 's'], 2: ['backend', IngressBackend], 3: ['pathType', 's'] }, 'rep'] }] }] }, 'rep'],
+      4: ['ingressClassName', 's'],
+    }],
+  },
   'authentication.k8s.io/v1/TokenRequest': {
     1: ['metadata', ObjectMeta],
     2: ['spec', { 1: ['audiences', 's', 'rep'], 3: ['boundObjectRef', { 1: ['kind', 's'], 2: ['apiVersion', 's'], 3: ['name', 's'], 4: ['uid', 's'] }], 4: ['expirationSeconds', 'i*'] }],
@@ -213,7 +237,8 @@ export function decodeMsg(b: Buffer, schema: Msg): KObj {
       continue;
     }
     const v = decodeValue(t, w);
-    if (rep) (o[name] ??= []).push(v);
+    if (name === INLINE) Object.assign(o, v);
+    else if (rep) (o[name] ??= []).push(v);
     else if (!(typeof t === 'string' && isZero(t, v))) o[name] = v;
   }
   return o;
