@@ -25,7 +25,7 @@ const PodSpec = f(`activeDeadlineSeconds affinity automountServiceAccountToken d
   hostPID hostUsers hostname imagePullSecrets nodeName nodeSelector os overhead preemptionPolicy priority priorityClassName readinessGates resourceClaims
   resources restartPolicy runtimeClassName schedulerName schedulingGates securityContext serviceAccount serviceAccountName setHostnameAsFQDN
   shareProcessNamespace subdomain terminationGracePeriodSeconds tolerations topologySpreadConstraints volumes`, {
-  containers: [Container], initContainers: [Container], ephemeralContainers: [Container],
+  containers: [Container], initContainers: [Container], ephemeralContainers: [{ ...Container, targetContainerName: ANY }],
 });
 const PodTemplateSpec = f('', { metadata: ObjectMeta, spec: PodSpec });
 const top = (names: string, extra: Record<string, Node> = {}) => f(`apiVersion kind ${names}`, { metadata: ObjectMeta, ...extra });
