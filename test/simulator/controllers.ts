@@ -195,8 +195,7 @@ export class Controllers {
       const desired = rs.spec?.replicas ?? 1;
       for (let i = pods.length; i < desired; i++) this.createPodFromTemplate(rs, `${rs.metadata.name}-`);
       if (pods.length > desired) {
-        const victims = [...pods].sort((a, b) => Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion)).slice(0, pods.length - desired);
-        for (const v of victims) this.store.delete(P, ns, v.metadata.name);
+        for (const v of podsToDelete(pods, this.relatedPods(rs), pods.length - desired)) this.store.delete(P, ns, v.metadata.name);
       }
       const now = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
       const ready = now.filter(isPodReady).length;
@@ -205,6 +204,39 @@ export class Controllers {
         observedGeneration: rs.metadata.generation,
       });
     }
+  }
+
+  /** getIndirectlyRelatedPods: the pods of every ReplicaSet of the same controller (Deployment). */
+  private relatedPods(rs: KObj): KObj[] {
+    const ctl = controllerOf(rs);
+    const sets = ctl ? this.store.peek(T('replicasets', 'apps'), rs.metadata.namespace).filter((x) => controllerOf(x)?.uid === ctl.uid) : [rs];
+    const uids = new Set(sets.map((x) => x.metadata.uid));
+    return this.store.peek(T('pods'), rs.metadata.namespace).filter((p) => uids.has(controllerOf(p)?.uid));
+  }
+
+  /**
+   * ClaimPods for StatefulSets and DaemonSets (pkg/controller/controller_ref_manager.go): owned pods whose
+   * labels stop matching the selector are released (controller ownerReference removed); matching orphans
+   * are adopted when `canAdopt` says so. Returns the pods owned afterwards.
+   */
+  private claimPods(owner: KObj, canAdopt: (p: KObj) => boolean): KObj[] {
+    const P = T('pods');
+    const ns = owner.metadata.namespace;
+    for (const po of this.store.peek(P, ns)) {
+      const ctl = controllerOf(po);
+      const matches = matchLabelSelectorObject(owner.spec?.selector, po.metadata.labels);
+      if (ctl?.uid === owner.metadata.uid && !matches) {
+        const p = this.store.get(P, ns, po.metadata.name)!;
+        p.metadata.ownerReferences = (p.metadata.ownerReferences ?? []).filter((r: KObj) => r.uid !== owner.metadata.uid);
+        if (p.metadata.ownerReferences.length === 0) delete p.metadata.ownerReferences;
+        this.store.update(P, p);
+      } else if (!ctl && matches && !po.metadata.deletionTimestamp && po.status?.phase !== 'Succeeded' && po.status?.phase !== 'Failed' && canAdopt(po)) {
+        const p = this.store.get(P, ns, po.metadata.name)!;
+        p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), ownerRef(owner)];
+        this.store.update(P, p);
+      }
+    }
+    return this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === owner.metadata.uid);
   }
 
   private createPodFromTemplate(owner: KObj, generateName: string, name?: string, nodeName?: string): KObj {
@@ -233,9 +265,13 @@ export class Controllers {
       const ns = ds.metadata.namespace;
       const nodeSel: Record<string, string> = ds.spec?.template?.spec?.nodeSelector ?? {};
       const eligible = nodes.filter((n) => Object.entries(nodeSel).every(([k, v]) => n.metadata.labels?.[k] === v));
-      const owned = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
+      const owned = this.claimPods(ds, () => true);
       for (const n of eligible) {
-        if (!owned.some((p) => p.spec?.nodeName === n.metadata.name)) this.createPodFromTemplate(ds, `${ds.metadata.name}-`, undefined, n.metadata.name);
+        const onNode = owned.filter((p) => p.spec?.nodeName === n.metadata.name);
+        if (!onNode.length) this.createPodFromTemplate(ds, `${ds.metadata.name}-`, undefined, n.metadata.name);
+        // more than one daemon pod on a node: all but the oldest are deleted (podsShouldBeOnNode)
+        const extra = [...onNode].sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion)).slice(1);
+        for (const p of extra) this.store.delete(P, ns, p.metadata.name);
       }
       for (const p of owned) if (!eligible.some((n) => n.metadata.name === p.spec?.nodeName)) this.store.delete(P, ns, p.metadata.name);
       const now = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === ds.metadata.uid);
@@ -253,7 +289,10 @@ export class Controllers {
     for (const sts of this.store.peek(STS)) {
       const ns = sts.metadata.namespace;
       const desired = sts.spec?.replicas ?? 1;
-      const owned = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === sts.metadata.uid);
+      // only pods named <set>-<ordinal> are adopted (isMemberOf); a released pod keeps its name, so the
+      // controller cannot recreate that ordinal (AlreadyExists) until the pod is gone or matches again
+      const member = new RegExp(`^${sts.metadata.name.replace(/[.]/g, '\\.')}-(\\d+)$`);
+      const owned = this.claimPods(sts, (p) => member.test(p.metadata.name));
       for (let i = 0; i < desired; i++) {
         const name = `${sts.metadata.name}-${i}`;
         if (!owned.some((p) => p.metadata.name === name) && !this.store.get(P, ns, name)) {
@@ -453,4 +492,62 @@ export function applyPodDefaults(pod: KObj): void {
     c.resources = c.resources ?? {};
     for (const p of c.ports ?? []) p.protocol = p.protocol ?? 'TCP';
   }
+}
+
+const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
+
+function readyTime(p: KObj): number | undefined {
+  const c = (p.status?.conditions ?? []).find((x: KObj) => x.type === 'Ready' && x.status === 'True');
+  return c?.lastTransitionTime ? Date.parse(c.lastTransitionTime) : undefined;
+}
+
+function deletionCost(p: KObj): number {
+  const v = Number(p.metadata.annotations?.['controller.kubernetes.io/pod-deletion-cost'] ?? 0);
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** log2 bucket of a duration, as ActivePodsWithRanks compares times with LogarithmicScaleDown. */
+function logBucket(since: number | undefined, now: number): number {
+  if (since === undefined) return -1;
+  return Math.floor(Math.log2(Math.max(1, (now - since) * 1e6))); // nanoseconds, as time.Duration
+}
+
+/**
+ * getPodsToDelete (pkg/controller/replicaset): the pods ranked like controller.ActivePodsWithRanks —
+ * unassigned before assigned; Pending < Unknown < Running; not ready before ready; lower
+ * controller.kubernetes.io/pod-deletion-cost first; more related pods on the same node first (doubled up);
+ * ready for less time first; more container restarts first; newer first (log2 buckets). Ties are broken by
+ * uid (the real sort is not stable).
+ */
+export function podsToDelete(pods: KObj[], related: KObj[], diff: number): KObj[] {
+  const active = (p: KObj) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+  const onNode = new Map<string, number>();
+  for (const p of related) if (active(p)) onNode.set(p.spec?.nodeName ?? '', (onNode.get(p.spec?.nodeName ?? '') ?? 0) + 1);
+  const now = Date.now();
+  const rank = (p: KObj) => onNode.get(p.spec?.nodeName ?? '') ?? 0;
+  const restarts = (p: KObj) => Math.max(0, ...(p.status?.containerStatuses ?? []).map((c: KObj) => c.restartCount ?? 0));
+  const cmp = (a: KObj, b: KObj): number => {
+    const an = a.spec?.nodeName ?? '';
+    const bn = b.spec?.nodeName ?? '';
+    if (an !== bn && (!an || !bn)) return !an ? -1 : 1;
+    const ap = PHASE_ORDINAL[a.status?.phase ?? 'Pending'] ?? 0;
+    const bp = PHASE_ORDINAL[b.status?.phase ?? 'Pending'] ?? 0;
+    if (ap !== bp) return ap - bp;
+    const ar = isPodReady(a);
+    const br = isPodReady(b);
+    if (ar !== br) return ar ? 1 : -1;
+    if (deletionCost(a) !== deletionCost(b)) return deletionCost(a) - deletionCost(b);
+    if (rank(a) !== rank(b)) return rank(b) - rank(a);
+    if (ar && br) {
+      const at = logBucket(readyTime(a), now);
+      const bt = logBucket(readyTime(b), now);
+      if (at !== bt) return at - bt;
+    }
+    if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
+    const ac = logBucket(a.metadata.creationTimestamp ? Date.parse(a.metadata.creationTimestamp) : undefined, now);
+    const bc = logBucket(b.metadata.creationTimestamp ? Date.parse(b.metadata.creationTimestamp) : undefined, now);
+    if (ac !== bc) return ac - bc;
+    return String(a.metadata.uid).localeCompare(String(b.metadata.uid));
+  };
+  return [...pods].sort(cmp).slice(0, diff);
 }

@@ -94,6 +94,12 @@ describe('fault injection and request log', () => {
     assert.equal((await raw(sim, 'GET', '/api', { token: 'bogus' })).status, 401);
     assert.equal((await raw(sim, 'GET', '/readyz', { token: null })).body, 'ok');
     sim.users.addToken('viewer-token', 'viewer');
+    // RBAC from the store: without a binding the viewer may not even read
+    assert.equal((await raw(sim, 'GET', '/api/v1/namespaces/default/configmaps', { token: 'viewer-token' })).status, 403);
+    sim.apply({
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'viewer-view' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'viewer' }],
+    });
     sim.rbac.deny({ user: 'viewer', verbs: ['create', 'update', 'patch', 'delete'] });
     const v = await raw(sim, 'POST', '/api/v1/namespaces/default/configmaps', { token: 'viewer-token', body: JSON.stringify({ metadata: { name: 'x' } }) });
     assert.equal(v.status, 403);

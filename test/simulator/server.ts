@@ -16,8 +16,12 @@ import { TLSSocket } from 'node:tls';
 import * as jsyaml from 'js-yaml';
 import { WebSocket, WebSocketServer } from 'ws';
 import { getPki, Pki } from './certs';
-import { applyPodDefaults, Controllers, controllerOf, IpAllocator, randomSuffix } from './controllers';
+import { applyPodDefaults, Controllers, controllerOf, IpAllocator, randomSuffix, stableJson } from './controllers';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { decodeK8sProtobuf, ProtobufError, PROTOBUF_CT } from './protobuf';
+import { Attributes, authorizeRbac, forbiddenMessage, serviceAccountGroups } from './rbac';
+import { conflictMessage, recordApply, recordUpdate, smdPath } from './managed';
+import { unknownFields } from './schema';
 import {
   ContainerRuntime, defaultLogs, ExecContext, ExecResult, isDistroless, PodRuntime, runCommand, runScript,
 } from './runtime';
@@ -46,6 +50,12 @@ export interface SimulatorOptions {
   kubeconfigPath?: string;
   /** log each request to stderr */
   verbose?: boolean;
+  /**
+   * 'rbac' (default): like `--authorization-mode=RBAC` — `system:masters` is always allowed, everyone else
+   * through the Roles/ClusterRoles and bindings in the store (after the `rbac.deny` hook). 'allow': everyone
+   * is allowed except what `rbac.deny` denies.
+   */
+  authorization?: 'rbac' | 'allow';
 }
 
 export interface FaultSpec {
@@ -292,6 +302,44 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     return undefined;
   }
 
+  /** RBAC from the store (see rbac.ts); throws the apiserver's 403. */
+  function authorizeAttributes(user: UserInfo, a: Attributes): void {
+    if ((opts.authorization ?? 'rbac') !== 'rbac') return;
+    if (authorizeRbac(store, user, a).allowed) return;
+    throw new ApiError(403, 'Forbidden', forbiddenMessage(user, a), a.path !== undefined ? undefined : { name: a.name, group: a.apiGroup || undefined, kind: a.resource });
+  }
+
+  /**
+   * Impersonation (k8s.io/apiserver/pkg/endpoints/filters/impersonation.go): `Impersonate-User`, `-Group`,
+   * `-Uid` headers. The requester needs `impersonate` on users / serviceaccounts (for a
+   * `system:serviceaccount:<ns>:<name>` user) / groups / uids; the request is then authorised as the
+   * impersonated user. A ServiceAccount gets its fixed groups when no group is given; every user but
+   * system:anonymous gets `system:authenticated`.
+   */
+  function impersonate(req: http.IncomingMessage, user: UserInfo): UserInfo {
+    const h = (n: string): string[] => { const v = req.headers[n]; return v === undefined ? [] : Array.isArray(v) ? v : String(v).split(',').map((x) => x.trim()); };
+    const name = h('impersonate-user')[0];
+    const groups = h('impersonate-group');
+    const uid = h('impersonate-uid')[0];
+    const extras = Object.keys(req.headers).filter((k) => k.startsWith('impersonate-extra-'));
+    if (name === undefined) {
+      if (groups.length || uid !== undefined || extras.length) throw errors.internal('requested [impersonation headers] without impersonating a user');
+      return user;
+    }
+    const sa = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
+    if (sa) authorizeAttributes(user, { verb: 'impersonate', apiGroup: '', resource: 'serviceaccounts', namespace: sa[1], name: sa[2] });
+    else authorizeAttributes(user, { verb: 'impersonate', apiGroup: '', resource: 'users', name });
+    for (const g of groups) authorizeAttributes(user, { verb: 'impersonate', apiGroup: '', resource: 'groups', name: g });
+    if (uid !== undefined) authorizeAttributes(user, { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'uids', name: uid });
+    for (const k of extras) {
+      for (const v of h(k)) authorizeAttributes(user, { verb: 'impersonate', apiGroup: 'authentication.k8s.io', resource: 'userextras', subresource: decodeURIComponent(k.slice('impersonate-extra-'.length)), name: v });
+    }
+    const out = [...groups];
+    if (sa && groups.length === 0) out.push(...serviceAccountGroups(name)!);
+    if (name !== 'system:anonymous' && !out.includes('system:authenticated')) out.push('system:authenticated');
+    return { name, groups: out };
+  }
+
   function authorize(user: UserInfo, verb: string, t: ResourceType, sub: string | undefined, namespace: string | undefined, name: string | undefined): void {
     const resource = sub ? `${t.plural}/${sub}` : t.plural;
     for (const r of denyRules) {
@@ -307,6 +355,70 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         name, group: t.group || undefined, kind: t.plural,
       });
     }
+    // the bootstrap ClusterRole system:basic-user lets every authenticated user create self reviews
+    if (t.plural.startsWith('selfsubject')) return;
+    authorizeAttributes(user, { verb, apiGroup: t.group, resource: t.plural, subresource: sub, namespace, name });
+  }
+
+  /** The `rbac.deny` hook on request attributes. */
+  function deniedByHook(user: UserInfo, a: Attributes): boolean {
+    const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+    return denyRules.some((r) => (r.user === undefined || r.user === user.name)
+      && (!r.verbs || r.verbs.includes(a.verb) || r.verbs.includes('*'))
+      && (!r.resources || r.resources.includes(resource ?? '') || r.resources.includes('*'))
+      && (!r.apiGroups || r.apiGroups.includes(a.apiGroup ?? ''))
+      && (!r.namespaces || (!!a.namespace && r.namespaces.includes(a.namespace))));
+  }
+
+  /**
+   * SelfSubjectAccessReview / SelfSubjectRulesReview / SelfSubjectReview (pkg/registry/authorization,
+   * pkg/registry/authentication): answered for the (possibly impersonated) requesting user; nothing is stored.
+   */
+  function selfReview(t: ResourceType, body: KObj, user: UserInfo): KObj {
+    checkTypeMeta(t, body);
+    const out: KObj = { kind: t.kind, apiVersion: groupVersion(t), metadata: { creationTimestamp: null } };
+    if (t.plural === 'selfsubjectreviews') return { ...out, status: { userInfo: { username: user.name, groups: user.groups } } };
+    const spec = body.spec ?? {};
+    if (t.plural === 'selfsubjectrulesreviews') {
+      const resourceRules: KObj[] = [];
+      const nonResourceRules: KObj[] = [];
+      const add = (rules: KObj[] | undefined) => {
+        for (const r of rules ?? []) {
+          if (r.nonResourceURLs?.length) nonResourceRules.push({ verbs: r.verbs, nonResourceURLs: r.nonResourceURLs });
+          else resourceRules.push({ verbs: r.verbs, ...(r.apiGroups ? { apiGroups: r.apiGroups } : {}), ...(r.resources ? { resources: r.resources } : {}), ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) });
+        }
+      };
+      const matches = (subs: KObj[] | undefined, bns?: string) => (subs ?? []).some((x) => (x.kind === 'User' && x.name === user.name) || (x.kind === 'Group' && user.groups.includes(x.name))
+        || (x.kind === 'ServiceAccount' && user.name === `system:serviceaccount:${x.namespace || bns}:${x.name}`));
+      const cr = (n: string) => store.peek(T('clusterroles', 'rbac.authorization.k8s.io')).find((r) => r.metadata.name === n);
+      for (const b of store.peek(T('clusterrolebindings', 'rbac.authorization.k8s.io'))) if (matches(b.subjects)) add(cr(b.roleRef?.name)?.rules);
+      if (spec.namespace) {
+        for (const b of store.peek(T('rolebindings', 'rbac.authorization.k8s.io'), spec.namespace)) {
+          if (!matches(b.subjects, spec.namespace)) continue;
+          add(b.roleRef?.kind === 'Role' ? store.get(T('roles', 'rbac.authorization.k8s.io'), spec.namespace, b.roleRef.name)?.rules : cr(b.roleRef?.name)?.rules);
+        }
+      }
+      // kubectl shows the discovery/basic-user rules every authenticated user has
+      resourceRules.push({ verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] });
+      resourceRules.push({ verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] });
+      return { ...out, spec, status: { resourceRules, nonResourceRules, incomplete: false } };
+    }
+    const ra = spec.resourceAttributes;
+    const nra = spec.nonResourceAttributes;
+    if (!!ra === !!nra) {
+      throw errors.invalid('SelfSubjectAccessReview', '', [{ reason: 'FieldValueInvalid', field: 'spec.resourceAttributes', message: `Invalid value: ${ra ? '"resourceAttributes"' : '"null"'}: exactly one of nonResourceAttributes or resourceAttributes must be specified` }], 'authorization.k8s.io');
+    }
+    const a: Attributes = ra
+      ? { verb: ra.verb ?? '', apiGroup: ra.group ?? '', resource: ra.resource ?? '', subresource: ra.subresource || undefined, namespace: ra.namespace || undefined, name: ra.name || undefined }
+      : { verb: nra.verb ?? '', path: nra.path ?? '' };
+    let status: KObj;
+    if (deniedByHook(user, a)) status = { allowed: false };
+    else if ((opts.authorization ?? 'rbac') !== 'rbac') status = { allowed: true };
+    else {
+      const d = authorizeRbac(store, user, a);
+      status = d.allowed ? { allowed: true, ...(d.reason ? { reason: d.reason } : {}) } : { allowed: false };
+    }
+    return { ...out, spec, status };
   }
 
   // ------------------------------------------------------------ faults
@@ -480,7 +592,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       o.spec = o.spec ?? {};
       o.spec.replicas = o.spec.replicas ?? 1;
       if (t.plural === 'deployments') {
-        o.spec.strategy = o.spec.strategy ?? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+        if (!o.spec.strategy?.type) o.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
         o.spec.revisionHistoryLimit = o.spec.revisionHistoryLimit ?? 10;
         o.spec.progressDeadlineSeconds = o.spec.progressDeadlineSeconds ?? 600;
       }
@@ -488,10 +600,82 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     for (const k of ['deployments', 'replicasets', 'daemonsets', 'statefulsets', 'jobs']) {
       if (t.plural === k && o.spec?.template?.spec) applyPodDefaults(o.spec.template);
     }
+    if (t.plural === 'secrets' && !o.type) o.type = 'Opaque';
     if (t.plural === 'namespaces') {
       o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': o.metadata.name };
-      o.spec = o.spec ?? { finalizers: ['kubernetes'] };
+      if (!o.spec?.finalizers?.length) o.spec = { ...(o.spec ?? {}), finalizers: ['kubernetes'] };
       o.status = { phase: 'Active' };
+    }
+  }
+
+  /**
+   * The API request being served (absent for `sim.apply()` and controllers): its field manager, field
+   * validation directive, `force`, the server-side apply configuration, and the warnings to send back.
+   */
+  interface WriteContext { manager: string; validation: string; force: boolean; applyConfig?: KObj; warnings: string[] }
+  let writeCtx: WriteContext | undefined;
+
+  const hasStatusSub = (t: ResourceType) => (t.subresources ?? []).includes('status');
+
+  /**
+   * Strict/Warn/Ignore field validation (the apiserver's strict decoding). Unknown fields are an error with
+   * Strict, a `Warning` header with Warn (the default), and are dropped from the object unless Strict.
+   */
+  function checkFields(t: ResourceType, obj: KObj, how: 'create' | 'update' | 'patch' | 'apply', target?: string): void {
+    if (!writeCtx) return;
+    const unknown = unknownFields(t.group, t.kind, obj);
+    if (!unknown.length) return;
+    if (writeCtx.validation === 'Strict') {
+      if (how === 'apply') {
+        const list = unknown.map((p) => `${smdPath(obj, p)}: field not declared in schema`);
+        throw errors.badRequest(`failed to create typed patch object (${target}; ${groupVersion(t)}, Kind=${t.kind}): ${list.length === 1 ? list[0] : `errors:\n  ${list.join('\n  ')}`}`);
+      }
+      const why = `strict decoding error: ${unknown.map((p) => `unknown field "${p}"`).join(', ')}`;
+      throw errors.badRequest(how === 'patch' ? why : `${t.kind} in version "${t.version}" cannot be handled as a ${t.kind}: ${why}`);
+    }
+    if (writeCtx.validation !== 'Ignore') for (const p of unknown) writeCtx.warnings.push(`unknown field "${p}"`);
+    for (const p of unknown) {
+      const parts = p.split('.').flatMap((x) => x.split(/\[(\d+)\]/).filter(Boolean));
+      let node: KObj | undefined = obj;
+      for (const k of parts.slice(0, -1)) node = node?.[k];
+      if (node && typeof node === 'object') delete node[parts[parts.length - 1]];
+    }
+  }
+
+  /** managedFields bookkeeping for a create/update through the API (not for status and other subresources). */
+  function manage(t: ResourceType, before: KObj | undefined, after: KObj): void {
+    if (!writeCtx) return;
+    if (writeCtx.applyConfig) {
+      const conflicts = recordApply(before, writeCtx.applyConfig, after, writeCtx.manager, groupVersion(t), writeCtx.force, hasStatusSub(t));
+      if (conflicts.length) {
+        throw new ApiError(409, 'Conflict', conflictMessage(conflicts), {
+          name: after.metadata.name, group: t.group || undefined, kind: t.plural,
+          causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.path })),
+        });
+      }
+    } else recordUpdate(before, after, writeCtx.manager, groupVersion(t), hasStatusSub(t));
+  }
+
+  const POD_UPDATE_FORBIDDEN = 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,'
+    + '`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+  /** ValidatePodUpdate (pkg/apis/core/validation): everything but the mutable fields must stay as it is. */
+  function checkPodUpdate(existing: KObj, next: KObj): void {
+    const a = clone(existing.spec ?? {});
+    const b = clone(next.spec ?? {});
+    for (const k of ['containers', 'initContainers']) {
+      const olds: KObj[] = a[k] ?? [];
+      (b[k] ?? []).forEach((c: KObj, i: number) => { if (olds[i]) c.image = olds[i].image; });
+    }
+    const ad = b.activeDeadlineSeconds;
+    if (ad !== undefined && (a.activeDeadlineSeconds === undefined || ad <= a.activeDeadlineSeconds) && ad > 0) b.activeDeadlineSeconds = a.activeDeadlineSeconds;
+    const oldTol: KObj[] = a.tolerations ?? [];
+    const newTol: KObj[] = b.tolerations ?? [];
+    if (oldTol.every((x) => newTol.some((y) => JSON.stringify(x) === JSON.stringify(y)))) b.tolerations = a.tolerations;
+    if (a.terminationGracePeriodSeconds !== undefined && a.terminationGracePeriodSeconds < 0 && b.terminationGracePeriodSeconds === 1) b.terminationGracePeriodSeconds = a.terminationGracePeriodSeconds;
+    for (const o of [a, b]) for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+    if (stableJson(a) !== stableJson(b)) {
+      throw errors.invalid('Pod', existing.metadata.name, [{ reason: 'FieldValueForbidden', field: 'spec', message: POD_UPDATE_FORBIDDEN }]);
     }
   }
 
@@ -499,6 +683,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.badRequest('the body of the request was in an unknown format');
     checkTypeMeta(t, body);
     const o = clone(body);
+    if (!writeCtx?.applyConfig) checkFields(t, o, 'create');
     o.apiVersion = groupVersion(t);
     o.kind = t.kind;
     o.metadata = o.metadata ?? {};
@@ -523,6 +708,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     applyDefaults(t, o);
     validateObject(t, o);
     if (store.get(t, o.metadata.namespace, o.metadata.name)) throw errors.alreadyExists(t, o.metadata.name);
+    manage(t, undefined, o);
     if (dryRun) {
       o.metadata.uid = randomUUID();
       o.metadata.creationTimestamp = nowTimestamp();
@@ -544,6 +730,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     next.metadata.uid = existing.metadata.uid;
     next.metadata.creationTimestamp = existing.metadata.creationTimestamp;
     next.metadata.resourceVersion = existing.metadata.resourceVersion;
+    if (existing.metadata.managedFields) next.metadata.managedFields = clone(existing.metadata.managedFields);
+    else delete next.metadata.managedFields;
     const hasStatus = (t.subresources ?? []).includes('status');
     let result: KObj;
     if (sub === 'status') {
@@ -576,6 +764,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       applyDefaults(t, result);
     }
     validateObject(t, result);
+    if (t.plural === 'pods' && !sub) checkPodUpdate(existing, result);
+    if (!sub) manage(t, existing, result);
     if (dryRun) return result;
     const updated = store.update(t, result);
     controllers.reconcile();
@@ -593,7 +783,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       throw errors.notFound(t, name); // create-on-update is not allowed for the built-in resources we serve
     }
     checkRV(t, name, body.metadata?.resourceVersion, existing.metadata.resourceVersion);
-    return commitUpdate(t, existing, clone(body), sub, dryRun);
+    const next = clone(body);
+    if (!sub) checkFields(t, next, 'update');
+    return commitUpdate(t, existing, next, sub, dryRun);
   }
 
   function checkRV(t: ResourceType, name: string, want: string | undefined, have: string): void {
@@ -610,6 +802,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     const obj = clone(existing);
     obj.spec.replicas = replicas;
+    // the scale subresource's manager owns .spec.replicas (entry with subresource "scale")
+    if (writeCtx && replicas !== existing.spec?.replicas) recordUpdate(existing, obj, writeCtx.manager, groupVersion(t), hasStatusSub(t), 'scale');
     if (dryRun) return scaleOf(t, obj);
     store.update(t, obj);
     controllers.reconcile();
@@ -639,6 +833,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     };
     if (!['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml'].includes(ct)) throw errors.unsupportedMediaType(contentType);
     if (sub === 'scale') return { code: 200, obj: doScale(t, ns, name, (s) => apply(s), dryRun) };
+    if (ct === 'application/apply-patch+yaml' && !sub && writeCtx) {
+      if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw errors.badRequest('error decoding YAML: the apply configuration must be an object');
+      checkFields(t, patch as KObj, 'apply', ns ? `${ns}/${name}` : name);
+      writeCtx.applyConfig = clone(patch as KObj);
+    }
     const existing = store.get(t, ns, name);
     if (!existing) {
       if (ct === 'application/apply-patch+yaml' && !sub) {
@@ -650,6 +849,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     }
     const patched = apply(clone(existing));
     if (typeof patched !== 'object' || patched === null) throw errors.badRequest('patch produced a non-object');
+    if (!sub && ct !== 'application/apply-patch+yaml') checkFields(t, patched, 'patch');
     checkRV(t, name, patched.metadata?.resourceVersion, existing.metadata.resourceVersion);
     if (patched.metadata?.name !== undefined && patched.metadata.name !== name) {
       throw errors.invalid(t.kind, name, [{ field: 'metadata.name', message: `Invalid value: "${patched.metadata.name}": field is immutable` }], t.group);
@@ -860,8 +1060,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (f?.spec.delayMs && !f.spec.status && !f.spec.dropConnection && method !== 'GET') receivedBodies.set(req, readBody(req));
       if (f && (await applyFault(f, res, req.socket))) { entry.status = f.spec.dropConnection ? 0 : f.spec.status; return; }
       if (['/healthz', '/livez', '/readyz'].includes(path)) { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); return; }
-      const user = authenticate(req);
-      if (!user) throw errors.unauthorized();
+      const authn = authenticate(req);
+      if (!authn) throw errors.unauthorized();
+      const user = impersonate(req, authn);
       entry.user = user.name;
       const host = req.headers.host ?? '127.0.0.1';
       if (discovery(path, res, host)) return;
@@ -896,12 +1097,32 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const dryRunParam = q.getAll('dryRun');
     if (dryRunParam.some((d) => d !== 'All')) throw errors.badRequest(`Invalid dry run value: ${dryRunParam.join(',')}. Valid values are: All`);
     const dryRun = dryRunParam.includes('All');
+    const validation = q.get('fieldValidation') ?? 'Warn';
+    if (!['Strict', 'Warn', 'Ignore'].includes(validation)) throw errors.badRequest(`fieldValidation: Invalid value: "${validation}": fieldValidation must be one of "Ignore", "Warn", or "Strict"`);
+    const ctx: WriteContext = {
+      manager: q.get('fieldManager') ?? String(req.headers['user-agent'] ?? '').split('/')[0], validation, force: isTrue(q.get('force')), warnings: [],
+    };
+    const write = <R>(fn: () => R): R => {
+      writeCtx = ctx;
+      try { return fn(); } finally {
+        writeCtx = undefined;
+        if (ctx.warnings.length) res.setHeader('Warning', ctx.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+      }
+    };
     if (ns && method !== 'GET' && t.plural !== 'namespaces' && method !== 'DELETE' && method !== 'POST') assertNamespaceExists(ns);
 
     const readJson = async (): Promise<KObj> => {
       const raw = await (receivedBodies.get(req) ?? readBody(req));
       if (raw.length === 0) return {};
       const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+      if (ct === PROTOBUF_CT) {
+        try {
+          return decodeK8sProtobuf(raw);
+        } catch (e) {
+          if (e instanceof ProtobufError && e.unsupportedKind) throw errors.unsupportedMediaType(ct, 'application/json, application/yaml');
+          throw errors.badRequest(`error decoding body: ${(e as Error).message}`);
+        }
+      }
       try {
         if (ct === 'application/yaml') return jsyaml.load(raw.toString('utf8')) as KObj;
         return JSON.parse(raw.toString('utf8'));
@@ -927,10 +1148,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return sendJson(res, 200, o);
     }
     if (method === 'POST') {
+      if (t.plural.startsWith('selfsubject') && !name) return sendJson(res, 201, selfReview(t, await readJson(), user));
       if (!name) {
         if (t.namespaced && !ns) throw errors.methodNotAllowed();
         const body = await readJson();
-        return sendJson(res, 201, doCreate(t, ns, body, dryRun));
+        return sendJson(res, 201, write(() => doCreate(t, ns, body, dryRun)));
       }
       if (sub === 'exec') throw errors.badRequest('Upgrade request required');
       if (sub === 'eviction') {
@@ -940,12 +1162,22 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       }
       if (sub === 'token') {
         const body = await readJson();
-        if (!store.get(t, ns, name)) throw errors.notFound(t, name);
+        const sa = store.get(t, ns, name);
+        if (!sa) throw errors.notFound(t, name);
         const exp = Number(body.spec?.expirationSeconds ?? 3600);
+        // a JWT-shaped bound token (unsigned) that authenticates as the ServiceAccount, like a real one
+        const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const now = Math.floor(Date.now() / 1000);
+        const username = `system:serviceaccount:${ns}:${name}`;
+        const jwt = `${b64({ alg: 'RS256', kid: 'k8s-guardrails-sim' })}.${b64({
+          aud: body.spec?.audiences ?? ['https://kubernetes.default.svc.cluster.local'], exp: now + exp, iat: now, iss: 'https://kubernetes.default.svc.cluster.local',
+          jti: randomUUID(), 'kubernetes.io': { namespace: ns, serviceaccount: { name, uid: sa.metadata.uid } }, nbf: now, sub: username,
+        })}.${randomBytes(32).toString('base64url')}`;
+        if (!dryRun) tokens.set(jwt, { name: username, groups: [...serviceAccountGroups(username)!, 'system:authenticated'] });
         return sendJson(res, 201, {
           kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name, namespace: ns, creationTimestamp: null },
           spec: { audiences: body.spec?.audiences ?? ['https://kubernetes.default.svc'], expirationSeconds: exp, boundObjectRef: null },
-          status: { token: `sim-sa-${randomBytes(12).toString('hex')}`, expirationTimestamp: new Date(Date.now() + exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z') },
+          status: { token: jwt, expirationTimestamp: new Date(Date.now() + exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z') },
         });
       }
       if (sub === 'binding') {
@@ -962,12 +1194,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       if (!name) throw errors.methodNotAllowed();
       if (sub === 'finalize') { const o = store.get(t, ns, name); if (!o) throw errors.notFound(t, name); return sendJson(res, 200, o); }
       const body = await readJson();
-      return sendJson(res, 200, doUpdate(t, ns, name, sub, body, dryRun));
+      return sendJson(res, 200, write(() => doUpdate(t, ns, name, sub, body, dryRun)));
     }
     if (method === 'PATCH') {
       if (!name) throw errors.methodNotAllowed();
       const raw = await (receivedBodies.get(req) ?? readBody(req));
-      const { code, obj } = doPatch(t, ns, name, sub, String(req.headers['content-type'] ?? ''), raw, q, dryRun);
+      const { code, obj } = write(() => doPatch(t, ns, name, sub, String(req.headers['content-type'] ?? ''), raw, q, dryRun));
       return sendJson(res, code, obj);
     }
     if (method === 'DELETE') {
@@ -1013,8 +1245,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     try {
       const f = matchFault(method, u.pathname);
       if (f && (await applyFault(f, undefined, socket))) { entry.status = f.spec.status ?? 0; return; }
-      const user = authenticate(req);
-      if (!user) throw errors.unauthorized();
+      const authn = authenticate(req);
+      if (!authn) throw errors.unauthorized();
+      const user = impersonate(req, authn);
       entry.user = user.name;
       const r = parseResourcePath(u.pathname);
       if (!r || r instanceof ApiError) throw r ?? errors.routeNotFound();

@@ -58,6 +58,10 @@ export const RESOURCE_TYPES: ResourceType[] = [
   rt('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: ['status'] }),
   rt('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], categories: ['all'], subresources: ['status'] }),
   rt('autoscaling', 'v1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], subresources: ['status'] }),
+  // create-only review resources (nothing is stored): `kubectl auth can-i` and `kubectl auth whoami`
+  rt('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, { verbs: ['create'] }),
+  rt('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false, { verbs: ['create'] }),
+  rt('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', false, { verbs: ['create'] }),
 ];
 
 export function verbsOf(t: ResourceType): string[] {
@@ -128,7 +132,8 @@ export const errors = {
     }),
   badRequest: (message: string) => new ApiError(400, 'BadRequest', message),
   methodNotAllowed: (message = 'the server does not allow this method on the requested resource') => new ApiError(405, 'MethodNotAllowed', message),
-  unsupportedMediaType: (ct: string) => new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json; got ${ct}`),
+  unsupportedMediaType: (ct: string, accepted = 'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json') =>
+    new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted}; got ${ct}`),
   routeNotFound: () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}),
   unauthorized: () => new ApiError(401, 'Unauthorized', 'Unauthorized'),
   gone: (message: string) => new ApiError(410, 'Expired', message),
