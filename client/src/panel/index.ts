@@ -342,6 +342,8 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
   const restorePanel = (panel: vscode.WebviewPanel) => {
     ClusterPanel.revive(panel, context.extensionUri, onMessage);
     render();
+    // Do not rely on the revived webview's 'ready' alone: it can arrive before this host is listening.
+    if (!pods.length && vscode.workspace.isTrusted && connection.current) void refresh();
   };
 
   context.subscriptions.push(
