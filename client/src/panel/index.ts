@@ -308,6 +308,7 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
     switch (m.type) {
       case 'ready':
         void refreshOps().then(render);
+        if (!connection.current) connection.reload();
         if (!pods.length && vscode.workspace.isTrusted && connection.current) void refresh();
         return;
       case 'refresh':
@@ -342,7 +343,9 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
   const restorePanel = (panel: vscode.WebviewPanel) => {
     ClusterPanel.revive(panel, context.extensionUri, onMessage);
     render();
-    // Do not rely on the revived webview's 'ready' alone: it can arrive before this host is listening.
+    // Do not rely on the revived webview's 'ready' alone: it can arrive before this host is listening. And after a
+    // window reload the settings can reach this extension host after it started: read them again first.
+    if (!connection.current) connection.reload();
     if (!pods.length && vscode.workspace.isTrusted && connection.current) void refresh();
   };
 
