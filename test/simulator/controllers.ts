@@ -195,7 +195,10 @@ export class Controllers {
       const desired = rs.spec?.replicas ?? 1;
       for (let i = pods.length; i < desired; i++) this.createPodFromTemplate(rs, `${rs.metadata.name}-`);
       if (pods.length > desired) {
-        const victims = [...pods].sort((a, b) => Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion)).slice(0, pods.length - desired);
+        // Like the ReplicaSet controller (ActivePodsWithRanks, simplified): not ready first, then the newest.
+        const ready = (p: KObj) => (isPodReady(p) ? 1 : 0);
+        const created = (p: KObj) => Date.parse(p.metadata.creationTimestamp ?? '') || 0;
+        const victims = [...pods].sort((a, b) => ready(a) - ready(b) || created(b) - created(a) || Number(b.metadata.resourceVersion) - Number(a.metadata.resourceVersion)).slice(0, pods.length - desired);
         for (const v of victims) this.store.delete(P, ns, v.metadata.name);
       }
       const now = this.store.peek(P, ns).filter((p) => controllerOf(p)?.uid === rs.metadata.uid);
