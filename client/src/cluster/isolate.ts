@@ -1247,9 +1247,24 @@ export async function releasePod(session: ClusterSession, ns: string, podName: s
   } catch (e) {
     return policyFailed(`Could not check whether other pods still use it: ${describeApiError(e, op('list', 'pods'))}`);
   }
+  // Reads are retried with backoff, and a 404 is believed only when a second read says so too.
+  const readPolicy = async (): Promise<k8s.V1NetworkPolicy | undefined> => {
+    let notFound = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await req(session, opts.signal, (o) => session.net.readNamespacedNetworkPolicy({ name: policyName, namespace: ns }, o));
+      } catch (e) {
+        if (e instanceof CancelledError) throw e;
+        if (classifyApiError(e) === 'notFound' && ++notFound >= 2) return undefined;
+        if (attempt >= 2) throw new Error(describeApiError(e, op('get', 'networkpolicies', policyName)));
+        audit.add('policy', 'warning', `${describeApiError(e, op('get', 'networkpolicies', policyName))} Reading it again.`, target);
+        await sleep(200 * 2 ** attempt, opts.signal);
+      }
+    }
+  };
   let np: k8s.V1NetworkPolicy | undefined;
-  try { np = await req(session, opts.signal, (o) => session.net.readNamespacedNetworkPolicy({ name: policyName, namespace: ns }, o)); } catch (e) {
-    if (classifyApiError(e) !== 'notFound') return policyFailed(describeApiError(e, op('get', 'networkpolicies', policyName)));
+  try { np = await readPolicy(); } catch (e) {
+    return policyFailed(e instanceof Error ? e.message : String(e));
   }
   let recordNote = '';
   if (!np) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} does not exist.`, target);
@@ -1267,14 +1282,23 @@ export async function releasePod(session: ClusterSession, ns: string, podName: s
       }
     }
   } else {
+    const del = () => req(session, opts.signal, (o) => session.net.deleteNamespacedNetworkPolicy({ name: policyName, namespace: ns, ...(dry ? { dryRun: dry } : {}), body: { preconditions: { uid: np!.metadata?.uid } } }, o));
     try {
-      await req(session, opts.signal, (o) => session.net.deleteNamespacedNetworkPolicy({ name: policyName, namespace: ns, ...(dry ? { dryRun: dry } : {}), body: { preconditions: { uid: np!.metadata?.uid } } }, o));
+      await del();
       policyDeleted = `${ns}/${policyName}`;
       audit.add('policy', dry ? 'dry-run' : 'ok', `${dry ? 'Would delete' : 'Deleted'} quarantine NetworkPolicy ${ns}/${policyName} (no other pod uses it).`, target);
     } catch (e) {
       const kind = classifyApiError(e);
-      if (kind === 'notFound') audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} was already deleted.`, target);
-      else {
+      if (kind === 'notFound') {
+        // "Already deleted" — believed once a read agrees; else deleted again.
+        let still: k8s.V1NetworkPolicy | undefined;
+        try { still = dry ? undefined : await readPolicy(); } catch (e2) { return policyFailed(e2 instanceof Error ? e2.message : String(e2)); }
+        if (!still) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} was already deleted.`, target);
+        else {
+          audit.add('policy', 'warning', `${describeApiError(e, op('delete', 'networkpolicies', policyName))} But it still exists: deleting it again.`, target);
+          try { await del(); policyDeleted = `${ns}/${policyName}`; audit.add('policy', 'ok', `Deleted quarantine NetworkPolicy ${ns}/${policyName} (no other pod uses it).`, target); } catch (e3) { return policyFailed(describeApiError(e3, op('delete', 'networkpolicies', policyName))); }
+        }
+      } else {
         const why = describeApiError(e, op('delete', 'networkpolicies', policyName));
         // A delete that timed out may have happened: look before reporting it left.
         let gone = false;
