@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const only = process.argv.find((a) => a.startsWith('--op='))?.slice(5);
   let mismatches = 0;
   const lines: string[] = [];
-  for (const op of ['isolate', 'release'] as const) {
+  for (const op of ['isolate', 'isolate-reuse', 'release'] as const) {
     if (only && only !== op) continue;
     const t0 = Date.now();
     const r = await sweep(op, { onCell: (c) => { if (!c.ok) process.stderr.write(`MISMATCH ${c.op} request ${c.request} × ${c.fault}: claim ${c.claim}, state ${c.state}: ${c.status}: ${c.message}\n`); } });

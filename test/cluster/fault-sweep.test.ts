@@ -7,11 +7,11 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { FAULTS, sweep } from './sweep';
 
-for (const op of ['isolate', 'release'] as const) {
+for (const op of ['isolate', 'isolate-reuse', 'release'] as const) {
   test(`fault sweep (sampled) × ${op}: every message matches the cluster`, async () => {
     // Every fault kind is hit, at requests spread over the whole operation.
     const r = await sweep(op, { pick: (i, f) => (i + FAULTS.indexOf(f)) % 7 === 0 });
-    assert.ok(r.requests > (op === 'isolate' ? 15 : 5), `${op} makes ${r.requests} requests`);
+    assert.ok(r.requests > (op === 'release' ? 5 : 15), `${op} makes ${r.requests} requests`);
     assert.ok(r.cells.length >= FAULTS.length, `${r.cells.length} cells`);
     assert.deepEqual(new Set(r.cells.map((c) => c.fault)), new Set(FAULTS));
     assert.deepEqual(r.mismatches.map((c) => `request ${c.request} × ${c.fault}: claim ${c.claim}, state ${c.state}: ${c.message}`), []);

@@ -22,11 +22,12 @@ import { startSimulator, Simulator, FaultSpec } from '../simulator/server';
 import { DEMO } from '../simulator/seed';
 import { kubeConfig } from '../simulator/helpers';
 import { createSession, ClusterSession } from '../../client/src/cluster/connection';
-import { QUARANTINE_LABEL, isolatePod, isolationVerdict, planIsolation, releasePod } from '../../client/src/cluster/isolate';
+import { QUARANTINE_LABEL, isolatePod, isolationVerdict, planIsolation, recordKey, releasePod } from '../../client/src/cluster/isolate';
 
 export type Fault = '403' | '404' | '409' | '500' | 'timeout' | 'drop';
 export const FAULTS: Fault[] = ['403', '404', '409', '500', 'timeout', 'drop'];
-export type Op = 'isolate' | 'release';
+/** isolate-reuse: another pod of the namespace is quarantined already, so the quarantine policy is reused (the record is patched onto it). */
+export type Op = 'isolate' | 'isolate-reuse' | 'release';
 
 const NS = 'payments';
 const POD = DEMO.compromisedPod;
@@ -73,6 +74,8 @@ function stateOf(sim: Simulator, before: { labels: Record<string, string>; polic
   if (!pod) return 'pod-gone';
   const labels = pod.metadata.labels ?? {};
   if (sameLabels(labels, before.labels)) {
+    // A quarantine record left on a policy is a remainder too.
+    if (id && pols.some((p) => p.metadata.annotations?.[recordKey(id)] !== undefined) && !pols.some((p) => p.metadata.name === QPOLICY && !before.policies.includes(QPOLICY))) return 'before-with-record-left';
     if (JSON.stringify(names) === JSON.stringify(before.policies)) return 'before';
     if (names.includes(QPOLICY) && !before.policies.includes(QPOLICY)) return 'restored-policy-left';
     return 'other';
@@ -109,6 +112,12 @@ async function runCell(op: Op, request: number | undefined, fault: Fault | undef
     const before0 = { labels: { ...(sim.get('v1', 'Pod', NS, POD) as any).metadata.labels }, policies: (sim.list('networking.k8s.io/v1', 'NetworkPolicy', NS) as any[]).map((p) => p.metadata.name).sort() };
     let id: string | undefined;
     let before = before0;
+    if (op === 'isolate-reuse') {
+      const other = await planIsolation(s, NS, DEMO.cleanCheckoutPod);
+      const r = await isolatePod(s, other, { dryRun: false, evidenceDir: dir, reason: 'sweep', verifyWaitMs: 300 });
+      if (r.status !== 'isolated') throw new Error(`setup: ${r.message}`);
+      before0.policies = (sim.list('networking.k8s.io/v1', 'NetworkPolicy', NS) as any[]).map((p) => p.metadata.name).sort();
+    }
     if (op === 'release') {
       const plan = await planIsolation(s, NS, POD);
       const r = await isolatePod(s, plan, { dryRun: false, evidenceDir: dir, reason: 'sweep', verifyWaitMs: 300 });
@@ -116,26 +125,26 @@ async function runCell(op: Op, request: number | undefined, fault: Fault | undef
       id = plan.id;
       before = { labels: { [QUARANTINE_LABEL]: id }, policies: [...before0.policies, QPOLICY].sort() };
     }
-    const plan = op === 'isolate' ? await planIsolation(s, NS, POD) : undefined;
+    const plan = op !== 'release' ? await planIsolation(s, NS, POD) : undefined;
     if (plan) id = plan.id;
     const start = sim.requests.length;
     if (request !== undefined && fault) {
       if (request > 0) sim.faults.inject({ times: request });
       sim.faults.inject(faultSpec(fault));
     }
-    const r = op === 'isolate'
+    const r = op !== 'release'
       ? await isolatePod(s, plan!, { dryRun: false, evidenceDir: dir, reason: 'sweep', settleMs: SETTLE_MS, verifyWaitMs: 300, verifyBackoffMs: 100 })
       : await releasePod(s, NS, POD, { dryRun: false, settleMs: SETTLE_MS, confirm: () => true });
     const requests = sim.requests.length - start;
     sim.faults.clear();
     if (fault === undefined) return { requests };
     if (fault === 'timeout') await wait(DELAY_MS - TIMEOUT_MS + 300);
-    let state = stateOf(sim, op === 'isolate' ? before0 : before0, id);
+    let state = stateOf(sim, before0, id);
     if (op === 'release') {
       // For release the states are named after the quarantine: still quarantined / released / labels restored, policy left.
       state = state === 'quarantined' ? 'quarantined' : state === 'before' ? 'released' : state;
     }
-    const claims = op === 'isolate' ? isolateClaim(r.status, r.message) : releaseClaim(r.status, r.message);
+    const claims = op !== 'release' ? isolateClaim(r.status, r.message) : releaseClaim(r.status, r.message);
     return { requests, cell: { op, request: request!, fault, status: r.status, message: r.message, claim: claims.join('|'), state, ok: claims.includes(state) } };
   } finally {
     await e.close();

@@ -566,6 +566,7 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
   let podPatched = false;
   let podMaybePatched = false;
   let recordAdded = false;
+  let recordMaybeAdded = false;
   const repairDone: string[] = [];
 
   const rollback = async (): Promise<IsolationResult['rollback']> => {
@@ -603,8 +604,10 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
         audit.add('rollback', 'failed', `Could not delete NetworkPolicy ${ns}/${plan.policyName}: ${msg}`, target);
         manual.push(`kubectl -n ${ns} delete networkpolicy ${plan.policyName}`);
       }
-    } else if (recordAdded) {
-      // The record added to a reused policy (it selects nothing by itself: an annotation).
+    } else if (recordAdded || recordMaybeAdded) {
+      // The record added to a reused policy (it selects nothing by itself: an annotation). A patch that
+      // timed out may still land: wait for it first (as for the policy itself).
+      if (recordMaybeAdded && !recordAdded) await sleep(settle);
       try {
         await req(session, undefined, (o) => session.net.patchNamespacedNetworkPolicy({ name: plan.policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id)]: null } } } }, o), { contentType: MERGE_PATCH });
         notes.push(`The quarantine record was removed from NetworkPolicy ${ns}/${plan.policyName}.`);
@@ -631,7 +634,7 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
       return result({ status: 'failed', message, policyCreated, verifyCommands: verifyCommandsFor(ns, podName, plan.policyName) });
     }
     const rb = await rollback();
-    const nothingDone = !policyCreated && !policyMaybeCreated && !podPatched && !podMaybePatched && !recordAdded;
+    const nothingDone = !policyCreated && !policyMaybeCreated && !podPatched && !podMaybePatched && !recordAdded && !recordMaybeAdded;
     if (!nothingDone) audit.add('rollback', rb!.complete ? 'ok' : 'failed', rb!.message, target);
     const message = nothingDone ? `Isolation failed at step "${step}": ${why} Nothing was changed.` : rb!.complete ? `Isolation failed at step "${step}": ${why} Everything done so far was rolled back: the pod's labels and the NetworkPolicies are as before.` : `Isolation failed at step "${step}": ${why} ${rb!.message}`;
     audit.add('done', 'failed', message, target);
@@ -689,7 +692,7 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
         recordAdded = !opts.dryRun;
         audit.add('policy', opts.dryRun ? 'dry-run' : 'ok', `${opts.dryRun ? 'Would record' : 'Recorded'} the pod's labels on NetworkPolicy ${ns}/${plan.policyName} (annotation ${recordKey(plan.id)}).`, target);
       } catch (e) {
-        recordAdded = !opts.dryRun && isAmbiguous(e);
+        recordMaybeAdded = !opts.dryRun && isAmbiguous(e);
         return await fail('policy', describeApiError(e, { verb: 'patch', resource: 'networkpolicies', namespace: ns, name: plan.policyName, server: session.server }));
       }
     }
