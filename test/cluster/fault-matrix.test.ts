@@ -86,7 +86,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface IsolateStep {
   name: string;
   /** Inject when the audit reaches this step (undefined: before isolatePod starts). */
-  after?: 'evidence' | 'policy' | 'patch';
+  after?: 'evidence' | 'policy' | 'patch' | 'verify';
   method: string;
   path: string;
   /** The operation carries on (the data is optional); the failure is recorded in the evidence / verification. */
@@ -110,10 +110,11 @@ const ISOLATE: IsolateStep[] = [
   // 404: the policy is gone, so it is created (the real one answers 409 AlreadyExists and is not reused blindly: another name).
   { name: 'policy read (reuse)', after: 'evidence', method: 'GET', path: `/namespaces/${NS}/networkpolicies/${QPOLICY}$`, step: 'policy', reuse: true, tolerated: ['404'] },
   { name: 'pod patch', after: 'policy', method: 'PATCH', path: `/namespaces/${NS}/pods/${POD}$`, step: 'patch', tolerated: ['409'] },
-  { name: 'verify: pod read', after: 'patch', method: 'GET', path: `/namespaces/${NS}/pods/${POD}$`, step: 'verify' },
-  // The cluster-wide list falls back to the namespace (partial data, a verification warning); a timeout or drop fails the step.
-  { name: 'verify: policy list', after: 'patch', method: 'GET', path: '^/apis/networking.k8s.io/v1/networkpolicies$', step: 'verify', tolerated: ['403', '404', '409', '500'] },
-  { name: 'verify: replacement poll', after: 'patch', method: 'GET', path: `^/api/v1/namespaces/${NS}/pods$`, step: 'verify' },
+  // Verification reads are retried with backoff (a failed read never undoes the quarantine): one failure is recovered.
+  { name: 'verify: pod read', after: 'patch', method: 'GET', path: `/namespaces/${NS}/pods/${POD}$`, step: 'verify', tolerated: FAULTS },
+  { name: 'verify: policy list', after: 'patch', method: 'GET', path: `/namespaces/${NS}/networkpolicies$`, step: 'verify', tolerated: FAULTS },
+  // Secondary checks (Services, controller replacement): a failure is a verification warning.
+  { name: 'verify: replacement poll', after: 'verify', method: 'GET', path: `^/api/v1/namespaces/${NS}/pods$`, step: 'verify', tolerated: FAULTS },
 ];
 
 function snapshotState() {
@@ -177,9 +178,10 @@ for (const st of ISOLATE) {
           // 409: re-read, the labels are as planned, retried once.
           assert.ok(r.audit.some((e) => e.step === 'patch' && e.status === 'warning' && /409 Conflict/.test(e.message)), ctx);
         } else {
-          // Verified with partial data: the verification warning says so.
-          assertClear(r.message, f, ctx);
-          assert.ok(r.audit.some((e) => e.step === 'verify' && e.status === 'warning'), ctx);
+          // Retried (the retry names the failed read) or a secondary check failed: a verification warning says so.
+          assert.equal(r.verified, 'verified', ctx);
+          assert.equal(r.verdict?.isolated, true, ctx);
+          assert.ok(r.audit.some((e) => e.step === 'verify' && e.status === 'warning' && WORDS[f].test(e.message)), `${ctx}\n${JSON.stringify(r.audit, null, 1)}`);
         }
         return;
       }
@@ -198,22 +200,23 @@ for (const st of ISOLATE) {
 }
 
 // Rollback against a server that keeps failing: the remainder is named with the commands to clean it up.
-test('isolate × verify fails and the rollback fails too (pod read dropped, policy delete forbidden) → INCOMPLETE with kubectl commands', async () => {
+test('isolate × pod patch dropped and the rollback fails too (fence dropped, policy delete forbidden) → INCOMPLETE with kubectl commands', async () => {
   const plan = await planIsolation(s, NS, POD);
   const audit: AuditEntry[] = [];
   const r = await isolatePod(s, plan, {
     dryRun: false, evidenceDir: dir, reason: 'matrix', settleMs: SETTLE_MS, verifyWaitMs: 500,
     audit: (e) => {
       audit.push(e);
-      if (e.step === 'patch' && e.status === 'ok') {
-        sim.faults.inject(spec('drop', 'GET', `/namespaces/${NS}/pods/${POD}$`));
+      if (e.step === 'policy' && e.status === 'ok') {
+        sim.faults.inject(spec('drop', 'PATCH', `/namespaces/${NS}/pods/${POD}$`));
         sim.faults.inject(spec('403', 'DELETE', '/networkpolicies/'));
       }
     },
   });
+  sim.faults.clear();
   assert.equal(r.status, 'failed', r.message);
   assert.equal(r.rollback?.complete, false);
-  assert.match(r.message, /step "verify"/);
+  assert.match(r.message, /step "patch"/);
   assert.match(r.message, /INCOMPLETE/);
   assert.match(r.message, new RegExp(`kubectl -n ${NS} label pod ${POD}`));
   assert.match(r.message, new RegExp(`kubectl -n ${NS} delete networkpolicy ${QPOLICY}`));
@@ -272,9 +275,12 @@ interface ReleaseStep {
 }
 const RELEASE: ReleaseStep[] = [
   { name: 'pod read', method: 'GET', path: `/namespaces/${NS}/pods/${POD}$`, step: 'read', completes: [] },
+  { name: 'record read (policy list)', method: 'GET', path: `/namespaces/${NS}/networkpolicies$`, step: 'read', completes: [] },
   { name: 'label patch', method: 'PATCH', path: `/namespaces/${NS}/pods/${POD}$`, step: 'restore labels', completes: ['409', 'timeout'] },
   { name: 'quarantined pods list', method: 'GET', path: `^/api/v1/namespaces/${NS}/pods$`, step: 'policy', afterRestore: true, completes: [] },
-  { name: 'policy read', method: 'GET', path: `/networkpolicies/${QPOLICY}$`, step: 'policy', afterRestore: true, completes: ['404'] },
+  // Reads are retried with backoff; a 404 is believed only when a second read agrees.
+  { name: 'policy read', method: 'GET', path: `/networkpolicies/${QPOLICY}$`, step: 'policy', afterRestore: true, completes: FAULTS },
+  // A 404 on delete is checked by reading: the policy still exists, so it is deleted again.
   { name: 'policy delete', method: 'DELETE', path: `/networkpolicies/${QPOLICY}$`, step: 'policy', afterRestore: true, completes: ['404', 'timeout'] },
 ];
 
@@ -297,7 +303,7 @@ for (const st of RELEASE) {
         dryRun: false, settleMs: SETTLE_MS,
         audit: (e) => {
           audit.push(e);
-          if (active.length) { active.forEach((h) => h.remove()); active = []; }
+          if (active.length && e.step !== 'start') { active.forEach((h) => h.remove()); active = []; }
           if (st.afterRestore && e.step === 'release' && e.status === 'ok') active.push(sim.faults.inject(spec(f, st.method, st.path)));
         },
       });
@@ -312,9 +318,8 @@ for (const st of RELEASE) {
       if (st.completes.includes(f)) {
         assert.equal(r.status, 'released', ctx);
         if (p) assert.deepEqual(p.metadata.labels, labels, ctx);
-        if (f === '404') assert.ok(r.audit.some((e) => e.step === 'policy' && /does not exist|already deleted/.test(e.message)), ctx);
-        else assert.ok(!pol.includes(QPOLICY), ctx);
-        if (f !== '404') assert.ok(r.audit.some((e) => e.status === 'warning' && WORDS[f].test(e.message)), `${ctx}: the fault is in the audit`);
+        assert.ok(!pol.includes(QPOLICY), ctx);
+        assert.ok(r.audit.some((e) => e.status === 'warning' && WORDS[f].test(e.message)), `${ctx}: the fault is in the audit`);
         return;
       }
       assert.equal(r.status, 'failed', ctx);

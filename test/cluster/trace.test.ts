@@ -98,8 +98,8 @@ test('generateEgressPolicy permits exactly observed in-cluster + DNS traffic', a
   await s.net.createNamespacedNetworkPolicy({ namespace: 'payments', body: np, dryRun: 'All' });
 });
 
-test('distroless pod: clear message, debug offer; ephemeral debug container reads the sockets', async () => {
-  const t = await traceEgress(s, 'payments', DEMO.distrolessPod);
+test('distroless pod without a debug container: clear message, debug offer; an explicit debug container reads the sockets', async () => {
+  const t = await traceEgress(s, 'payments', DEMO.distrolessPod, { debugContainer: false });
   assert.equal(t.observation.status, 'distroless');
   assert.match(t.observation.message, /no container .* has a "cat" binary/);
   assert.ok(t.observation.debugOffer);
@@ -114,11 +114,44 @@ test('distroless pod: clear message, debug offer; ephemeral debug container read
   const t2 = await traceEgress(s, 'payments', DEMO.distrolessPod, { container: d.name });
   assert.equal(t2.observation.status, 'ok');
   assert.equal(t2.observation.container, d.name);
+  assert.equal(t2.observation.source, 'debug-container');
   assert.ok(t2.connections.some((c) => c.peer?.name === DEMO.compromisedPod && c.direction === 'inbound'));
-  // later traces find the running debug container by themselves
+  // later traces find the running debug container by themselves (no second one is added)
   const t3 = await traceEgress(s, 'payments', DEMO.distrolessPod);
   assert.equal(t3.observation.status, 'ok');
-  assert.match(t3.observation.message, /have no "cat"/);
+  assert.equal(t3.observation.container, d.name);
+  assert.equal((sim.get('v1', 'Pod', 'payments', DEMO.distrolessPod) as any).spec.ephemeralContainers.length, 1);
+});
+
+test('the trace does not trust the suspect\'s binaries: /proc/net is read in an ephemeral debug container (the debug image setting)', async () => {
+  const pod = DEMO.cleanCheckoutPod;
+  const t = await traceEgress(s, 'payments', pod, { debugImage: 'registry.example/tools:1' });
+  assert.equal(t.observation.status, 'ok');
+  assert.equal(t.observation.source, 'debug-container');
+  assert.equal(t.observation.trustWarning, undefined);
+  assert.match(t.observation.container!, /^guardrails-debug-/);
+  assert.match(t.observation.message, /debug image's own tools/);
+  const eph = (sim.get('v1', 'Pod', 'payments', pod) as any).spec.ephemeralContainers;
+  assert.equal(eph.length, 1);
+  assert.equal(eph[0].image, 'registry.example/tools:1');
+  // every exec of this trace ran in the debug container, none in the pod's own containers
+  const execs = sim.requests.filter((q) => q.path.endsWith(`/pods/${pod}/exec`));
+  assert.ok(execs.length >= 4);
+  assert.ok(execs.every((q) => (q.query as any).container === eph[0].name), JSON.stringify(execs.map((q) => q.query)));
+  assert.ok(!t.warnings.some((w) => /own binaries/.test(w)));
+});
+
+test('debug containers refused: read with the container\'s own tools, with a warning in the trace', async () => {
+  const undo = sim.rbac.deny({ verbs: ['patch'], resources: ['pods/ephemeralcontainers'] });
+  try {
+    const t = await traceEgress(s, 'shop', (await s.core.listNamespacedPod({ namespace: 'shop', labelSelector: 'app=cart' })).items[0].metadata!.name!);
+    assert.equal(t.observation.status, 'ok');
+    assert.equal(t.observation.source, 'pod-container');
+    assert.match(t.observation.trustWarning!, /pod's own binaries .* can forge it/);
+    assert.match(t.observation.trustWarning!, /debug container could not be added .*not allowed to patch pods\/ephemeralcontainers|403/);
+    assert.ok(t.warnings.includes(t.observation.trustWarning!));
+    assert.match(formatTrace(t), /warning: The \/proc\/net text was read with the pod's own binaries/);
+  } finally { undo(); }
 });
 
 test('no pods/exec permission: forbidden with a clear message and the debug offer', async () => {

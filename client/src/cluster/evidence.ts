@@ -30,6 +30,10 @@ export interface EvidenceOptions {
   trace?: EgressTrace;
   /** Extra JSON to store (e.g. the isolation plan). */
   extra?: Record<string, unknown>;
+  /** Image of the ephemeral debug container the trace reads /proc/net with (default busybox:1.36). */
+  debugImage?: string;
+  /** false: no debug container (a dry run must not write); the trace then reads with the pod's own tools, with a warning. */
+  debugContainer?: boolean;
   /** Max bytes per log (default 5 MiB). */
   maxLogBytes?: number;
 }
@@ -143,7 +147,7 @@ export async function saveEvidence(session: ClusterSession, namespace: string, p
   let trace = opts.trace;
   if (!trace) {
     try {
-      trace = await traceEgress(session, namespace, podName, { signal });
+      trace = await traceEgress(session, namespace, podName, { signal, debugImage: opts.debugImage, debugContainer: opts.debugContainer });
     } catch (e) {
       if (e instanceof CancelledError) throw e;
       errors.push(`egress trace: ${e instanceof Error ? e.message : String(e)}`);
@@ -152,7 +156,7 @@ export async function saveEvidence(session: ClusterSession, namespace: string, p
   if (trace) {
     await write('egress-trace.txt', formatTrace(trace), 'egress trace (policies + observed connections)');
     await write('egress-trace.json', JSON.stringify(trace, null, 2), 'egress trace (machine-readable)');
-    for (const [f, text] of Object.entries(trace.observation.raw)) await write(`proc-net/${f}`, text ?? '', `raw /proc/net/${f} read in container ${trace.observation.container}`);
+    for (const [f, text] of Object.entries(trace.observation.raw)) await write(`proc-net/${f}`, text ?? '', `raw /proc/net/${f} read in container ${trace.observation.container}${trace.observation.source === 'debug-container' ? ' (ephemeral debug container: the debug image\'s tools)' : ' (UNTRUSTED: the suspect container\'s own cat)'}`);
     if (trace.observation.status !== 'ok') errors.push(`egress observation ${trace.observation.status}: ${trace.observation.message}`);
   }
   if (opts.extra) await write('context.json', JSON.stringify(opts.extra, null, 2), 'context (isolation plan, reason)');
@@ -174,7 +178,8 @@ export async function saveEvidence(session: ClusterSession, namespace: string, p
     '',
   ].join('\n');
   await write('README.md', readme, 'this summary');
-  const manifest = { tool: 'k8s-guardrails', kind: 'EvidenceBundle', version: 1, createdAt, finishedAt: new Date().toISOString(), server: session.server, context: session.context, pod: { namespace, name: podName, uid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion }, reason: opts.reason, files, errors };
+  const procNet = trace && Object.keys(trace.observation.raw).length ? { container: trace.observation.container, source: trace.observation.source, ...(trace.observation.trustWarning ? { warning: trace.observation.trustWarning } : {}) } : undefined;
+  const manifest = { tool: 'k8s-guardrails', kind: 'EvidenceBundle', version: 1, createdAt, finishedAt: new Date().toISOString(), server: session.server, context: session.context, pod: { namespace, name: podName, uid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion }, reason: opts.reason, ...(procNet ? { procNet } : {}), files, errors };
   await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2), { flag: 'wx' });
   files.push({ path: 'manifest.json', bytes: 0, sha256: '', description: 'index of the bundle' });
   return { dir, createdAt, files, errors, trace };

@@ -14,6 +14,10 @@ import { CancelledError, ClusterSession, MERGE_PATCH, classifyApiError, describe
 import { saveEvidence, EvidenceBundle } from './evidence';
 import { ClusterSnapshot, activePods, buildModel, labelSelectorMatches, loadSnapshot, matchLabelsSelects, podInfo, selectorKeys } from './live';
 import { ORIGINAL_LABELS_ANNOTATION, QUARANTINE_LABEL, traceEgress } from './trace';
+import { CniInfo, IsolationVerdict, isolationVerdict } from './verdict';
+
+export type { CniInfo, IsolationVerdict };
+export { isolationVerdict };
 
 export { QUARANTINE_LABEL, ORIGINAL_LABELS_ANNOTATION };
 export const AUDIT_ANNOTATION = 'k8s-guardrails.io/quarantine-audit';
@@ -24,6 +28,28 @@ export const RELEASE_FENCE_ANNOTATION = 'k8s-guardrails.io/release-fenced';
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'k8s-guardrails' };
 export const QUARANTINE_POLICY_BASE = 'k8s-guardrails-quarantine';
 const CREATED_FOR_ANNOTATION = 'k8s-guardrails.io/created-for';
+/**
+ * Prefix of the quarantine record on the quarantine NetworkPolicy: `k8s-guardrails.io/record.<id>` =
+ * JSON {@link QuarantineRecord}. Someone who can only edit the pod cannot forge it (the pod's own
+ * ORIGINAL_LABELS annotation is only a copy, compared on release).
+ */
+export const RECORD_ANNOTATION_PREFIX = 'k8s-guardrails.io/record.';
+
+export interface QuarantineRecord {
+  pod: string;
+  namespace: string;
+  uid?: string;
+  id: string;
+  /** The pod's labels before the quarantine. */
+  labels: Record<string, string>;
+  time: string;
+  /** false: rebuilt from the pod's annotation (the policy had been deleted) — it vouches for nothing. */
+  trusted: boolean;
+}
+
+export function recordKey(id: string): string {
+  return RECORD_ANNOTATION_PREFIX + id;
+}
 
 // ---------------------------------------------------------------------------------------------
 // audit
@@ -58,14 +84,6 @@ export interface LabelRemoval {
   reasons: string[];
 }
 
-export interface CniInfo {
-  /** Detected plugins (from kube-system DaemonSets/pods). */
-  detected: string[];
-  /** true: a plugin known to enforce NetworkPolicy; false: only non-enforcing ones (flannel); undefined: unknown. */
-  enforcing: boolean | undefined;
-  note: string;
-}
-
 export interface OwnerRef { kind: string; name: string; apiVersion?: string; uid?: string }
 
 export interface IsolationPlan {
@@ -95,8 +113,14 @@ export interface IsolationPlan {
   predictedSelecting: string[];
   cni: CniInfo;
   warnings: string[];
-  /** Already quarantined: isolatePod reports and changes nothing. */
+  /** Already quarantined and nothing to repair: isolatePod verifies (the verdict) and changes nothing. */
   alreadyIsolated?: { id: string; policy?: string };
+  /** Already quarantined but something is missing: isolatePod repairs it (no new evidence, the original labels are kept). */
+  repair?: { id: string; missingPolicy: boolean; labels: string[] };
+  /** The pod's ORIGINAL_LABELS annotation as read (a repair rebuilds a missing record from it). */
+  originalLabelsAnnotation?: string;
+  /** The pod's isolation verdict as planned (current state); undefined when the NetworkPolicies could not be listed. */
+  verdict?: IsolationVerdict;
   /** Human-readable description of every change, one per line. */
   summary: string[];
 }
@@ -105,13 +129,13 @@ function newId(): string {
   return randomBytes(4).toString('hex');
 }
 
-export function quarantinePolicy(name: string, namespace: string, createdFor?: string): k8s.V1NetworkPolicy {
+export function quarantinePolicy(name: string, namespace: string, createdFor?: string, record?: QuarantineRecord): k8s.V1NetworkPolicy {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: {
       name, namespace, labels: { ...MANAGED_BY },
-      annotations: { 'k8s-guardrails.io/purpose': 'Quarantine: denies all ingress and egress of pods labelled k8s-guardrails.io/quarantine', ...(createdFor ? { [CREATED_FOR_ANNOTATION]: createdFor } : {}) },
+      annotations: { 'k8s-guardrails.io/purpose': 'Quarantine: denies all ingress and egress of pods labelled k8s-guardrails.io/quarantine', ...(createdFor ? { [CREATED_FOR_ANNOTATION]: createdFor } : {}), ...(record ? { [recordKey(record.id)]: JSON.stringify(record) } : {}) },
     },
     spec: { podSelector: { matchExpressions: [{ key: QUARANTINE_LABEL, operator: 'Exists' }] }, policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] },
   };
@@ -309,7 +333,11 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
   let policyName = QUARANTINE_POLICY_BASE;
   let policyExists = false;
   const nsPolicies = snap.policies.filter((p) => p.metadata?.namespace === ns);
-  for (let i = 1; i < 50; i++) {
+  // Any of our quarantine policies selects every quarantined pod of the namespace: reuse one (the pod's own first).
+  const ours = nsPolicies.filter(isOurQuarantinePolicy);
+  const reuse = ours.find((p) => p.metadata?.name === pod.metadata?.annotations?.[POLICY_ANNOTATION]) ?? ours.find((p) => p.metadata?.name === QUARANTINE_POLICY_BASE) ?? ours[0];
+  if (reuse) { policyName = reuse.metadata?.name ?? QUARANTINE_POLICY_BASE; policyExists = true; }
+  for (let i = 1; i < 50 && !reuse; i++) {
     const name = i === 1 ? QUARANTINE_POLICY_BASE : `${QUARANTINE_POLICY_BASE}-${i}`;
     const ex = nsPolicies.find((p) => p.metadata?.name === name);
     if (!ex) { policyName = name; break; }
@@ -332,9 +360,18 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
   warnings.push(`NetworkPolicies cannot deny, only allow — so the labels other policies, Services and controllers select must go${owners.length ? `: ${replacementText(owners[0])}` : '.'}`);
   if (!owners.length) warnings.push('The pod has no controller: no replacement will be started.');
 
+  const policiesKnown = !(snap.failed ?? []).includes('networkpolicies');
+  const verdict = policiesKnown ? isolationVerdict(pod, snap.policies, cni, { owner: scalableOwner(owners) }) : undefined;
+  if (!policiesKnown) warnings.push('The NetworkPolicies could not be listed: the current isolation state of the pod is unknown.');
+  const repair = existingId && (labelsToRemove.length || !policyExists) ? { id: existingId, missingPolicy: !policyExists, labels: labelsToRemove.map((r) => r.key) } : undefined;
   const summary: string[] = [];
-  if (existingId) {
-    summary.push(`Pod ${ns}/${podName} is already quarantined (${QUARANTINE_LABEL}=${existingId}): isolating again changes nothing.`);
+  if (existingId && !repair) {
+    summary.push(`Pod ${ns}/${podName} is already quarantined (${QUARANTINE_LABEL}=${existingId}): isolating again changes nothing. ${verdict ? verdict.summary : 'Its isolation could not be checked (NetworkPolicies not listed).'}`);
+  } else if (repair) {
+    summary.push(`Pod ${ns}/${podName} is already quarantined (${QUARANTINE_LABEL}=${existingId}) but the quarantine is incomplete: isolating again repairs it. ${verdict ? verdict.summary : ''}`.trim());
+    if (repair.missingPolicy) summary.push(`Recreate the quarantine NetworkPolicy ${ns}/${policyName}: deny all ingress and egress of pods with label ${QUARANTINE_LABEL}.`);
+    for (const r of labelsToRemove) summary.push(`Remove label ${r.key}=${r.value} (selected by ${r.reasons.join('; ')}).`);
+    summary.push(`The original labels recorded at the first isolation are kept; no new evidence bundle is saved.`);
   } else {
     summary.push(`Save an evidence bundle (manifests, logs, events, egress trace) before any change.`);
     summary.push(`Record the current labels in annotation ${ORIGINAL_LABELS_ANNOTATION} and an audit annotation ${AUDIT_ANNOTATION}.`);
@@ -349,7 +386,7 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
   return {
     id, namespace: ns, pod: podName, podUid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion, node: pod.spec?.nodeName, hostNetwork,
     currentLabels: current, labelsToRemove, newLabels, quarantineLabel: { key: QUARANTINE_LABEL, value: id }, policyName, policyExists, policy,
-    owners, siblingPods, selectedBy, predictedSelecting, cni, warnings, ...(existingId ? { alreadyIsolated: { id: existingId, policy: pod.metadata?.annotations?.[POLICY_ANNOTATION] } } : {}), summary,
+    owners, siblingPods, selectedBy, predictedSelecting, cni, warnings, ...(existingId && !repair ? { alreadyIsolated: { id: existingId, policy: pod.metadata?.annotations?.[POLICY_ANNOTATION] } } : {}), ...(repair ? { repair } : {}), ...(verdict ? { verdict } : {}), originalLabelsAnnotation: pod.metadata?.annotations?.[ORIGINAL_LABELS_ANNOTATION], summary,
   };
 }
 
@@ -388,12 +425,24 @@ export interface IsolateOptions {
   settleMs?: number;
   /** How long to wait for the controller's replacement pod (default 15000 ms). */
   verifyWaitMs?: number;
+  /** Verification reads (pod + NetworkPolicies): attempts (default 4) and first backoff, doubled each retry (default 500 ms). */
+  verifyAttempts?: number;
+  verifyBackoffMs?: number;
+  /** Image of the ephemeral debug container the evidence trace reads /proc/net with (setting k8sGuardrails.cluster.debugImage; default busybox:1.36). */
+  debugImage?: string;
 }
 
 export interface VerifyCheck { check: string; ok: boolean; detail: string }
 
 export interface IsolationResult {
-  status: 'isolated' | 'already-isolated' | 'dry-run' | 'failed' | 'rolled-back';
+  /**
+   * isolated: applied and the verdict (computed from the state read back) says isolated;
+   * already-isolated: nothing to do, verdict isolated; not-isolated: applied (or already quarantined) but the verdict
+   * says traffic is still allowed — an error, the message names what allows it and the next steps;
+   * applied-not-verified: applied, the verification reads failed — nothing rolled back, `verifyCommands` check it;
+   * failed / rolled-back: a write failed (nothing changed, or everything rolled back — or the rollback INCOMPLETE).
+   */
+  status: 'isolated' | 'already-isolated' | 'not-isolated' | 'applied-not-verified' | 'dry-run' | 'failed' | 'rolled-back';
   message: string;
   plan: IsolationPlan;
   evidence?: EvidenceBundle;
@@ -404,11 +453,58 @@ export interface IsolationResult {
   policyCreated: boolean;
   /** Rollback outcome if a step failed. */
   rollback?: { complete: boolean; message: string; manualSteps: string[] };
+  /** The verdict computed from the pod and NetworkPolicies read back after the change (undefined when not verified). */
+  verdict?: IsolationVerdict;
+  /** Whether the outcome was read back from the cluster; undefined when nothing was applied (failed, rolled back, dry run). */
+  verified?: 'verified' | 'not-verified';
+  /** kubectl commands that check the quarantine by hand (set whenever the quarantine is in place). */
+  verifyCommands?: string[];
 }
 
 function isAmbiguous(e: unknown): boolean {
   const k = classifyApiError(e);
   return k === 'timeout' || k === 'connectionDropped' || k === 'serverError';
+}
+
+export function verifyCommandsFor(ns: string, podName: string, policyName: string): string[] {
+  return [
+    `kubectl -n ${ns} get pod ${podName} --show-labels -o wide`,
+    `kubectl -n ${ns} get networkpolicy ${policyName} -o yaml`,
+    `kubectl -n ${ns} get networkpolicy -o yaml   # every policy whose podSelector matches the pod's labels must have no ingress/egress rules`,
+  ];
+}
+
+/**
+ * Reads the pod and its namespace's NetworkPolicies and computes the verdict, retrying failed reads with
+ * backoff. Throws (a sentence) when every attempt failed.
+ */
+export async function readVerdict(session: ClusterSession, ns: string, podName: string, cni: CniInfo | undefined, opts: { signal?: AbortSignal; attempts?: number; backoffMs?: number; onRetry?: (message: string) => void; owner?: { kind: string; name: string } } = {}): Promise<{ pod: k8s.V1Pod; policies: k8s.V1NetworkPolicy[]; verdict: IsolationVerdict }> {
+  const attempts = Math.max(1, opts.attempts ?? 4);
+  let delay = opts.backoffMs ?? 500;
+  let last = '';
+  for (let i = 0; i < attempts; i++) {
+    if (i) {
+      opts.onRetry?.(`Verification read failed (${last}); retrying in ${delay} ms (attempt ${i + 1} of ${attempts}).`);
+      await sleep(delay, opts.signal);
+      delay *= 2;
+    }
+    let op = { verb: 'get', resource: 'pods', name: podName as string | undefined };
+    try {
+      const pod = await req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+      op = { verb: 'list', resource: 'networkpolicies', name: undefined };
+      const policies = (await req(session, opts.signal, (o) => session.net.listNamespacedNetworkPolicy({ namespace: ns }, o))).items;
+      return { pod, policies, verdict: isolationVerdict(pod, policies, cni, { owner: opts.owner }) };
+    } catch (e) {
+      if (e instanceof CancelledError || classifyApiError(e) === 'cancelled') throw e instanceof CancelledError ? e : new CancelledError('verify');
+      last = describeApiError(e, { ...op, namespace: ns, server: session.server });
+    }
+  }
+  throw new Error(`${last} (${attempts} attempt${attempts > 1 ? 's' : ''})`);
+}
+
+/** The owner "scale to 0" acts on: the top-most scalable one (Deployment over ReplicaSet). */
+function scalableOwner(owners: OwnerRef[]): OwnerRef | undefined {
+  return [...owners].reverse().find((o) => ['Deployment', 'StatefulSet', 'ReplicaSet', 'Job'].includes(o.kind)) ?? owners[0];
 }
 
 export async function isolatePod(session: ClusterSession, plan: IsolationPlan, opts: IsolateOptions): Promise<IsolationResult> {
@@ -419,20 +515,41 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
   const dry = opts.dryRun ? { dryRun: 'All' } : {};
   const verification: VerifyCheck[] = [];
   const result = (r: Omit<IsolationResult, 'plan' | 'audit' | 'verification'>): IsolationResult => ({ plan, audit: audit.entries, verification, ...r });
-  audit.add('start', 'info', `${opts.dryRun ? 'Dry run: ' : ''}isolating ${target} (quarantine id ${plan.id}); reason: ${opts.reason || '(none given)'}`, target);
+  const repair = plan.repair;
+  audit.add('start', 'info', `${opts.dryRun ? 'Dry run: ' : ''}${repair ? 'repairing the quarantine of' : plan.alreadyIsolated ? 'checking the quarantine of' : 'isolating'} ${target} (quarantine id ${plan.id}); reason: ${opts.reason || '(none given)'}`, target);
+  const verifyOpts = { signal, attempts: opts.verifyAttempts, backoffMs: opts.verifyBackoffMs, onRetry: (m: string) => audit.add('verify', 'warning', m, target), owner: scalableOwner(plan.owners) };
 
   if (plan.alreadyIsolated) {
-    audit.add('check', 'skipped', `${target} is already quarantined (${QUARANTINE_LABEL}=${plan.alreadyIsolated.id}); nothing changed.`, target);
-    const message = `Pod ${ns}/${podName} is already isolated (quarantine id ${plan.alreadyIsolated.id}${plan.alreadyIsolated.policy ? `, policy ${plan.alreadyIsolated.policy}` : ''}). Nothing changed.`;
+    const policyName = plan.alreadyIsolated.policy ?? plan.policyName;
+    const verifyCommands = verifyCommandsFor(ns, podName, policyName);
+    let v: Awaited<ReturnType<typeof readVerdict>>;
+    try {
+      v = await readVerdict(session, ns, podName, plan.cni, verifyOpts);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      audit.add('verify', 'failed', `Could not read back the state: ${why}`, target);
+      const message = `Pod ${ns}/${podName} is already quarantined (${QUARANTINE_LABEL}=${plan.alreadyIsolated.id}) but its isolation could NOT be verified: ${why} Nothing changed. Verify by hand: ${verifyCommands.join(' ; ')}`;
+      audit.add('done', 'warning', message, target);
+      return result({ status: 'applied-not-verified', message, policyCreated: false, verified: 'not-verified', verifyCommands });
+    }
+    audit.add('verify', v.verdict.isolated ? 'ok' : 'failed', v.verdict.summary, target);
+    if (!v.verdict.isolated) {
+      const message = `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${plan.alreadyIsolated.id}) but ${v.verdict.summary} Nothing changed.`;
+      audit.add('done', 'failed', message, target);
+      return result({ status: 'not-isolated', message, policyCreated: false, pod: v.pod, verdict: v.verdict, verified: 'verified', verifyCommands });
+    }
+    const message = `Pod ${ns}/${podName} is already isolated (quarantine id ${plan.alreadyIsolated.id}${plan.alreadyIsolated.policy ? `, policy ${plan.alreadyIsolated.policy}` : ''}). ${v.verdict.summary} Nothing changed.`;
     audit.add('done', 'skipped', message, target);
-    return result({ status: 'already-isolated', message, policyCreated: false });
+    return result({ status: 'already-isolated', message, policyCreated: false, pod: v.pod, verdict: v.verdict, verified: 'verified', verifyCommands });
   }
 
-  // 1. Evidence, before any change.
+  // 1. Evidence, before any change (a repair keeps the bundle of the first isolation).
   let evidence: EvidenceBundle | undefined;
-  if (opts.evidenceDir) {
+  if (repair) {
+    audit.add('evidence', 'skipped', `${target} is already quarantined (${QUARANTINE_LABEL}=${repair.id}): the evidence was saved when it was isolated; the repair only tightens the quarantine.`, target);
+  } else if (opts.evidenceDir) {
     try {
-      evidence = await saveEvidence(session, ns, podName, opts.evidenceDir, { signal, reason: opts.reason, extra: { plan, reason: opts.reason, dryRun: opts.dryRun } });
+      evidence = await saveEvidence(session, ns, podName, opts.evidenceDir, { signal, reason: opts.reason, debugImage: opts.debugImage, debugContainer: !opts.dryRun, extra: { plan, reason: opts.reason, dryRun: opts.dryRun } });
       audit.add('evidence', 'ok', `Evidence bundle saved to ${evidence.dir} (${evidence.files.length} files${evidence.errors.length ? `; not collected: ${evidence.errors.length} item(s), listed in its README.md` : ''}${evidence.trace?.warnings.length ? `; egress trace warnings: ${evidence.trace.warnings.length}, listed in its README.md` : ''}).`, target);
     } catch (e) {
       if (e instanceof CancelledError) {
@@ -456,11 +573,19 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
     audit.add('evidence', 'skipped', 'Dry run without an evidence folder: no evidence saved.', target);
   }
 
+  // The record that release trusts: on the quarantine policy (a repair rebuilds it from the pod's annotation: untrusted).
+  const record: QuarantineRecord = repair
+    ? { pod: podName, namespace: ns, uid: plan.podUid, id: plan.id, labels: parseLabelsAnnotation(plan.originalLabelsAnnotation) ?? {}, time: new Date().toISOString(), trusted: false }
+    : { pod: podName, namespace: ns, uid: plan.podUid, id: plan.id, labels: plan.currentLabels, time: new Date().toISOString(), trusted: true };
+
   // Undo log.
   let policyCreated = false;
   let policyMaybeCreated = false;
   let podPatched = false;
   let podMaybePatched = false;
+  let recordAdded = false;
+  let recordMaybeAdded = false;
+  const repairDone: string[] = [];
 
   const rollback = async (): Promise<IsolationResult['rollback']> => {
     const manual: string[] = [];
@@ -497,6 +622,22 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
         audit.add('rollback', 'failed', `Could not delete NetworkPolicy ${ns}/${plan.policyName}: ${msg}`, target);
         manual.push(`kubectl -n ${ns} delete networkpolicy ${plan.policyName}`);
       }
+    } else if (recordAdded || recordMaybeAdded) {
+      // The record added to a reused policy (it selects nothing by itself: an annotation). A patch that
+      // timed out may still land: wait for it first (as for the policy itself).
+      if (recordMaybeAdded && !recordAdded) await sleep(settle);
+      try {
+        await req(session, undefined, (o) => session.net.patchNamespacedNetworkPolicy({ name: plan.policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id)]: null } } } }, o), { contentType: MERGE_PATCH });
+        notes.push(`The quarantine record was removed from NetworkPolicy ${ns}/${plan.policyName}.`);
+      } catch (e) {
+        if (classifyApiError(e) !== 'notFound') {
+          complete = false;
+          const msg = describeApiError(e, { verb: 'patch', resource: 'networkpolicies', namespace: ns, name: plan.policyName, server: session.server });
+          failures.push(`the quarantine record annotation on NetworkPolicy ${ns}/${plan.policyName} was not removed (${msg})`);
+          audit.add('rollback', 'failed', `Could not remove the quarantine record from NetworkPolicy ${ns}/${plan.policyName}: ${msg}`, target);
+          manual.push(`kubectl -n ${ns} annotate networkpolicy ${plan.policyName} ${recordKey(plan.id)}-`);
+        }
+      }
     }
     const message = complete ? `Rolled back: ${notes.join(' ')}`.trim() : `Rollback INCOMPLETE: ${failures.join(' ')} ${notes.length ? `(${notes.join(' ')}) ` : ''}Run manually: ${manual.join(' ; ')}`;
     return { complete, message, manualSteps: manual };
@@ -504,18 +645,25 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
 
   const fail = async (step: string, why: string): Promise<IsolationResult> => {
     audit.add(step, 'failed', why, target);
+    if (repair) {
+      // A repair only tightens an existing quarantine: what it did stays.
+      const message = `Repair of the quarantine of ${target} failed at step "${step}": ${why} ${repairDone.length ? `Done and kept (it only tightens the quarantine): ${repairDone.join('; ')}.` : 'Nothing was changed.'} The pod is still quarantined (${QUARANTINE_LABEL}=${repair.id}) but not verified isolated: isolate again.`;
+      audit.add('done', 'failed', message, target);
+      return result({ status: 'failed', message, policyCreated, verifyCommands: verifyCommandsFor(ns, podName, plan.policyName) });
+    }
     const rb = await rollback();
-    const nothingDone = !policyCreated && !policyMaybeCreated && !podPatched && !podMaybePatched;
+    const nothingDone = !policyCreated && !policyMaybeCreated && !podPatched && !podMaybePatched && !recordAdded && !recordMaybeAdded;
     if (!nothingDone) audit.add('rollback', rb!.complete ? 'ok' : 'failed', rb!.message, target);
     const message = nothingDone ? `Isolation failed at step "${step}": ${why} Nothing was changed.` : rb!.complete ? `Isolation failed at step "${step}": ${why} Everything done so far was rolled back: the pod's labels and the NetworkPolicies are as before.` : `Isolation failed at step "${step}": ${why} ${rb!.message}`;
     audit.add('done', 'failed', message, target);
     return result({ status: nothingDone || rb!.complete ? (nothingDone ? 'failed' : 'rolled-back') : 'failed', message, evidence, policyCreated: false, rollback: rb });
   };
 
+  let patched: k8s.V1Pod | undefined;
   try {
     throwIfAborted(signal, 'isolation');
     // 2. The quarantine policy first: it selects only pods with the quarantine label, so it changes
-    //    nothing until the pod patch moves the pod into quarantine atomically.
+    //    nothing until the pod patch moves the pod into quarantine atomically. It carries the record.
     if (plan.policyExists) {
       try {
         const ex = await req(session, signal, (o) => session.net.readNamespacedNetworkPolicy({ name: plan.policyName, namespace: ns }, o));
@@ -526,47 +674,77 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
         plan = { ...plan, policyExists: false };
       }
     }
+    let reused = plan.policyExists;
     if (!plan.policyExists) {
       let name = plan.policyName;
       for (let attempt = 0; ; attempt++) {
-        const body = quarantinePolicy(name, ns, `${ns}/${podName} ${plan.id}`);
+        const body = quarantinePolicy(name, ns, `${ns}/${podName} ${plan.id}`, record);
         try {
           await req(session, signal, (o) => session.net.createNamespacedNetworkPolicy({ namespace: ns, body, ...dry }, o));
-          policyCreated = !opts.dryRun;
-          audit.add('policy', opts.dryRun ? 'dry-run' : 'ok', `${opts.dryRun ? 'Would create' : 'Created'} quarantine NetworkPolicy ${ns}/${name} (deny all ingress and egress of pods labelled ${QUARANTINE_LABEL}).`, target);
+          policyCreated = !opts.dryRun && !repair;
+          if (repair && !opts.dryRun) repairDone.push(`recreated NetworkPolicy ${ns}/${name}`);
+          audit.add('policy', opts.dryRun ? 'dry-run' : 'ok', `${opts.dryRun ? 'Would create' : repair ? 'Recreated' : 'Created'} quarantine NetworkPolicy ${ns}/${name} (deny all ingress and egress of pods labelled ${QUARANTINE_LABEL}).`, target);
           break;
         } catch (e) {
           if (classifyApiError(e) === 'alreadyExists' && attempt < 5) {
             // Created meanwhile: reuse if ours, else pick another name (never overwrite).
             try {
               const ex = await req(session, signal, (o) => session.net.readNamespacedNetworkPolicy({ name, namespace: ns }, o));
-              if (isOurQuarantinePolicy(ex)) { audit.add('policy', 'ok', `Quarantine NetworkPolicy ${ns}/${name} appeared meanwhile; reusing it.`, target); break; }
+              if (isOurQuarantinePolicy(ex)) { audit.add('policy', 'ok', `Quarantine NetworkPolicy ${ns}/${name} appeared meanwhile; reusing it.`, target); reused = true; break; }
             } catch { /* fall through to another name */ }
             audit.add('policy', 'warning', `NetworkPolicy ${ns}/${name} exists and is not ours: not overwritten; trying another name.`, target);
             name = `${QUARANTINE_POLICY_BASE}-${attempt + 2}-${plan.id}`;
             continue;
           }
-          if (isAmbiguous(e)) policyMaybeCreated = !opts.dryRun;
+          if (isAmbiguous(e)) policyMaybeCreated = !opts.dryRun && !repair;
           plan = { ...plan, policyName: name };
           return await fail('policy', describeApiError(e, { verb: 'create', resource: 'networkpolicies', namespace: ns, name, server: session.server }));
         }
       }
-      plan = { ...plan, policyName: name, policy: quarantinePolicy(name, ns, `${ns}/${podName} ${plan.id}`) };
+      plan = { ...plan, policyName: name, policy: quarantinePolicy(name, ns, `${ns}/${podName} ${plan.id}`, record) };
+    }
+    if (reused && !repair) {
+      // The record goes onto the reused policy (an annotation: it changes no traffic).
+      try {
+        await req(session, signal, (o) => session.net.patchNamespacedNetworkPolicy({ name: plan.policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id)]: JSON.stringify(record) } } }, ...dry }, o), { contentType: MERGE_PATCH });
+        recordAdded = !opts.dryRun;
+        audit.add('policy', opts.dryRun ? 'dry-run' : 'ok', `${opts.dryRun ? 'Would record' : 'Recorded'} the pod's labels on NetworkPolicy ${ns}/${plan.policyName} (annotation ${recordKey(plan.id)}).`, target);
+      } catch (e) {
+        recordMaybeAdded = !opts.dryRun && isAmbiguous(e);
+        return await fail('policy', describeApiError(e, { verb: 'patch', resource: 'networkpolicies', namespace: ns, name: plan.policyName, server: session.server }));
+      }
     }
 
     throwIfAborted(signal, 'isolation');
     // 3. One patch: annotations + label removals + quarantine label, with a resourceVersion precondition.
+    //    A repair only removes labels (the original labels and the audit of the first isolation stay).
     let rv = plan.resourceVersion;
-    let patched: k8s.V1Pod | undefined;
-    for (let attempt = 0; attempt < 2; attempt++) {
+    if (evidence && !opts.dryRun) {
+      // The evidence trace may have added a debug container (a new resourceVersion): take the fresh one if the labels are as planned.
+      let fresh: k8s.V1Pod;
+      try {
+        fresh = await req(session, signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+      } catch (e) {
+        return await fail('patch', describeApiError(e, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server }));
+      }
+      if (JSON.stringify(Object.entries(fresh.metadata?.labels ?? {}).sort()) !== JSON.stringify(Object.entries(plan.currentLabels).sort())) {
+        return await fail('patch', `The labels of ${target} changed since planning; the plan is out of date — plan again.`);
+      }
+      rv = fresh.metadata?.resourceVersion;
+    }
+    const needPatch = !repair || plan.labelsToRemove.length > 0;
+    for (let attempt = 0; attempt < 2 && needPatch; attempt++) {
       const labels: Record<string, string | null> = {};
       for (const r of plan.labelsToRemove) labels[r.key] = null;
       labels[QUARANTINE_LABEL] = plan.id;
       const auditAnn = JSON.stringify({ id: plan.id, time: new Date().toISOString(), reason: opts.reason, actor: opts.actor, removed: plan.labelsToRemove.map((r) => r.key), policy: plan.policyName, evidence: evidence?.dir });
-      const body = { metadata: { resourceVersion: rv, labels, annotations: { [ORIGINAL_LABELS_ANNOTATION]: JSON.stringify(plan.currentLabels), [AUDIT_ANNOTATION]: auditAnn, [POLICY_ANNOTATION]: plan.policyName } } };
+      const body = repair
+        ? { metadata: { resourceVersion: rv, labels } }
+        : { metadata: { resourceVersion: rv, labels, annotations: { [ORIGINAL_LABELS_ANNOTATION]: JSON.stringify(plan.currentLabels), [AUDIT_ANNOTATION]: auditAnn, [POLICY_ANNOTATION]: plan.policyName } } };
       try {
         patched = await req(session, signal, (o) => session.core.patchNamespacedPod({ name: podName, namespace: ns, body, ...dry }, o), { contentType: MERGE_PATCH });
-        podPatched = !opts.dryRun;
+        podPatched = !opts.dryRun && !repair;
+        if (repair && !opts.dryRun) repairDone.push(`removed label(s) ${plan.labelsToRemove.map((r) => r.key).join(', ')}`);
         break;
       } catch (e) {
         const kind = classifyApiError(e);
@@ -575,53 +753,78 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
           try {
             const fresh = await req(session, signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
             const freshLabels = fresh.metadata?.labels ?? {};
-            if (freshLabels[QUARANTINE_LABEL]) return await fail('patch', `${target} was quarantined by someone else meanwhile (${QUARANTINE_LABEL}=${freshLabels[QUARANTINE_LABEL]}).`);
+            if (!repair && freshLabels[QUARANTINE_LABEL]) return await fail('patch', `${target} was quarantined by someone else meanwhile (${QUARANTINE_LABEL}=${freshLabels[QUARANTINE_LABEL]}).`);
             if (JSON.stringify(Object.entries(freshLabels).sort()) !== JSON.stringify(Object.entries(plan.currentLabels).sort())) {
               return await fail('patch', `The labels of ${target} changed since planning; the plan is out of date — plan again.`);
             }
             rv = fresh.metadata?.resourceVersion;
             continue;
           } catch (e2) {
-            if (isAmbiguous(e2)) podMaybePatched = false;
             return await fail('patch', describeApiError(e2, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server }));
           }
         }
-        if (isAmbiguous(e)) podMaybePatched = !opts.dryRun;
+        if (isAmbiguous(e)) podMaybePatched = !opts.dryRun && !repair;
         return await fail('patch', describeApiError(e, { verb: 'patch', resource: 'pods', namespace: ns, name: podName, server: session.server }) + (kind === 'conflict' ? ' (the pod changed twice during isolation)' : ''));
       }
     }
-    audit.add('patch', opts.dryRun ? 'dry-run' : 'ok', `${opts.dryRun ? 'Would patch' : 'Patched'} ${target}: removed ${plan.labelsToRemove.map((r) => r.key).join(', ') || 'no labels'}, added ${QUARANTINE_LABEL}=${plan.id}, original labels recorded in ${ORIGINAL_LABELS_ANNOTATION}.`, target);
-
-    // 4. Verify.
-    if (opts.dryRun) {
-      const ok = !!patched && patched.metadata?.labels?.[QUARANTINE_LABEL] === plan.id && plan.labelsToRemove.every((r) => !(r.key in (patched!.metadata?.labels ?? {})));
-      verification.push({ check: 'server accepted the patch (dry run)', ok, detail: ok ? 'the API server validated the label change' : 'the dry-run result does not carry the expected labels' });
-      verification.push({ check: 'predicted selecting policies', ok: plan.predictedSelecting.every((p) => p === `${ns}/${plan.policyName}`), detail: plan.predictedSelecting.join(', ') || '(none)' });
-      audit.add('verify', 'dry-run', `Dry run complete: nothing was stored. ${verification.map((v) => `${v.check}: ${v.ok ? 'ok' : 'NOT ok'}`).join('; ')}`, target);
-      const message = `Dry run of isolating ${target} succeeded: the API server accepted every change; nothing was stored.`;
-      audit.add('done', 'dry-run', message, target);
-      return result({ status: 'dry-run', message, evidence, pod: patched, policyCreated: false });
-    }
-    let checks: VerifyCheck[];
-    try {
-      checks = await verifyIsolation(session, plan, { signal, waitMs: opts.verifyWaitMs ?? 15000 });
-    } catch (e) {
-      if (e instanceof CancelledError) throw e;
-      // Unverified is not isolated: roll back rather than leave a state nobody checked.
-      return await fail('verify', `Could not verify the isolation: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    verification.push(...checks);
-    for (const c of checks) audit.add('verify', c.ok ? 'ok' : 'warning', `${c.check}: ${c.detail}`, target);
-    const bad = checks.filter((c) => !c.ok);
-    audit.add('done', bad.length ? 'warning' : 'ok', bad.length ? `Isolated ${target} with ${bad.length} verification warning(s).` : `Isolated ${target}.`, target);
-    return result({
-      status: 'isolated',
-      message: `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).${bad.length ? ` Verification warnings: ${bad.map((b) => b.detail).join(' ')}` : ' Verified: only the quarantine policy selects it, Services no longer select it' + (plan.owners.length ? ', the controller has a replacement.' : '.')} Established connections may persist until they close: trace again to check.`,
-      evidence, pod: patched, policyCreated,
-    });
+    if (needPatch) audit.add('patch', opts.dryRun ? 'dry-run' : 'ok', repair ? `${opts.dryRun ? 'Would remove' : 'Removed'} label(s) ${plan.labelsToRemove.map((r) => r.key).join(', ')} of ${target} (selected by other policies, Services or controllers).` : `${opts.dryRun ? 'Would patch' : 'Patched'} ${target}: removed ${plan.labelsToRemove.map((r) => r.key).join(', ') || 'no labels'}, added ${QUARANTINE_LABEL}=${plan.id}, original labels recorded in ${ORIGINAL_LABELS_ANNOTATION} and on NetworkPolicy ${ns}/${plan.policyName}.`, target);
   } catch (e) {
     if (e instanceof CancelledError || classifyApiError(e) === 'cancelled') return await fail('cancelled', 'the operation was cancelled.');
     return await fail('unexpected', e instanceof Error ? e.message : String(e));
+  }
+
+  // 4. Verify: computed from the state read back. From here on nothing is rolled back (only a failed write is).
+  if (opts.dryRun) {
+    const ok = !!patched && patched.metadata?.labels?.[QUARANTINE_LABEL] === plan.id && plan.labelsToRemove.every((r) => !(r.key in (patched!.metadata?.labels ?? {})));
+    verification.push({ check: 'server accepted the patch (dry run)', ok, detail: ok ? 'the API server validated the label change' : 'the dry-run result does not carry the expected labels' });
+    verification.push({ check: 'predicted selecting policies', ok: plan.predictedSelecting.every((p) => p === `${ns}/${plan.policyName}`), detail: plan.predictedSelecting.join(', ') || '(none)' });
+    audit.add('verify', 'dry-run', `Dry run complete: nothing was stored. ${verification.map((v) => `${v.check}: ${v.ok ? 'ok' : 'NOT ok'}`).join('; ')}`, target);
+    const message = `Dry run of isolating ${target} succeeded: the API server accepted every change; nothing was stored.`;
+    audit.add('done', 'dry-run', message, target);
+    return result({ status: 'dry-run', message, evidence, pod: patched, policyCreated: false });
+  }
+  const verifyCommands = verifyCommandsFor(ns, podName, plan.policyName);
+  const applied = repair ? `Repaired the quarantine of ${target} (${repairDone.join('; ') || 'nothing was missing'}).` : `Quarantine applied to ${target} (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).`;
+  let v: Awaited<ReturnType<typeof readVerdict>>;
+  try {
+    v = await readVerdict(session, ns, podName, plan.cni, verifyOpts);
+  } catch (e) {
+    const why = e instanceof CancelledError ? 'the verification was cancelled.' : e instanceof Error ? e.message : String(e);
+    audit.add('verify', 'failed', `Could not read back the state: ${why} The quarantine stays in place (a failed read is no reason to undo it).`, target);
+    const message = `${applied} NOT verified: ${why} Nothing was rolled back. Verify by hand: ${verifyCommands.join(' ; ')}`;
+    audit.add('done', 'warning', message, target);
+    return result({ status: 'applied-not-verified', message, evidence, pod: patched, policyCreated, verified: 'not-verified', verifyCommands });
+  }
+  const verdict = v.verdict;
+  audit.add('verify', verdict.isolated ? 'ok' : 'failed', verdict.summary, target);
+  if (!verdict.isolated) {
+    const message = `${applied} But the pod is ${verdict.summary} The quarantine changes were kept (they reduce what reaches the pod).`;
+    audit.add('done', 'failed', message, target);
+    return result({ status: 'not-isolated', message, evidence, pod: v.pod, policyCreated, verdict, verified: 'verified', verifyCommands });
+  }
+  // Secondary checks (Services, controller): warnings only; a failed read here changes nothing.
+  try {
+    verification.push(...(await verifyIsolation(session, plan, { signal, waitMs: opts.verifyWaitMs ?? 15000, pod: v.pod })));
+  } catch (e) {
+    verification.push({ check: 'Services and controller', ok: false, detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}` });
+  }
+  for (const c of verification) audit.add('verify', c.ok ? 'ok' : 'warning', `${c.check}: ${c.detail}`, target);
+  const bad = verification.filter((c) => !c.ok);
+  const message = `${repair ? applied : `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).`} ${verdict.summary}${bad.length ? ` Verification warnings: ${bad.map((b) => b.detail).join(' ')}` : ' Services no longer select it' + (plan.owners.length ? ', the controller has a replacement.' : '.')} Established connections may persist until they close: trace again to check.`;
+  audit.add('done', bad.length ? 'warning' : 'ok', message, target);
+  return result({ status: 'isolated', message, evidence, pod: v.pod, policyCreated, verdict, verified: 'verified', verifyCommands });
+}
+
+function parseLabelsAnnotation(raw: string | undefined): Record<string, string> | undefined {
+  if (!raw) return undefined;
+  try {
+    const p = JSON.parse(raw);
+    if (!p || typeof p !== 'object' || Array.isArray(p)) return undefined;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(p)) if (typeof v === 'string') out[k] = v;
+    return out;
+  } catch {
+    return undefined;
   }
 }
 
@@ -699,8 +902,11 @@ async function deletePolicyIfOurs(session: ClusterSession, ns: string, name: str
   }
 }
 
-/** Checks after isolating: labels, selecting policies, Services, controller replacement. */
-export async function verifyIsolation(session: ClusterSession, plan: IsolationPlan, opts: { signal?: AbortSignal; waitMs?: number } = {}): Promise<VerifyCheck[]> {
+/**
+ * Secondary checks after isolating (the verdict is the primary one): the quarantine label, Services,
+ * controller release and replacement. Each read failure throws a sentence.
+ */
+export async function verifyIsolation(session: ClusterSession, plan: IsolationPlan, opts: { signal?: AbortSignal; waitMs?: number; pod?: k8s.V1Pod } = {}): Promise<VerifyCheck[]> {
   const { namespace: ns, pod: podName } = plan;
   const checks: VerifyCheck[] = [];
   /** A read whose failure says what was read. */
@@ -712,17 +918,11 @@ export async function verifyIsolation(session: ClusterSession, plan: IsolationPl
       throw new Error(describeApiError(e, { ...op, namespace: ns, server: session.server }));
     }
   };
-  const pod = await read({ verb: 'get', resource: 'pods', name: podName }, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+  const pod = opts.pod ?? (await read({ verb: 'get', resource: 'pods', name: podName }, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o)));
   const labels = pod.metadata?.labels ?? {};
   checks.push({ check: 'quarantine label', ok: labels[QUARANTINE_LABEL] === plan.id, detail: labels[QUARANTINE_LABEL] === plan.id ? `${QUARANTINE_LABEL}=${plan.id} is set` : 'the quarantine label is missing' });
-  const snap = await loadSnapshot(session, ns, { signal: opts.signal });
-  if (snap.warnings.length) checks.push({ check: 'complete cluster data', ok: false, detail: `verified with partial data: ${snap.warnings.join(' ')}` });
-  const model = buildModel({ ...snap, pods: [...snap.pods.filter((p) => !(p.metadata?.namespace === ns && p.metadata?.name === podName)), pod] });
-  const sel = model.policiesSelecting(podInfo(pod));
-  const names = [...new Set([...sel.ingress, ...sel.egress].map((p) => `${p.namespace}/${p.name}`))];
-  const onlyQ = names.length === 1 && names[0] === `${ns}/${plan.policyName}` && sel.ingress.length === 1 && sel.egress.length === 1;
-  checks.push({ check: 'selected only by the quarantine policy', ok: onlyQ, detail: plan.hostNetwork ? 'hostNetwork pod: NetworkPolicy does not apply to it' : onlyQ ? `only ${ns}/${plan.policyName} selects it (Ingress and Egress)` : `selected by: ${names.join(', ') || '(nothing)'}` });
-  const svcs = snap.services.filter((s) => s.metadata?.namespace === ns && matchLabelsSelects(s.spec?.selector, labels)).map((s) => `${ns}/${s.metadata?.name}`);
+  const services = (await read({ verb: 'list', resource: 'services' }, (o) => session.core.listNamespacedService({ namespace: ns }, o))).items;
+  const svcs = services.filter((s) => matchLabelsSelects(s.spec?.selector, labels)).map((s) => `${ns}/${s.metadata?.name}`);
   checks.push({ check: 'no Service selects it', ok: svcs.length === 0, detail: svcs.length ? `still selected by Service(s) ${svcs.join(', ')}` : `no Service selects it${plan.selectedBy.services.length ? ` (before: ${plan.selectedBy.services.join(', ')})` : ''}` });
   const ctrl = plan.owners[0];
   if (ctrl) {
@@ -732,15 +932,14 @@ export async function verifyIsolation(session: ClusterSession, plan: IsolationPl
     for (;;) {
       const pods = await read({ verb: 'list', resource: 'pods' }, (o) => session.core.listNamespacedPod({ namespace: ns }, o));
       replacement = activePods(pods.items)
-        .filter((p) => p.metadata?.name !== podName && (p.metadata?.ownerReferences ?? []).some((o) => o.controller && o.kind === ctrl.kind && o.name === ctrl.name) && Date.parse(p.metadata?.creationTimestamp as unknown as string ?? '') >= 0)
+        .filter((p) => p.metadata?.name !== podName && (p.metadata?.ownerReferences ?? []).some((o) => o.controller && o.kind === ctrl.kind && o.name === ctrl.name))
         .filter((p) => (!plan.podUid || p.metadata?.uid !== plan.podUid) && !plan.siblingPods.includes(p.metadata?.name ?? ''))
         .map((p) => p.metadata?.name ?? '');
-      const created = replacement.length > 0;
-      if (created || Date.now() > deadline) break;
+      if (replacement.length > 0 || Date.now() > deadline) break;
       await sleep(500, opts.signal);
     }
     checks.push({ check: 'released by its controller', ok: released, detail: released ? `${ctrl.kind} ${ctrl.name} no longer owns it` : `${ctrl.kind} ${ctrl.name} still owns it` });
-    checks.push({ check: 'controller replacement exists', ok: replacement.length > 0, detail: replacement.length ? `${ctrl.kind} ${ctrl.name} started ${replacement.join(', ')}` : `${ctrl.kind} ${ctrl.name} has not started a replacement yet` });
+    checks.push({ check: 'controller replacement exists', ok: replacement.length > 0 || !!plan.repair, detail: replacement.length ? `${ctrl.kind} ${ctrl.name} started ${replacement.join(', ')}` : `${ctrl.kind} ${ctrl.name} has not started a replacement yet` });
   }
   return checks;
 }
@@ -748,12 +947,64 @@ export async function verifyIsolation(session: ClusterSession, plan: IsolationPl
 // ---------------------------------------------------------------------------------------------
 // release
 
+/** A question the UI must confirm before the release applies anything (asked through `ReleaseOptions.confirm`). */
+export interface ReleaseQuestion {
+  /** record-mismatch: the pod's annotation differs from the record on the quarantine policy (someone edited the pod); no-record: no trustworthy record, only the pod's own annotation. */
+  kind: 'record-mismatch' | 'no-record';
+  message: string;
+  /** The labels the release will restore if confirmed. */
+  labels: Record<string, string>;
+  /** What the pod's ORIGINAL_LABELS annotation says. */
+  annotationLabels?: Record<string, string>;
+}
+
+/** What re-labelling makes a controller do (shown in the confirmation). */
+export interface AdoptionEffect {
+  /** e.g. "ReplicaSet payments/checkout-5f7b9c8d4b". */
+  controller: string;
+  replicas: number;
+  /** Pods it owns now. */
+  owned: string[];
+  /** Pods it will most likely delete after adopting the released pod (the ReplicaSet's ranking: not ready first, then newest). */
+  willDelete: string[];
+  message: string;
+}
+
+export interface ReleasePlan {
+  namespace: string;
+  pod: string;
+  quarantined: boolean;
+  id?: string;
+  policyName: string;
+  /** The record on the quarantine policy, if found (and which policy holds it). */
+  record?: QuarantineRecord;
+  recordPolicy?: string;
+  /** The pod's ORIGINAL_LABELS annotation (editable by anyone who can edit the pod). */
+  annotationLabels?: Record<string, string>;
+  /** The labels the pod will have after the release. */
+  labels: Record<string, string>;
+  /** Labels added during the quarantine that are kept (e.g. incident=ir-42). */
+  kept: string[];
+  /** Must be confirmed before anything is applied. */
+  questions: ReleaseQuestion[];
+  adoption?: AdoptionEffect;
+  warnings: string[];
+  /** Human-readable description, one line each (for the confirmation). */
+  summary: string[];
+  /** resourceVersion of the pod as read (precondition of the label patch). */
+  resourceVersion?: string;
+}
+
 export interface ReleaseResult {
-  status: 'released' | 'not-isolated' | 'dry-run' | 'failed';
+  /** needs-confirmation: a question was not confirmed because no `confirm` was given; cancelled: `confirm` answered no. Nothing changed in both. */
+  status: 'released' | 'not-isolated' | 'dry-run' | 'failed' | 'needs-confirmation' | 'cancelled';
   message: string;
   audit: AuditEntry[];
   policyDeleted?: string;
   pod?: k8s.V1Pod;
+  plan?: ReleasePlan;
+  /** The questions that stopped the release (needs-confirmation / cancelled). */
+  questions?: ReleaseQuestion[];
 }
 
 export interface ReleaseOptions {
@@ -762,6 +1013,156 @@ export interface ReleaseOptions {
   audit?: (e: AuditEntry) => void;
   /** After an ambiguous failure of the label patch (timeout / dropped connection), how long to wait for a late write before checking the pod (default 3000 ms). */
   settleMs?: number;
+  /** Asked for each of `plan.questions`; without it such a release stops with status needs-confirmation. */
+  confirm?: (q: ReleaseQuestion, plan: ReleasePlan) => boolean | Promise<boolean>;
+  /** A plan from planRelease (e.g. the one shown in the confirmation); default: planned now. */
+  plan?: ReleasePlan;
+}
+
+const sameLabels = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const fmtLabels = (l: Record<string, string>) => Object.entries(l).map(([k, v]) => `${k}=${v}`).join(', ') || '(none)';
+
+function parseRecord(raw: string | undefined): QuarantineRecord | undefined {
+  if (!raw) return undefined;
+  try {
+    const r = JSON.parse(raw);
+    if (!r || typeof r !== 'object' || typeof r.pod !== 'string' || typeof r.id !== 'string') return undefined;
+    const labels = parseLabelsAnnotation(JSON.stringify(r.labels ?? {})) ?? {};
+    return { pod: r.pod, namespace: String(r.namespace ?? ''), uid: typeof r.uid === 'string' ? r.uid : undefined, id: r.id, labels, time: String(r.time ?? ''), trusted: r.trusted === true };
+  } catch {
+    return undefined;
+  }
+}
+
+function quarantineIdOf(pod: k8s.V1Pod): string | undefined {
+  const l = pod.metadata?.labels?.[QUARANTINE_LABEL];
+  if (l) return l;
+  try { const a = JSON.parse(pod.metadata?.annotations?.[AUDIT_ANNOTATION] ?? ''); return typeof a?.id === 'string' ? a.id : undefined; } catch { return undefined; }
+}
+
+/** Pods carrying the quarantine label (all namespaces; the namespace only when the cluster-wide list is refused). For the release picker. */
+export async function listQuarantinedPods(session: ClusterSession, opts: { signal?: AbortSignal; namespace?: string } = {}): Promise<{ namespace: string; pod: string; id: string }[]> {
+  let items: k8s.V1Pod[];
+  try {
+    items = opts.namespace
+      ? (await req(session, opts.signal, (o) => session.core.listNamespacedPod({ namespace: opts.namespace!, labelSelector: QUARANTINE_LABEL }, o))).items
+      : (await req(session, opts.signal, (o) => session.core.listPodForAllNamespaces({ labelSelector: QUARANTINE_LABEL }, o))).items;
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    throw new Error(`Cannot list quarantined pods: ${describeApiError(e, { verb: 'list', resource: 'pods', namespace: opts.namespace, server: session.server })}`);
+  }
+  return items.map((p) => ({ namespace: p.metadata?.namespace ?? '', pod: p.metadata?.name ?? '', id: p.metadata?.labels?.[QUARANTINE_LABEL] ?? '' })).sort((a, b) => `${a.namespace}/${a.pod}`.localeCompare(`${b.namespace}/${b.pod}`));
+}
+
+/** Which controller adopts the pod once it has `labels` again, and which pod it will then delete. */
+async function predictAdoption(session: ClusterSession, pod: k8s.V1Pod, labels: Record<string, string>, signal: AbortSignal | undefined): Promise<AdoptionEffect | undefined> {
+  const ns = pod.metadata?.namespace ?? '';
+  const name = pod.metadata?.name ?? '';
+  if ((pod.metadata?.ownerReferences ?? []).some((o) => o.controller)) return undefined;
+  const [rss, pods] = await Promise.all([
+    req(session, signal, (o) => session.apps.listNamespacedReplicaSet({ namespace: ns }, o)),
+    req(session, signal, (o) => session.core.listNamespacedPod({ namespace: ns }, o)),
+  ]);
+  const rs = rss.items.find((r) => labelSelectorMatches(r.spec?.selector, labels));
+  if (!rs) return undefined;
+  const owned = activePods(pods.items).filter((p) => p.metadata?.name !== name && (p.metadata?.ownerReferences ?? []).some((o) => o.controller && o.uid === rs.metadata?.uid));
+  const replicas = rs.spec?.replicas ?? 1;
+  const controller = `ReplicaSet ${ns}/${rs.metadata?.name}`;
+  const excess = owned.length + 1 - replicas;
+  if (excess <= 0) return { controller, replicas, owned: owned.map((p) => p.metadata?.name ?? ''), willDelete: [], message: `${controller} will adopt the pod (it then has ${owned.length + 1} of ${replicas} replicas): no pod is deleted.` };
+  const ready = (p: k8s.V1Pod) => (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  const created = (p: k8s.V1Pod) => Date.parse(String(p.metadata?.creationTimestamp ?? '')) || 0;
+  // The ReplicaSet deletes first: unscheduled, not running, not ready, then the newest (simplified ActivePodsWithRanks).
+  const ranked = [...owned, pod].sort((a, b) =>
+    Number(!!a.spec?.nodeName) - Number(!!b.spec?.nodeName) ||
+    Number(a.status?.phase === 'Running') - Number(b.status?.phase === 'Running') ||
+    Number(ready(a)) - Number(ready(b)) ||
+    created(b) - created(a) ||
+    (b.metadata?.name ?? '').localeCompare(a.metadata?.name ?? ''));
+  const willDelete = ranked.slice(0, excess).map((p) => p.metadata?.name ?? '');
+  const self = willDelete.includes(name);
+  return {
+    controller, replicas, owned: owned.map((p) => p.metadata?.name ?? ''), willDelete,
+    message: `${controller} will adopt the pod (then ${owned.length + 1} pods for ${replicas} replica${replicas === 1 ? '' : 's'}) and delete ${willDelete.length > 1 ? 'pods' : 'pod'} ${willDelete.join(', ')}${self ? ' — the released pod itself: its processes and in-memory state are lost' : ''} (most likely: the ReplicaSet deletes not-ready, then the newest pods first).`,
+  };
+}
+
+/**
+ * What releasing `ns/podName` would restore, from the record on the quarantine NetworkPolicy (which
+ * someone who can only edit the pod cannot forge). Reads only; throws a sentence when the pod or the
+ * NetworkPolicies cannot be read.
+ */
+export async function planRelease(session: ClusterSession, ns: string, podName: string, opts: { signal?: AbortSignal } = {}): Promise<ReleasePlan> {
+  const op = (verb: string, resource: string, name?: string) => ({ verb, resource, namespace: ns, name, server: session.server });
+  let pod: k8s.V1Pod;
+  try {
+    pod = await req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    throw new Error(describeApiError(e, op('get', 'pods', podName)));
+  }
+  const labels = pod.metadata?.labels ?? {};
+  const ann = pod.metadata?.annotations ?? {};
+  const id = quarantineIdOf(pod);
+  const policyName = ann[POLICY_ANNOTATION] ?? QUARANTINE_POLICY_BASE;
+  const base: ReleasePlan = { namespace: ns, pod: podName, quarantined: false, policyName, labels: { ...labels }, kept: [], questions: [], warnings: [], summary: [], resourceVersion: pod.metadata?.resourceVersion };
+  if (!labels[QUARANTINE_LABEL] && !ann[ORIGINAL_LABELS_ANNOTATION]) return { ...base, summary: [`Pod ${ns}/${podName} is not quarantined.`] };
+  let policies: k8s.V1NetworkPolicy[];
+  try {
+    policies = (await req(session, opts.signal, (o) => session.net.listNamespacedNetworkPolicy({ namespace: ns }, o))).items;
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    throw new Error(`${describeApiError(e, op('list', 'networkpolicies'))} (the quarantine record is kept on the quarantine NetworkPolicy)`);
+  }
+  let record: QuarantineRecord | undefined;
+  let recordPolicy: string | undefined;
+  const ordered = [...policies.filter((p) => p.metadata?.name === policyName), ...policies.filter((p) => p.metadata?.name !== policyName)];
+  for (const np of ordered) {
+    if (np.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'k8s-guardrails') continue;
+    const recs = Object.entries(np.metadata?.annotations ?? {}).filter(([k]) => k.startsWith(RECORD_ANNOTATION_PREFIX)).map(([, v]) => parseRecord(v)).filter((r): r is QuarantineRecord => !!r);
+    const r = recs.find((x) => x.pod === podName && x.namespace === ns && (!x.uid || !pod.metadata?.uid || x.uid === pod.metadata.uid) && (!id || x.id === id));
+    if (r) { record = r; recordPolicy = `${ns}/${np.metadata?.name}`; break; }
+  }
+  const rawAnn = ann[ORIGINAL_LABELS_ANNOTATION];
+  const annotationLabels = parseLabelsAnnotation(rawAnn);
+  const warnings: string[] = [];
+  const questions: ReleaseQuestion[] = [];
+  let restore: Record<string, string>;
+  if (record?.trusted) {
+    restore = record.labels;
+    if (rawAnn !== undefined && (!annotationLabels || !sameLabels(annotationLabels, record.labels))) {
+      questions.push({
+        kind: 'record-mismatch', labels: record.labels, annotationLabels,
+        message: `The original labels in pod ${ns}/${podName}'s annotation ${ORIGINAL_LABELS_ANNOTATION} (${annotationLabels ? fmtLabels(annotationLabels) : 'not valid JSON'}) differ from the quarantine record on NetworkPolicy ${recordPolicy} (${fmtLabels(record.labels)}): someone edited the pod during the quarantine. Restore the labels of the record?`,
+      });
+    }
+    if (rawAnn === undefined) warnings.push(`The pod's annotation ${ORIGINAL_LABELS_ANNOTATION} was removed; the record on NetworkPolicy ${recordPolicy} is used.`);
+  } else {
+    restore = annotationLabels ?? record?.labels ?? {};
+    const why = record ? `the record on NetworkPolicy ${recordPolicy} was rebuilt from the pod's annotation when the quarantine was repaired` : `no quarantine record was found on the NetworkPolicies of namespace ${ns} (deleted, or quarantined by an older version)`;
+    questions.push({
+      kind: 'no-record', labels: restore, annotationLabels,
+      message: `The original labels of pod ${ns}/${podName} cannot be checked: ${why}. Only the pod's own annotation ${ORIGINAL_LABELS_ANNOTATION} says they were ${annotationLabels ? fmtLabels(annotationLabels) : '(missing or not valid JSON)'} — anyone who can edit the pod can change it. Restore these labels?`,
+    });
+  }
+  const after: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) if (k !== QUARANTINE_LABEL) after[k] = v;
+  const kept = Object.keys(after).filter((k) => !(k in restore)).sort();
+  Object.assign(after, restore);
+  let adoption: AdoptionEffect | undefined;
+  try {
+    adoption = await predictAdoption(session, pod, after, opts.signal);
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    warnings.push(`Cannot tell whether a controller will adopt the pod and delete a replica: ${describeApiError(e, op('list', 'replicasets'))}`);
+  }
+  const summary = [
+    `Restore the labels of pod ${ns}/${podName}: ${fmtLabels(restore)} (from ${record?.trusted ? `the quarantine record on NetworkPolicy ${recordPolicy}` : `the pod's annotation ${ORIGINAL_LABELS_ANNOTATION}`}).`,
+    ...(kept.length ? [`Keep the labels added during the quarantine: ${kept.map((k) => `${k}=${after[k]}`).join(', ')}.`] : []),
+    `Remove the quarantine label and annotations; delete the quarantine NetworkPolicy ${ns}/${policyName} if no other pod uses it.`,
+    ...(adoption ? [adoption.message] : ['No controller will adopt it: no pod is deleted.']),
+  ];
+  return { ...base, quarantined: true, id, record, recordPolicy, annotationLabels, labels: after, kept, questions, adoption, warnings, summary };
 }
 
 export async function releasePod(session: ClusterSession, ns: string, podName: string, opts: ReleaseOptions): Promise<ReleaseResult> {
@@ -769,46 +1170,73 @@ export async function releasePod(session: ClusterSession, ns: string, podName: s
   const target = `pod ${ns}/${podName}`;
   const dry = opts.dryRun ? 'All' : undefined;
   const op = (verb: string, resource: string, name?: string) => ({ verb, resource, namespace: ns, name, server: session.server });
-  const failed = (step: string, why: string, state: string, pod?: k8s.V1Pod): ReleaseResult => {
+  audit.add('start', 'info', `${opts.dryRun ? 'Dry run: ' : ''}releasing ${target} from quarantine`, target);
+  const failed = (step: string, why: string, state: string, pod?: k8s.V1Pod, plan?: ReleasePlan): ReleaseResult => {
     audit.add(step, 'failed', `${why} ${state}`, target);
     const message = `Release of ${target} failed at step "${step}": ${why} ${state}`;
     audit.add('done', 'failed', message, target);
-    return { status: 'failed', message, audit: audit.entries, ...(pod ? { pod } : {}) };
+    return { status: 'failed', message, audit: audit.entries, ...(pod ? { pod } : {}), ...(plan ? { plan } : {}) };
   };
   const readPod = () => req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
-  let pod: k8s.V1Pod;
+  let plan: ReleasePlan;
   try {
-    pod = await readPod();
+    plan = opts.plan ?? (await planRelease(session, ns, podName, { signal: opts.signal }));
   } catch (e) {
     if (e instanceof CancelledError) return failed('read', 'cancelled.', 'Nothing was changed.');
-    return failed('read', describeApiError(e, op('get', 'pods', podName)), 'Nothing was changed.');
+    return failed('read', e instanceof Error ? e.message : String(e), 'Nothing was changed.');
   }
-  const labels = pod.metadata?.labels ?? {};
-  const ann = pod.metadata?.annotations ?? {};
-  if (!labels[QUARANTINE_LABEL] && !ann[ORIGINAL_LABELS_ANNOTATION]) {
+  if (!plan.quarantined) {
     audit.add('release', 'skipped', `${target} is not quarantined; nothing changed.`, target);
     const message = `Pod ${ns}/${podName} is not quarantined. Nothing changed.`;
     audit.add('done', 'skipped', message, target);
-    return { status: 'not-isolated', message, audit: audit.entries, pod };
+    return { status: 'not-isolated', message, audit: audit.entries, plan };
   }
-  const policyName = ann[POLICY_ANNOTATION] ?? QUARANTINE_POLICY_BASE;
+  for (const w of plan.warnings) audit.add('plan', 'warning', w, target);
   const stillQuarantined = 'Nothing was changed: the pod is still quarantined.';
+  for (const q of plan.questions) {
+    if (!opts.confirm) {
+      audit.add('confirm', 'skipped', q.message, target);
+      const message = `Release of ${target} needs a confirmation: ${q.message} ${stillQuarantined}`;
+      audit.add('done', 'skipped', message, target);
+      return { status: 'needs-confirmation', message, audit: audit.entries, plan, questions: [q] };
+    }
+    let yes = false;
+    try { yes = await opts.confirm(q, plan); } catch { yes = false; }
+    audit.add('confirm', yes ? 'ok' : 'skipped', `${q.message} — ${yes ? 'confirmed' : 'declined'}.`, target);
+    if (!yes) {
+      const message = `Release of ${target} cancelled: ${q.kind === 'record-mismatch' ? 'the pod\'s recorded original labels were tampered with' : 'its original labels could not be checked'}. ${stillQuarantined}`;
+      audit.add('done', 'skipped', message, target);
+      return { status: 'cancelled', message, audit: audit.entries, plan, questions: [q] };
+    }
+  }
+  const policyName = plan.policyName;
   let restored: k8s.V1Pod | undefined;
+  let rv = plan.resourceVersion;
+  let currentLabels = plan.labels;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      restored = await restoreFromAnnotation(session, pod, dry);
+      restored = await restoreLabels(session, ns, podName, currentLabels, rv, dry);
       break;
     } catch (e) {
-      if (e instanceof CancelledError) return failed('restore labels', 'cancelled.', stillQuarantined);
+      if (e instanceof CancelledError) return failed('restore labels', 'cancelled.', stillQuarantined, undefined, plan);
       const kind = classifyApiError(e);
       if (kind === 'conflict' && attempt === 0) {
         audit.add('release', 'warning', `${target} changed meanwhile (409 Conflict); re-reading and retrying once.`, target);
-        try { pod = await readPod(); continue; } catch (e2) {
-          return failed('restore labels', describeApiError(e2, op('get', 'pods', podName)), stillQuarantined);
+        try {
+          const fresh = await readPod();
+          if (!fresh.metadata?.labels?.[QUARANTINE_LABEL] && !fresh.metadata?.annotations?.[ORIGINAL_LABELS_ANNOTATION]) return failed('restore labels', `${target} was released by someone else meanwhile.`, 'Nothing was changed by this release.', fresh, plan);
+          // Labels added meanwhile are kept too; the restored ones still come from the plan's (confirmed) source.
+          const next: Record<string, string> = {};
+          for (const [k, v] of Object.entries(fresh.metadata?.labels ?? {})) if (k !== QUARANTINE_LABEL) next[k] = v;
+          for (const k of Object.keys(plan.labels)) if (!plan.kept.includes(k)) next[k] = plan.labels[k];
+          currentLabels = next;
+          rv = fresh.metadata?.resourceVersion;
+          continue;
+        } catch (e2) {
+          return failed('restore labels', describeApiError(e2, op('get', 'pods', podName)), stillQuarantined, undefined, plan);
         }
       }
-      // Not a Kubernetes error: the annotation with the original labels is unusable (already a sentence).
-      const why = e instanceof Error && httpStatusOf(e) === undefined && kind === 'other' ? e.message : describeApiError(e, op('patch', 'pods', podName)) + (kind === 'conflict' ? ' (the pod changed twice during the release)' : '');
+      const why = describeApiError(e, op('patch', 'pods', podName)) + (kind === 'conflict' ? ' (the pod changed twice during the release)' : '');
       if (!dry && isAmbiguous(e)) {
         // The patch may have been applied (or may still arrive): look, and fence a late one.
         audit.add('release', 'warning', `${why} Checking whether the label patch was applied.`, target);
@@ -818,12 +1246,12 @@ export async function releasePod(session: ClusterSession, ns: string, podName: s
           audit.add('release', 'warning', settled.gone ? `${target} no longer exists: the label patch was applied and its controller re-adopted and removed it.` : `The label patch of ${target} was applied despite the error.`, target);
           break;
         }
-        return failed('restore labels', why, settled.fenced ? stillQuarantined : `The label patch may still be applied late: check the pod's labels (kubectl -n ${ns} get pod ${podName} --show-labels).`);
+        return failed('restore labels', why, settled.fenced ? stillQuarantined : `The label patch may still be applied late: check the pod's labels (kubectl -n ${ns} get pod ${podName} --show-labels).`, undefined, plan);
       }
-      return failed('restore labels', why, stillQuarantined);
+      return failed('restore labels', why, stillQuarantined, undefined, plan);
     }
   }
-  audit.add('release', dry ? 'dry-run' : 'ok', `${dry ? 'Would restore' : 'Restored'} the original labels of ${target} and remove the quarantine label and annotations.`, target);
+  audit.add('release', dry ? 'dry-run' : 'ok', `${dry ? 'Would restore' : 'Restored'} the original labels of ${target} (${fmtLabels(plan.labels)}${plan.kept.length ? `; kept ${plan.kept.join(', ')}` : ''}) and remove the quarantine label and annotations.`, target);
   // Delete the quarantine policy if no other pod uses it.
   let policyDeleted: string | undefined;
   const manual = `kubectl -n ${ns} delete networkpolicy ${policyName}`;
@@ -832,7 +1260,7 @@ export async function releasePod(session: ClusterSession, ns: string, podName: s
     audit.add('policy', 'failed', `${why} ${state}`, target);
     const message = `Labels of ${target} restored, but the quarantine policy could not be cleaned up: ${why} ${state}`;
     audit.add('done', 'failed', message, target);
-    return { status: 'failed', message, audit: audit.entries, pod: restored };
+    return { status: 'failed', message, audit: audit.entries, pod: restored, plan };
   };
   let others: k8s.V1Pod[];
   try {
@@ -840,22 +1268,58 @@ export async function releasePod(session: ClusterSession, ns: string, podName: s
   } catch (e) {
     return policyFailed(`Could not check whether other pods still use it: ${describeApiError(e, op('list', 'pods'))}`);
   }
+  // Reads are retried with backoff, and a 404 is believed only when a second read says so too.
+  const readPolicy = async (): Promise<k8s.V1NetworkPolicy | undefined> => {
+    let notFound = 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await req(session, opts.signal, (o) => session.net.readNamespacedNetworkPolicy({ name: policyName, namespace: ns }, o));
+      } catch (e) {
+        if (e instanceof CancelledError) throw e;
+        if (classifyApiError(e) === 'notFound' && ++notFound >= 2) return undefined;
+        if (attempt >= 2) throw new Error(describeApiError(e, op('get', 'networkpolicies', policyName)));
+        audit.add('policy', 'warning', `${describeApiError(e, op('get', 'networkpolicies', policyName))} Reading it again.`, target);
+        await sleep(200 * 2 ** attempt, opts.signal);
+      }
+    }
+  };
   let np: k8s.V1NetworkPolicy | undefined;
-  try { np = await req(session, opts.signal, (o) => session.net.readNamespacedNetworkPolicy({ name: policyName, namespace: ns }, o)); } catch (e) {
-    if (classifyApiError(e) !== 'notFound') return policyFailed(describeApiError(e, op('get', 'networkpolicies', policyName)));
+  try { np = await readPolicy(); } catch (e) {
+    return policyFailed(e instanceof Error ? e.message : String(e));
   }
+  let recordNote = '';
   if (!np) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} does not exist.`, target);
   else if (!isOurQuarantinePolicy(np)) audit.add('policy', 'skipped', `NetworkPolicy ${ns}/${policyName} is not ours (or was modified): left alone.`, target);
-  else if (others.length) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} kept: still used by ${others.map((p) => p.metadata?.name).join(', ')}.`, target);
-  else {
+  else if (others.length) {
+    audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} kept: still used by ${others.map((p) => p.metadata?.name).join(', ')}.`, target);
+    if (plan.id && np.metadata?.annotations?.[recordKey(plan.id)] !== undefined) {
+      // The record is no longer needed (an annotation: best effort, it changes no traffic).
+      try {
+        await req(session, opts.signal, (o) => session.net.patchNamespacedNetworkPolicy({ name: policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id!)]: null } } }, ...(dry ? { dryRun: dry } : {}) }, o), { contentType: MERGE_PATCH });
+        audit.add('policy', dry ? 'dry-run' : 'ok', `${dry ? 'Would remove' : 'Removed'} the quarantine record ${recordKey(plan.id)} from NetworkPolicy ${ns}/${policyName}.`, target);
+      } catch (e) {
+        recordNote = ` The quarantine record stays on NetworkPolicy ${ns}/${policyName} (${describeApiError(e, op('patch', 'networkpolicies', policyName))}); remove it with kubectl -n ${ns} annotate networkpolicy ${policyName} ${recordKey(plan.id)}-`;
+        audit.add('policy', 'warning', recordNote.trim(), target);
+      }
+    }
+  } else {
+    const del = () => req(session, opts.signal, (o) => session.net.deleteNamespacedNetworkPolicy({ name: policyName, namespace: ns, ...(dry ? { dryRun: dry } : {}), body: { preconditions: { uid: np!.metadata?.uid } } }, o));
     try {
-      await req(session, opts.signal, (o) => session.net.deleteNamespacedNetworkPolicy({ name: policyName, namespace: ns, ...(dry ? { dryRun: dry } : {}), body: { preconditions: { uid: np!.metadata?.uid } } }, o));
+      await del();
       policyDeleted = `${ns}/${policyName}`;
       audit.add('policy', dry ? 'dry-run' : 'ok', `${dry ? 'Would delete' : 'Deleted'} quarantine NetworkPolicy ${ns}/${policyName} (no other pod uses it).`, target);
     } catch (e) {
       const kind = classifyApiError(e);
-      if (kind === 'notFound') audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} was already deleted.`, target);
-      else {
+      if (kind === 'notFound') {
+        // "Already deleted" — believed once a read agrees; else deleted again.
+        let still: k8s.V1NetworkPolicy | undefined;
+        try { still = dry ? undefined : await readPolicy(); } catch (e2) { return policyFailed(e2 instanceof Error ? e2.message : String(e2)); }
+        if (!still) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} was already deleted.`, target);
+        else {
+          audit.add('policy', 'warning', `${describeApiError(e, op('delete', 'networkpolicies', policyName))} But it still exists: deleting it again.`, target);
+          try { await del(); policyDeleted = `${ns}/${policyName}`; audit.add('policy', 'ok', `Deleted quarantine NetworkPolicy ${ns}/${policyName} (no other pod uses it).`, target); } catch (e3) { return policyFailed(describeApiError(e3, op('delete', 'networkpolicies', policyName))); }
+        }
+      } else {
         const why = describeApiError(e, op('delete', 'networkpolicies', policyName));
         // A delete that timed out may have happened: look before reporting it left.
         let gone = false;
@@ -869,9 +1333,19 @@ export async function releasePod(session: ClusterSession, ns: string, podName: s
       }
     }
   }
-  const message = dry ? `Dry run: releasing ${target} would restore its labels${policyDeleted ? ` and delete ${policyDeleted}` : ''}; nothing was stored.` : `Released ${target}: original labels restored${policyDeleted ? `, ${policyDeleted} deleted` : ''}. Its controller may adopt it again and scale a replica down.`;
+  const kept = plan.kept.length ? `; labels added during the quarantine kept (${plan.kept.join(', ')})` : '';
+  const message = dry
+    ? `Dry run: releasing ${target} would restore its labels${policyDeleted ? ` and delete ${policyDeleted}` : ''}; nothing was stored.`
+    : `Released ${target}: original labels restored${kept}${policyDeleted ? `, ${policyDeleted} deleted` : ''}. ${plan.adoption ? plan.adoption.message : 'No controller adopts it.'}${recordNote}`;
   audit.add('done', dry ? 'dry-run' : 'ok', message, target);
-  return { status: dry ? 'dry-run' : 'released', message, audit: audit.entries, policyDeleted, pod: restored };
+  return { status: dry ? 'dry-run' : 'released', message, audit: audit.entries, policyDeleted, pod: restored, plan };
+}
+
+/** Sets the pod's labels to exactly `labels` (the quarantine label removed), drops our annotations; resourceVersion precondition. */
+async function restoreLabels(session: ClusterSession, ns: string, name: string, labels: Record<string, string>, resourceVersion: string | undefined, dryRun: string | undefined): Promise<k8s.V1Pod> {
+  const patchLabels: Record<string, string | null> = { ...labels, [QUARANTINE_LABEL]: null };
+  const body = { metadata: { resourceVersion, labels: patchLabels, annotations: { [ORIGINAL_LABELS_ANNOTATION]: null, [AUDIT_ANNOTATION]: null, [POLICY_ANNOTATION]: null, [RELEASE_FENCE_ANNOTATION]: null } } };
+  return req(session, undefined, (o) => session.core.patchNamespacedPod({ name, namespace: ns, body, ...(dryRun ? { dryRun } : {}) }, o), { contentType: MERGE_PATCH });
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ClusterSnapshot {
   warnings: string[];
   /** Namespaces the lists cover ('*' = all). */
   scope: '*' | string[];
+  /** Resources (plural, e.g. 'networkpolicies') that could not be listed at all: analyses must not take their absence as "none". */
+  failed?: string[];
 }
 
 /**
@@ -28,6 +30,7 @@ export async function loadSnapshot(session: ClusterSession, namespace: string, o
   const s = opts.signal;
   const server = session.server;
   let scope: '*' | string[] = '*';
+  const failed: string[] = [];
   const tryList = async <T>(what: string, all: () => Promise<{ items: T[] }>, ns: (() => Promise<{ items: T[] }>) | undefined, required = false): Promise<T[]> => {
     try {
       return (await all()).items;
@@ -46,10 +49,12 @@ export async function loadSnapshot(session: ClusterSession, namespace: string, o
         } catch (e2) {
           if (required) throw new Error(describeApiError(e2, { verb: 'list', resource: what, namespace, server }));
           warnings.push(describeApiError(e2, { verb: 'list', resource: what, namespace, server }));
+          failed.push(what);
           return [];
         }
       }
       warnings.push(describeApiError(e, { verb: 'list', resource: what, server }) + ' Continuing without them.');
+      failed.push(what);
       return [];
     }
   };
@@ -60,7 +65,7 @@ export async function loadSnapshot(session: ClusterSession, namespace: string, o
     tryList('namespaces', () => req(session, s, (o) => session.core.listNamespace({}, o)), undefined),
     tryList('nodes', () => req(session, s, (o) => session.core.listNode({}, o)), undefined),
   ]);
-  return { namespaces, pods, policies, services, nodes, warnings, scope };
+  return { namespaces, pods, policies, services, nodes, warnings, scope, failed };
 }
 
 export function podInfo(p: k8s.V1Pod): PodInfo {
@@ -80,8 +85,15 @@ export function podInfo(p: k8s.V1Pod): PodInfo {
 export function policySource(np: k8s.V1NetworkPolicy): PolicySource {
   const name = np.metadata?.name ?? '';
   const namespace = np.metadata?.namespace ?? 'default';
-  // The engine wants the object as it would be written in YAML.
-  return { name, namespace, object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace, labels: np.metadata?.labels }, spec: np.spec }, ref: np };
+  // The engine wants the object as it would be written in YAML: client-node's typed objects rename
+  // ingress `from` to `_from`, which the engine would read as "from every peer".
+  const spec = np.spec ? { ...np.spec, ...(Array.isArray(np.spec.ingress) ? { ingress: np.spec.ingress.map(wireIngressRule) } : {}) } : undefined;
+  return { name, namespace, object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace, labels: np.metadata?.labels }, spec }, ref: np };
+}
+
+function wireIngressRule(r: k8s.V1NetworkPolicyIngressRule): Record<string, unknown> {
+  const { _from, ...rest } = (r ?? {}) as k8s.V1NetworkPolicyIngressRule & { from?: unknown };
+  return _from !== undefined ? { ...rest, from: _from } : { ...rest };
 }
 
 export function nsInfo(ns: k8s.V1Namespace): NsInfo {

@@ -10,7 +10,7 @@ import * as yaml from 'js-yaml';
 import * as k8s from '@kubernetes/client-node';
 import { NetworkModel, PodInfo, Protocol, dnsAccess, egressToInternet, parsePolicy, selectorMatches, describePorts, policyNamespace } from '../../../server/src/engine/netpol';
 import { ClusterSession, describeApiError, req, throwIfAborted, CancelledError } from './connection';
-import { DEBUG_CONTAINER_WARNING, ExecError, execInPod } from './exec';
+import { DEBUG_CONTAINER_WARNING, ExecError, addDebugContainer, execInPod } from './exec';
 import { ClusterSnapshot, activePods, buildModel, loadSnapshot, matchLabelsSelects, podInfo } from './live';
 import { ClassifiedAddress, Endpoint, PROC_NET_FILES, ProcNetFile, ProcNetSocket, classifyAddress, normalizeIp, parseProcNet } from './procnet';
 
@@ -67,6 +67,13 @@ export interface Observation {
   missing: ProcNetFile[];
   skippedLines: string[];
   debugOffer?: DebugOffer;
+  /**
+   * Where the text came from: an ephemeral debug container (the debug image's own `cat`; the kernel's
+   * /proc/net of the pod's network namespace) or a container of the pod itself (the suspect's own binaries).
+   */
+  source?: 'debug-container' | 'pod-container';
+  /** Set when the text came from the suspect's own tools: why, in words (also in the trace's warnings and the evidence). */
+  trustWarning?: string;
 }
 
 export type PeerKind = 'pod' | 'hostNetworkPod' | 'service' | 'node' | 'self';
@@ -127,9 +134,19 @@ export interface TraceOptions {
   execTimeoutMs?: number;
   /** Reuse a snapshot (tests / the isolate flow). */
   snapshot?: ClusterSnapshot;
-  /** Image proposed for a debug container (default busybox:1.36). */
+  /** Image of the ephemeral debug container (default busybox:1.36). */
   debugImage?: string;
+  /**
+   * Read /proc/net from an ephemeral debug container in the pod's network namespace (default true): the
+   * suspect's binaries are not trusted. If the cluster refuses it, the pod's own containers are used with a warning.
+   */
+  debugContainer?: boolean;
+  /** How long to wait for the debug container to run (default 30000 ms). */
+  debugWaitMs?: number;
 }
+
+/** Ephemeral containers added by k8s-guardrails (exec.ts names them so). */
+export const DEBUG_CONTAINER_PREFIX = 'guardrails-debug-';
 
 const STABLE_LABEL_EXCLUDES = new Set(['pod-template-hash', 'controller-revision-hash', 'statefulset.kubernetes.io/pod-name', 'apps.kubernetes.io/pod-index', 'batch.kubernetes.io/controller-uid', 'controller-uid', QUARANTINE_LABEL]);
 
@@ -231,68 +248,106 @@ function containerOrder(pod: k8s.V1Pod, preferred?: string): string[] {
   return [...runningFirst, ...eph];
 }
 
+type ReadAttempt = { kind: 'ok'; obs: Observation } | { kind: 'noBinary' } | { kind: 'fatal'; obs: Observation };
+
+/** Reads the four files with `cat` in container `c`. */
+async function readIn(session: ClusterSession, pod: k8s.V1Pod, c: string, opts: TraceOptions, offer: (reason: string) => DebugOffer): Promise<ReadAttempt> {
+  const ns = pod.metadata?.namespace ?? 'default';
+  const name = pod.metadata?.name ?? '';
+  const raw: Partial<Record<ProcNetFile, string>> = {};
+  const missing: ProcNetFile[] = [];
+  let first: { stdout: string; stderr: string; exitCode: number | undefined };
+  try {
+    first = await execInPod(session, ns, name, c, ['cat', '/proc/net/tcp'], { signal: opts.signal, timeoutMs: opts.execTimeoutMs });
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    if (e instanceof ExecError) {
+      if (e.kind === 'executableNotFound' || e.kind === 'containerNotRunning') return { kind: 'noBinary' };
+      if (e.kind === 'forbidden') {
+        return { kind: 'fatal', obs: { status: 'forbidden', message: `${e.message} Without pods/exec the pod's sockets cannot be read. A debug container would need "patch" on pods/ephemeralcontainers and the same exec right.`, raw, missing, skippedLines: [], debugOffer: offer('no permission to exec into the pod') } };
+      }
+      if (e.kind === 'cancelled') throw new CancelledError('trace');
+      return { kind: 'fatal', obs: { status: 'failed', message: e.message, raw, missing, skippedLines: [] } };
+    }
+    return { kind: 'fatal', obs: { status: 'failed', message: describeApiError(e, { verb: 'exec', resource: 'pods/exec', namespace: ns, name, server: session.server }), raw, missing, skippedLines: [] } };
+  }
+  const files: [ProcNetFile, { stdout: string; stderr: string; exitCode: number | undefined }][] = [['tcp', first]];
+  try {
+    for (const f of PROC_NET_FILES.slice(1)) files.push([f, await execInPod(session, ns, name, c, ['cat', `/proc/net/${f}`], { signal: opts.signal, timeoutMs: opts.execTimeoutMs })]);
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    return { kind: 'fatal', obs: { status: 'failed', message: `Reading /proc/net in container "${c}" failed half-way: ${msg}`, container: c, raw, missing, skippedLines: [] } };
+  }
+  for (const [f, r] of files) {
+    if (r.exitCode === 0) raw[f] = r.stdout;
+    else if (/No such file|can't open|cannot open/i.test(r.stderr) || r.exitCode === 1) missing.push(f);
+  }
+  if (Object.keys(raw).length === 0) {
+    return { kind: 'fatal', obs: { status: 'failed', message: `Container "${c}" has "cat" but none of /proc/net/tcp, tcp6, udp, udp6 could be read.`, container: c, raw, missing, skippedLines: [] } };
+  }
+  return { kind: 'ok', obs: { status: missing.includes('tcp') ? 'partial' : 'ok', message: '', container: c, raw, missing, skippedLines: [] } };
+}
+
+function isOurDebugContainer(pod: k8s.V1Pod, c: string): boolean {
+  return c.startsWith(DEBUG_CONTAINER_PREFIX) && (pod.spec?.ephemeralContainers ?? []).some((e) => e.name === c);
+}
+
 export async function readProcNet(session: ClusterSession, pod: k8s.V1Pod, opts: TraceOptions = {}): Promise<Observation> {
   const ns = pod.metadata?.namespace ?? 'default';
   const name = pod.metadata?.name ?? '';
-  const containers = containerOrder(pod, opts.container);
   const target = pod.metadata?.annotations?.['kubectl.kubernetes.io/default-container'] ?? pod.spec?.containers?.[0]?.name ?? '';
   const offer = (reason: string): DebugOffer => ({ reason, warning: DEBUG_CONTAINER_WARNING, defaultImage: opts.debugImage ?? 'busybox:1.36', targetContainerName: target });
-  const raw: Partial<Record<ProcNetFile, string>> = {};
-  const missing: ProcNetFile[] = [];
+  const describe = (obs: Observation, c: string, notes: string[]) => {
+    const missing = obs.missing.length ? [`missing: ${obs.missing.map((m) => '/proc/net/' + m).join(', ')}`] : [];
+    return `Read /proc/net/{${Object.keys(obs.raw).join(',')}} in container "${c}" (the whole pod network namespace)${[...notes, ...missing].length ? '; ' + [...notes, ...missing].join('; ') : ''}.`;
+  };
+
+  // 1. An ephemeral debug container: its own `cat`, in the pod's network namespace.
+  let noDebug: string | undefined;
+  if (opts.container === undefined && opts.debugContainer !== false) {
+    const running = new Set((pod.status?.ephemeralContainerStatuses ?? []).filter((s) => s.state?.running).map((s) => s.name));
+    let dbg = (pod.spec?.ephemeralContainers ?? []).map((c) => c.name).reverse().find((c) => c.startsWith(DEBUG_CONTAINER_PREFIX) && running.has(c));
+    const notes: string[] = [];
+    if (!dbg) {
+      try {
+        const d = await addDebugContainer(session, ns, name, { image: opts.debugImage, signal: opts.signal, waitMs: opts.debugWaitMs ?? 30000 });
+        dbg = d.name;
+        notes.push(`ephemeral debug container "${d.name}" (${d.image}) added for this — it stays in the pod spec until the pod is deleted`);
+      } catch (e) {
+        if (e instanceof CancelledError) throw e;
+        noDebug = `the debug container could not be added (${e instanceof Error ? e.message : String(e)})`;
+      }
+    }
+    if (dbg) {
+      const r = await readIn(session, pod, dbg, opts, offer);
+      if (r.kind === 'ok') return { ...r.obs, source: 'debug-container', message: describe(r.obs, dbg, ['with the debug image\'s own tools, not the pod\'s', ...notes]) };
+      noDebug = r.kind === 'fatal' ? `reading in the debug container "${dbg}" failed (${r.obs.message})` : `the debug container "${dbg}" has no "cat"`;
+      if (r.kind === 'fatal' && r.obs.status === 'forbidden') return r.obs;
+    }
+  }
+
+  // 2. The pod's own containers (a chosen one, or each in turn).
+  const containers = containerOrder(pod, opts.container);
   const noBinary: string[] = [];
   for (const c of containers) {
     throwIfAborted(opts.signal, 'trace');
-    let first: { stdout: string; stderr: string; exitCode: number | undefined };
-    try {
-      first = await execInPod(session, ns, name, c, ['cat', '/proc/net/tcp'], { signal: opts.signal, timeoutMs: opts.execTimeoutMs });
-    } catch (e) {
-      if (e instanceof CancelledError) throw e;
-      if (e instanceof ExecError) {
-        if (e.kind === 'executableNotFound') { noBinary.push(c); continue; }
-        if (e.kind === 'containerNotRunning') { noBinary.push(c); continue; }
-        if (e.kind === 'forbidden') {
-          return { status: 'forbidden', message: `${e.message} Without pods/exec the pod's sockets cannot be read. A debug container would need "patch" on pods/ephemeralcontainers and the same exec right.`, raw, missing, skippedLines: [], debugOffer: offer('no permission to exec into the pod') };
-        }
-        if (e.kind === 'cancelled') throw new CancelledError('trace');
-        return { status: 'failed', message: e.message, raw, missing, skippedLines: [] };
-      }
-      return { status: 'failed', message: describeApiError(e, { verb: 'exec', resource: 'pods/exec', namespace: ns, name, server: session.server }), raw, missing, skippedLines: [] };
-    }
-    const files: [ProcNetFile, { stdout: string; stderr: string; exitCode: number | undefined }][] = [['tcp', first]];
-    try {
-      for (const f of PROC_NET_FILES.slice(1)) files.push([f, await execInPod(session, ns, name, c, ['cat', `/proc/net/${f}`], { signal: opts.signal, timeoutMs: opts.execTimeoutMs })]);
-    } catch (e) {
-      if (e instanceof CancelledError) throw e;
-      const msg = e instanceof Error ? e.message : String(e);
-      return { status: 'failed', message: `Reading /proc/net in container "${c}" failed half-way: ${msg}`, container: c, raw, missing, skippedLines: [] };
-    }
-    const skippedLines: string[] = [];
-    for (const [f, r] of files) {
-      if (r.exitCode === 0) raw[f] = r.stdout;
-      else if (/No such file|can't open|cannot open/i.test(r.stderr) || r.exitCode === 1) missing.push(f);
-    }
-    const got = Object.keys(raw).length;
-    if (got === 0) {
-      return { status: 'failed', message: `Container "${c}" has "cat" but none of /proc/net/tcp, tcp6, udp, udp6 could be read.`, container: c, raw, missing, skippedLines };
-    }
-    const notes = [
-      noBinary.length ? `container(s) ${noBinary.join(', ')} have no "cat" (distroless); read in "${c}" instead` : '',
-      missing.length ? `missing: ${missing.map((m) => '/proc/net/' + m).join(', ')}` : '',
-    ].filter(Boolean);
-    return {
-      status: missing.includes('tcp') ? 'partial' : 'ok',
-      message: `Read /proc/net/{${Object.keys(raw).join(',')}} in container "${c}" (the whole pod network namespace)${notes.length ? '; ' + notes.join('; ') : ''}.`,
-      container: c, raw, missing, skippedLines,
-    };
+    const r = await readIn(session, pod, c, opts, offer);
+    if (r.kind === 'noBinary') { noBinary.push(c); continue; }
+    if (r.kind === 'fatal') return r.obs;
+    const trusted = isOurDebugContainer(pod, c);
+    const notes = noBinary.length ? [`container(s) ${noBinary.join(', ')} have no "cat" (distroless); read in "${c}" instead`] : [];
+    const trustWarning = trusted ? undefined : `The /proc/net text was read with the pod's own binaries ("cat" in container "${c}"): a compromised container can forge it, so the connections listed may be incomplete or false${noDebug ? `; ${noDebug}` : opts.debugContainer === false || opts.container !== undefined ? '; no debug container was requested' : ''}.`;
+    return { ...r.obs, source: trusted ? 'debug-container' : 'pod-container', ...(trustWarning ? { trustWarning } : {}), message: describe(r.obs, c, notes) };
   }
   if (noBinary.length) {
     return {
       status: 'distroless',
-      message: `Cannot read the pod's sockets: no container of pod "${name}" has a "cat" binary (${noBinary.join(', ')}: distroless/scratch image or not running). An ephemeral debug container (e.g. busybox) shares the pod's network namespace and can read them — as a separate, explicit step.`,
-      raw, missing, skippedLines: [], debugOffer: offer('the image has no shell or cat (distroless)'),
+      message: `Cannot read the pod's sockets: no container of pod "${name}" has a "cat" binary (${noBinary.join(', ')}: distroless/scratch image or not running)${noDebug ? ` and ${noDebug}` : ''}. An ephemeral debug container (e.g. busybox) shares the pod's network namespace and can read them.`,
+      raw: {}, missing: [], skippedLines: [], debugOffer: offer('the image has no shell or cat (distroless)'),
     };
   }
-  return { status: 'failed', message: `Pod "${name}" has no container to exec into.`, raw, missing, skippedLines: [] };
+  return { status: 'failed', message: `Pod "${name}" has no container to exec into.${noDebug ? ` And ${noDebug}.` : ''}`, raw: {}, missing: [], skippedLines: [] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,6 +525,7 @@ export async function traceEgress(session: ClusterSession, namespace: string, po
   }
   const { connections, listening } = analyzeSockets(sockets, pod, snapshot, model);
   const warnings = [...snapshot.warnings];
+  if (observation.trustWarning) warnings.push(observation.trustWarning);
   if (pod.metadata?.labels?.[QUARANTINE_LABEL] && connections.some((c) => c.direction !== 'local' && c.state === 'ESTABLISHED')) {
     warnings.push('The pod is quarantined but connections established before are still open: depending on the network plugin, existing (conntrack) flows may persist until they close. Consider deleting the pod after saving evidence.');
   }
