@@ -23,6 +23,8 @@ const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode', './cluster.js'] },
   { ...common, entryPoints: ['client/src/cluster-entry.ts'], outfile: 'client/out/cluster.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'server/out/main.js' },
+  // `k8s-guardrails cluster …`: with @kubernetes/client-node, required by main.js only for that command.
+  { ...common, entryPoints: ['server/src/cli/cluster-ops.ts'], outfile: 'server/out/cluster-cli.js' },
 ];
 
 // The cluster panel's icon font ships inside the extension (node_modules is not packaged).

@@ -1,11 +1,13 @@
 /**
  * The single server/CLI bundle: `k8s-guardrails scan …` for CI,
+ * `k8s-guardrails cluster …` (its operations in a separate bundle, loaded on demand),
  * `k8s-guardrails lsp --stdio` (or `--node-ipc`, as the VS Code client
  * starts it) for editors.
  */
 import { scan, SCAN_USAGE } from './cli/scan';
 import { ConfigFileError, UsageError } from './cli/errors';
 import { rbac } from './cli/rbac';
+import { cluster } from './cli/cluster';
 
 declare const K8S_GUARDRAILS_VERSION: string;
 
@@ -14,6 +16,7 @@ const USAGE = `k8s-guardrails — secure Kubernetes YAML
 Usage:
   k8s-guardrails scan [files|dirs|-]... [options]   analyse manifests (see: scan --help)
   k8s-guardrails rbac who-can|permissions ...       RBAC questions from manifests (see: rbac --help)
+  k8s-guardrails cluster scan|trace|isolate|release live-cluster operations (see: cluster --help)
   k8s-guardrails lsp --stdio                        run the language server on stdio
   k8s-guardrails --version
 
@@ -44,6 +47,12 @@ async function main(argv: string[]): Promise<number> {
         stderr: (s) => process.stderr.write(s),
         readStdin,
         isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
+      });
+    case 'cluster':
+      // the operations (and @kubernetes/client-node) load from server/out/cluster-cli.js only here
+      return cluster(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
       });
     case 'lsp': {
       const { startServer } = await import('./lsp/server');

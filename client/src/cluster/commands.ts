@@ -7,10 +7,10 @@
  *   registerClusterOperationCommands(context, { getSession, output, pickPod? })
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { inert } from '../../../server/src/text/inert';
 import { CancelledError, ClusterSession } from './connection';
+import { defaultEvidenceDir } from './defaults';
 import { DEBUG_CONTAINER_WARNING, addDebugContainer } from './exec';
 import { AuditEntry, IsolationPlan, cordonNode, deletePod, isolatePod, planIsolation, releasePod, scaleOwnerToZero } from './isolate';
 import { EgressTrace, formatTrace, generateEgressPolicy, traceEgress } from './trace';
@@ -30,10 +30,8 @@ export interface ClusterOperationDeps {
   onTrace?(trace: EgressTrace): void;
 }
 
-/** Where Isolate saves evidence when `k8sGuardrails.cluster.evidenceDir` is empty: outside any workspace. */
-export function defaultEvidenceDir(): string {
-  return path.join(os.homedir(), 'k8s-guardrails-evidence');
-}
+/** Where Isolate saves evidence when `k8sGuardrails.cluster.evidenceDir` is empty: outside any workspace (shared with the CLI). */
+export { defaultEvidenceDir };
 
 /**
  * Every notification, dialog and log line passes cluster text through `inert`
