@@ -227,7 +227,7 @@ describe('isolate and release (a fresh simulator each)', () => {
   test('isolate a hostNetwork pod: applied but NOT isolated → exit 1', async () => {
     const r = await cli(sim, home, ['isolate', `default/${DEMO.hostNetworkPod}`, '--yes', '--reason', 'test', '--evidence-dir', home]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /NOT verified: hostNetwork pod/);
+    assert.match(r.stdout, /NOT isolated: pod default\/\S+ — the pod uses hostNetwork/);
     assert.match(r.stderr, /not verified as isolated/);
     assert.ok(pod(sim, 'default', DEMO.hostNetworkPod)!.metadata.labels[QUARANTINE]);
   });

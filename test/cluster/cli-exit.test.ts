@@ -1,7 +1,7 @@
 /**
- * The exit-code mapping of `k8s-guardrails cluster isolate|release` for result fields that
- * isolate.ts may add (`verified`, `verdict`): the process tests (test/cli/cluster.test.ts)
- * cover what today's results carry; these pin down how the optional fields are read.
+ * The exit-code mapping of `k8s-guardrails cluster isolate|release` for every result status and
+ * the `verified` / `verdict` fields: the process tests (test/cli/cluster.test.ts) cover what the
+ * simulator can produce; these pin down every branch.
  */
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
@@ -32,6 +32,11 @@ test('isolate: failed with nothing written or rolled back → 2; rollback incomp
   assert.equal(isolateExit(iso({ status: 'failed', rollback: { complete: false, message: '', manualSteps: ['kubectl …'] } })), 1);
 });
 
+test('isolate: applied but NOT isolated, or applied but not verified → 1', () => {
+  assert.equal(isolateExit(iso({ status: 'not-isolated', verified: 'verified', verdict: { isolated: false } })), 1);
+  assert.equal(isolateExit(iso({ status: 'applied-not-verified', verified: 'not-verified' })), 1);
+});
+
 test('release: released/dry-run/not-isolated → 0; not verified or half done → 1; nothing changed → 2', () => {
   const rel = (over: Record<string, unknown>) => ({ status: 'released', message: '', audit: [], ...over }) as unknown as ReleaseResult;
   assert.equal(releaseExit(rel({})), 0);
@@ -41,4 +46,7 @@ test('release: released/dry-run/not-isolated → 0; not verified or half done �
   assert.equal(releaseExit(rel({ status: 'not-isolated' })), 0);
   assert.equal(releaseExit(rel({ status: 'failed', message: 'Release of pod a/b failed at step "read": … Nothing was changed.' })), 2);
   assert.equal(releaseExit(rel({ status: 'failed', message: 'Labels of pod a/b restored, but the quarantine policy could not be cleaned up: …' })), 1);
+  // A record that does not match the pod is never confirmed by the CLI: nothing changes.
+  assert.equal(releaseExit(rel({ status: 'needs-confirmation', message: 'Release of a/b needs a confirmation: … Nothing was changed: the pod is still quarantined.' })), 2);
+  assert.equal(releaseExit(rel({ status: 'cancelled', message: 'Release of a/b cancelled: …' })), 2);
 });

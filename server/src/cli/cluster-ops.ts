@@ -114,6 +114,7 @@ export function isolationDoubts(r: IsolationResult & VerdictFields): string[] {
 /**
  * isolate → exit status:
  * - isolated, already-isolated, dry-run with no doubt → 0; with a doubt (`isolationDoubts`) → 1;
+ * - not-isolated (applied, but the live policies or hostNetwork still let traffic through), applied-not-verified → 1;
  * - failed / rolled-back with an incomplete rollback (something is left, the pod is not isolated) → 1;
  * - failed (nothing written) / rolled-back (everything undone) → 2.
  */
@@ -123,6 +124,10 @@ export function isolateExit(r: IsolationResult & VerdictFields): number {
     case 'already-isolated':
     case 'dry-run':
       return isolationDoubts(r).length ? EXIT.notVerified : EXIT.done;
+    // Applied, but the live policies still let traffic through (or it is a hostNetwork pod), or it could not be read back.
+    case 'not-isolated':
+    case 'applied-not-verified':
+      return EXIT.notVerified;
     default:
       return r.rollback && !r.rollback.complete ? EXIT.notVerified : EXIT.error;
   }
@@ -131,6 +136,7 @@ export function isolateExit(r: IsolationResult & VerdictFields): number {
 /**
  * release → exit status: released (verified unless `verified` says otherwise), dry-run,
  * not-isolated (nothing to do) → 0; released but `verified` not 'verified' → 1;
+ * needs-confirmation / cancelled (the recorded original labels do not match: never confirmed by the CLI) → 2;
  * failed with "Nothing was changed" → 2; failed after a change (labels restored but
  * the policy left, or a patch that may land late) → 1.
  */
@@ -141,6 +147,11 @@ export function releaseExit(r: ReleaseResult & VerdictFields): number {
     case 'dry-run':
     case 'not-isolated':
       return EXIT.done;
+    // The record of the original labels does not match the pod (tampered?) or cannot be checked: the CLI never
+    // confirms that on its own; nothing was changed.
+    case 'needs-confirmation':
+    case 'cancelled':
+      return EXIT.error;
     default:
       return /Nothing was changed/.test(r.message) ? EXIT.error : EXIT.notVerified;
   }
