@@ -12,7 +12,7 @@ import { inert } from '../../../server/src/text/inert';
 import { CancelledError, ClusterSession } from './connection';
 import { defaultEvidenceDir } from './defaults';
 import { DEBUG_CONTAINER_WARNING, addDebugContainer } from './exec';
-import { AuditEntry, IsolationPlan, cordonNode, deletePod, isolatePod, planIsolation, releasePod, scaleOwnerToZero } from './isolate';
+import { AuditEntry, IsolationPlan, cordonNode, deletePod, isolatePod, listQuarantinedPods, planIsolation, planRelease, releasePod, scaleOwnerToZero } from './isolate';
 import { EgressTrace, formatTrace, generateEgressPolicy, traceEgress } from './trace';
 
 export interface PodTarget { namespace: string; pod: string }
@@ -137,6 +137,19 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
     else if (choice === 'Debug container…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.addDebugContainer, { ...tg, targetContainerName: t.observation.debugOffer?.targetContainerName });
   }
 
+  /** Containment beyond the network: cordon the node, scale the owner to 0, delete the pod (each asks first). */
+  async function containFurther(t: PodTarget, plan: IsolationPlan): Promise<void> {
+    const steps = [
+      ...(plan.node ? [{ label: 'Cordon node…', description: inert(plan.node, { max: 200 }), detail: 'No new pods are scheduled on the node.' }] : []),
+      ...(plan.owners.length ? [{ label: 'Scale owner to 0…', detail: 'Stops every replica of the workload (an outage).' }] : []),
+      { label: 'Delete pod…', detail: 'Its memory, processes and local files are lost (the evidence bundle was saved first).' },
+    ];
+    const step = await vscode.window.showQuickPick(steps, { title: inert(`Contain ${t.namespace}/${t.pod} further`, { max: 300 }) });
+    if (step?.label === 'Cordon node…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.cordonNode, { node: plan.node });
+    else if (step?.label === 'Scale owner to 0…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.scaleOwnerToZero, t);
+    else if (step?.label === 'Delete pod…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.deletePod, t);
+  }
+
   const reg = (id: string, fn: (...args: unknown[]) => unknown) => {
     const d = vscode.commands.registerCommand(id, fn);
     context.subscriptions.push(d);
@@ -202,7 +215,12 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       if (!plan) return;
       lastPlan.set(key(t), plan);
       log(`Isolation plan for ${t.namespace}/${t.pod}:\n  ${plan.summary.join('\n  ')}\n  Warnings:\n  ${plan.warnings.join('\n  ')}`);
-      if (plan.alreadyIsolated) { void say.info(plan.summary[0]); return; }
+      // Already isolated (nothing missing): isolating again only verifies, from the live policies.
+      if (plan.alreadyIsolated) {
+        const v = await progress(`Verifying isolation of ${t.namespace}/${t.pod}`, (signal) => isolatePod(s, plan, { dryRun: false, reason: '', signal, audit: auditSink, actor: os.userInfo().username, debugImage: cfg().get<string>('debugImage') }));
+        if (v) void (v.status === 'already-isolated' ? say.info(v.message) : v.status === 'not-isolated' || v.status === 'failed' ? say.error(v.message) : say.warn(v.message));
+        return;
+      }
       const choice = await say.confirm(`Isolate pod ${t.namespace}/${t.pod}?`, [...plan.summary, '', ...plan.warnings.map((w) => '⚠ ' + w)].join('\n'), 'Isolate', 'Dry run');
       if (!choice) return;
       const dryRun = a.dryRun ?? choice === 'Dry run';
@@ -210,40 +228,61 @@ export function registerClusterOperationCommands(context: vscode.ExtensionContex
       // workspace unless a folder is configured (never into the repository by accident).
       const evidenceDir = dryRun ? a.evidenceDir : (a.evidenceDir ?? (cfg().get<string>('evidenceDir') || defaultEvidenceDir()));
       const reason = a.reason ?? (await vscode.window.showInputBox({ prompt: 'Reason (recorded in the audit annotation and the evidence)', ignoreFocusOut: true })) ?? '';
-      const r = await progress(`${dryRun ? 'Dry run: isolating' : 'Isolating'} ${t.namespace}/${t.pod}`, (signal) => isolatePod(s, plan, { dryRun, evidenceDir, reason, signal, audit: auditSink, actor: os.userInfo().username }));
+      const r = await progress(`${dryRun ? 'Dry run: isolating' : 'Isolating'} ${t.namespace}/${t.pod}`, (signal) => isolatePod(s, plan, { dryRun, evidenceDir, reason, signal, audit: auditSink, actor: os.userInfo().username, debugImage: cfg().get<string>('debugImage') }));
       if (!r) return;
       log(r.message);
-      deps.onDidChangeCluster?.(t, dryRun || r.status !== 'isolated' ? 'changed' : 'isolated');
+      if (r.verifyCommands?.length) log(`Verify with:\n  ${r.verifyCommands.join('\n  ')}`);
+      const applied = r.status === 'isolated' || r.status === 'not-isolated' || r.status === 'applied-not-verified';
+      deps.onDidChangeCluster?.(t, dryRun || !applied ? 'changed' : 'isolated');
       if (r.status === 'failed' || r.status === 'rolled-back') { void say.error(r.message); return; }
+      // Applied, but the live policies (or hostNetwork) still let traffic through: an error, with the next steps.
+      if (r.status === 'not-isolated') {
+        if ((await say.error(r.message, 'Next steps…')) === 'Next steps…') await containFurther(t, plan);
+        return;
+      }
+      // Applied, but it could not be read back: a warning; the kubectl commands to check are in the Output.
+      if (r.status === 'applied-not-verified') {
+        if ((await say.warn(r.message, 'Show verify commands')) === 'Show verify commands') deps.output.show(true);
+        return;
+      }
       if (r.status !== 'isolated') { void say.info(r.message); return; }
       // two buttons fit in a toast; the rest of the containment steps are one pick away
       const extra = await say.info(r.message, 'Trace again', 'Next steps…');
       if (extra === 'Trace again') await vscode.commands.executeCommand(CLUSTER_COMMANDS.traceEgress, t);
-      else if (extra === 'Next steps…') {
-        const steps = [
-          ...(plan.node ? [{ label: 'Cordon node…', description: inert(plan.node, { max: 200 }), detail: 'No new pods are scheduled on the node.' }] : []),
-          ...(plan.owners.length ? [{ label: 'Scale owner to 0…', detail: 'Stops every replica of the workload (an outage).' }] : []),
-          { label: 'Delete pod…', detail: 'Its memory, processes and local files are lost (the evidence bundle was saved first).' },
-        ];
-        const step = await vscode.window.showQuickPick(steps, { title: inert(`Contain ${t.namespace}/${t.pod} further`, { max: 300 }) });
-        if (step?.label === 'Cordon node…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.cordonNode, { node: plan.node });
-        else if (step?.label === 'Scale owner to 0…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.scaleOwnerToZero, t);
-        else if (step?.label === 'Delete pod…') await vscode.commands.executeCommand(CLUSTER_COMMANDS.deletePod, t);
-      }
+      else if (extra === 'Next steps…') await containFurther(t, plan);
     }),
 
     // args: {namespace, pod, dryRun?}
     reg(CLUSTER_COMMANDS.releasePod, async (arg) => {
       const s = await session(); if (!s) return;
-      const t = await target(arg); if (!t) return;
-      const choice = await say.confirm(`Release pod ${t.namespace}/${t.pod} from quarantine?`, 'Restores its original labels (Services and its controller select it again; the controller may delete a replica) and deletes the quarantine policy if no other pod uses it.', 'Release', 'Dry run');
+      // From the palette: only quarantined pods are offered.
+      let t = asTarget(arg);
+      if (!t) {
+        const list = await progress('Listing quarantined pods', (signal) => listQuarantinedPods(s, { signal }));
+        if (!list) return;
+        if (!list.length) { void say.info('No pod is quarantined (no pod has the label k8s-guardrails.io/quarantine).'); return; }
+        const pick = await vscode.window.showQuickPick(
+          list.map((p) => ({ label: inert(`${p.namespace}/${p.pod}`, { max: 300 }), description: inert(`quarantine ${p.id}`, { max: 100 }), target: { namespace: p.namespace, pod: p.pod } })),
+          { title: 'Release which quarantined pod?' },
+        );
+        if (!pick) return;
+        t = pick.target;
+      }
+      const tg = t;
+      const plan = await progress(`Planning release of ${tg.namespace}/${tg.pod}`, (signal) => planRelease(s, tg.namespace, tg.pod, { signal }));
+      if (!plan) return;
+      // The plan says which labels come back, which are kept, and which pod the owner will delete on adopting it.
+      const detail = [...plan.summary, ...(plan.warnings.length ? ['', ...plan.warnings.map((w) => '⚠ ' + w)] : [])].join('\n');
+      const choice = await say.confirm(`Release pod ${tg.namespace}/${tg.pod} from quarantine?`, detail, 'Release', 'Dry run');
       if (!choice) return;
       const dryRun = (arg as { dryRun?: boolean })?.dryRun ?? choice === 'Dry run';
-      const r = await progress(`Releasing ${t.namespace}/${t.pod}`, (signal) => releasePod(s, t.namespace, t.pod, { dryRun, signal, audit: auditSink }));
+      // A record that does not match the pod (edited by someone who can edit the pod?) is asked about, never assumed.
+      const confirm = async (q: { message: string }) => (await say.confirm('Release with these labels?', q.message, 'Release anyway')) === 'Release anyway';
+      const r = await progress(`Releasing ${tg.namespace}/${tg.pod}`, (signal) => releasePod(s, tg.namespace, tg.pod, { dryRun, signal, audit: auditSink, plan, confirm }));
       if (!r) return;
       log(r.message);
-      deps.onDidChangeCluster?.(t, dryRun || r.status === 'failed' ? 'changed' : 'released');
-      void (r.status === 'failed' ? say.error(r.message) : say.info(r.message));
+      deps.onDidChangeCluster?.(tg, dryRun || r.status !== 'released' ? 'changed' : 'released');
+      void (r.status === 'failed' ? say.error(r.message) : r.status === 'cancelled' || r.status === 'needs-confirmation' ? say.warn(r.message) : say.info(r.message));
     }),
 
     // args: {node, dryRun?}
