@@ -10,6 +10,8 @@
  */
 import * as k8s from '@kubernetes/client-node';
 import { ClusterSession, describeApiError, isCancelled, req, throwIfAborted } from '../cluster/connection';
+import { QUARANTINE_LABEL } from '../cluster/trace';
+import { isolationVerdict } from '../cluster/verdict';
 
 export const LIVE_SCHEME = 'k8s-guardrails-live';
 /** Path segment used for cluster-scoped objects (namespace names are DNS labels: never start with `_`). */
@@ -33,6 +35,8 @@ export interface PodSummary {
   node: string;
   labels: Record<string, string>;
   images: string[];
+  /** For a quarantined pod: whether the live NetworkPolicies isolate it (engine evaluation, not the label). */
+  isolation?: { isolated: boolean; summary: string };
   /** Path of the scanned object whose findings apply to this pod (itself, or its top-level controller). */
   ownerPath?: string;
   ownerKind?: string;
@@ -248,11 +252,27 @@ export async function listPodsAndNamespaces(s: ClusterSession, signal?: AbortSig
       return [];
     }
   };
+  const npSource = sources(s).find((x) => x.kind === 'NetworkPolicy')!;
   const [nsList, podList] = await Promise.all([
     safe('namespaces', () => listAll(s, sources(s)[0], signal)),
     safe('pods', () => listAll(s, sources(s)[1], signal)),
   ]);
+  // A quarantined pod is shown isolated only when the live policies isolate it (computed, never assumed from the label).
+  const quarantined = (podList as k8s.V1Pod[]).filter((pod) => pod.metadata?.labels?.[QUARANTINE_LABEL] !== undefined);
+  let policies: k8s.V1NetworkPolicy[] | undefined;
+  if (quarantined.length) {
+    const before = errors.length;
+    policies = (await safe('networkpolicies', () => listAll(s, npSource, signal))) as k8s.V1NetworkPolicy[];
+    if (errors.length > before) policies = undefined;
+  }
+  const isolationOf = (pod: k8s.V1Pod): PodSummary['isolation'] => {
+    if (pod.metadata?.labels?.[QUARANTINE_LABEL] === undefined) return undefined;
+    if (!policies) return { isolated: false, summary: 'Quarantined, but the NetworkPolicies could not be read: isolation is not verified.' };
+    const v = isolationVerdict(pod, policies.filter((p) => p.metadata?.namespace === pod.metadata?.namespace));
+    return { isolated: v.isolated, summary: v.summary };
+  };
   const pods = (podList as k8s.V1Pod[]).map((pod) => ({
+    isolation: isolationOf(pod),
     namespace: pod.metadata?.namespace ?? '',
     name: pod.metadata?.name ?? '',
     phase: pod.status?.phase ?? '',

@@ -125,6 +125,7 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
           findings: scan ? findingsOf(scanned?.ownerPath) : undefined,
           owner: scanned?.ownerKind ? displayText(`${scanned.ownerKind} ${scanned.ownerName}`, 200) : undefined,
           isolated: isIsolated(p.labels),
+          ...(p.isolation ? { isolation: { isolated: p.isolation.isolated, summary: displayText(p.isolation.summary, 600) } } : {}),
         };
       }),
       scan: scan && { at: scan.at.toLocaleString(), objects: scan.collected.objects.length, findings: [...scan.diagnostics.values()].reduce((n, d) => n + d.length, 0), errors: scan.collected.errors },
@@ -288,7 +289,7 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
   const pickPod = async (): Promise<{ namespace: string; pod: string } | undefined> => {
     if (!pods.length) await refresh();
     const pick = await vscode.window.showQuickPick(
-      pods.map((p) => ({ label: inert(`${p.namespace}/${p.name}`, { max: 320 }), description: inert(`${p.phase} ${p.ip}`, { max: 80 }), detail: isIsolated(p.labels) ? 'isolated' : undefined, p })),
+      pods.map((p) => ({ label: inert(`${p.namespace}/${p.name}`, { max: 320 }), description: inert(`${p.phase} ${p.ip}`, { max: 80 }), detail: isIsolated(p.labels) ? (p.isolation?.isolated ? 'quarantined, isolated' : 'quarantined, NOT isolated') : undefined, p })),
       { title: inert(`Pod in "${connection.current?.current ?? ''}"`, { max: 300 }), placeHolder: 'namespace/pod', matchOnDescription: true },
     );
     return pick ? { namespace: pick.p.namespace, pod: pick.p.name } : undefined;

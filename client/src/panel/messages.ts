@@ -19,6 +19,8 @@ export interface PanelPod {
   owner?: string;
   /** Carries the quarantine label set by Isolate. */
   isolated: boolean;
+  /** For a quarantined pod: isolated by the live policies (computed), or NOT, with why (plain text). */
+  isolation?: { isolated: boolean; summary: string };
 }
 
 export interface PanelNamespace {

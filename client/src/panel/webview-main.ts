@@ -129,7 +129,14 @@ export function webviewMain(): void {
   function podRow(p: PanelPod, s: PanelState): Elem {
     const id = `${p.namespace}/${p.name}`;
     const busy = !!s.busy || !s.trusted;
-    const iso = el('td', { class: p.isolated ? 'isolation isolated' : 'isolation' }, icon(p.isolated ? 'lock' : 'unlock'), el('span', { class: 'iso-text', text: p.isolated ? ' isolated' : ' —' }));
+    // Quarantined is not isolated: "isolated" only when the live policies isolate the pod (computed by the host).
+    const verified = p.isolated && p.isolation?.isolated === true;
+    const iso = el(
+      'td',
+      { class: p.isolated ? (verified ? 'isolation isolated' : 'isolation not-isolated') : 'isolation', title: p.isolation?.summary ?? '' },
+      icon(p.isolated ? (verified ? 'lock' : 'warning') : 'unlock'),
+      el('span', { class: 'iso-text', text: p.isolated ? (verified ? ' isolated' : ' NOT isolated') : ' —' }),
+    );
     // the buttons sit in a div: a flex <td> stops being a table cell and its column is cut off
     const buttons = el('div', { class: 'row-buttons' });
     const actions = el('td', { class: 'row-actions' }, buttons);

@@ -78,7 +78,13 @@ function hostileState(): PanelState {
     server: HOSTILE.jsUrl,
     contexts: [],
     namespaces: [{ name: 'payments', psa: { enforce: HOSTILE.scriptClose }, findings: 2 }],
-    pods: [pod('checkout-1', false, HOSTILE.imgXss), pod('checkout-2', true, HOSTILE.markdown)],
+    pods: [
+      pod('checkout-1', false, HOSTILE.imgXss),
+      { ...pod('checkout-2', true, HOSTILE.markdown), isolation: { isolated: true, summary: 'isolated: no rule allows any peer' } },
+      // Quarantined (label) but the live policies still allow traffic: never shown as isolated.
+      { ...pod('checkout-3', true, HOSTILE.markdown), isolation: { isolated: false, summary: `NOT isolated: NetworkPolicy payments/${HOSTILE.imgXss} allows egress` } },
+      { ...pod('checkout-4', true, HOSTILE.markdown) },
+    ],
     scan: { at: 'now', objects: 2, findings: 1, errors: [HOSTILE.imgXss] },
     topFindings: [{ severity: 'error', rule: 'privileged-container', message: HOSTILE.scriptClose, object: HOSTILE.templateInjection }],
     trace: { namespace: 'payments', pod: 'checkout-1', at: 'now', summary: HOSTILE.imgXss, notes: [HOSTILE.markdown], connections: [{ direction: 'outbound', protocol: 'TCP', local: '10.0.0.1:1', remote: '203.0.113.50:4444', state: 'ESTABLISHED', peer: HOSTILE.imgXss, suspicious: true }] },
@@ -123,6 +129,10 @@ test('the panel renders hostile cluster strings as text, under a CSP that blocks
       scripts: document.scripts.length,
       bodyText: document.body.textContent,
     }));
+    // "isolated" is what the live policies say, not the quarantine label.
+    const iso = await page.evaluate(() => Array.from(document.querySelectorAll('tr[data-pod] .iso-text') as ArrayLike<any>).map((e) => e.textContent.trim()));
+    assert.deepStrictEqual(iso, ['—', 'isolated', 'NOT isolated', 'NOT isolated']);
+    assert.strictEqual(await page.evaluate(() => document.querySelector('tr[data-pod="payments/checkout-3"] td.isolation')!.getAttribute('title')), `NOT isolated: NetworkPolicy payments/${HOSTILE.imgXss} allows egress`);
     assert.strictEqual(seen.context, HOSTILE.imgXss);
     assert.ok(seen.images.includes(HOSTILE.imgXss) && seen.images.includes(HOSTILE.markdown) && seen.images.includes('invoice-\\u{202E}fdp.exe'), JSON.stringify(seen.images));
     assert.strictEqual(seen.peer, HOSTILE.imgXss);
