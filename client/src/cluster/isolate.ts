@@ -810,7 +810,7 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
   }
   for (const c of verification) audit.add('verify', c.ok ? 'ok' : 'warning', `${c.check}: ${c.detail}`, target);
   const bad = verification.filter((c) => !c.ok);
-  const message = `${repair ? applied : `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).`} ${verdict.summary}${bad.length ? ` Verification warnings: ${bad.map((b) => b.detail).join(' ')}` : ' Services no longer select it' + (plan.owners.length ? ', the controller has a replacement.' : '.')} Established connections may persist until they close: trace again to check.`;
+  const message = `${repair ? applied : `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).`} ${verdict.summary}${bad.length ? ` Verification warnings: ${bad.map((b) => b.detail).join(' ')}` : ' Services no longer select it' + (!plan.owners.length ? '.' : plan.owners[0].kind === 'StatefulSet' ? `; ${replacementText(plan.owners[0])}` : ', the controller has a replacement.')} Established connections may persist until they close: trace again to check.`;
   audit.add('done', bad.length ? 'warning' : 'ok', message, target);
   return result({ status: 'isolated', message, evidence, pod: v.pod, policyCreated, verdict, verified: 'verified', verifyCommands });
 }
@@ -927,7 +927,9 @@ export async function verifyIsolation(session: ClusterSession, plan: IsolationPl
   const ctrl = plan.owners[0];
   if (ctrl) {
     const released = !(pod.metadata?.ownerReferences ?? []).some((o) => o.controller && o.name === ctrl.name && o.kind === ctrl.kind);
-    const deadline = Date.now() + (opts.waitMs ?? 15000);
+    // A StatefulSet cannot start a replacement while the isolated pod holds its name (and claims): nothing to wait for.
+    const canReplace = ctrl.kind !== 'StatefulSet';
+    const deadline = Date.now() + (canReplace ? (opts.waitMs ?? 15000) : 0);
     let replacement: string[] = [];
     for (;;) {
       const pods = await read({ verb: 'list', resource: 'pods' }, (o) => session.core.listNamespacedPod({ namespace: ns }, o));
@@ -939,7 +941,7 @@ export async function verifyIsolation(session: ClusterSession, plan: IsolationPl
       await sleep(500, opts.signal);
     }
     checks.push({ check: 'released by its controller', ok: released, detail: released ? `${ctrl.kind} ${ctrl.name} no longer owns it` : `${ctrl.kind} ${ctrl.name} still owns it` });
-    checks.push({ check: 'controller replacement exists', ok: replacement.length > 0 || !!plan.repair, detail: replacement.length ? `${ctrl.kind} ${ctrl.name} started ${replacement.join(', ')}` : `${ctrl.kind} ${ctrl.name} has not started a replacement yet` });
+    if (canReplace) checks.push({ check: 'controller replacement exists', ok: replacement.length > 0 || !!plan.repair, detail: replacement.length ? `${ctrl.kind} ${ctrl.name} started ${replacement.join(', ')}` : `${ctrl.kind} ${ctrl.name} has not started a replacement yet` });
   }
   return checks;
 }
