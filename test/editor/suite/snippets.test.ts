@@ -76,8 +76,11 @@ describe('snippets in a real editor', () => {
 
     // settled: the server has answered for the control file opened last; give the snippet files a moment more
     await new Promise((r) => setTimeout(r, 1500));
+    // examples/reference already holds the Gatekeeper objects one snippet creates: the duplicate-resource warning there is
+    // right (applying both, the last one wins), and not a problem of the snippet.
+    const notDuplicate = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code) !== 'duplicate-resource';
     for (const [i, uri] of uris.entries()) {
-      assert.deepStrictEqual(describeDiags(allOurs(uri)), '', `diagnostics on the "${names[i]}" snippet`);
+      assert.deepStrictEqual(describeDiags(allOurs(uri).filter(notDuplicate)), '', `diagnostics on the "${names[i]}" snippet`);
     }
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uris[1]));
     await requestScreenshot('snippet-deployment');
