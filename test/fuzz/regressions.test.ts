@@ -39,7 +39,19 @@ const CASES: { name: string; text: string }[] = [
   { name: 'block scalar item, compact sequences, one-space indent', text: POD(' containers:\n -\n  name: app\n  image:\n  - ALL\n  - |-\n   a\n   b\n') },
   { name: 'containers with an empty last item (being typed)', text: POD('  containers:\n  - name: a\n    image: x\n    securityContext: {privileged: true}\n  - ') },
   { name: 'containers with an empty item first', text: POD('  containers:\n  -\n  - name: a\n    image: x\n    securityContext: {privileged: true}\n') },
+  // Seed 11 on the final code of session 4: an invalid port that is a mapping, in an egress rule to the internet.
+  { name: 'egress port that is a mapping', text: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - ports:\n    - port: {a: 1}\n      endPort: [1]\n' },
 ];
+
+test('fuzz regression (seed 11): an alias bomb with {{ in it is classified without expanding the aliases', () => {
+  const level = (i: number) => `  a${i}: &a${i} {${Array.from({ length: 7 }, (_, k) => `k${k}: *a${i - 1}`).join(', ')}}`;
+  const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c}', 'x:', '  a0: &a0 {v: "{{ x }}"}', ...Array.from({ length: 14 }, (_, i) => level(i + 1)), 'data: {k: *a14}', ''].join('\n');
+  const t0 = Date.now();
+  const file = loadSourceFile('bomb.yaml', bomb);
+  assert.ok(Date.now() - t0 < 2000, `classified in ${Date.now() - t0} ms`);
+  // It parses, and `{{ x }}` is inside a string: analysed, not a template.
+  assert.equal(file.skipped, undefined);
+});
 
 for (const c of CASES) {
   test(`fuzz regression: ${c.name}`, () => {

@@ -256,10 +256,12 @@ export function loadSourceFile(uri: string, text: string, cache: DocumentCache =
  * True when a mapping key is itself a mapping (js-yaml names it `[object Object]`): an unquoted
  * `{{ .Values.x }}` value parses that way. Kubernetes objects never have such keys.
  */
-function hasCollectionKey(v: unknown, depth: number): boolean {
-  if (depth > 64 || typeof v !== 'object' || v === null) return false;
-  if (Array.isArray(v)) return v.some((x) => hasCollectionKey(x, depth + 1));
-  for (const k in v) if (k === '[object Object]' || hasCollectionKey((v as Record<string, unknown>)[k], depth + 1)) return true;
+function hasCollectionKey(v: unknown, depth: number, seen: Set<object> = new Set()): boolean {
+  // Each object once: aliases share objects, so an alias bomb is walked in the size of its text, not of its expansion.
+  if (depth > 64 || typeof v !== 'object' || v === null || seen.has(v)) return false;
+  seen.add(v);
+  if (Array.isArray(v)) return v.some((x) => hasCollectionKey(x, depth + 1, seen));
+  for (const k in v) if (k === '[object Object]' || hasCollectionKey((v as Record<string, unknown>)[k], depth + 1, seen)) return true;
   return false;
 }
 

@@ -26,8 +26,10 @@ function describePort(p: ParsedPort): string {
   if (p.kind === 'invalid') {
     const raw = p.raw as any;
     const proto = typeof raw?.protocol === 'string' ? raw.protocol : 'TCP';
-    const port = raw?.port !== undefined ? String(raw.port) : '';
-    return `${proto} ${port}${raw?.endPort !== undefined ? `-${String(raw.endPort)}` : ''} (invalid)`.replace('  ', ' ');
+    // Whatever was written (a mapping, a list, an object without prototype): shown as text, never thrown on.
+    const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : v === null ? 'null' : Array.isArray(v) ? '[…]' : '{…}');
+    const port = raw?.port !== undefined ? text(raw.port) : '';
+    return `${proto} ${port}${raw?.endPort !== undefined ? `-${text(raw.endPort)}` : ''} (invalid)`.replace('  ', ' ');
   }
   if (p.kind === 'all') return `${p.protocol} (all ports)`;
   if (p.kind === 'named') return `${p.protocol} ${p.name}`;
