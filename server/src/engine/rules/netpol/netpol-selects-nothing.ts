@@ -92,42 +92,57 @@ function customResources(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: str
 /** What creating pods takes: the pods themselves, or a controller object that makes them. */
 const POD_CREATING = ['pods', 'deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch'];
 
-const creatorsByModel = new WeakMap<NetpolWorkspace, Map<string, string | null>>();
+interface Creators {
+  /** Per namespace: the ServiceAccounts its workloads run as ("ns/name" → "Kind name" of the first workload). */
+  accounts: Map<string, Map<string, string>>;
+  /** Per namespace: the answer (null: none). */
+  answers: Map<string, string | null>;
+}
+
+const creatorsByModel = new WeakMap<NetpolWorkspace, Creators>();
 
 /**
  * A workload of `namespace` whose ServiceAccount may create pods (or pod-creating objects) in `namespace`,
  * by the RBAC of the workspace: an operator, which may create the pods a selector means (Longhorn's
- * instance managers, Rook's daemons, prometheus-operator's StatefulSets).
+ * instance managers, Rook's daemons, prometheus-operator's StatefulSets). Built once per model.
  */
 function podCreator(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: string): string | undefined {
-  let byNs = creatorsByModel.get(nw);
-  if (!byNs) creatorsByModel.set(nw, (byNs = new Map()));
-  const hit = byNs.get(namespace);
-  if (hit !== undefined) return hit ?? undefined;
-  const model = rbacWorkspace(ws).model;
-  const accounts = new Map<string, string>();
-  for (const r of POD_CREATING)
-    for (const e of model.whoCan('create', r, { namespace }))
-      if (e.ref.kind === 'ServiceAccount' && e.ref.namespace) accounts.set(`${e.ref.namespace}/${e.ref.name}`, r.split('.')[0]);
-  let found: string | undefined;
-  if (accounts.size) {
+  let c = creatorsByModel.get(nw);
+  if (!c) {
+    c = { accounts: new Map(), answers: new Map() };
     const installs = installNamespaces(ws);
-    search: for (const f of ws.allFiles())
+    for (const f of ws.allFiles())
       for (const res of f.resources)
         for (const w of workloads(res)) {
           const spec = w.tpl.spec;
           const sa = typeof spec.serviceAccountName === 'string' ? spec.serviceAccountName : typeof spec.serviceAccount === 'string' ? spec.serviceAccount : 'default';
           const ns = installs.get(f) ?? res.namespace ?? 'default';
-          if (ns !== namespace) continue; // an operator of this namespace, not any cluster-wide controller elsewhere
+          let m = c.accounts.get(ns);
+          if (!m) c.accounts.set(ns, (m = new Map()));
           const key = `${ns}/${sa}`;
-          const what = accounts.get(key);
-          if (what) {
-            found = `${res.kind} ${res.name} runs as ServiceAccount ${key}, which may create ${what} in namespace ${namespace}, so it may create the pods this selector matches`;
-            break search;
-          }
+          if (!m.has(key)) m.set(key, `${res.kind} ${res.name}`);
         }
+    creatorsByModel.set(nw, c);
   }
-  byNs.set(namespace, found ?? null);
+  const hit = c.answers.get(namespace);
+  if (hit !== undefined) return hit ?? undefined;
+  let found: string | undefined;
+  // Only an operator of this namespace counts, not any cluster-wide controller elsewhere.
+  const mine = c.accounts.get(namespace);
+  if (mine?.size) {
+    const model = rbacWorkspace(ws).model;
+    search: for (const r of POD_CREATING)
+      for (const e of model.whoCan('create', r, { namespace })) {
+        if (e.ref.kind !== 'ServiceAccount' || !e.ref.namespace) continue;
+        const key = `${e.ref.namespace}/${e.ref.name}`;
+        const who = mine.get(key);
+        if (who) {
+          found = `${who} runs as ServiceAccount ${key}, which may create ${r.split('.')[0]} in namespace ${namespace}, so it may create the pods this selector matches`;
+          break search;
+        }
+      }
+  }
+  c.answers.set(namespace, found ?? null);
   return found;
 }
 
