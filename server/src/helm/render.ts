@@ -5,8 +5,8 @@
  * files are never edited and nothing is installed: `helm template` does not
  * talk to a cluster.
  */
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { runTool } from '../render/run-tool';
 
 export interface HelmRenderOptions {
   /** The helm executable (default `helm` on PATH). */
@@ -58,70 +58,12 @@ export function cleanHelmMessage(stderr: string, chart: string, display: (abs: s
 }
 
 export async function renderRelease(release: HelmReleaseSpec, opts: HelmRenderOptions = {}): Promise<HelmRenderResult> {
-  const t0 = Date.now();
   const command = opts.command || 'helm';
   const timeoutMs = opts.timeoutMs ?? DEFAULT_HELM_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
-  if (opts.signal?.aborted) return { ok: false, message: 'cancelled', ms: 0, cancelled: true };
-  return new Promise<HelmRenderResult>((resolve) => {
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(command, helmArgs(release), { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, cwd: release.chart });
-    } catch (e) {
-      resolve({ ok: false, message: `cannot run ${command}: ${(e as Error).message}`, ms: Date.now() - t0, unavailable: true });
-      return;
-    }
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (r: HelmRenderResult) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      resolve(r);
-    };
-    const kill = () => {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    };
-    const timer = setTimeout(() => {
-      kill();
-      finish({ ok: false, message: `${command} template did not finish within ${Math.round(timeoutMs / 1000)} s`, ms: Date.now() - t0 });
-    }, timeoutMs);
-    const onAbort = () => {
-      kill();
-      finish({ ok: false, message: 'cancelled', ms: Date.now() - t0, cancelled: true });
-    };
-    opts.signal?.addEventListener('abort', onAbort);
-    child.stdout!.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > maxBytes) {
-        kill();
-        finish({ ok: false, message: `the rendered output is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`, ms: Date.now() - t0 });
-      } else out.push(c);
-    });
-    child.stderr!.on('data', (c: Buffer) => {
-      if (err.length < 1000) err.push(c);
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      const missing = e.code === 'ENOENT';
-      finish({
-        ok: false,
-        message: missing ? `${command} is not installed (not found${path.isAbsolute(command) ? '' : ' on PATH'})` : `cannot run ${command}: ${e.message}`,
-        ms: Date.now() - t0,
-        unavailable: missing || e.code === 'EACCES',
-      });
-    });
-    child.on('close', (code) => {
-      const stderr = Buffer.concat(err).toString('utf8');
-      if (code === 0) finish({ ok: true, text: Buffer.concat(out).toString('utf8'), ms: Date.now() - t0 });
-      else if (/unknown command "template"/.test(stderr)) finish({ ok: false, message: `${command} has no "template" command (is it helm 3 or 4?)`, ms: Date.now() - t0, unavailable: true });
-      else finish({ ok: false, message: cleanHelmMessage(stderr, release.chart, opts.display), ms: Date.now() - t0 });
-    });
-  });
+  const r = await runTool(command, command, helmArgs(release), { cwd: release.chart, timeoutMs, maxBytes, signal: opts.signal, label: `${command} template` });
+  if (r.ok) return { ok: true, text: r.stdout, ms: r.ms };
+  if (!r.exited) return r;
+  if (/unknown command "template"/.test(r.stderr)) return { ok: false, message: `${command} has no "template" command (is it helm 3 or 4?)`, ms: r.ms, unavailable: true };
+  return { ok: false, message: cleanHelmMessage(r.stderr, release.chart, opts.display), ms: r.ms };
 }

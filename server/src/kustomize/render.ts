@@ -7,10 +7,10 @@
  * Bounded: a timeout, an output cap, and an AbortSignal for cancellation.
  * Never throws; failures come back as a message.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runTool } from '../render/run-tool';
 
 export interface RenderOptions {
   /** `kubectl` (default) runs `kubectl kustomize`; a path ending in `kustomize` runs `kustomize build`. */
@@ -73,68 +73,11 @@ export async function renderKustomization(dir: string, opts: RenderOptions = {})
   }
   const [cmd, args] = commandLine(command, wrapper);
   try {
-    return await new Promise<RenderResult>((resolve) => {
-      let child: ReturnType<typeof spawn>;
-      try {
-        child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-      } catch (e) {
-        resolve({ ok: false, message: `cannot run ${command}: ${(e as Error).message}`, ms: Date.now() - t0, unavailable: true });
-        return;
-      }
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      const finish = (r: RenderResult) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        resolve(r);
-      };
-      const kill = () => {
-        try {
-          child.kill('SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      };
-      const timer = setTimeout(() => {
-        kill();
-        finish({ ok: false, message: `${command} did not finish within ${Math.round(timeoutMs / 1000)} s`, ms: Date.now() - t0 });
-      }, timeoutMs);
-      const onAbort = () => {
-        kill();
-        finish({ ok: false, message: 'cancelled', ms: Date.now() - t0, cancelled: true });
-      };
-      opts.signal?.addEventListener('abort', onAbort);
-      child.stdout!.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > maxBytes) {
-          kill();
-          finish({ ok: false, message: `the rendered output is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB`, ms: Date.now() - t0 });
-        } else out.push(c);
-      });
-      child.stderr!.on('data', (c: Buffer) => {
-        if (err.length < 1000) err.push(c);
-      });
-      child.on('error', (e: NodeJS.ErrnoException) => {
-        const missing = e.code === 'ENOENT';
-        finish({
-          ok: false,
-          message: missing ? `${command} is not installed (not found on PATH)` : `cannot run ${command}: ${e.message}`,
-          ms: Date.now() - t0,
-          unavailable: missing || e.code === 'EACCES',
-        });
-      });
-      child.on('close', (code) => {
-        const stderr = Buffer.concat(err).toString('utf8');
-        if (code === 0) finish({ ok: true, text: Buffer.concat(out).toString('utf8'), ms: Date.now() - t0, wrapperDir: wrapper });
-        else if (/unknown command "kustomize"|unknown command: kustomize/.test(stderr))
-          finish({ ok: false, message: `${command} has no "kustomize" command`, ms: Date.now() - t0, unavailable: true });
-        else finish({ ok: false, message: cleanMessage(stderr, dir, opts.display), ms: Date.now() - t0 });
-      });
-    });
+    const r = await runTool(command, cmd, args, { timeoutMs, maxBytes, signal: opts.signal, label: command });
+    if (r.ok) return { ok: true, text: r.stdout, ms: Date.now() - t0, wrapperDir: wrapper };
+    if (!r.exited) return { ...r, ms: Date.now() - t0 };
+    if (/unknown command "kustomize"|unknown command: kustomize/.test(r.stderr)) return { ok: false, message: `${command} has no "kustomize" command`, ms: Date.now() - t0, unavailable: true };
+    return { ok: false, message: cleanMessage(r.stderr, dir, opts.display), ms: Date.now() - t0 };
   } finally {
     fs.rmSync(wrapper, { recursive: true, force: true });
   }
