@@ -63,7 +63,9 @@ function main(): void {
     process.exit(2);
   }
   fs.mkdirSync(dir, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-identity-'));
+  // A fixed folder: SARIF names the scanned folder's absolute URI.
+  const tmp = path.join(os.tmpdir(), 'k8sg-identity');
+  fs.rmSync(tmp, { recursive: true, force: true });
   let differences = 0;
   let compared = 0;
   try {
