@@ -63,8 +63,8 @@ function main(): void {
     process.exit(2);
   }
   fs.mkdirSync(dir, { recursive: true });
-  // A fixed folder: SARIF names the scanned folder's absolute URI.
-  const tmp = path.join(os.tmpdir(), 'k8sg-identity');
+  // A fixed folder per checkout: SARIF names the scanned folder's absolute URI.
+  const tmp = path.join(os.tmpdir(), `k8sg-identity-${path.basename(REPO)}`);
   fs.rmSync(tmp, { recursive: true, force: true });
   let differences = 0;
   let compared = 0;
