@@ -150,3 +150,32 @@ test('Components: rendered through the overlay that lists them, diagnostics on t
     },
     path.join(REPO, 'test/fixtures/kustomize/components'),
   ));
+
+test('renders are cached by their inputs: saving a patch renders only the overlay that reads it', async () => {
+  const count = path.join(os.tmpdir(), `k8sg-lsp-render-count-${process.pid}`);
+  const tool = `${count}.sh`;
+  const kubectl = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'kubectl')).find((p) => fs.existsSync(p))!;
+  fs.writeFileSync(tool, `#!/bin/sh\necho run >> '${count}'\nexec '${kubectl}' "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(count, '');
+  const runs = () => fs.readFileSync(count, 'utf8').split('\n').filter(Boolean).length;
+  try {
+    await withServer({ kustomize: { command: tool } }, async (lsp, { dir, uri }) => {
+      const sidecar = uri('overlays/staging/debug-sidecar.yaml');
+      await lsp.waitForDiagnostics(sidecar, (d) => d.some((x) => x.code === 'privileged-container'), 30000);
+      await lsp.waitForDiagnostics(uri('overlays/broken/kustomization.yaml'), (d) => d.some((x) => x.code === 'kustomize-build-failed'), 30000);
+      const first = runs();
+      assert.equal(first, 3, 'staging, production and broken render once at start');
+      const file = path.join(dir, 'overlays/staging/debug-sidecar.yaml');
+      const fixed = fs.readFileSync(file, 'utf8').replace('privileged: true   # reported here, in the patch that sets it', 'privileged: false');
+      lsp.open(sidecar, fs.readFileSync(file, 'utf8'));
+      lsp.change(sidecar, fixed);
+      fs.writeFileSync(file, fixed);
+      void lsp.conn.sendNotification('textDocument/didSave', { textDocument: { uri: sidecar } });
+      await lsp.waitForDiagnostics(sidecar, (d) => !d.some((x) => x.code === 'privileged-container'), 30000);
+      assert.equal(runs(), first + 1, 'only the staging overlay ran again; the others came from the cache');
+    });
+  } finally {
+    fs.rmSync(count, { force: true });
+    fs.rmSync(tool, { force: true });
+  }
+});

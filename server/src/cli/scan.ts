@@ -17,6 +17,7 @@ import { formatSarif } from './sarif';
 import { formatJson, formatText, ScanStats } from './format';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS, discover, isKustomizationFile, renderLayout } from '../kustomize';
 import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
+import { DirRenderCache } from '../render/cache';
 import { applyHelmRenders, DEFAULT_HELM_TIMEOUT_MS, discoverCharts, HelmLayout, renderReleases } from '../helm';
 
 
@@ -83,6 +84,10 @@ Options:
                               not-analysed error)
   --helm <path>               the helm 3 or 4 executable (default: helm on PATH)
   --helm-timeout <s>          time limit per helm template (default: 120)
+  --cache-dir <dir>           keep Kustomize and Helm renders in <dir>, keyed by
+                              the contents of every file the build reads, the
+                              arguments and the tool binary; an unchanged
+                              kustomization or chart is not rendered again
   -h, --help                  show this help
 
 Every input is analysed or reported: a file that is not (unreadable, over
@@ -112,6 +117,7 @@ const OPTIONS = {
   'no-helm': { type: 'boolean' },
   helm: { type: 'string' },
   'helm-timeout': { type: 'string' },
+  'cache-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -231,6 +237,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   let inputs = collectInputs(positionals, { cwd, ignored, problems });
 
   // Kustomize: render the kustomizations of the scanned directories; the files they use are analysed through the renders.
+  const renderCache = values['cache-dir'] ? new DirRenderCache(path.resolve(cwd, values['cache-dir'])) : undefined;
   const kustomizeOn = !values['no-kustomize'] && config?.config.kustomize?.enabled !== false;
   let timeoutMs = (config?.config.kustomize?.timeoutSeconds ?? DEFAULT_KUSTOMIZE_TIMEOUT_MS / 1000) * 1000;
   if (values['kustomize-timeout'] !== undefined) {
@@ -306,7 +313,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
       const rel = path.relative(cwd, abs);
       return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : abs;
     };
-    const run = await renderLayout(ws, layout, { uriOf: display }, { command: values['kustomize-command'], timeoutMs, display });
+    const run = await renderLayout(ws, layout, { uriOf: display }, { command: values['kustomize-command'], timeoutMs, display, cache: renderCache });
     if (run.unavailable) {
       // Nothing these kustomizations deploy was analysed: each is a not-analysed error.
       const how = 'install kubectl or kustomize, set --kustomize-command, or pass --no-kustomize to analyse the files as written';
@@ -343,7 +350,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
       why = values['no-helm'] ? 'Helm charts are not rendered (--no-helm)' : 'Helm charts are not rendered (helm.enabled: false in the configuration file)';
       io.stderr(`k8s-guardrails: ${why}: ${helmLayout.charts.length} chart${helmLayout.charts.length === 1 ? '' : 's'} not analysed\n`);
     } else {
-      const renders = await renderReleases(helmLayout.releases, { command: values.helm, timeoutMs: helmTimeoutMs, display });
+      const renders = await renderReleases(helmLayout.releases, { command: values.helm, timeoutMs: helmTimeoutMs, display, cache: renderCache });
       applyHelmRenders(ws, helmLayout.releases, { uriOf: display }, renders);
       if (renders.unavailable) {
         const how = 'install helm 3 or 4 (https://helm.sh/docs/intro/install/), point to it with --helm <path>, or pass --no-helm to skip charts';

@@ -12,7 +12,8 @@ import { attachRendered } from '../engine/rendered';
 import type { WorkspaceIndex } from '../engine/workspace';
 import { Chart, chartOfFile, readChart, topChart } from './chart';
 import { HelmMapHost, HelmRelease, HelmRenderedSet } from './map';
-import { HelmRenderOptions, HelmRenderResult, renderRelease } from './render';
+import { helmArgs, HelmRenderOptions, HelmRenderResult, renderRelease } from './render';
+import { InputHasher, RenderCache, renderKey } from '../render/cache';
 
 export { chartOfFile, chartOfTemplate, chartTemplateReason, readChart, topChart, Chart } from './chart';
 export { HelmRenderedSet, HELM_RENDERED_SCHEME, HelmMapHost, HelmRelease } from './map';
@@ -77,17 +78,32 @@ export interface HelmRenders {
   cancelled: boolean;
 }
 
-/** Render every release, at most `concurrency` at a time; stops at the first "not installed". */
-export async function renderReleases(releases: HelmRelease[], opts: HelmRenderOptions & { concurrency?: number } = {}): Promise<HelmRenders> {
+/**
+ * Render every release, at most `concurrency` at a time; stops at the first "not installed".
+ * With a cache, a release whose chart folder (templates, values, subcharts), values files, arguments
+ * and helm binary are unchanged is not rendered again.
+ */
+export async function renderReleases(releases: HelmRelease[], opts: HelmRenderOptions & { concurrency?: number; cache?: RenderCache } = {}): Promise<HelmRenders> {
   const out: HelmRenders = { results: new Map(), cancelled: false };
   const queue = [...releases];
+  const hasher = new InputHasher();
+  const display = opts.display ?? ((p: string) => p);
+  const keyOf = (r: HelmRelease) => (opts.cache ? renderKey('helm', opts.command || 'helm', [...helmArgs(r), display(r.chart)], [r.chart, ...r.values], hasher) : undefined);
   const worker = async () => {
     for (let r = queue.shift(); r; r = queue.shift()) {
       if (out.unavailable || out.cancelled) return;
+      const key = keyOf(r);
+      const hit = key ? opts.cache!.get(key) : undefined;
+      if (hit) {
+        out.results.set(r, hit.ok ? { ok: true, text: hit.text, ms: 0, cached: true } : { ok: false, message: hit.text, ms: 0, reported: true, cached: true });
+        continue;
+      }
       const res = await renderRelease(r, opts);
       if (!res.ok && res.unavailable) out.unavailable = res.message;
       else if (!res.ok && res.cancelled) out.cancelled = true;
       else out.results.set(r, res);
+      if (key && res.ok) opts.cache!.set(key, { ok: true, text: res.text });
+      else if (key && !res.ok && res.reported) opts.cache!.set(key, { ok: false, text: res.message });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));

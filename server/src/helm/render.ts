@@ -30,8 +30,8 @@ export interface HelmReleaseSpec {
 }
 
 export type HelmRenderResult =
-  | { ok: true; text: string; ms: number }
-  | { ok: false; message: string; ms: number; /** helm is not installed */ unavailable?: boolean; cancelled?: boolean };
+  | { ok: true; text: string; ms: number; /** served from a render cache */ cached?: boolean }
+  | { ok: false; message: string; ms: number; /** helm is not installed */ unavailable?: boolean; cancelled?: boolean; /** helm ran and reported this error (not a timeout or a crash) */ reported?: boolean; cached?: boolean };
 
 export const DEFAULT_HELM_TIMEOUT_MS = 120_000;
 
@@ -65,5 +65,5 @@ export async function renderRelease(release: HelmReleaseSpec, opts: HelmRenderOp
   if (r.ok) return { ok: true, text: r.stdout, ms: r.ms };
   if (!r.exited) return r;
   if (/unknown command "template"/.test(r.stderr)) return { ok: false, message: `${command} has no "template" command (is it helm 3 or 4?)`, ms: r.ms, unavailable: true };
-  return { ok: false, message: cleanHelmMessage(r.stderr, release.chart, opts.display), ms: r.ms };
+  return { ok: false, message: cleanHelmMessage(r.stderr, release.chart, opts.display), ms: r.ms, reported: true };
 }

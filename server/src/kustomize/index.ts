@@ -7,7 +7,8 @@
  */
 import { attachRendered } from '../engine/rendered';
 import type { WorkspaceIndex } from '../engine/workspace';
-import { discover, Kustomization, Layout } from './layout';
+import { CachedRender, InputHasher, RenderCache, renderKey } from '../render/cache';
+import { discover, Kustomization, kustomizationChain, Layout } from './layout';
 import { MapHost, RenderedSet } from './map';
 import { renderKustomization, RenderOptions, RenderResult } from './render';
 
@@ -37,17 +38,43 @@ export interface Renders {
   cancelled: boolean;
 }
 
+export interface CacheOptions {
+  /** Finished renders by their inputs (see render/cache.ts). */
+  cache?: RenderCache;
+}
+
+/** A cached render as a result (`ms` 0: nothing ran). */
+export function fromCache(c: CachedRender): RenderResult {
+  return c.ok ? { ok: true, text: c.text, ms: 0, wrapperDir: c.wrapperDir ?? '', cached: true } : { ok: false, message: c.text, ms: 0, reported: true, cached: true };
+}
+
 /** Render every root of `layout`, at most `concurrency` at a time; stops at the first "not installed". */
-export async function renderAll(layout: Layout, opts: RenderOptions & { concurrency?: number } = {}): Promise<Renders> {
+export async function renderAll(layout: Layout, opts: RenderOptions & CacheOptions & { concurrency?: number } = {}): Promise<Renders> {
   const out: Renders = { results: new Map(), cancelled: false };
   const queue = [...layout.roots];
+  const hasher = new InputHasher();
+  const keyOf = (root: Kustomization): string | undefined => {
+    if (!opts.cache) return undefined;
+    const chain = kustomizationChain(layout, root);
+    if (chain.some((k) => k.uncacheable)) return undefined;
+    const display = opts.display ?? ((p: string) => p);
+    return renderKey('kustomize', opts.command || 'kubectl', [root.dir, display(root.dir)], chain.flatMap((k) => k.inputs), hasher);
+  };
   const worker = async () => {
     for (let root = queue.shift(); root; root = queue.shift()) {
       if (out.unavailable || out.cancelled) return;
+      const key = keyOf(root);
+      const hit = key ? opts.cache!.get(key) : undefined;
+      if (hit) {
+        out.results.set(root, fromCache(hit));
+        continue;
+      }
       const r = await renderKustomization(root.dir, opts);
       if (!r.ok && r.unavailable) out.unavailable = r.message;
       else if (!r.ok && r.cancelled) out.cancelled = true;
       else out.results.set(root, r);
+      if (key && r.ok) opts.cache!.set(key, { ok: true, text: r.text, wrapperDir: r.wrapperDir });
+      else if (key && !r.ok && r.reported) opts.cache!.set(key, { ok: false, text: r.message });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, worker));
@@ -82,7 +109,7 @@ export async function renderLayout(
   ws: WorkspaceIndex,
   layout: Layout,
   host: MapHost,
-  opts: RenderOptions & { concurrency?: number } = {},
+  opts: RenderOptions & CacheOptions & { concurrency?: number } = {},
 ): Promise<KustomizeRun> {
   return applyRenders(ws, layout, host, await renderAll(layout, opts));
 }

@@ -49,6 +49,10 @@ export interface Kustomization {
   resourceFiles: string[];
   /** `kind: Component`: built only through the kustomizations that list it in `components:`. */
   component: boolean;
+  /** Every local path the build reads or probes for this kustomization (absent ones too): the render cache's inputs. */
+  inputs: string[];
+  /** Why a render involving it cannot be cached (remote resources, Helm charts), if so. */
+  uncacheable?: string;
 }
 
 export interface Layout {
@@ -99,7 +103,7 @@ const looksInline = (s: string) => s.includes('\n') || /^\s*(apiVersion|kind|met
 
 /** Read one kustomization (no recursion). */
 export function readKustomization(dir: string, file: string): Kustomization {
-  const k: Kustomization = { dir, file, includes: [], patches: [], uses: [file], resourceFiles: [], component: false };
+  const k: Kustomization = { dir, file, includes: [], patches: [], uses: [file], resourceFiles: [], component: false, inputs: [file] };
   let doc: unknown;
   try {
     doc = jsyaml.load(fs.readFileSync(file, 'utf8'), { schema: KUBERNETES_SCHEMA });
@@ -111,20 +115,32 @@ export function readKustomization(dir: string, file: string): Kustomization {
   k.component = d.kind === 'Component';
   const abs = (p: string) => path.resolve(dir, p);
   const useFile = (p: string) => {
-    if (!isRemote(p)) k.uses.push(abs(p));
+    if (isRemote(p)) k.uncacheable ??= `remote input ${p}`;
+    else {
+      k.uses.push(abs(p));
+      k.inputs.push(abs(p));
+    }
   };
+  if (d.helmCharts !== undefined || d.helmChartInflationGenerator !== undefined) k.uncacheable ??= 'Helm charts inflated by Kustomize';
 
   for (const ref of [...strings(d.resources), ...strings(d.bases), ...strings(d.components)]) {
-    if (isRemote(ref)) continue;
+    if (isRemote(ref)) {
+      k.uncacheable ??= `remote resource ${ref}`;
+      continue;
+    }
     let stat: fs.Stats | undefined;
     try {
       stat = fs.statSync(abs(ref));
     } catch {
-      continue; // the build reports it
+      k.inputs.push(abs(ref)); // absent: the build reports it, and creating it changes the key
+      continue;
     }
-    if (stat.isDirectory()) k.includes.push(abs(ref));
-    else {
+    if (stat.isDirectory()) {
+      k.includes.push(abs(ref));
+      for (const name of KUSTOMIZATION_NAMES) k.inputs.push(path.join(abs(ref), name));
+    } else {
       k.uses.push(abs(ref));
+      k.inputs.push(abs(ref));
       k.resourceFiles.push(abs(ref));
     }
   }

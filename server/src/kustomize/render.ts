@@ -24,8 +24,8 @@ export interface RenderOptions {
 }
 
 export type RenderResult =
-  | { ok: true; text: string; ms: number; wrapperDir: string }
-  | { ok: false; message: string; ms: number; /** the command is not installed */ unavailable?: boolean; cancelled?: boolean };
+  | { ok: true; text: string; ms: number; wrapperDir: string; /** served from a render cache */ cached?: boolean }
+  | { ok: false; message: string; ms: number; /** the command is not installed */ unavailable?: boolean; cancelled?: boolean; /** kustomize ran and reported this error (not a timeout or a crash) */ reported?: boolean; cached?: boolean };
 
 export const DEFAULT_KUSTOMIZE_TIMEOUT_MS = 120_000;
 
@@ -77,7 +77,7 @@ export async function renderKustomization(dir: string, opts: RenderOptions = {})
     if (r.ok) return { ok: true, text: r.stdout, ms: Date.now() - t0, wrapperDir: wrapper };
     if (!r.exited) return { ...r, ms: Date.now() - t0 };
     if (/unknown command "kustomize"|unknown command: kustomize/.test(r.stderr)) return { ok: false, message: `${command} has no "kustomize" command`, ms: Date.now() - t0, unavailable: true };
-    return { ok: false, message: cleanMessage(r.stderr, dir, opts.display), ms: Date.now() - t0 };
+    return { ok: false, message: cleanMessage(r.stderr, dir, opts.display), ms: Date.now() - t0, reported: true };
   } finally {
     fs.rmSync(wrapper, { recursive: true, force: true });
   }

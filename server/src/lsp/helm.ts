@@ -12,6 +12,7 @@
  * false, and helm can run. Otherwise the chart's templates stay in the plain
  * analysis, where each is a `not-analysed` error.
  */
+import { MemoryRenderCache } from '../render/cache';
 import * as fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../engine';
@@ -50,6 +51,8 @@ export class HelmSupport {
   private set: HelmRenderedSet | undefined;
   private abort: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Finished renders by their inputs: saving a file that changes no render's input renders nothing again. */
+  private readonly renders = new MemoryRenderCache();
   private warned = false;
   /** helm cannot run: charts are left to the plain analysis until the settings change. */
   private unavailable = false;
@@ -165,7 +168,7 @@ export class HelmSupport {
     const done = await this.host.progress(`Rendering ${layout.releases.length} Helm release${layout.releases.length === 1 ? '' : 's'}`);
     let renders: Awaited<ReturnType<typeof renderReleases>>;
     try {
-      renders = await renderReleases(layout.releases, { command: opts.command, timeoutMs: opts.timeoutMs, signal: abort.signal, display: (p) => p });
+      renders = await renderReleases(layout.releases, { command: opts.command, timeoutMs: opts.timeoutMs, signal: abort.signal, display: (p) => p, cache: this.renders });
     } finally {
       done();
     }

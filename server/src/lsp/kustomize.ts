@@ -9,6 +9,7 @@
  * `k8sGuardrails.kustomize.enabled` and the config file's
  * `kustomize.enabled` not false.
  */
+import { MemoryRenderCache } from '../render/cache';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,6 +45,8 @@ export class KustomizeSupport {
   private abort: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private warned = false;
+  /** Finished renders by their inputs: saving a file that changes no render's input renders nothing again. */
+  private readonly renders = new MemoryRenderCache();
   /** Resolves when the current refresh is done (tests, and requests that want fresh renders). */
   idle: Promise<void> = Promise.resolve();
 
@@ -137,7 +140,7 @@ export class KustomizeSupport {
       return;
     }
     const t0 = Date.now();
-    const renders = await renderAll(layout, { command: opts.command, timeoutMs: opts.timeoutMs, signal: abort.signal, display: (p) => p });
+    const renders = await renderAll(layout, { command: opts.command, timeoutMs: opts.timeoutMs, signal: abort.signal, display: (p) => p, cache: this.renders });
     if (abort.signal.aborted || renders.cancelled) return;
     if (renders.unavailable) {
       this.host.log(`kustomize: ${renders.unavailable}`);
