@@ -2,7 +2,7 @@
  * Generates the JSON schemas used for Kubernetes schema validation, completion and hover
  * from the official Kubernetes OpenAPI v3 documents (api/v1.json, apis/<group>/<version>.json).
  *
- * Usage (after `npx tsc -p .`):
+ * Usage: `npm run schemas [-- --input <dir>] [-- --check]`, or after `npx tsc -b`:
  *   node out/scripts/generate-schemas.js [--input <openapi dir>] [--output <schemas dir>] [--check]
  *
  *   --input   directory holding the OpenAPI v3 documents; default ../shared/kubernetes-openapi/v1.35

@@ -1,5 +1,6 @@
 // Runs the whole test suite: node:test suites (engine, CLI, LSP, simulator…),
-// then the real-editor suite in code-server + Chromium. Prints one summary
+// then the real-editor suite in code-server + Chromium, then the packaged .vsix
+// installed into code-server (test/editor/installed). Prints one summary
 // line "N passed, N failed" at the end. Usage: node scripts/test.mjs [--no-editor]
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -80,6 +81,36 @@ if (!process.argv.includes('--no-editor')) {
   if (u.status !== 0 || !usummary?.passes) {
     failures.push('real-editor suite (Restricted Mode)');
     if (!usummary?.failures) failed++;
+  }
+
+  // The .vsix as users get it: `npm run package`, installed into code-server with
+  // --install-extension, and a smoke suite (test/editor/installed) run against that copy.
+  const t0 = Date.now();
+  const pack = spawnSync('npm', ['run', 'package'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
+  const vsix = path.join(root, 'k8s-guardrails.vsix');
+  rmSync(path.join(artifacts, 'editor-summary.json'), { force: true });
+  let isummary;
+  if (pack.status === 0 && existsSync(vsix)) {
+    console.log(`npm run package: ${vsix} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const i = spawnSync(
+      process.execPath,
+      [launcher, `--install-vsix=${vsix}`, `--extensionTestsPath=${path.join(root, 'out/test/editor/installed/index.js')}`, `--workspace=${workspace}`, `--screenshots=${path.join(artifacts, 'screenshots-installed')}`],
+      { stdio: 'inherit', cwd: root, env: { ...process.env, K8SG_TEST_SUMMARY: path.join(artifacts, 'editor-summary.json') } },
+    );
+    try {
+      isummary = JSON.parse(readFileSync(path.join(artifacts, 'editor-summary.json'), 'utf8'));
+    } catch {
+      isummary = undefined;
+    }
+    passed += isummary?.passes ?? 0;
+    failed += isummary?.failures ?? 0;
+    if (i.status !== 0 || !isummary?.passes) {
+      failures.push('installed .vsix suite');
+      if (!isummary?.failures) failed++;
+    }
+  } else {
+    failures.push('npm run package');
+    failed++;
   }
 }
 

@@ -135,8 +135,8 @@ function symlinkForce(target: string, linkPath: string): void {
   fs.symlinkSync(target, linkPath);
 }
 
-function findOnPath(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+function findOnPath(binary: string, pathEnv: string | undefined = process.env.PATH): string | undefined {
+  for (const dir of (pathEnv ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, binary);
     try {
@@ -196,6 +196,48 @@ async function withLock<T>(lockDir: string, log: (line: string) => void, fn: () 
   }
 }
 
+/** Where VS Code (inside code-server) runs ripgrep from: `@vscode/ripgrep`'s bin/rg. */
+export function bundledRipgrep(dir: string = codeServerDir()): string {
+  return path.join(dir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
+}
+
+/** True when code-server's ripgrep runs (a dangling link or a missing file does not). */
+export function ripgrepWorks(dir: string = codeServerDir()): boolean {
+  try {
+    fs.accessSync(bundledRipgrep(dir), fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const RIPGREP_MISSING = [
+  'ripgrep (`rg`) is not on PATH. VS Code uses it for Go to File (Ctrl-P) and search;',
+  "code-server's own copy is downloaded from GitHub at install time, which npm skipped here.",
+  '  Install it:  apt-get update && apt-get install -y ripgrep   (.ci/run installs it)',
+].join('\n');
+
+/**
+ * `@vscode/ripgrep`'s postinstall downloads rg from GitHub, which does not work
+ * here: link Debian's `rg` in its place. Checked on every start, not only at
+ * the one-time setup, so installing ripgrep later is enough. Returns whether
+ * code-server's ripgrep works afterwards.
+ */
+export function linkRipgrep(dir: string, log: (line: string) => void = () => undefined, pathEnv: string | undefined = process.env.PATH): boolean {
+  const target = bundledRipgrep(dir);
+  if (ripgrepWorks(dir)) return true;
+  if (!fs.existsSync(path.dirname(path.dirname(target)))) return false; // no @vscode/ripgrep package at all
+  const systemRg = findOnPath('rg', pathEnv);
+  if (!systemRg) {
+    log(`warning: ${RIPGREP_MISSING.split('\n')[0]}`);
+    return false;
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  symlinkForce(systemRg, target);
+  log(`linked ${systemRg} as code-server's ripgrep`);
+  return ripgrepWorks(dir);
+}
+
 export interface EnsureOptions {
   log?: (line: string) => void;
   /** Re-run the setup even if the marker says it is done. */
@@ -209,7 +251,10 @@ export interface EnsureOptions {
 export async function ensureCodeServerRuntime(options: EnsureOptions = {}): Promise<string> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[code-server setup] ${line}\n`));
   const dir = codeServerDir();
-  if (!options.force && isCodeServerReady(dir)) return dir;
+  if (!options.force && isCodeServerReady(dir)) {
+    linkRipgrep(dir, log); // rg may have been installed after the one-time setup
+    return dir;
+  }
 
   const vscodeDir = path.join(dir, 'lib', 'vscode');
   await withLock(path.join(vscodeDir, '.k8s-guardrails-setup.lock'), log, () => {
@@ -242,16 +287,7 @@ export async function ensureCodeServerRuntime(options: EnsureOptions = {}): Prom
       }
     }
 
-    const rgDir = path.join(nm, '@vscode', 'ripgrep', 'bin');
-    const systemRg = findOnPath('rg');
-    if (fs.existsSync(path.join(nm, '@vscode', 'ripgrep'))) {
-      if (systemRg) {
-        fs.mkdirSync(rgDir, { recursive: true });
-        symlinkForce(systemRg, path.join(rgDir, 'rg'));
-      } else {
-        log('warning: no `rg` on PATH; workspace search in code-server will not work (apt-get install -y ripgrep)');
-      }
-    }
+    linkRipgrep(dir, log);
 
     symlinkForce('node_modules', path.join(vscodeDir, 'node_modules.asar'));
     const remoteCli = path.join(vscodeDir, 'bin', 'remote-cli');

@@ -265,6 +265,31 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   };
 }
 
+/**
+ * Installs a .vsix into `extensionsDir` the way a user does (`code-server
+ * --install-extension`), offline. Resolves with the CLI's output; rejects if it fails.
+ */
+export async function installExtension(vsix: string, extensionsDir: string): Promise<string> {
+  const dir = await ensureCodeServerRuntime();
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-install-user-data-'));
+  fs.mkdirSync(extensionsDir, { recursive: true });
+  try {
+    const args = ['-r', path.join(__dirname, 'argon2-preload.js'), codeServerEntry(dir), '--install-extension', path.resolve(vsix), '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--force'];
+    const r = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+      child.on('exit', (code) => resolve({ code, output }));
+      child.on('error', (err) => resolve({ code: null, output: `${output}${err.message}` }));
+    });
+    if (r.code !== 0) throw new Error(`code-server --install-extension ${vsix} failed (code ${r.code}):\n${r.output}`);
+    return r.output;
+  } finally {
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+}
+
 /** vscode-remote:// URI that code-server's workbench resolves to a path on this machine. */
 export function remoteUri(handle: Pick<CodeServerHandle, 'port'>, absPath: string): string {
   const p = path.resolve(absPath).split(path.sep).map(encodeURIComponent).join('/');

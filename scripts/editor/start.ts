@@ -12,6 +12,8 @@
  *       [--user-data-dir=<dir>]      keep VS Code state between runs (default: fresh temp dir)
  *       [--untrusted]                keep Workspace Trust on (restricted mode until you trust the folder)
  *       [--no-demo-cluster]          do not start the simulated demo cluster
+ *       [--in-place]                 open a workspace inside the repository itself instead of a copy
+ *       [--dry-run]                  prepare the workspace, check ripgrep, print both as JSON and exit
  *
  * Unless --kubeconfig (or a k8sGuardrails.cluster.kubeconfig setting) is given
  * or --no-demo-cluster, a simulated Kubernetes API server with the demo seed
@@ -19,7 +21,12 @@
  * temp dir, and k8sGuardrails.cluster.kubeconfig points at it: the cluster
  * commands never touch your real kubeconfig by default.
  *
- * workspace defaults to <repo>/examples. K8SG_START_SETTINGS (JSON) is
+ * workspace defaults to <repo>/examples. A workspace inside the repository
+ * (examples/) is opened as a fresh copy in a temp folder, deleted on exit, so
+ * fixes tried in the demo never rewrite the repository (--in-place opts out);
+ * a folder outside the repository is opened as it is. VS Code's Go to File
+ * and search need ripgrep: without `rg` on PATH, start stops with a message
+ * saying how to install it. K8SG_START_SETTINGS (JSON) is
  * merged under --settings. The extension is loaded the way F5 does it, as an
  * extension under development (the `payload` query of the printed URL), so
  * reloading the page (Developer: Reload Window) picks up a rebuilt extension.
@@ -27,8 +34,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as os from 'os';
 import { startCodeServer, workbenchUrl } from './code-server';
-import { findRepoRoot } from './code-server-setup';
+import { ensureCodeServerRuntime, findRepoRoot, RIPGREP_MISSING, ripgrepWorks } from './code-server-setup';
 import type { Simulator } from '../../test/simulator/server';
 
 function argValue(argv: string[], name: string): string | undefined {
@@ -60,6 +68,39 @@ export interface StartOptions {
   untrusted: boolean;
   /** Start the simulated demo cluster and point k8sGuardrails.cluster.kubeconfig at it. */
   demoCluster: boolean;
+  /** Open a workspace inside the repository itself, not a copy. */
+  inPlace: boolean;
+  /** Prepare and check, print JSON, do not start code-server. */
+  dryRun: boolean;
+}
+
+export interface PreparedWorkspace {
+  /** The folder code-server opens. */
+  workspace: string;
+  /** The folder it was copied from, when it is a copy. */
+  copiedFrom?: string;
+  /** Removes the copy (no-op otherwise). */
+  cleanup(): void;
+}
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * A workspace inside the repository is copied into a new temp folder (same
+ * base name), so that the demo's edits and quick fixes never touch the
+ * repository; anything else (or --in-place) is used as it is.
+ */
+export function prepareWorkspace(workspace: string, opts: { inPlace?: boolean; repo?: string } = {}): PreparedWorkspace {
+  if (!fs.existsSync(workspace)) throw new Error(`workspace ${workspace} does not exist`);
+  const repo = opts.repo ?? findRepoRoot();
+  if (opts.inPlace || !isInside(fs.realpathSync(workspace), fs.realpathSync(repo))) return { workspace, cleanup: () => undefined };
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-demo-'));
+  const copy = path.join(root, path.basename(workspace));
+  fs.cpSync(workspace, copy, { recursive: true });
+  return { workspace: copy, copiedFrom: workspace, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
 }
 
 export function parseStartOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): StartOptions {
@@ -100,6 +141,8 @@ export function parseStartOptions(argv: string[] = process.argv.slice(2), env: N
     userDataDir: userDataDir ? path.resolve(userDataDir) : undefined,
     untrusted,
     demoCluster,
+    inPlace: argv.includes('--in-place'),
+    dryRun: argv.includes('--dry-run'),
   };
 }
 
@@ -119,7 +162,21 @@ function warnIfNotBuilt(extension: string): void {
 }
 
 export async function start(opts: StartOptions): Promise<void> {
-  if (!fs.existsSync(opts.workspace)) throw new Error(`workspace ${opts.workspace} does not exist`);
+  const prepared = prepareWorkspace(opts.workspace, { inPlace: opts.inPlace });
+  try {
+    await startIn({ ...opts, workspace: prepared.workspace }, prepared);
+  } finally {
+    prepared.cleanup();
+  }
+}
+
+async function startIn(opts: StartOptions, prepared: PreparedWorkspace): Promise<void> {
+  const ripgrep = ripgrepWorks(await ensureCodeServerRuntime());
+  if (opts.dryRun) {
+    process.stdout.write(`${JSON.stringify({ workspace: prepared.workspace, copiedFrom: prepared.copiedFrom ?? null, ripgrep }, null, 2)}\n`);
+    return;
+  }
+  if (!ripgrep) throw new Error(RIPGREP_MISSING);
   warnIfNotBuilt(opts.extension);
   let sim: Simulator | undefined;
   const settings = { ...opts.settings };
@@ -149,6 +206,7 @@ export async function start(opts: StartOptions): Promise<void> {
       '',
       `  VS Code ${v.vscode} (code-server ${v.codeServer}) is running with k8s-guardrails loaded from ${opts.extension}`,
       `  workspace: ${opts.workspace}${opts.untrusted ? ' (Workspace Trust on)' : ''}`,
+      ...(prepared.copiedFrom ? [`             a copy of ${prepared.copiedFrom}, deleted on exit: the repository is never modified (--in-place to edit it)`] : []),
       `  settings:  ${path.join(server.userDataDir, 'User', 'settings.json')}`,
       ...(sim
         ? [
@@ -169,7 +227,10 @@ export async function start(opts: StartOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`\n${signal}: stopping code-server${sim ? ' and the demo cluster' : ''}...\n`);
-    void Promise.allSettled([server.stop(), sim?.close()]).then(() => process.exit(0));
+    void Promise.allSettled([server.stop(), sim?.close()]).then(() => {
+      prepared.cleanup();
+      process.exit(0);
+    });
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
@@ -177,6 +238,7 @@ export async function start(opts: StartOptions): Promise<void> {
   if (!stopping) {
     process.stderr.write(`code-server exited unexpectedly (code ${code}):\n${server.output().split('\n').slice(-30).join('\n')}\n`);
     await Promise.allSettled([server.stop(), sim?.close()]);
+    prepared.cleanup();
     process.exit(1);
   }
 }

@@ -11,6 +11,11 @@
  *     [--timeout=<ms>]                     default: 600000 (10 min)
  *     [--settings=<json>]                  extra user settings
  *     [--untrusted]                        keep Workspace Trust on; the folder opens in restricted mode
+ *     [--install-vsix=<file.vsix>]         install the package into a fresh extensions dir with
+ *                                          `code-server --install-extension` and test that copy: the
+ *                                          development path is then the throwaway fixture extension
+ *                                          (VS Code runs tests only with one), and the suite gets the
+ *                                          dir in K8SG_INSTALLED_EXTENSIONS_DIR
  *
  * Every option has an environment variable (K8SG_EXTENSION_DEVELOPMENT_PATH,
  * K8SG_EXTENSION_TESTS_PATH, K8SG_TEST_WORKSPACE, K8SG_SCREENSHOT_DIR,
@@ -21,7 +26,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { startCodeServer, workbenchUrl, CodeServerHandle } from '../../../scripts/editor/code-server';
+import { installExtension, startCodeServer, workbenchUrl, CodeServerHandle } from '../../../scripts/editor/code-server';
 import { findRepoRoot } from '../../../scripts/editor/code-server-setup';
 import type { BrowserContext, Page } from 'playwright-core';
 
@@ -34,6 +39,8 @@ export interface LauncherOptions {
   settings: Record<string, unknown>;
   untrusted: boolean;
   chromium: string;
+  /** A .vsix to install and test instead of the development folder. */
+  installVsix?: string;
 }
 
 export const CHROMIUM_ARGS = [
@@ -95,6 +102,7 @@ export function parseLauncherOptions(argv: string[] = process.argv.slice(2), env
     settings,
     untrusted: argv.includes('--untrusted') || env.K8SG_EDITOR_UNTRUSTED === '1',
     chromium: env.K8SG_CHROMIUM || '/usr/bin/chromium',
+    installVsix: argValue(argv, 'install-vsix') ? path.resolve(argValue(argv, 'install-vsix')!) : undefined,
   };
 }
 
@@ -275,21 +283,33 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
   deadline.catch(() => undefined);
   const step = <T>(p: Promise<T>): Promise<T> => Promise.race([p, interrupted, deadline]);
 
+  let extensionDevelopmentPath = opts.extensionDevelopmentPath;
+  let extensionsDir: string | undefined;
   try {
+    if (opts.installVsix) {
+      if (!fs.existsSync(opts.installVsix)) throw new Error(`--install-vsix: ${opts.installVsix} does not exist (npm run package)`);
+      extensionsDir = path.join(controlDir, 'extensions');
+      const t = Date.now();
+      const output = await step(installExtension(opts.installVsix, extensionsDir));
+      log(`installed ${opts.installVsix} into ${extensionsDir} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${output.trim().split('\n').pop()}`);
+      extensionDevelopmentPath = path.join(findRepoRoot(), 'test/editor/launchers/fixture-extension');
+    }
     server = await step(startCodeServer({
       workspace,
+      extensionsDir,
       settings: { ...TEST_SETTINGS, ...(opts.untrusted ? { 'security.workspace.trust.enabled': true } : {}), ...opts.settings },
       workspaceTrust: opts.untrusted,
       env: {
         K8SG_TEST_OUTPUT: outputFile,
         K8SG_SCREENSHOT_REQUEST_DIR: requestDir,
         K8SG_EDITOR_LAUNCHER: 'code-server',
+        ...(extensionsDir ? { K8SG_INSTALLED_EXTENSIONS_DIR: extensionsDir } : {}),
       },
     }));
     marks.codeServerReady = Date.now();
     const v = server.versions;
     log(`code-server ${v.codeServer} = VS Code ${v.vscode} (commit ${v.commit.slice(0, 12)}) at ${server.url} [${secs(marks.codeServerReady)}]`);
-    log(`extension: ${opts.extensionDevelopmentPath}`);
+    log(extensionsDir ? `extension: installed from ${opts.installVsix} (development path: the fixture extension)` : `extension: ${extensionDevelopmentPath}`);
     log(`tests:     ${opts.extensionTestsPath}`);
     log(`workspace: ${workspace}${opts.untrusted ? ' (untrusted)' : ''}`);
 
@@ -333,7 +353,7 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
     tail.start();
     const url = workbenchUrl(server, {
       folder: workspace,
-      extensionDevelopmentPath: opts.extensionDevelopmentPath,
+      extensionDevelopmentPath,
       extensionTestsPath: opts.extensionTestsPath,
     });
     if (debug) log(`opening ${url}`);
