@@ -76,3 +76,9 @@ test('ignoreMatcher: a name at any depth, a path from the root, a folder and all
   assert.ok(!ignored('apps/a.yaml'));
   assert.ok(!ignored('regen/a.yaml'));
 });
+
+test('matchers take one argument: usable directly as an Array.some/filter callback', () => {
+  assert.deepEqual(['rbac-x', 'netpol-y'].filter(nameGlob('nope')), []);
+  assert.ok(!['a.yaml', 'b.yaml'].some(pathGlob('c.yaml')));
+  assert.deepEqual(['a.yaml', 'b.yml'].filter(pathGlob('*.yml')), ['b.yml']);
+});

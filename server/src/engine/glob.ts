@@ -34,7 +34,8 @@ function normalise(pattern: string): string {
 export function pathGlob(pattern: string, opts: { orBelow?: boolean } = {}): (path: string) => boolean {
   const p = normalise(pattern);
   const below = p.replace(/\/+$/, '');
-  return picomatch(opts.orBelow && below ? [p, `${below}/**`] : p, OPTIONS);
+  const m = picomatch(opts.orBelow && below ? [p, `${below}/**`] : p, OPTIONS);
+  return (path) => m(path); // one argument: picomatch's second one asks for a result object (truthy)
 }
 
 /**
@@ -42,7 +43,8 @@ export function pathGlob(pattern: string, opts: { orBelow?: boolean } = {}): (pa
  * names): the same dialect, but `*` and `?` also match `/`.
  */
 export function nameGlob(pattern: string): (name: string) => boolean {
-  return picomatch(pattern.replace(/[()|\\]/g, '\\$&'), { ...OPTIONS, bash: true });
+  const m = picomatch(pattern.replace(/[()|\\]/g, '\\$&'), { ...OPTIONS, bash: true });
+  return (name) => m(name);
 }
 
 /**
