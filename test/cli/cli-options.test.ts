@@ -14,7 +14,6 @@ import Ajv2020 from 'ajv/dist/2020';
 import { REPO } from '../helpers/lsp-client';
 import { scan } from '../../server/src/cli/scan';
 import { UsageError } from '../../server/src/cli/errors';
-import { globToRegExp, ignoreMatcher } from '../../server/src/cli/glob';
 
 const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 
@@ -445,19 +444,50 @@ test('globs: *, ** and ? expanded by the tool (quoted), sorted, without duplicat
   assert.deepEqual([...new Set(json(p).findings.map((f) => f.file))], ['apps/api/deploy.yml']);
 });
 
-test('glob and ignore matchers', () => {
-  assert.ok(globToRegExp('a/**/b.yaml').test('a/b.yaml'));
-  assert.ok(globToRegExp('a/**/b.yaml').test('a/x/y/b.yaml'));
-  assert.ok(!globToRegExp('a/*.yaml').test('a/x/b.yaml'));
-  assert.ok(globToRegExp('a/?.yaml').test('a/b.yaml'));
-  assert.ok(globToRegExp('a.(x)+.yaml').test('a.(x)+.yaml'), 'regexp characters are literal');
-  const ignored = ignoreMatcher(['charts/**', '*.tmpl.yaml', 'vendor/', 'base/secret.yaml']);
-  assert.ok(ignored('charts/x/templates/a.yaml'));
-  assert.ok(ignored('deep/dir/a.tmpl.yaml'));
-  assert.ok(ignored('vendor/x.yaml'));
-  assert.ok(ignored('base/secret.yaml'));
-  assert.ok(!ignored('overlays/base/secret.yaml'));
-  assert.ok(!ignored('apps/a.yaml'));
+test('globs: braces and classes, as in VS Code (quoted, through the process)', async () => {
+  const dir = tmp({
+    'examples/a/pod.yaml': PRIVILEGED.replace('agent', 'a'),
+    'examples/b/deep/pod.yml': PRIVILEGED.replace('agent', 'b'),
+    'examples/c/pod.json': '{}',
+    'examples/v1.yaml': PRIVILEGED.replace('agent', 'v1'),
+    'examples/v2.yaml': PRIVILEGED.replace('agent', 'v2'),
+    'examples/vx.yaml': PRIVILEGED.replace('agent', 'vx'),
+    'examples/(x).yaml': PRIVILEGED.replace('agent', 'paren'),
+  });
+  const files = (...args: string[]) => [...new Set(json(spawnCli(dir, ['scan', '--format', 'json', ...args])).findings.map((f) => f.file))];
+  assert.deepEqual(files('examples/**/*.{yaml,yml}'), ['examples/(x).yaml', 'examples/a/pod.yaml', 'examples/b/deep/pod.yml', 'examples/v1.yaml', 'examples/v2.yaml', 'examples/vx.yaml']);
+  assert.deepEqual(files('examples/v[0-9].yaml'), ['examples/v1.yaml', 'examples/v2.yaml']);
+  assert.deepEqual(files('examples/v[!0-9].yaml'), ['examples/vx.yaml']);
+  assert.deepEqual(files('examples/{a,b}'), ['examples/a/pod.yaml', 'examples/b/deep/pod.yml']);
+  assert.deepEqual(files('examples/(?).yaml'), ['examples/(x).yaml'], 'parentheses are literal');
+  const none = spawnCli(dir, ['scan', 'examples/{z,y}/*.yaml']);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no files match 'examples\/\{z,y\}\/\*\.yaml'/);
+});
+
+test('paths.ignore and ignore path: entries use the same globs (braces, classes, ** at any depth)', async () => {
+  const dir = tmp({
+    '.k8s-guardrails.yaml': [
+      'paths:',
+      '  ignore: ["{charts,vendor}/**", "*.tmpl.y[a]ml", "build/"]',
+      'ignore:',
+      '  - rule: privileged-container',
+      '    path: "apps/{legacy,old}/**/*.yaml"',
+      '    reason: reviewed',
+      '',
+    ].join('\n'),
+    'charts/x/templates/a.yaml': PRIVILEGED,
+    'vendor/v.yaml': PRIVILEGED,
+    'deep/dir/a.tmpl.yaml': PRIVILEGED,
+    'build/out/b.yaml': PRIVILEGED,
+    'apps/legacy/x/pod.yaml': PRIVILEGED.replace('agent', 'legacy'),
+    'apps/new/pod.yaml': PRIVILEGED.replace('agent', 'new'),
+    'overlays/charts/c.yaml': PRIVILEGED.replace('agent', 'overlay'),
+  });
+  const r = spawnCli(dir, ['scan', '--format', 'json', '--include-suppressed', '.']);
+  const findings = json(r).findings.filter((f) => f.rule === 'privileged-container');
+  const byFile = Object.fromEntries(findings.map((f) => [f.file, !!(f as { suppressed?: unknown }).suppressed]));
+  assert.deepEqual(byFile, { 'apps/legacy/x/pod.yaml': true, 'apps/new/pod.yaml': false, 'overlays/charts/c.yaml': false });
 });
 
 test('stdin with -: once, named by --stdin-filename, combined with files as one workspace', async () => {

@@ -1,5 +1,5 @@
 /**
- * The vendored js-yaml loader (server/src/engine/yaml/js-yaml-loader.ts) must
+ * The vendored js-yaml loader (server/src/vendor/js-yaml/loader.ts) must
  * read exactly what js-yaml reads: same documents, same errors (reason and
  * position), and the same listener events (which our span recording relies
  * on). Compared on every YAML file of the repository, on YAML built to reach
@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as jsyaml from 'js-yaml';
-import { loadAll as forkLoadAll } from '../../server/src/engine/yaml/js-yaml-loader';
+import { loadAll as forkLoadAll } from '../../server/src/vendor/js-yaml/loader';
 import { KUBERNETES_SCHEMA } from '../../server/src/engine/yaml/parse';
 import { loadCorpus } from '../../scripts/fuzz/corpus';
 import { makeInput } from '../../scripts/fuzz/inputs';

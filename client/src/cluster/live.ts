@@ -117,31 +117,8 @@ export function podKey(p: { metadata?: { namespace?: string; name?: string } }):
   return `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;
 }
 
-/** Equality-based label selector (Service selectors, matchLabels) match. */
-export function matchLabelsSelects(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  const l = labels ?? {};
-  return Object.entries(selector).every(([k, v]) => l[k] === v);
-}
-
-/** metav1.LabelSelector match (matchLabels + matchExpressions). Empty selector selects everything. */
-export function labelSelectorMatches(sel: k8s.V1LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!sel) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(l, e.key);
-    const vals = e.values ?? [];
-    switch (e.operator) {
-      case 'In': if (!has || !vals.includes(l[e.key])) return false; break;
-      case 'NotIn': if (has && vals.includes(l[e.key])) return false; break;
-      case 'Exists': if (!has) return false; break;
-      case 'DoesNotExist': if (has) return false; break;
-      default: return false;
-    }
-  }
-  return true;
-}
+// The engine's one label selector: Service selectors (equality, empty selects nothing) and metav1.LabelSelector (null selects nothing, {} everything).
+export { labelSelectorMatches, mapSelectorMatches as matchLabelsSelects } from '../../../server/src/engine/selector';
 
 /** Label keys that a LabelSelector refers to (matchLabels keys + expression keys). */
 export function selectorKeys(sel: k8s.V1LabelSelector | undefined): string[] {

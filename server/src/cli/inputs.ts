@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { CONFIG_FILE_NAMES } from '../engine/config';
 import { formatSize, overSizeLimit } from '../engine/model';
 import { UsageError } from './errors';
-import { globBase, globToRegExp, hasGlob } from './glob';
+import { globBase, hasGlob, pathGlob } from '../engine/glob';
 
 export const YAML_FILE = /\.ya?ml$/i;
 
@@ -152,9 +152,9 @@ function walk(shown: string, dir: string, opts: CollectOptions): string[] {
 function expandGlob(pattern: string, opts: CollectOptions): string[] {
   const { base, rest } = globBase(pattern);
   const absBase = path.resolve(opts.cwd, base);
-  const re = globToRegExp(rest);
+  const matches = pathGlob(rest);
   const last = rest.split('/').pop() ?? '';
-  const anyFile = !/[*?]$/.test(last);
+  const anyFile = !/[*?\]]$/.test(last);
   const out: string[] = [];
   const prefix = base === '.' && !pattern.startsWith('./') ? '' : base;
   const visit = (relDir: string, absDir: string) => {
@@ -171,9 +171,9 @@ function expandGlob(pattern: string, opts: CollectOptions): string[] {
       const kind = entryKind(absDir, entry);
       if (kind === 'dir') {
         if (SKIP_DIRS.has(entry.name)) continue;
-        if (re.test(rel)) for (const f of walk(shown, path.join(absDir, entry.name), opts)) out.push(f);
+        if (matches(rel)) for (const f of walk(shown, path.join(absDir, entry.name), opts)) out.push(f);
         else visit(rel, path.join(absDir, entry.name));
-      } else if (re.test(rel) && (anyFile || YAML_FILE.test(entry.name)) && !CONFIG_FILE_NAMES.includes(entry.name)) {
+      } else if (matches(rel) && (anyFile || YAML_FILE.test(entry.name)) && !CONFIG_FILE_NAMES.includes(entry.name)) {
         if (kind === 'file' || kind === 'dangling') out.push(shown);
       }
     }

@@ -11,7 +11,7 @@ import { applyConfig, didYouMean } from '../engine/config';
 import { parsePssVersion } from '../engine/pss';
 import { CliConfig, loadConfig } from './config';
 import { parseOptions, UsageError } from './errors';
-import { ignoreMatcher } from './glob';
+import { ignoreMatcher } from '../engine/glob';
 import { CLI_MAX_FILE_BYTES, collectInputs, decode, formatBytes, readInput } from './inputs';
 import { formatSarif } from './sarif';
 import { formatJson, formatText, ScanStats } from './format';
@@ -41,9 +41,9 @@ export interface ScanIO {
 export const SCAN_USAGE = `Usage: k8s-guardrails scan [files|dirs|globs|-]... [options]
 
 Analyse Kubernetes YAML. Directories are searched for *.yaml and *.yml
-(node_modules and .git are skipped); globs (*, **, ?) are expanded by the
-tool, so quote them; "-" reads standard input. All inputs form one
-workspace (cross-file checks see every file).
+(node_modules and .git are skipped); globs (*, **, ?, {a,b}, [a-z]) are
+expanded by the tool, so quote them; "-" reads standard input. All inputs
+form one workspace (cross-file checks see every file).
 
 Directories with a kustomization.yaml are rendered with "kubectl kustomize"
 and analysed as rendered; findings point at the patch or base file that

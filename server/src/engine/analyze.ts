@@ -7,7 +7,8 @@ import { RULES } from './rules/registry';
 import { EngineSettings, Finding, Report, Rule, RuleContext } from './rules/types';
 import { WorkspaceIndex } from './workspace';
 import { annotationIgnore, ConfigIgnores, containerOf, IGNORE_PREFIX, parseIgnoreKey, suppressFix } from './suppress';
-import { globRegExp, IgnoreEntry } from './config';
+import { IgnoreEntry } from './config';
+import { nameGlob } from './glob';
 import { notAnalysedReport } from './rules/yaml/not-analysed';
 import { incompleteReason } from './completeness';
 
@@ -66,8 +67,8 @@ export function unusedConfigIgnores(uri: string, entries: IgnoreEntry[], used: S
   const out: Finding[] = [];
   for (const entry of entries) {
     if (used.has(entry)) continue;
-    const re = globRegExp(entry.rule);
-    if (![...on].some((id) => re.test(id))) continue; // every rule it names is off
+    const matches = nameGlob(entry.rule);
+    if (![...on].some(matches)) continue; // every rule it names is off
     out.push({ rule: 'unused-ignore', severity, message: `Unused ignore: the entry for "${entry.rule}" suppresses nothing in the analysed files; remove it or fix its selectors.`, uri, range: entry.range });
   }
   return out;

@@ -17,12 +17,14 @@ import { YPath } from './yaml/parse';
 import { EngineSettings, RuleSetting } from './rules/types';
 import { RULES } from './rules/registry';
 import { parsePssVersion } from './pss';
+import { hasGlob, nameGlob } from './glob';
 
 export const CONFIG_FILE_NAMES = ['.k8s-guardrails.yaml', '.k8s-guardrails.yml'];
 
 /**
  * One `ignore:` entry. `rule` and the selectors are globs (`*` any run of
- * characters, `?` one; in `path`, `*` stops at `/` and `**` crosses it).
+ * characters, `?` one; in `path`, `*` stops at `/` and `**` crosses it; see
+ * `glob.ts`).
  * Every selector given must match; `path` is relative to the config file's
  * directory. `expires` is a YYYY-MM-DD date: the entry stops applying after
  * that day (UTC).
@@ -272,25 +274,6 @@ function parseRelease(entry: unknown, i: number, err: (path: YPath, message: str
   return ok ? r : undefined;
 }
 
-/** A glob over a single name (`*` matches anything, `?` one character). */
-export function globRegExp(glob: string, pathMode = false): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (pathMode && glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += pathMode ? '[^/]*' : '.*';
-    } else if (c === '?') re += pathMode ? '[^/]' : '.';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 function parseIgnore(entry: unknown, i: number, view: Resource, err: (path: YPath, message: string) => void, out: IgnoreEntry[]): void {
   if (!isObject(entry) || entry instanceof Date) {
     err(['ignore', i], `ignore entry ${i + 1} must be a mapping with rule and reason, not ${JSON.stringify(entry)}`);
@@ -330,9 +313,9 @@ function parseIgnore(entry: unknown, i: number, view: Resource, err: (path: YPat
     ok = false;
   } else {
     const ids = RULES.map((r) => r.id);
-    const re = globRegExp(e.rule);
-    if (!ids.some((id) => re.test(id))) {
-      err(['ignore', i, 'rule'], `unknown rule "${e.rule}"${/[*?]/.test(e.rule) ? ' (the glob matches no rule)' : didYouMean(e.rule, ids)}`);
+    const matches = nameGlob(e.rule);
+    if (!ids.some(matches)) {
+      err(['ignore', i, 'rule'], `unknown rule "${e.rule}"${hasGlob(e.rule) ? ' (the glob matches no rule)' : didYouMean(e.rule, ids)}`);
       ok = false;
     }
   }

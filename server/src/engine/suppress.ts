@@ -16,7 +16,8 @@
  */
 import { isObject, Resource } from './model';
 import { YPath } from './yaml/parse';
-import { globRegExp, IgnoreEntry } from './config';
+import { IgnoreEntry } from './config';
+import { nameGlob, pathGlob } from './glob';
 import { setIn } from './fix/edits';
 import { Fix } from './rules/types';
 
@@ -84,21 +85,21 @@ export class ConfigIgnores {
   constructor(entries: IgnoreEntry[], now: Date) {
     const today = now.toISOString().slice(0, 10);
     this.compiled = entries.map((entry) => {
-      const rule = globRegExp(entry.rule);
-      const sel: [RegExp, (s: IgnoreSubject) => string | undefined][] = [];
-      if (entry.kind !== undefined) sel.push([globRegExp(entry.kind), (s) => s.resource?.kind]);
-      if (entry.namespace !== undefined) sel.push([globRegExp(entry.namespace), (s) => s.resource?.namespace]);
-      if (entry.name !== undefined) sel.push([globRegExp(entry.name), (s) => s.resource?.name]);
-      if (entry.container !== undefined) sel.push([globRegExp(entry.container), (s) => s.container]);
-      if (entry.path !== undefined) sel.push([globRegExp(entry.path.replace(/^\.\//, ''), true), (s) => s.file]);
+      const rule = nameGlob(entry.rule);
+      const sel: [(v: string) => boolean, (s: IgnoreSubject) => string | undefined][] = [];
+      if (entry.kind !== undefined) sel.push([nameGlob(entry.kind), (s) => s.resource?.kind]);
+      if (entry.namespace !== undefined) sel.push([nameGlob(entry.namespace), (s) => s.resource?.namespace]);
+      if (entry.name !== undefined) sel.push([nameGlob(entry.name), (s) => s.resource?.name]);
+      if (entry.container !== undefined) sel.push([nameGlob(entry.container), (s) => s.container]);
+      if (entry.path !== undefined) sel.push([pathGlob(entry.path.replace(/^\.\//, '')), (s) => s.file]);
       return {
         entry,
         expired: entry.expires !== undefined && today > entry.expires,
         test: (s: IgnoreSubject) =>
-          rule.test(s.rule) &&
-          sel.every(([re, get]) => {
+          rule(s.rule) &&
+          sel.every(([matches, get]) => {
             const v = get(s);
-            return v !== undefined && re.test(v);
+            return v !== undefined && matches(v);
           }),
       };
     });

@@ -30,6 +30,7 @@ import { analyze, DEFAULT_SETTINGS, EngineSettings, Finding, fixAll, ruleDocsUrl
 import { fromClientSettings, ClientSettings } from './settings';
 import { applyConfig, CONFIG_FILE_NAMES, parseConfig, ParsedConfig } from '../engine/config';
 import { unusedConfigIgnores } from '../engine/analyze';
+import { pathGlob } from '../engine/glob';
 import { mergeHovers, SchemaLayer } from './schema-layer';
 import { rbacHover } from '../engine/rules/rbac/hover';
 import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
@@ -293,11 +294,11 @@ export class GuardrailsServer {
   /** True when `rel` (relative to its workspace folder) matches `k8sGuardrails.workspace.exclude`. */
   private excluded(rel: string): boolean {
     const globs = this.client.workspace?.exclude ?? [];
-    if (this.excludes?.globs !== globs) this.excludes = { globs, res: globs.map(globToRegExp) };
-    return this.excludes.res.some((re) => re.test(rel));
+    if (this.excludes?.globs !== globs) this.excludes = { globs, matchers: globs.map((g) => pathGlob(g, { orBelow: true })) };
+    return this.excludes.matchers.some((m) => m(rel));
   }
 
-  private excludes: { globs: string[]; res: RegExp[] } | undefined;
+  private excludes: { globs: string[]; matchers: ((rel: string) => boolean)[] } | undefined;
 
   /**
    * Index the YAML files next to an opened file that the server has not seen. A file watcher can miss
@@ -617,22 +618,6 @@ export class GuardrailsServer {
 
 function sameRange(a: Finding['range'], b: Finding['range']): boolean {
   return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
-}
-
-/** `files.exclude`-style glob (`**`, `*`, `?`) → RegExp over a relative path. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i++;
-      if (glob[i + 1] === '/') i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}(/.*)?$`);
 }
 
 export function startServer(): GuardrailsServer {

@@ -8,7 +8,7 @@ import { loadSourceFile, Resource } from '../model';
 import { TextEdit } from '../rules/types';
 import { applyEdits, diffEdit } from './text-edits';
 import { entries, YNode, YPath } from '../yaml/parse';
-import { doubleQuoted } from '../yaml/quote';
+import { yamlString } from '../yaml/quote';
 
 export type YamlValue = string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
@@ -26,13 +26,10 @@ function edit(res: Resource, start: number, end: number, newText: string): TextE
   return { uri: res.file.uri, range: res.file.lines.range(base + start, base + end), newText };
 }
 
-const PLAIN_SAFE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
-const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
-
 function scalarText(v: YamlValue): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean' || typeof v === 'number') return String(v);
-  if (typeof v === 'string') return PLAIN_SAFE.test(v) && !RESERVED.test(v) ? v : doubleQuoted(v);
+  if (typeof v === 'string') return yamlString(v);
   throw new Error('not a scalar');
 }
 

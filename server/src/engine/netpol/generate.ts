@@ -5,9 +5,7 @@
 import { SourceFile } from '../model';
 import type { Fix, TextEdit } from '../rules/types';
 import type { NetpolWorkspace } from './workspace';
-import { commentText, doubleQuoted } from '../yaml/quote';
-
-const quote = (s: string): string => (/^[A-Za-z0-9][A-Za-z0-9_./-]*$/.test(s) && !/^(true|false|yes|no|on|off|y|n|null|~|[0-9.]+)$/i.test(s) ? s : doubleQuoted(s));
+import { commentText, yamlString as quote } from '../yaml/quote';
 
 function header(name: string, namespace: string, comment: string): string[] {
   return [`# ${commentText(comment)}`, 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata:', `  name: ${quote(name)}`, `  namespace: ${quote(namespace)}`, 'spec:'];

@@ -25,7 +25,7 @@ export {
   type RiskHit,
   type ResourceRequest,
 } from './match';
-export { compileSelector, selectorMatches, type CompiledSelector } from './selector';
+export { compileStoredSelector as compileSelector, selectorMatches, type CompiledSelector } from '../selector';
 export { BUILTIN_CLUSTER_ROLES, BUILTIN_ROLES, BUILTIN_KUBE_SYSTEM_SERVICE_ACCOUNTS, KNOWN_SYSTEM_CLUSTER_ROLE_NAMES, isBuiltinServiceAccount, isKnownSystemClusterRoleName } from './builtin';
 export {
   READ_ONLY_VERBS,

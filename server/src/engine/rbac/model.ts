@@ -15,7 +15,7 @@ import {
   type ResourceRequest,
   type RiskHit,
 } from './match';
-import { compileSelector, selectorMatches, type CompiledSelector } from './selector';
+import { compileStoredSelector, selectorMatches, type CompiledSelector } from '../selector';
 import { formatSubject, identityKeys, isBroadSubject, normalizeKind, parseSubject, subjectKey } from './subjects';
 import {
   RISK_IDS,
@@ -263,7 +263,7 @@ export class RbacModel {
       order: this.order++,
     };
     const ar = get(item.obj, 'aggregationRule');
-    if (kind === 'ClusterRole' && isObj(ar)) role.selectors = arr(get(ar, 'clusterRoleSelectors')).map(compileSelector);
+    if (kind === 'ClusterRole' && isObj(ar)) role.selectors = arr(get(ar, 'clusterRoleSelectors')).map(compileStoredSelector);
     return role;
   }
 
@@ -356,15 +356,12 @@ export class RbacModel {
     const seen = new Set<RoleDef>();
     for (const sel of role.selectors ?? []) {
       if (!sel.valid) continue;
+      // Candidates from the label index: the fewest roles of one In requirement (matchLabels are one-value Ins).
       let candidates: RoleDef[] = this.clusterRoleList;
-      if (sel.matchLabels.length) {
-        for (const [k, v] of sel.matchLabels) {
-          const l = this.labelIndex.get(key2(k, v)) ?? [];
-          if (l.length < candidates.length || candidates === this.clusterRoleList) candidates = l;
-        }
-      } else {
-        const inExpr = sel.expressions.find((e) => e.operator === 'In');
-        if (inExpr) candidates = inExpr.values.flatMap((v) => this.labelIndex.get(key2(inExpr.key, v)) ?? []);
+      for (const r of sel.requirements) {
+        if (r.operator !== 'In') continue;
+        const l = r.values.length === 1 ? (this.labelIndex.get(key2(r.key, r.values[0])) ?? []) : r.values.flatMap((v) => this.labelIndex.get(key2(r.key, v)) ?? []);
+        if (l.length < candidates.length || candidates === this.clusterRoleList) candidates = l;
       }
       for (const c of candidates) if (c !== role && !seen.has(c) && selectorMatches(sel, c.labels)) seen.add(c);
     }

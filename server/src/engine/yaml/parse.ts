@@ -5,7 +5,7 @@
  * open/close and is the fastest way we measured to get both the data and
  * source spans (≈1.3× a bare `loadAll`; the `yaml` package's full document
  * model costs ≈9×). It runs js-yaml's loader vendored with allocation fixes
- * (`js-yaml-loader.ts`: same results, ≈4× less garbage). The
+ * (`server/src/vendor/js-yaml/`: same results, ≈4× less garbage). The
  * comment-preserving `yaml` CST is used only by fixes.
  *
  * A file is first split into documents on `---`/`...` lines so that a syntax
@@ -13,7 +13,7 @@
  * re-parses the document it touched (see `DocumentCache`).
  */
 import * as jsyaml from 'js-yaml';
-import { loadAll } from './js-yaml-loader';
+import { loadAll } from '../../vendor/js-yaml/loader';
 
 export type YPath = readonly (string | number)[];
 

@@ -6,7 +6,7 @@
 import { Resource, Severity } from '../../model';
 import { appendTo, editSequence, removeItem, removeKey, replaceScalar, setIn, YamlValue } from '../../fix/edits';
 import { applyEdits, diffEdit } from '../../fix/text-edits';
-import { doubleQuoted } from '../../yaml/quote';
+import { yamlString } from '../../yaml/quote';
 import type { WorkspaceIndex } from '../../workspace';
 import {
   POD_SPEC_PATHS,
@@ -356,10 +356,8 @@ export function unusedName(ws: WorkspaceIndex, rw: RbacWorkspace, namespace: str
 }
 
 // A tiny YAML renderer for the generated documents (plain maps, lists and scalars).
-const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
-const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~)$/i;
 function scalar(v: unknown): string {
-  if (typeof v === 'string') return PLAIN.test(v) && !RESERVED.test(v) ? v : doubleQuoted(v);
+  if (typeof v === 'string') return yamlString(v);
   return String(v);
 }
 function flow(v: unknown): string {

@@ -1,9 +1,9 @@
 // @ts-nocheck -- vendored JavaScript, kept as close to upstream as possible.
 /*
  * The js-yaml 4.3.2 loader (lib/loader.js), vendored with allocation fixes
- * only. It reads exactly what js-yaml reads (test/unit/yaml/loader.test.ts
- * compares the two on every YAML text of the repository and on generated
- * input) but allocates about 4× less per document, which is most of the
+ * only (see README.md here). It reads exactly what js-yaml reads
+ * (test/unit/yaml-loader.test.ts compares the two on every YAML text of the
+ * repository and on generated input) but allocates about 4× less per document, which is most of the
  * difference between our full scan and a bare `loadAll` (see `npm run
  * bench`). The changes, each marked `k8s-guardrails:`:
  * - readFlowCollection, readBlockMapping, readBlockSequence create their
