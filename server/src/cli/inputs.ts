@@ -7,8 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAMES } from '../engine/config';
-import { formatSize, overSizeLimit } from '../engine/model';
+import { CONFIG_FILE_NAMES } from '../engine';
+import { formatSize, overSizeLimit } from '../engine';
 import { UsageError } from './errors';
 import { globBase, globToRegExp, hasGlob } from './glob';
 
