@@ -154,7 +154,7 @@ export class GuardrailsServer {
   }
 
   private async initialized(): Promise<void> {
-    await this.files.registerWatchers();
+    this.files.registerWatchers();
     await this.reloadSettings();
     await this.files.scanFolders();
     this.guard('kustomize', () => this.kustomize.prepare(), undefined);

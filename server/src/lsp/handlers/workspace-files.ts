@@ -26,11 +26,11 @@ export class WorkspaceFiles {
     });
   }
 
-  /** Register file watchers (when the client supports dynamic registration) and folder-change events. */
-  async registerWatchers(): Promise<void> {
+  /** Register file watchers (when the client supports dynamic registration; not awaited) and folder-change events. */
+  registerWatchers(): void {
     const { server } = this;
     if (server.capabilities.watchedFilesRegistration)
-      await server.connection.client
+      void server.connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_GLOBS.map((globPattern) => ({ globPattern })) })
         .catch((e) => server.connection.console.error(`k8s-guardrails: could not register file watchers: ${(e as Error)?.message ?? e}`));
     if (server.capabilities.workspaceFolders) server.connection.workspace.onDidChangeWorkspaceFolders((e) => void this.foldersChanged(e));
