@@ -63,7 +63,7 @@ const labelMap = (v: unknown): Record<string, string> | undefined => {
   return out;
 };
 
-/** Custom resources per namespace, per netpol model (built once per workspace version). */
+/** Custom resources per namespace, per netpol model (built once per snapshot: the model belongs to one). */
 const customByModel = new WeakMap<NetpolWorkspace, Map<string, CustomResource[]>>();
 
 function customResources(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: string): readonly CustomResource[] {
