@@ -15,6 +15,8 @@ export class LspClient {
   private versions = new Map<string, number>();
   stderr = '';
   settings: unknown = {};
+  /** `client/registerCapability` registrations received from the server. */
+  readonly registrations: { id: string; method: string; registerOptions?: unknown }[] = [];
 
   constructor(args: string[] = ['lsp', '--stdio']) {
     this.proc = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -25,19 +27,24 @@ export class LspClient {
       for (const w of this.waiters.splice(0)) w();
     });
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
-    this.conn.onRequest('client/registerCapability', () => null);
+    this.conn.onRequest('client/registerCapability', (p: { registrations: { id: string; method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...p.registrations);
+      for (const w of this.waiters.splice(0)) w();
+      return null;
+    });
     this.conn.onRequest('window/workDoneProgress/create', () => null);
     this.conn.onNotification('window/logMessage', () => undefined);
     this.conn.listen();
   }
 
-  async initialize(rootUri: string | null = null, settings: unknown = {}): Promise<any> {
+  /** `workspace`: extra client capabilities under `workspace` (e.g. `didChangeWatchedFiles`, `workspaceFolders`). */
+  async initialize(rootUri: string | null = null, settings: unknown = {}, workspace: Record<string, unknown> = {}): Promise<any> {
     this.settings = settings;
     const result = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'ws' }] : null,
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: { workspace: { configuration: true, ...workspace }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
       initializationOptions: { settings },
     });
     await this.conn.sendNotification('initialized', {});
@@ -64,6 +71,24 @@ export class LspClient {
       if (p && ok(p.diagnostics)) return p.diagnostics;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for diagnostics of ${uri}; last: ${JSON.stringify(p?.diagnostics)}\nserver stderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Wait until the server has registered `method` (e.g. `workspace/didChangeWatchedFiles`). */
+  async waitForRegistration(method: string, timeoutMs = 10000): Promise<{ id: string; method: string; registerOptions?: unknown }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = this.registrations.find((x) => x.method === method);
+      if (r) return r;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for the registration of ${method}; got: ${JSON.stringify(this.registrations)}\nserver stderr: ${this.stderr}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {

@@ -10,8 +10,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAMES, ConfigError, didYouMean, parseConfig, WorkspaceConfig } from '../engine/config';
-import { isObject, loadSourceFile, Resource } from '../engine/model';
+import { CONFIG_FILE_NAMES, ConfigFile, readConfigFile, WorkspaceConfig } from '../engine';
 import { ConfigFileError, UsageError } from './errors';
 
 export interface CliConfig {
@@ -21,6 +20,8 @@ export interface CliConfig {
   dir: string;
   config: WorkspaceConfig;
   ignore: string[];
+  /** The parsed file, as the engine's AnalysisHost takes it. */
+  parsed: ConfigFile;
 }
 
 export function findConfig(cwd: string): string | undefined {
@@ -45,47 +46,14 @@ export function loadConfig(explicit: string | undefined, cwd: string): CliConfig
     const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
     throw new UsageError(`cannot read configuration file '${file}': ${why}`);
   }
-  const parsed = parseConfig(abs, text);
-  const errors = [...parsed.errors];
-  const ignore = parsePaths(abs, text, errors);
+  // Named as given: that is the uri of its `unused-ignore` findings.
+  const parsed = readConfigFile(file, text, { dir: path.dirname(abs), cwd });
+  const errors = [...parsed.errors, ...parsed.pathErrors];
   if (errors.length) {
     const lines = errors
       .sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character)
       .map((e) => `  ${file}:${e.range.start.line + 1}:${e.range.start.character + 1}: ${e.message}`);
     throw new ConfigFileError(`invalid configuration file '${file}' (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
   }
-  return { file, dir: path.dirname(abs), config: parsed.config, ignore };
-}
-
-/** `paths: {ignore: [globs]}`, with ranges for its errors. */
-function parsePaths(uri: string, text: string, errors: ConfigError[]): string[] {
-  const file = loadSourceFile(uri, text, undefined, { maxFileBytes: 1024 * 1024 });
-  const doc = file.documents[0];
-  const value = doc?.value;
-  if (!doc || doc.error || !isObject(value) || value.paths === undefined || value.paths === null) return [];
-  const view = new Resource(file, doc, [], value);
-  const err = (p: (string | number)[], message: string) => errors.push({ message, range: view.range(p) });
-  const paths = value.paths;
-  if (!isObject(paths)) {
-    err(['paths'], `"paths" must be a mapping with "ignore" (a list of globs), not ${JSON.stringify(paths)}`);
-    return [];
-  }
-  const out: string[] = [];
-  for (const [k, v] of Object.entries(paths)) {
-    if (k !== 'ignore') {
-      err(['paths', k], `unknown key "paths.${k}"${didYouMean(k, ['ignore'])}`);
-      continue;
-    }
-    if (v === null || v === undefined) continue;
-    const list = typeof v === 'string' ? [v] : v;
-    if (!Array.isArray(list)) {
-      err(['paths', 'ignore'], `"paths.ignore" must be a list of globs, not ${JSON.stringify(v)}`);
-      continue;
-    }
-    list.forEach((g, i) => {
-      if (typeof g !== 'string' || g.trim() === '') err(['paths', 'ignore', ...(typeof v === 'string' ? [] : [i])], `invalid glob ${JSON.stringify(g)} in "paths.ignore" (expected a non-empty string)`);
-      else out.push(g.trim());
-    });
-  }
-  return out;
+  return { file, dir: path.dirname(abs), config: parsed.config, ignore: parsed.ignorePaths, parsed };
 }

@@ -1,5 +1,5 @@
 import { parseArgs, ParseArgsConfig } from 'node:util';
-import { didYouMean } from '../engine/config';
+import { didYouMean } from '../engine';
 
 /** A problem with the command line or its inputs: reported on stderr, exit status 2. */
 export class UsageError extends Error {}

@@ -7,10 +7,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAMES } from '../engine/config';
-import { formatSize, overSizeLimit } from '../engine/model';
+import { CONFIG_FILE_NAMES } from '../engine';
+import { formatSize, overSizeLimit } from '../engine';
 import { UsageError } from './errors';
-import { globBase, hasGlob, pathGlob } from '../engine/glob';
+import { globBase, hasGlob, pathGlob } from '../engine';
 
 export const YAML_FILE = /\.ya?ml$/i;
 

@@ -4,9 +4,7 @@
  * files). All inputs form one workspace. Exit status: 0 answered (even when
  * nobody can), 2 usage error or unreadable input.
  */
-import { WorkspaceIndex } from '../engine';
-import { formatSubject, parseSubject, subjectKey, type ChainStep, type GrantChain, type Permission, type SubjectRef } from '../engine/rbac';
-import { rbacWorkspace, stepLocation } from '../engine/rules/rbac/common';
+import { AnalysisHost, formatSubject, parseSubject, subjectKey, stepLocation, type ChainStep, type GrantChain, type Permission, type SubjectRef } from '../engine';
 import { parseOptions, UsageError } from './errors';
 import { CLI_MAX_FILE_BYTES, collectInputs, readInput } from './inputs';
 import type { ScanIO } from './scan';
@@ -131,7 +129,7 @@ const whereText = (p: Permission) => (p.clusterWide ? 'cluster-wide' : `namespac
 
 // ------------------------------------------------------------------------------------------------ command
 
-async function loadWorkspace(files: string[], io: ScanIO): Promise<{ ws: WorkspaceIndex; failed: boolean; count: number }> {
+async function loadWorkspace(files: string[], io: ScanIO): Promise<{ host: AnalysisHost; failed: boolean; count: number }> {
   const cwd = io.cwd ?? process.cwd();
   let failed = false;
   const problems = {
@@ -143,7 +141,7 @@ async function loadWorkspace(files: string[], io: ScanIO): Promise<{ ws: Workspa
   };
   if (files.includes('-')) throw new UsageError('rbac reads files, not standard input');
   const inputs = collectInputs(files, { cwd, problems });
-  const ws = new WorkspaceIndex({ maxFileBytes: CLI_MAX_FILE_BYTES, maxFileSetting: 'the CLI limit' });
+  const host = new AnalysisHost({ maxFileBytes: CLI_MAX_FILE_BYTES, maxFileSetting: 'the CLI limit' });
   let count = 0;
   for (const input of inputs) {
     const read = readInput(input.path, cwd, CLI_MAX_FILE_BYTES);
@@ -151,12 +149,12 @@ async function loadWorkspace(files: string[], io: ScanIO): Promise<{ ws: Workspa
     if ('error' in read) problems.error(`cannot analyse ${input.path}: ${read.error}`);
     else if ('skipped' in read) problems.error(`cannot analyse ${input.path}: ${read.skipped}`);
     else {
-      const f = ws.set(input.path, read.text);
+      const f = host.setFile(input.path, read.text);
       if (f.skipped) problems.error(`cannot analyse ${input.path}: ${f.skipped}`);
       else count++;
     }
   }
-  return { ws, failed, count };
+  return { host, failed, count };
 }
 
 export async function rbac(argv: string[], io: ScanIO): Promise<number> {
@@ -174,8 +172,8 @@ export async function rbac(argv: string[], io: ScanIO): Promise<number> {
     if (!files.length) throw new UsageError('no input: give files, directories or globs');
     if (values['cluster-wide'] && values.namespace !== undefined) throw new UsageError('--cluster-wide and --namespace cannot be combined');
     const namespace = values['cluster-wide'] ? undefined : (values.namespace ?? '*');
-    const { ws, failed } = await loadWorkspace(files, io);
-    const rw = rbacWorkspace(ws);
+    const { host, failed } = await loadWorkspace(files, io);
+    const rw = host.analysis().rbac();
     const entries = rw.model.whoCan(verb, resource, {
       namespace,
       ...(values['api-group'] !== undefined ? { apiGroup: values['api-group'] } : {}),
@@ -209,8 +207,8 @@ export async function rbac(argv: string[], io: ScanIO): Promise<number> {
     if (!files.length) throw new UsageError('no input: give files, directories or globs');
     if (values['cluster-wide'] || values['api-group'] !== undefined || values['resource-name'] !== undefined)
       throw new UsageError('--cluster-wide, --api-group and --resource-name apply to who-can only');
-    const { ws, failed } = await loadWorkspace(files, io);
-    const rw = rbacWorkspace(ws);
+    const { host, failed } = await loadWorkspace(files, io);
+    const rw = host.analysis().rbac();
     let perms = rw.model.permissions(ref);
     const ns = values.namespace;
     if (ns !== undefined) perms = perms.filter((p) => p.clusterWide || p.namespace === ns);

@@ -6,12 +6,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTINGS, EngineSettings, Finding, RULES, Severity, SEVERITIES, WorkspaceIndex } from '../engine';
-import { applyConfig, didYouMean } from '../engine/config';
-import { parsePssVersion } from '../engine/pss';
+import { AnalysisHost, applyConfig, DEFAULT_MAX_FILE_BYTES, DEFAULT_SETTINGS, didYouMean, EngineSettings, Finding, parsePssVersion, RULES, Severity, SEVERITIES } from '../engine';
 import { CliConfig, loadConfig } from './config';
 import { parseOptions, UsageError } from './errors';
-import { ignoreMatcher } from '../engine/glob';
+import { ignoreMatcher } from '../engine';
 import { CLI_MAX_FILE_BYTES, collectInputs, decode, formatBytes, readInput } from './inputs';
 import { formatSarif } from './sarif';
 import { formatJson, formatText, ScanStats } from './format';
@@ -149,7 +147,7 @@ function ruleArgs(values: string[] | undefined): string[] {
 export function buildSettings(
   values: { 'pss-level'?: string; 'pss-version'?: string; enable?: string[]; disable?: string[] },
   config: CliConfig | undefined,
-): { settings: EngineSettings; overrides: Record<string, Severity | 'off'> } {
+): { settings: EngineSettings; flags: EngineSettings; overrides: Record<string, Severity | 'off'> } {
   const base: EngineSettings = structuredClone(DEFAULT_SETTINGS);
   if (values['pss-level'] !== undefined) {
     const level = values['pss-level'];
@@ -186,7 +184,7 @@ export function buildSettings(
     const s = settings.rules[rule.id];
     if (s !== undefined && s !== rule.defaultSeverity) overrides[rule.id] = s;
   }
-  return { settings, overrides };
+  return { settings, flags: base, overrides };
 }
 
 export async function scan(argv: string[], io: ScanIO): Promise<number> {
@@ -209,7 +207,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   }
   if (values['no-config'] && values.config !== undefined) throw new UsageError('--config and --no-config cannot be combined');
   const config = values['no-config'] ? undefined : loadConfig(values.config, cwd);
-  const { settings, overrides } = buildSettings(values, config);
+  const { flags, overrides } = buildSettings(values, config);
   if (positionals.length === 0) throw new UsageError('no input: give files, directories, globs or - for standard input');
 
   const notifications: { level: 'error' | 'warning' | 'note'; message: string; file?: string }[] = [];
@@ -283,12 +281,15 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     io.stderr(`k8s-guardrails: ${path.relative(cwd, lib.dir) || '.'}: a library chart renders nothing by itself; it is analysed through the charts that use it\n`);
 
   // The engine's own limit is in characters; ours (in bytes) is applied first.
-  const ws = new WorkspaceIndex({ maxFileBytes: Math.max(maxBytes, DEFAULT_MAX_FILE_BYTES), maxFileSetting: '--max-file-size' });
+  const host = new AnalysisHost({ maxFileBytes: Math.max(maxBytes, DEFAULT_MAX_FILE_BYTES), maxFileSetting: '--max-file-size' });
+  host.setSettings(flags);
+  host.setConfig(config?.parsed);
+  const ws = host.workspace;
   const stdinName = values['stdin-filename'] ?? '<stdin>';
   let scanned = 0;
   /** Files not analysed: each is a `not-analysed` finding; stderr says it too, for logs of JSON/SARIF runs. */
   const notAnalysed = (name: string, reason: string, text?: string) => {
-    ws.setNotAnalysed(name, reason, text);
+    host.setNotAnalysed(name, reason, text);
     io.stderr(`k8s-guardrails: not analysed: ${name}: ${reason}\n`);
   };
   for (const input of inputs) {
@@ -302,7 +303,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     if ('error' in read) notAnalysed(name, read.error);
     else if ('skipped' in read) notAnalysed(name, read.skipped);
     else {
-      const file = ws.set(name, read.text);
+      const file = host.setFile(name, read.text);
       if (file.skipped) io.stderr(`k8s-guardrails: not analysed: ${name}: ${file.skipped}\n`);
       else scanned++;
     }
@@ -325,7 +326,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
         } catch {
           // the finding still names the file
         }
-        ws.setNotAnalysed(display(root.file), `the kustomization cannot be rendered: ${run.unavailable}; ${how}`, text);
+        host.setNotAnalysed(display(root.file), `the kustomization cannot be rendered: ${run.unavailable}; ${how}`, text);
       }
     } else scanned += kustomized;
   }
@@ -362,23 +363,12 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
       for (const chart of helmLayout.charts) {
         chartsNotAnalysed++;
         const { name, text } = chartYaml(chart.dir);
-        ws.setNotAnalysed(name, why, text);
+        host.setNotAnalysed(name, why, text);
       }
   }
 
-  const configIgnores = config?.config.ignores.length
-    ? {
-        uri: config.file,
-        entries: config.config.ignores,
-        relativePath: (uri: string) => {
-          const rel = path.relative(config.dir, path.resolve(cwd, uri));
-          return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
-        },
-      }
-    : undefined;
-  const result = analyze(ws, settings, {
+  const result = host.analysis().diagnostics({
     includeSuppressed: true,
-    configIgnores,
     now: io.now,
     fileTimeLimitMs: timeLimitMs,
     fileTimeLimitSetting: '--time-limit',

@@ -11,6 +11,7 @@ import { IgnoreEntry } from './config';
 import { nameGlob } from './glob';
 import { notAnalysedReport } from './rules/yaml/not-analysed';
 import { incompleteReason } from './completeness';
+import { AnalysisMemo } from './memo';
 
 export interface AnalyzeOptions {
   /** Only report on these files (default: all files of the workspace). */
@@ -44,6 +45,12 @@ export interface AnalyzeOptions {
   };
   /** The clock for `expires` (default: now). */
   now?: Date;
+  /**
+   * The snapshot's memo (engine/host.ts passes its own, so that analyses in batches build the
+   * NetworkPolicy and RBAC models once). It must belong to this workspace state and these settings;
+   * default: a new one for this call.
+   */
+  memo?: AnalysisMemo;
 }
 
 export interface AnalysisResult {
@@ -114,6 +121,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   const ctx: RuleContext = {
     settings,
     workspace: ws,
+    memo: options.memo ?? new AnalysisMemo(),
     report(r: Report) {
       // A patch fragment (incomplete workload object) gets its one `incomplete-resource` note, not the workload rules' findings.
       if (r.resource && current.rule.family !== 'yaml' && current.rule.family !== 'config' && incompleteReason(r.resource, ws)) return;

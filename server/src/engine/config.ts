@@ -11,6 +11,7 @@
  *     hardening:
  *       reportExplicitAutomountToken: true   # default false
  */
+import * as path from 'node:path';
 import { Range } from './text';
 import { loadSourceFile, isObject, Resource } from './model';
 import { YPath } from './yaml/parse';
@@ -84,6 +85,81 @@ export interface ParsedConfig {
   uri: string;
   config: WorkspaceConfig;
   errors: ConfigError[];
+}
+
+/**
+ * The configuration file as both front ends use it: parsed, with `paths.ignore`
+ * (files not to scan; the CLI honours it) and the one way to say where a
+ * file is relative to the config file's folder (`path:` selectors of
+ * `ignore:` entries, `paths.ignore`).
+ */
+export interface ConfigFile extends ParsedConfig {
+  /** `paths.ignore` globs, relative to the file's folder. */
+  ignorePaths: string[];
+  /** Errors in `paths` (the CLI reports them with `errors`). */
+  pathErrors: ConfigError[];
+  /** A file's path relative to the config file's folder (forward slashes); undefined outside it. */
+  relativePath(uri: string): string | undefined;
+}
+
+/** True when `uri` names a configuration file (`.k8s-guardrails.yaml` / `.yml`). */
+export function isConfigFile(uri: string): boolean {
+  return CONFIG_FILE_NAMES.some((n) => uri.endsWith('/' + n));
+}
+
+/**
+ * Parse a configuration file. Files are named by `file:` URIs (the editor:
+ * `uri` is one too) or by paths (the CLI: give `paths`, the config file's
+ * absolute folder and the folder file paths are relative to).
+ */
+export function readConfigFile(uri: string, text: string, paths?: { dir: string; cwd: string }): ConfigFile {
+  const parsed = parseConfig(uri, text);
+  const pathErrors: ConfigError[] = [];
+  const ignorePaths = parsePaths(uri, text, pathErrors);
+  let relativePath: (uri: string) => string | undefined;
+  if (paths) {
+    relativePath = (file) => {
+      const rel = path.relative(paths.dir, path.resolve(paths.cwd, file));
+      return rel.startsWith('..') || path.isAbsolute(rel) ? undefined : rel.split(path.sep).join('/');
+    };
+  } else {
+    const dir = uri.slice(0, uri.lastIndexOf('/') + 1);
+    relativePath = (file) => (file.startsWith(dir) ? decodeURIComponent(file.slice(dir.length)) : undefined);
+  }
+  return { ...parsed, ignorePaths, pathErrors, relativePath };
+}
+
+/** `paths: {ignore: [globs]}`, with ranges for its errors. */
+function parsePaths(uri: string, text: string, errors: ConfigError[]): string[] {
+  const file = loadSourceFile(uri, text, undefined, { maxFileBytes: 1024 * 1024 });
+  const doc = file.documents[0];
+  const value = doc?.value;
+  if (!doc || doc.error || !isObject(value) || value.paths === undefined || value.paths === null) return [];
+  const view = new Resource(file, doc, [], value);
+  const err = (p: (string | number)[], message: string) => errors.push({ message, range: view.range(p) });
+  const paths = value.paths;
+  if (!isObject(paths)) {
+    err(['paths'], `"paths" must be a mapping with "ignore" (a list of globs), not ${JSON.stringify(paths)}`);
+    return [];
+  }
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(paths)) {
+    if (k !== 'ignore') {
+      err(['paths', k], `unknown key "paths.${k}"${didYouMean(k, ['ignore'])}`);
+      continue;
+    }
+    if (v === null || v === undefined) continue;
+    const list = typeof v === 'string' ? [v] : v;
+    if (!Array.isArray(list)) {
+      err(['paths', 'ignore'], `"paths.ignore" must be a list of globs, not ${JSON.stringify(v)}`);
+      continue;
+    }
+    list.forEach((g, i) => {
+      if (typeof g !== 'string' || g.trim() === '') err(['paths', 'ignore', ...(typeof v === 'string' ? [] : [i])], `invalid glob ${JSON.stringify(g)} in "paths.ignore" (expected a non-empty string)`);
+      else out.push(g.trim());
+    });
+  }
+  return out;
 }
 
 const TOP_KEYS = new Set(['pss', 'rules', 'netpol', 'ignore', 'cluster', 'paths', 'kustomize', 'hardening', 'helm']);

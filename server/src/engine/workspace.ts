@@ -18,7 +18,7 @@ export class WorkspaceIndex {
   /** The files' uris in path order (rebuilt when a file is added or removed, not when one changes). */
   private order: string[] | undefined;
   private byKey = new Map<string, Map<string, Resource>>();
-  /** Bumped on every change; lets callers cache derived analyses. */
+  /** Bumped on every change: tells the AnalysisHost (host.ts) that its snapshot is stale. */
   version = 0;
   /** Kustomize renders in this workspace: maps findings on rendered objects back to their sources. */
   rendered: RenderedSources | undefined;

@@ -7,9 +7,9 @@
  * to the template or values line. Shared by the CLI and the language server.
  */
 import * as path from 'node:path';
-import type { HelmRelease as ConfigRelease } from '../engine/config';
-import { attachRendered } from '../engine/rendered';
-import type { WorkspaceIndex } from '../engine/workspace';
+import type { HelmRelease as ConfigRelease } from '../engine';
+import { attachRendered } from '../engine';
+import type { WorkspaceIndex } from '../engine';
 import { Chart, chartOfFile, readChart, topChart } from './chart';
 import { HelmMapHost, HelmRelease, HelmRenderedSet } from './map';
 import { helmArgs, HelmRenderOptions, HelmRenderResult, renderRelease } from './render';

@@ -5,8 +5,8 @@
  * patch or base file that wrote them. Shared by the CLI and the language
  * server.
  */
-import { attachRendered } from '../engine/rendered';
-import type { WorkspaceIndex } from '../engine/workspace';
+import { attachRendered } from '../engine';
+import type { WorkspaceIndex } from '../engine';
 import { CachedRender, InputHasher, RenderCache, renderKey } from '../render/cache';
 import { discover, Kustomization, kustomizationChain, Layout } from './layout';
 import { MapHost, RenderedSet } from './map';

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jsyaml from 'js-yaml';
-import { KUBERNETES_SCHEMA } from '../engine/yaml/parse';
+import { KUBERNETES_SCHEMA } from '../engine';
 
 export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 

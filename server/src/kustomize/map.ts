@@ -19,11 +19,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as jsyaml from 'js-yaml';
 import type { Finding } from '../engine';
-import { loadSourceFile, Resource, SourceFile } from '../engine/model';
-import type { RenderedSources, RenderFailure } from '../engine/rendered';
-import { Position, Range } from '../engine/text';
-import type { WorkspaceIndex } from '../engine/workspace';
-import { KUBERNETES_SCHEMA, YamlDocument, YPath } from '../engine/yaml/parse';
+import { loadSourceFile, Resource, SourceFile } from '../engine';
+import type { RenderedSources, RenderFailure } from '../engine';
+import { Position, Range } from '../engine';
+import type { WorkspaceIndex } from '../engine';
+import { KUBERNETES_SCHEMA, YamlDocument, YPath } from '../engine';
 import { Kustomization, kustomizationChain, Layout, patchChain, PatchRef, PatchTarget } from './layout';
 
 const ORIGIN = 'config.kubernetes.io/origin';

@@ -3,12 +3,12 @@
  * as the editor, over objects the client read from a cluster and serialized to
  * YAML under virtual uris (`k8s-guardrails-live:/<context>/<namespace>/<kind>/<name>.yaml`).
  *
- * The objects form their own workspace (a fresh WorkspaceIndex per request):
+ * The objects form their own workspace (a fresh AnalysisHost per request):
  * cluster Namespaces, NetworkPolicies and RBAC never mix with the editor's
  * files, and nothing of the request is kept after the answer.
  */
 import type { CancellationToken, Connection, Diagnostic } from 'vscode-languageserver/node';
-import { analyze, EngineSettings, Finding, WorkspaceIndex } from '../engine';
+import { AnalysisHost, EngineSettings, Finding } from '../engine';
 import { inert } from '../text/inert';
 
 export const ANALYZE_OBJECTS_REQUEST = 'k8sGuardrails/analyzeObjects';
@@ -44,17 +44,18 @@ export function analyzeObjects(
   toDiagnostic: (f: Finding) => Diagnostic,
   isCancelled: () => boolean = () => false,
 ): AnalyzeObjectsResult {
-  const index = new WorkspaceIndex();
+  const host = new AnalysisHost();
+  host.setSettings(settings);
   const uris: string[] = [];
   const seen = new Set<string>();
   for (const o of params.objects.slice(0, MAX_OBJECTS)) {
     if (seen.has(o.uri) || !o.uri.startsWith(`${LIVE_SCHEME}:`)) continue;
     seen.add(o.uri);
     uris.push(o.uri);
-    if (o.yaml.length <= MAX_OBJECT_BYTES) index.set(o.uri, o.yaml);
+    if (o.yaml.length <= MAX_OBJECT_BYTES) host.setFile(o.uri, o.yaml);
   }
   const ruleErrors = new Set<string>();
-  const result = analyze(index, settings, { isCancelled, onRuleError: (rule) => ruleErrors.add(rule.id) });
+  const result = host.analysis().diagnostics({ isCancelled, onRuleError: (rule) => ruleErrors.add(rule.id) });
   return {
     results: uris.map((uri) => ({ uri, diagnostics: (result.findings.get(uri) ?? []).map((f) => inertDiagnostic(toDiagnostic(f))) })),
     cancelled: result.cancelled,

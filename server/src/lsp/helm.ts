@@ -16,8 +16,8 @@ import { MemoryRenderCache } from '../render/cache';
 import * as fs from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../engine';
-import type { HelmRelease as ConfigRelease } from '../engine/config';
-import { attachRendered } from '../engine/rendered';
+import type { HelmRelease as ConfigRelease } from '../engine';
+import { attachRendered } from '../engine';
 import { applyHelmRenders, chartOfFile, discoverCharts, HELM_RENDERED_SCHEME, HelmRenderedSet, renderReleases } from '../helm';
 import { RENDERED_SCHEME as KUSTOMIZE_RENDERED_SCHEME } from '../kustomize';
 

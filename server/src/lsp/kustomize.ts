@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { WorkspaceIndex } from '../engine';
 import { applyRenders, discover, isKustomizationFile, Layout, RENDERED_SCHEME, RenderedSet, renderAll } from '../kustomize';
-import { attachRendered } from '../engine/rendered';
+import { attachRendered } from '../engine';
 
 export interface KustomizeOptions {
   enabled: boolean;

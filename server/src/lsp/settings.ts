@@ -1,6 +1,6 @@
 /** The `k8sGuardrails.*` settings as the client sends them → engine settings. */
 import { DEFAULT_SETTINGS, EngineSettings, RuleSetting } from '../engine';
-import { parsePssVersion } from '../engine/pss';
+import { parsePssVersion } from '../engine';
 
 export interface ClientSettings {
   pss?: { level?: string; version?: string };

@@ -23,6 +23,7 @@ import {
 } from '../../../server/src/engine/rbac';
 import { isClusterScoped } from '../../../server/src/engine/rbac/match';
 import { rbacWorkspace } from '../../../server/src/engine/rules/rbac/common';
+import { AnalysisMemo } from '../../../server/src/engine/memo';
 
 const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures');
 
@@ -78,7 +79,7 @@ for (const c of cases) {
   describe(`consistency ${c.name}`, () => {
     const ws = new WorkspaceIndex();
     for (const f of c.files) ws.set(f, fs.readFileSync(f, 'utf8'));
-    const rw = rbacWorkspace(ws);
+    const rw = rbacWorkspace({ workspace: ws, memo: new AnalysisMemo() });
     const model = rw.model;
     const resources: Resource[] = [...ws.allFiles()].flatMap((f) => f.resources);
     const findings: RbacFinding[] = resources.flatMap((r) => [...rw.findings(r)]);

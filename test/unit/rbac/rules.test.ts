@@ -1,9 +1,11 @@
 /** The RBAC rules on a WorkspaceIndex: model caching, placement, related locations, fixes, hover. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { analyze, applyEdits, DEFAULT_SETTINGS, EngineSettings, Finding, WorkspaceIndex } from '../../../server/src/engine';
-import { rbacWorkspace } from '../../../server/src/engine/rules/rbac/common';
-import { rbacHover } from '../../../server/src/engine/rules/rbac/hover';
+import { analyze, AnalysisHost, applyEdits, DEFAULT_SETTINGS, EngineSettings, Finding, Position, WorkspaceIndex } from '../../../server/src/engine';
+import { AnalysisMemo } from '../../../server/src/engine/memo';
+import { rbacHover as hoverOn } from '../../../server/src/engine/rules/rbac/hover';
+
+const rbacHover = (w: WorkspaceIndex, uri: string, position: Position) => hoverOn({ workspace: w, memo: new AnalysisMemo() }, uri, position);
 
 const SETTINGS: EngineSettings = {
   ...structuredClone(DEFAULT_SETTINGS),
@@ -68,13 +70,19 @@ function findings(w: WorkspaceIndex, settings = SETTINGS): Finding[] {
   return [...analyze(w, settings).findings.values()].flat();
 }
 
-test('the model is built once per workspace version', () => {
-  const w = ws({ 'a.yaml': ADMIN });
-  const first = rbacWorkspace(w);
-  analyze(w, SETTINGS, { uris: ['a.yaml'] });
-  assert.equal(rbacWorkspace(w), first);
-  w.set('b.yaml', SA);
-  assert.notEqual(rbacWorkspace(w), first);
+test('the model is built once per analysis snapshot, and again after a change', () => {
+  const host = new AnalysisHost();
+  host.setFile('a.yaml', ADMIN);
+  const a = host.analysis();
+  const first = a.rbac();
+  a.diagnostics({ uris: ['a.yaml'] });
+  assert.equal(host.analysis(), a, 'no change: the same snapshot');
+  assert.equal(host.analysis().rbac(), first);
+  host.setFile('b.yaml', SA);
+  const b = host.analysis();
+  assert.notEqual(b, a);
+  assert.notEqual(b.rbac(), first);
+  assert.throws(() => a.rbac(), /stale analysis snapshot/);
 });
 
 test('cross-file: binding finding on roleRef, workload finding on serviceAccountName with the chain in other files', () => {

@@ -4,9 +4,8 @@
  * vscode-languageserver import, see engine/index.ts).
  */
 import { SourceFile } from '../model';
-import type { EngineSettings } from '../rules/types';
 import { podTemplates } from '../workloads';
-import type { WorkspaceIndex } from '../workspace';
+import type { SnapshotContext } from '../memo';
 import { appendDocuments, defaultDenyText } from './generate';
 import { netpolWorkspace } from './workspace';
 
@@ -32,11 +31,12 @@ export interface PlainWorkspaceEdit {
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** The WorkspaceEdit adding a default-deny policy (and DNS egress) for a namespace; undefined for bad arguments. */
-export function generateDefaultDenyEdit(ws: WorkspaceIndex, settings: EngineSettings, args: unknown): PlainWorkspaceEdit | undefined {
+export function generateDefaultDenyEdit(ctx: SnapshotContext, args: unknown): PlainWorkspaceEdit | undefined {
+  const ws = ctx.workspace;
   if (!args || typeof args !== 'object') return undefined;
   const a = args as Partial<GenerateDefaultDenyArgs>;
   if (typeof a.uri !== 'string' || typeof a.namespace !== 'string' || !NAME.test(a.namespace) || a.namespace.length > 63) return undefined;
-  const nw = netpolWorkspace(ws, settings);
+  const nw = netpolWorkspace(ctx);
   const text = defaultDenyText(nw, a.namespace);
   if (a.target === 'file') {
     const dir = a.uri.slice(0, a.uri.lastIndexOf('/'));

@@ -4,9 +4,8 @@
  * a policy's `spec.podSelector`, the workloads it selects.
  */
 import { Resource } from '../model';
-import type { EngineSettings } from '../rules/types';
 import type { Position, Range } from '../text';
-import type { WorkspaceIndex } from '../workspace';
+import type { SnapshotContext } from '../memo';
 import { isK8sNetworkPolicy, netpolWorkspace, NpPolicy, NpWorkload } from './workspace';
 
 function link(res: Resource, label: string): string {
@@ -49,10 +48,10 @@ export function policyHover(nw: ReturnType<typeof netpolWorkspace>, p: NpPolicy)
 }
 
 /** Markdown for a hover at `position` of `uri`, or undefined when there is nothing NetworkPolicy-related there. */
-export function netpolHover(ws: WorkspaceIndex, settings: EngineSettings, uri: string, position: Position): string | undefined {
-  const res = ws.resourceAt(uri, position);
+export function netpolHover(ctx: SnapshotContext, uri: string, position: Position): string | undefined {
+  const res = ctx.workspace.resourceAt(uri, position);
   if (!res) return undefined;
-  const nw = netpolWorkspace(ws, settings);
+  const nw = netpolWorkspace(ctx);
   const pods = nw.workloadsOf(res);
   if (pods.length) {
     const onKind = res.has(['kind']) && res.range(['kind']).start.line === position.line;
@@ -80,10 +79,10 @@ export interface NetpolLens {
 }
 
 /** CodeLens titles: on each workload, its isolation; on each policy's podSelector, what it selects. */
-export function netpolCodeLenses(ws: WorkspaceIndex, settings: EngineSettings, uri: string): NetpolLens[] {
-  const file = ws.get(uri);
+export function netpolCodeLenses(ctx: SnapshotContext, uri: string): NetpolLens[] {
+  const file = ctx.workspace.get(uri);
   if (!file || file.skipped || !file.resources.length) return [];
-  const nw = netpolWorkspace(ws, settings);
+  const nw = netpolWorkspace(ctx);
   const out: NetpolLens[] = [];
   const isolation = (ps: NpPolicy[]) => (ps.length ? `isolated by ${ps.length} polic${ps.length === 1 ? 'y' : 'ies'}` : 'not isolated');
   for (const res of file.resources) {

@@ -1,7 +1,7 @@
 /**
  * The NetworkPolicy view of a WorkspaceIndex: workloads (as pods, from their
  * templates), policies and namespaces, with per-workload isolation and DNS
- * reachability. Built once per workspace version (and netpol settings) and
+ * reachability. Built once per analysis snapshot (engine/memo.ts) and
  * shared by the netpol rules, the hover and the generators.
  *
  * Unlike the pure library next to it (index.ts), this module knows about the
@@ -11,6 +11,7 @@ import { Resource } from '../model';
 import type { EngineSettings } from '../rules/types';
 import { podTemplates, containersOf } from '../workloads';
 import type { WorkspaceIndex } from '../workspace';
+import { memoKey, SnapshotContext } from '../memo';
 import { NetworkModel, NAMESPACE_NAME_LABEL, portsMatch } from './model';
 import { ParsedPolicy, parsePolicy } from './parse';
 import { CompiledSelector, selectorMatches, selectsEverything } from './selector';
@@ -326,20 +327,11 @@ function probeLabels(sel: CompiledSelector): Record<string, string> | undefined 
   return out;
 }
 
-const cache = new WeakMap<WorkspaceIndex, { version: number; key: string; model: NetpolWorkspace }>();
-let last: { ws: WorkspaceIndex; version: number; netpol: EngineSettings['netpol']; model: NetpolWorkspace } | undefined;
+const NETPOL_MODEL = memoKey<NetpolWorkspace>('netpol model');
 
-/** The workspace's NetworkPolicy model, cached per workspace version and netpol settings. */
-export function netpolWorkspace(ws: WorkspaceIndex, settings: EngineSettings): NetpolWorkspace {
-  // Asked by every NetworkPolicy rule for every resource: the last answer first (same workspace version, same settings object).
-  if (last && last.ws === ws && last.version === ws.version && last.netpol === settings.netpol) return last.model;
-  const key = JSON.stringify(settings.netpol ?? {});
-  const hit = cache.get(ws);
-  let model: NetpolWorkspace;
-  if (hit && hit.version === ws.version && hit.key === key) model = hit.model;
-  else cache.set(ws, { version: ws.version, key, model: (model = new NetpolWorkspace(ws, settings)) });
-  last = { ws, version: ws.version, netpol: settings.netpol, model };
-  return model;
+/** The workspace's NetworkPolicy model, built once per snapshot (workspace state and settings; see memo.ts). */
+export function netpolWorkspace(ctx: SnapshotContext): NetpolWorkspace {
+  return ctx.memo.get(NETPOL_MODEL, () => new NetpolWorkspace(ctx.workspace, ctx.settings));
 }
 
 const problemCache = new WeakMap<object, { key: string; problems: PolicyProblem[] }>();

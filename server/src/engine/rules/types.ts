@@ -1,4 +1,5 @@
 /** What a rule is, what it reports, and what it can fix. */
+import type { AnalysisMemo } from '../memo';
 import { Resource, Severity, SourceFile } from '../model';
 import { Range } from '../text';
 import { YPath } from '../yaml/parse';
@@ -97,6 +98,8 @@ export interface Report {
 export interface RuleContext {
   readonly settings: EngineSettings;
   readonly workspace: WorkspaceIndex;
+  /** The snapshot's derived models (NetworkPolicy, RBAC), built once per snapshot (engine/memo.ts). */
+  readonly memo: AnalysisMemo;
   report(r: Report): void;
 }
 

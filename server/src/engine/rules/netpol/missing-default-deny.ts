@@ -21,7 +21,7 @@ export default defineRule({
   },
   checkResource(res, ctx) {
     if (res.kind !== 'Namespace' || res.apiVersion !== 'v1' || !res.name) return;
-    const nw = netpolWorkspace(ctx.workspace, ctx.settings);
+    const nw = netpolWorkspace(ctx);
     if (nw.namespaces.get(res.name) !== res) return;
     const deny = nw.defaultDeny(res.name);
     const missing = { ingress: deny.ingress.length === 0, egress: deny.egress.length === 0 };

@@ -20,7 +20,7 @@ export default defineRule({
     references: [NETPOL_DOCS, 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies'],
   },
   checkResource(res, ctx) {
-    const nw = netpolWorkspace(ctx.workspace, ctx.settings);
+    const nw = netpolWorkspace(ctx);
     const require = nw.settings.require;
     if (require === 'off') return;
     for (const w of nw.workloadsOf(res)) {

@@ -22,7 +22,7 @@ export default defineRule({
     references: [NETPOL_DOCS, 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/'],
   },
   checkResource(res, ctx) {
-    const nw = netpolWorkspace(ctx.workspace, ctx.settings);
+    const nw = netpolWorkspace(ctx);
     for (const w of nw.workloadsOf(res)) {
       if (w.hostNetwork || !w.egress.length) continue;
       const d = nw.dns(w);

@@ -2,6 +2,7 @@ import { isObject, Resource } from '../../model';
 import { CompiledSelector, selectorMatches } from '../../netpol/selector';
 import { isK8sNetworkPolicy, NetpolWorkspace, netpolWorkspace, NpPolicy } from '../../netpol/workspace';
 import type { WorkspaceIndex } from '../../workspace';
+import type { SnapshotContext } from '../../memo';
 import { defineRule } from '../types';
 import { NETPOL_DOCS } from './common';
 import { installNamespaces, rbacWorkspace } from '../rbac/common';
@@ -62,7 +63,7 @@ const labelMap = (v: unknown): Record<string, string> | undefined => {
   return out;
 };
 
-/** Custom resources per namespace, per netpol model (built once per workspace version). */
+/** Custom resources per namespace, per netpol model (built once per snapshot: the model belongs to one). */
 const customByModel = new WeakMap<NetpolWorkspace, Map<string, CustomResource[]>>();
 
 function customResources(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: string): readonly CustomResource[] {
@@ -106,7 +107,8 @@ const creatorsByModel = new WeakMap<NetpolWorkspace, Creators>();
  * by the RBAC of the workspace: an operator, which may create the pods a selector means (Longhorn's
  * instance managers, Rook's daemons, prometheus-operator's StatefulSets). Built once per model.
  */
-function podCreator(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: string): string | undefined {
+function podCreator(nw: NetpolWorkspace, ctx: SnapshotContext, namespace: string): string | undefined {
+  const ws = ctx.workspace;
   let c = creatorsByModel.get(nw);
   if (!c) {
     c = { accounts: new Map(), answers: new Map() };
@@ -130,7 +132,7 @@ function podCreator(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: string):
   // Only an operator of this namespace counts, not any cluster-wide controller elsewhere.
   const mine = c.accounts.get(namespace);
   if (mine?.size) {
-    const model = rbacWorkspace(ws).model;
+    const model = rbacWorkspace(ctx).model;
     search: for (const r of POD_CREATING)
       for (const e of model.whoCan('create', r, { namespace })) {
         if (e.ref.kind !== 'ServiceAccount' || !e.ref.namespace) continue;
@@ -146,15 +148,15 @@ function podCreator(nw: NetpolWorkspace, ws: WorkspaceIndex, namespace: string):
   return found;
 }
 
-export function operatorExplanation(nw: NetpolWorkspace, ws: WorkspaceIndex, p: NpPolicy): string | undefined {
+export function operatorExplanation(nw: NetpolWorkspace, ctx: SnapshotContext, p: NpPolicy): string | undefined {
   const sel = p.parsed.podSelector;
   for (const r of sel.requirements) {
     const why = operatorLabel(r);
     if (why) return why;
   }
-  const cr = customResources(nw, ws, p.namespace).find((c) => c.labels.some((l) => selectorMatches(sel, l)));
+  const cr = customResources(nw, ctx.workspace, p.namespace).find((c) => c.labels.some((l) => selectorMatches(sel, l)));
   if (cr) return `the labels of ${cr.res.kind} ${cr.res.name} match, so its operator may create such pods`;
-  return podCreator(nw, ws, p.namespace);
+  return podCreator(nw, ctx, p.namespace);
 }
 
 /** `web (app=web)` for a workload, showing its template's values for the selector's keys. */
@@ -180,14 +182,14 @@ export default defineRule({
   },
   checkResource(res, ctx) {
     if (!isK8sNetworkPolicy(res)) return;
-    const nw = netpolWorkspace(ctx.workspace, ctx.settings);
+    const nw = netpolWorkspace(ctx);
     const p = nw.policy(res);
     if (!p) return;
     const sel = p.parsed.podSelector;
     if (!sel.valid || sel.requirements.length === 0) return;
     const candidates = nw.workloadsIn(p.namespace);
     if (!candidates.length || nw.selectedBy(p).length) return;
-    if (operatorExplanation(nw, ctx.workspace, p)) return;
+    if (operatorExplanation(nw, ctx, p)) return;
     const keys = [...new Set(sel.requirements.map((r) => r.key))];
     const shown = candidates.slice(0, 5).map((w) => showWorkload(w.pod.labels, w.res.name || '(unnamed)', keys));
     const more = candidates.length > shown.length ? ` and ${candidates.length - shown.length} more` : '';

@@ -8,6 +8,7 @@ import { appendTo, editSequence, removeItem, removeKey, replaceScalar, setIn, Ya
 import { applyEdits, diffEdit } from '../../fix/text-edits';
 import { yamlString } from '../../yaml/quote';
 import type { WorkspaceIndex } from '../../workspace';
+import { memoKey, SnapshotContext } from '../../memo';
 import {
   POD_SPEC_PATHS,
   RbacModel,
@@ -36,19 +37,15 @@ export interface RbacWorkspace {
   findings(res: Resource): readonly RbacFinding[];
 }
 
-const cache = new WeakMap<WorkspaceIndex, { version: number; rw: RbacWorkspace }>();
 const NO_FINDINGS: readonly RbacFinding[] = Object.freeze([]);
-let last: { ws: WorkspaceIndex; version: number; rw: RbacWorkspace } | undefined;
+const RBAC_MODEL = memoKey<RbacWorkspace>('rbac model');
 
-/** The workspace's RBAC model, cached per workspace version (the LSP analyses in batches; the model is built once). */
-export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
-  // Asked by every RBAC rule for every resource: the last answer first.
-  if (last && last.ws === ws && last.version === ws.version) return last.rw;
-  const hit = cache.get(ws);
-  if (hit && hit.version === ws.version) {
-    last = { ws, version: ws.version, rw: hit.rw };
-    return hit.rw;
-  }
+/** The workspace's RBAC model, built once per snapshot (see engine/memo.ts). */
+export function rbacWorkspace(ctx: Pick<SnapshotContext, 'workspace' | 'memo'>): RbacWorkspace {
+  return ctx.memo.get(RBAC_MODEL, () => buildRbacWorkspace(ctx.workspace));
+}
+
+function buildRbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
   const sources = new Map<Resource, RbacSource>();
   const installs = installNamespaces(ws);
   for (const f of ws.allFiles()) {
@@ -74,8 +71,6 @@ export function rbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
       return byResource.get(res) ?? NO_FINDINGS;
     },
   };
-  cache.set(ws, { version: ws.version, rw });
-  last = { ws, version: ws.version, rw };
   return rw;
 }
 
@@ -218,7 +213,7 @@ export function defineRbacRule(spec: RbacRuleSpec): Rule {
     docs: { ...spec.docs, references: [...(spec.docs.references ?? []), RBAC_DOCS, RBAC_GOOD_PRACTICES] },
     checkResource(res, ctx) {
       if (!RBAC_KINDS.has(res.kind)) return;
-      const rw = rbacWorkspace(ctx.workspace);
+      const rw = rbacWorkspace(ctx);
       const list = rw.findings(res);
       for (let i = 0; i < list.length; i++) {
         const f = list[i];

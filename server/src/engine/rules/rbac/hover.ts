@@ -10,7 +10,7 @@
  */
 import { Resource } from '../../model';
 import type { Position } from '../../text';
-import type { WorkspaceIndex } from '../../workspace';
+import type { SnapshotContext } from '../../memo';
 import { formatSubject, parseSubject, subjectKey, type ChainStep, type GrantChain, type Permission, type SubjectRef } from '../../rbac';
 import { fileName, rbacWorkspace, RbacWorkspace, stepLocation } from './common';
 
@@ -126,10 +126,10 @@ function subjectOf(binding: Resource, s: unknown): SubjectRef | undefined {
 }
 
 /** Markdown for a hover at `position` of `uri`, or undefined when there is nothing RBAC-related there. */
-export function rbacHover(ws: WorkspaceIndex, uri: string, position: Position): string | undefined {
-  const res = ws.resourceAt(uri, position);
+export function rbacHover(ctx: Pick<SnapshotContext, 'workspace' | 'memo'>, uri: string, position: Position): string | undefined {
+  const res = ctx.workspace.resourceAt(uri, position);
   if (!res) return undefined;
-  const rw = rbacWorkspace(ws);
+  const rw = rbacWorkspace(ctx);
   if (!rw.source(res)) return undefined;
   const head = onLine(res, ['kind'], position) || onLine(res, ['metadata', 'name'], position);
   if (res.kind === 'RoleBinding' || res.kind === 'ClusterRoleBinding') {
