@@ -16,8 +16,14 @@ const FAMILIES: Record<string, string> = {
   config: 'Configuration',
 };
 
+const FIX_NOTE: Record<Rule['fix'], string> = {
+  always: ', quick fix available',
+  sometimes: ', quick fix available in some cases',
+  none: '',
+};
+
 function section(rule: Rule): string {
-  const lines = [`## ${rule.id}`, '', `**${rule.title}** — ${FAMILIES[rule.family]}, default severity \`${rule.defaultSeverity}\`${rule.fixable ? ', quick fix available' : ''}.`];
+  const lines = [`## ${rule.id}`, '', `**${rule.title}** — ${FAMILIES[rule.family]}, default severity \`${rule.defaultSeverity}\`${FIX_NOTE[rule.fix]}.`];
   if (rule.pss) lines.push('', `Pod Security Standards level \`${rule.pss.level}\`, official check id \`${rule.pss.check}\`.`);
   lines.push('', `**What it does.** ${rule.docs.summary}`, '', `**Why is this bad?** ${rule.docs.why}`);
   if (rule.docs.levels) lines.push('', `**Across levels.** ${rule.docs.levels}`);
@@ -32,7 +38,7 @@ export function renderReadmeRules(): string {
   return [
     '| id | family | default | fix |',
     '| --- | --- | --- | --- |',
-    ...RULES.map((r) => `| [\`${r.id}\`](docs/rules.md#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` \`${r.pss.check}\`` : ''} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} |`),
+    ...RULES.map((r) => `| [\`${r.id}\`](docs/rules.md#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` \`${r.pss.check}\`` : ''} | ${r.defaultSeverity} | ${r.fix} |`),
   ].join('\n');
 }
 
@@ -50,9 +56,11 @@ export function renderRulesDoc(): string {
     '',
     'A Pod Security Standards finding has the severity of the lowest level the field violates: a field that baseline forbids (a hostPath volume, a capability outside the default set, an `Unconfined` seccomp profile, an `Unmasked` /proc) is reported by its baseline rule, with that rule\'s severity, at every level — also where Pod Security Admission reports it under a restricted check that replaces the baseline one (`pss.check` in the output is the check it names). See "Across levels" in the rules concerned.',
     '',
+    'The fix column says whether findings come with a quick fix: `always`, `sometimes` (depending on the case; the rule\'s text says when) or `none`.',
+    '',
     '| id | family | default | fix | title |',
     '| --- | --- | --- | --- | --- |',
-    ...RULES.map((r) => `| [${r.id}](#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` (\`${r.pss.check}\`)` : ''} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.title} |`),
+    ...RULES.map((r) => `| [${r.id}](#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` (\`${r.pss.check}\`)` : ''} | ${r.defaultSeverity} | ${r.fix} | ${r.title} |`),
     '',
   ];
   return header.join('\n') + '\n' + RULES.map(section).join('\n\n') + '\n';

@@ -223,7 +223,8 @@ export function defineRbacRule(row: RbacRow): Rule {
     family: 'rbac',
     title: row.title,
     defaultSeverity: row.severity,
-    fixable: !!fixes,
+    // Each RBAC fix depends on the finding: wildcard verbs only, a ClusterRoleBinding only, a workload's first finding only.
+    fix: fixes ? 'sometimes' : 'none',
     docs: { ...row.docs, references: [...(row.docs.references ?? []), RBAC_DOCS, RBAC_GOOD_PRACTICES] },
     checkResource(res, ctx) {
       if (!RBAC_KINDS.has(res.kind)) return;
