@@ -3,7 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-invalid-peer',
   codes: ['invalid-peer'],
-  fix: 'sometimes',
+  fix: 'none',
   title: 'Invalid NetworkPolicy peer',
   defaultSeverity: 'error',
   docs: {
