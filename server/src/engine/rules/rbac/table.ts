@@ -341,11 +341,91 @@ export const RBAC = {
     severity: 'info',
     fix: 'least-privilege',
     docs: {
-      summary: 'A workload mounts the API token of a ServiceAccount that holds a high-risk permission (one of the other rbac-* rules, or full `*`/`*`/`*` access) through bindings anywhere in the workspace; one finding per risk, on `serviceAccountName`, naming the permission and the binding → role → rule chain (related locations point at each element, in whatever file it is). Namespace-less objects (an install applied with `kubectl apply -n X`) are placed in the namespace their explicit bindings name, when exactly one does (README, "Namespace-less installs").',
+      summary: 'A workload mounts the API token of a ServiceAccount that holds a high-risk permission (one of the permissions of the risk rules above, or full `*`/`*`/`*` access; port-forwarding, cluster-wide deletion and CoreDNS writes are reported on the role only) through bindings anywhere in the workspace; one finding per risk, on `serviceAccountName`, naming the permission and the binding → role → rule chain (related locations point at each element, in whatever file it is). Namespace-less objects (an install applied with `kubectl apply -n X`) are placed in the namespace their explicit bindings name, when exactly one does (README, "Namespace-less installs").',
       why: 'Whoever gets code execution in the pod (a vulnerable dependency, an SSRF that reaches the token file) gets these permissions. Keep such permissions for the few workloads that need them, give every other workload its own ServiceAccount with a least-privilege Role, and do not mount the token where the API is not used. Quick fixes: generate a least-privilege ServiceAccount + Role + RoleBinding for the workload (the Role has a placeholder rule restricted by `resourceNames: [REPLACE-WITH-RESOURCE-NAME]` to fill in), and, when the rule automount-service-account-token is off, set `automountServiceAccountToken: false`.',
       insecure: 'spec:\n  template:\n    spec:\n      serviceAccountName: deployer   # bound to cluster-admin in rbac.yaml',
       hardened: 'spec:\n  template:\n    spec:\n      serviceAccountName: web\n      automountServiceAccountToken: false',
       references: ['https://kubernetes.io/docs/concepts/security/service-accounts/'],
+    },
+  },
+
+  // Risks that are not privilege escalation: reported on the rule only (highRisk: false).
+
+  portForward: {
+    id: 'rbac-port-forward',
+    title: 'RBAC rule allows port-forwarding into pods',
+    severity: 'warning',
+    grants: [{ verbs: ['create'], targets: [[CORE, 'pods/portforward']] }],
+    highRisk: false,
+    field: 'resources',
+    describe: (m) => ({
+      text: `can create pods/portforward${only(m.rule, 'Pods')}`,
+      why: 'opens a tunnel from the client to any port of the pods in scope, past Services, Ingresses and NetworkPolicies',
+    }),
+    docs: {
+      summary: 'A Role or ClusterRole rule allows `create` on `pods/portforward` (or `*`, `*/portforward`; `pods/*` is not a wildcard and does not grant it), the permission behind `kubectl port-forward`. With `resourceNames` the message names the only Pods it applies to.',
+      why: "Port-forwarding connects the client straight into a pod's network namespace: every port the containers listen on, including admin interfaces, debug endpoints and databases bound to localhost, becomes reachable from wherever the credential is used. NetworkPolicies do not apply to this path and the traffic is not seen by Services or Ingresses. Keep it to break-glass roles of humans, never to workloads or CI.",
+      insecure: 'rules:\n- apiGroups: [""]\n  resources: [pods/portforward]\n  verbs: [create]',
+      hardened: 'rules:\n- apiGroups: [""]\n  resources: [pods, pods/log]\n  verbs: [get, list]',
+      references: ['https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/'],
+    },
+  },
+
+  deleteData: {
+    id: 'rbac-delete-data',
+    title: 'RBAC rule can delete workloads or data cluster-wide',
+    severity: 'warning',
+    grants: [
+      {
+        verbs: ['delete', 'deletecollection'],
+        targets: [
+          [APPS, 'deployments'],
+          [['apps'], 'statefulsets'],
+          [APPS, 'daemonsets'],
+          [APPS, 'replicasets'],
+          [['batch'], 'jobs'],
+          [['batch'], 'cronjobs'],
+          [CORE, 'pods'],
+          [CORE, 'secrets'],
+          [CORE, 'configmaps'],
+          [CORE, 'persistentvolumeclaims'],
+        ],
+        scope: 'cluster',
+      },
+    ],
+    highRisk: false,
+    field: 'verbs',
+    describe: (m) => ({
+      text: `${can(m)}${only(m.rule, 'named')} in every namespace`,
+      why: 'one credential can take down every application and destroy its configuration and data',
+    }),
+    docs: {
+      summary: 'A ClusterRole rule allows `delete` or `deletecollection` on workloads (deployments, statefulsets, daemonsets, replicasets, jobs, cronjobs, pods), secrets, configmaps or persistentvolumeclaims (directly or through `*` verbs or resources). Only cluster-wide grants are reported: a Role, or a ClusterRole bound only by RoleBindings, deletes in its namespaces only and is not reported.',
+      why: 'Deleting across all namespaces is the blast radius of a ransomware-style attack or of a bad script: every Deployment, every Secret and every persistent volume claim (whose volume the default `Delete` reclaim policy then destroys) is one API call away. Controllers that need deletion usually need it in their own namespace: give them a Role there, or bind the ClusterRole with RoleBindings in the namespaces they manage.',
+      insecure: 'kind: ClusterRole\nrules:\n- apiGroups: [""]\n  resources: [persistentvolumeclaims, secrets]\n  verbs: [get, list, delete]',
+      hardened: 'kind: Role\nmetadata:\n  namespace: shop\nrules:\n- apiGroups: [""]\n  resources: [persistentvolumeclaims, secrets]\n  verbs: [get, list, delete]',
+      references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege'],
+    },
+  },
+
+  corednsWrite: {
+    id: 'rbac-coredns-write',
+    title: 'RBAC rule can rewrite the cluster DNS configuration',
+    severity: 'warning',
+    grants: [{ verbs: ['create', 'update', 'patch', 'delete'], targets: [[CORE, 'configmaps']] }],
+    object: { namespace: 'kube-system', name: 'coredns' },
+    highRisk: false,
+    field: 'resources',
+    describe: (m) => ({
+      text: `can ${m.verbs.join('/')} ConfigMap kube-system/coredns`,
+      why: "rewrites the cluster DNS: every pod's name lookups can be answered with an attacker's addresses",
+    }),
+    docs: {
+      summary: 'A rule allows a write verb (`create`, `update`, `patch`, `delete`) on ConfigMaps that covers the `coredns` ConfigMap of `kube-system`: a Role in kube-system or a ClusterRole (bound cluster-wide, by a RoleBinding in kube-system, or not bound in the files), whose `resourceNames` are absent or include `coredns` (`create` cannot be restricted by name, so a named rule does not count for it). Roles of other namespaces and ClusterRoles bound only by RoleBindings elsewhere are not reported.',
+      why: 'The `coredns` ConfigMap is the Corefile of the cluster DNS: whoever can write it can add `rewrite`, `hosts` or `forward` entries that send any service or external name to an address they control, intercepting the traffic of every pod (credentials, tokens, webhooks) or breaking name resolution for the whole cluster.',
+      insecure: 'kind: Role\nmetadata:\n  namespace: kube-system\nrules:\n- apiGroups: [""]\n  resources: [configmaps]\n  verbs: [get, update]',
+      hardened: 'kind: Role\nmetadata:\n  namespace: kube-system\nrules:\n- apiGroups: [""]\n  resources: [configmaps]\n  resourceNames: [my-operator-state]\n  verbs: [get, update]',
+      references: ['https://kubernetes.io/docs/tasks/administer-cluster/dns-custom-nameservers/'],
     },
   },
 } as const satisfies Record<string, RbacRow | RiskRow>;
