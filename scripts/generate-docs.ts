@@ -1,10 +1,12 @@
 /**
- * Writes docs/rules.md from the rule registry (the only place rule docs are
- * written). `--check` exits 1 when the file is stale (used by the tests).
+ * Writes what is generated from the rule registry (the only place rule docs
+ * and ids are written): docs/rules.md, the README rule table, the rule ids of
+ * the config file schema and of the `k8sGuardrails.rules` setting.
+ * `--check` exits 1 when one of them is stale (the tests check each).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULES } from '../server/src/engine/rules/registry';
+import { RULES, ruleDocsUrl } from '../server/src/engine/rules/registry';
 import type { Rule } from '../server/src/engine/rules/types';
 
 const FAMILIES: Record<string, string> = {
@@ -16,8 +18,14 @@ const FAMILIES: Record<string, string> = {
   config: 'Configuration',
 };
 
+const FIX_NOTE: Record<Rule['fix'], string> = {
+  always: ', quick fix available',
+  sometimes: ', quick fix available in some cases',
+  none: '',
+};
+
 function section(rule: Rule): string {
-  const lines = [`## ${rule.id}`, '', `**${rule.title}** — ${FAMILIES[rule.family]}, default severity \`${rule.defaultSeverity}\`${rule.fixable ? ', quick fix available' : ''}.`];
+  const lines = [`## ${rule.id}`, '', `**${rule.title}** — ${FAMILIES[rule.family]}, default severity \`${rule.defaultSeverity}\`${FIX_NOTE[rule.fix]}.`];
   if (rule.pss) lines.push('', `Pod Security Standards level \`${rule.pss.level}\`, official check id \`${rule.pss.check}\`.`);
   lines.push('', `**What it does.** ${rule.docs.summary}`, '', `**Why is this bad?** ${rule.docs.why}`);
   if (rule.docs.levels) lines.push('', `**Across levels.** ${rule.docs.levels}`);
@@ -32,12 +40,60 @@ export function renderReadmeRules(): string {
   return [
     '| id | family | default | fix |',
     '| --- | --- | --- | --- |',
-    ...RULES.map((r) => `| [\`${r.id}\`](docs/rules.md#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` \`${r.pss.check}\`` : ''} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} |`),
+    ...RULES.map((r) => `| [\`${r.id}\`](docs/rules.md#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` \`${r.pss.check}\`` : ''} | ${r.defaultSeverity} | ${r.fix} |`),
   ].join('\n');
 }
 
 export function withReadmeRules(readme: string): string {
   return readme.replace(/(<!-- rules:start -->\n)[\s\S]*?(<!-- rules:end -->)/, `$1${renderReadmeRules()}\n$2`);
+}
+
+const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
+
+/** What a rule id means, for hover and completion in the config file and the settings editor. */
+function ruleDescription(r: Rule): { description: string; markdownDescription: string } {
+  const fix = r.fix === 'none' ? '' : `, quick fix: ${r.fix}`;
+  return {
+    description: `${r.title} (${FAMILIES[r.family]}, default ${r.defaultSeverity}${fix}).`,
+    markdownDescription: `**${r.title}** — ${FAMILIES[r.family]}, default \`${r.defaultSeverity}\`${fix}.\n\n${r.docs.summary}\n\n[Documentation](${ruleDocsUrl(r.id)})`,
+  };
+}
+
+/** Rules whose severity settings and the config file may set (locked rules cannot be turned off or re-graded). */
+const SETTABLE = () => RULES.filter((r) => !r.locked);
+
+/**
+ * schemas/k8s-guardrails-config.schema.json with its rule ids from the registry: `rules` (one property per rule
+ * that can be set, with its description; unknown ids are errors) and `ignore[].rule` (a rule id or a glob).
+ * The rest of the schema is written by hand in that file.
+ */
+export function renderConfigSchema(current: string): string {
+  const schema = JSON.parse(current);
+  const value = { anyOf: [{ type: 'string', enum: SEVERITIES }, { const: false }] };
+  schema.properties.rules = {
+    type: 'object',
+    description: 'Severity per rule id: error, warning, info, hint or off.',
+    additionalProperties: false,
+    properties: Object.fromEntries(SETTABLE().map((r) => [r.id, { ...ruleDescription(r), ...value }])),
+  };
+  schema.properties.ignore.items.properties.rule = {
+    type: 'string',
+    minLength: 1,
+    description: 'A rule id, or a glob over rule ids ("rbac-*", "*").',
+    anyOf: [{ enum: RULES.map((r) => r.id) }, { pattern: '[*?]' }],
+  };
+  return JSON.stringify(schema, null, 2) + '\n';
+}
+
+/** package.json with the `k8sGuardrails.rules` setting listing the rule ids (completion and validation in settings). */
+export function renderPackageJson(current: string): string {
+  const pkg = JSON.parse(current);
+  const setting = pkg.contributes.configuration.properties['k8sGuardrails.rules'];
+  const value = { type: 'string', enum: SEVERITIES };
+  setting.properties = Object.fromEntries(SETTABLE().map((r) => [r.id, { ...value, ...ruleDescription(r) }]));
+  setting.propertyNames = { enum: SETTABLE().map((r) => r.id) };
+  setting.additionalProperties = value;
+  return JSON.stringify(pkg, null, 2) + '\n';
 }
 
 export function renderRulesDoc(): string {
@@ -50,28 +106,39 @@ export function renderRulesDoc(): string {
     '',
     'A Pod Security Standards finding has the severity of the lowest level the field violates: a field that baseline forbids (a hostPath volume, a capability outside the default set, an `Unconfined` seccomp profile, an `Unmasked` /proc) is reported by its baseline rule, with that rule\'s severity, at every level — also where Pod Security Admission reports it under a restricted check that replaces the baseline one (`pss.check` in the output is the check it names). See "Across levels" in the rules concerned.',
     '',
+    'The fix column says whether findings come with a quick fix: `always`, `sometimes` (depending on the case; the rule\'s text says when) or `none`.',
+    '',
     '| id | family | default | fix | title |',
     '| --- | --- | --- | --- | --- |',
-    ...RULES.map((r) => `| [${r.id}](#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` (\`${r.pss.check}\`)` : ''} | ${r.defaultSeverity} | ${r.fixable ? 'yes' : ''} | ${r.title} |`),
+    ...RULES.map((r) => `| [${r.id}](#${r.id}) | ${FAMILIES[r.family]}${r.pss ? ` (\`${r.pss.check}\`)` : ''} | ${r.defaultSeverity} | ${r.fix} | ${r.title} |`),
     '',
   ];
   return header.join('\n') + '\n' + RULES.map(section).join('\n\n') + '\n';
 }
 
+/** Every file generated from the registry: path (from the repository root) → new text from the current one. */
+export const GENERATED: readonly [file: string, render: (current: string) => string][] = [
+  ['docs/rules.md', () => renderRulesDoc()],
+  ['README.md', withReadmeRules],
+  ['schemas/k8s-guardrails-config.schema.json', renderConfigSchema],
+  ['package.json', renderPackageJson],
+];
+
 if (require.main === module) {
-  const target = path.join(__dirname, '../../docs/rules.md');
-  const readmePath = path.join(__dirname, '../../README.md');
-  const text = renderRulesDoc();
-  const readme = withReadmeRules(fs.readFileSync(readmePath, 'utf8'));
-  if (process.argv.includes('--check')) {
+  const root = path.join(__dirname, '../..');
+  const stale: string[] = [];
+  for (const [file, render] of GENERATED) {
+    const target = path.join(root, file);
     const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
-    if (current !== text || readme !== fs.readFileSync(readmePath, 'utf8')) {
-      console.error('docs/rules.md or the README rule table is out of date: run `npm run docs`.');
+    const text = render(current);
+    if (text === current) continue;
+    stale.push(file);
+    if (!process.argv.includes('--check')) fs.writeFileSync(target, text);
+  }
+  if (process.argv.includes('--check')) {
+    if (stale.length) {
+      console.error(`${stale.join(', ')} out of date: run \`npm run docs\`.`);
       process.exit(1);
     }
-  } else {
-    fs.writeFileSync(target, text);
-    fs.writeFileSync(readmePath, readme);
-    console.log(`wrote ${path.relative(process.cwd(), target)} and the README rule table (${RULES.length} rules)`);
-  }
+  } else console.log(`generated from the registry (${RULES.length} rules): ${stale.length ? `wrote ${stale.join(', ')}` : 'all up to date'}`);
 }

@@ -90,7 +90,7 @@ function roundTrip(uri: string, text: string, failures: Failure[], stats: { fixe
       if (broken.length) { fail('result parses', `${broken.map((b) => b.message).join('; ')}\n${after}`); continue; }
       const onRes = (x: Finding) => x.resource?.display === f.resource?.display;
       if (fix.title.startsWith('Harden ')) {
-        const left = now.filter((x) => onRes(x) && ruleById(x.rule)?.family === 'pss' && ruleById(x.rule)?.fixable);
+        const left = now.filter((x) => onRes(x) && ruleById(x.rule)?.family === 'pss' && ruleById(x.rule)?.fix === 'always');
         if (left.length) fail('every fixable PSS finding gone', left.map(key).join(', '));
       } else {
         const same = (x: Finding) => x.rule === f.rule && x.message === f.message && onRes(x);
@@ -194,7 +194,7 @@ test('Harden: a pod with 40 insecure containers is hardened completely in one re
   const stats = { parses: 0, edits: 0 };
   const fix = hardenToRestricted(res, { stats })!;
   const after = applyEdits(text, fix.edits);
-  const left = findingsOf(uri, after).filter((x) => ruleById(x.rule)?.family === 'pss' && ruleById(x.rule)?.fixable);
+  const left = findingsOf(uri, after).filter((x) => ruleById(x.rule)?.family === 'pss' && ruleById(x.rule)?.fix === 'always');
   assert.deepEqual(left.map(key), []);
   for (let i = 0; i < 40; i++) assert.ok(after.includes(`# container ${i}`));
   assert.equal(ref.parses, 64, 'one edit at a time stops at 64 edits, short of restricted');

@@ -10,7 +10,7 @@ test('a throwing rule is isolated', () => {
     family: 'hardening',
     title: 'test',
     defaultSeverity: 'error',
-    fixable: false,
+    fix: 'none',
     docs: { summary: 'x', why: 'x' },
     checkResource() {
       throw new Error('boom');

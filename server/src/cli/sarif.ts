@@ -49,7 +49,7 @@ function describeRule(rule: Rule) {
     tags: ['security', 'kubernetes', rule.family, ...(rule.pss ? [`pss-${rule.pss.level}`] : [])],
     'security-severity': SECURITY_SEVERITY[rule.defaultSeverity],
     family: rule.family,
-    fixable: rule.fixable,
+    fixable: rule.fix !== 'none',
   };
   if (rule.pss) props.pss = { level: rule.pss.level, check: rule.pss.check };
   const helpUri = ruleDocsUrl(rule.id);

@@ -86,7 +86,16 @@ export interface SchemaServiceOptions {
    * type mismatches on null values are not reported. Default true.
    */
   allowNull?: boolean;
+  /**
+   * The JSON schema of `.k8s-guardrails.yaml` (completion and hover of its keys and rule ids; its errors are the
+   * tool's own diagnostics). Default: `k8s-guardrails-config.schema.json` next to the Kubernetes schemas' folder.
+   */
+  configSchemaFile?: string;
 }
+
+/** Names of the workspace configuration file (as in engine/config.ts). */
+const CONFIG_FILE = /\/\.k8s-guardrails\.ya?ml(#[^/]*)?$/;
+export const CONFIG_SCHEMA_FILE = 'k8s-guardrails-config.schema.json';
 
 type SchemaObject = Record<string, unknown>;
 
@@ -433,9 +442,13 @@ function linkSchema(
  * `getAllSchemas` for modeline completion). A stand-in rather than a subclass of YAMLSchemaService: that
  * module drags in the whole language service (prettier, ajv, the CRD catalog, request-light).
  */
-function createSchemaLookup(registry: KindSchemaRegistry): YAMLSchemaService {
+function createSchemaLookup(registry: KindSchemaRegistry, configSchema: () => Promise<ResolvedSchema | undefined>): YAMLSchemaService {
   const lookup = {
-    async getSchemaForResource(_resource: string, doc: JSONDocument): Promise<ResolvedSchema> {
+    async getSchemaForResource(resource: string, doc: JSONDocument): Promise<ResolvedSchema> {
+      if (CONFIG_FILE.test(resource)) {
+        const config = await configSchema();
+        if (config) return config;
+      }
       const { apiVersion, kind } = readApiVersionKind(doc);
       const schema = apiVersion && kind ? await registry.get(apiVersion, kind) : undefined;
       return schema ?? registry.generic(apiVersion, kind);
@@ -491,7 +504,14 @@ function resolveSchemasDir(dir: string): string {
 export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
   const store = new SchemaFileStore(resolveSchemasDir(opts.schemasDir));
   const registry = new KindSchemaRegistry(store);
-  const schemaService = createSchemaLookup(registry);
+  const configFile = opts.configSchemaFile ?? path.join(path.dirname(store.dir), CONFIG_SCHEMA_FILE);
+  let config: Promise<ResolvedSchema | undefined> | undefined;
+  const configSchema = () =>
+    (config ??= fs.promises
+      .readFile(configFile, 'utf8')
+      .then((t) => resolved(JSON.parse(t) as SchemaObject))
+      .catch(() => undefined));
+  const schemaService = createSchemaLookup(registry, configSchema);
   const severity = opts.severity ?? DiagnosticSeverity.Error;
   const allowNull = opts.allowNull ?? true;
   const parserOptions = { customTags: opts.customTags ?? [], yamlVersion: opts.yamlVersion ?? '1.1' };

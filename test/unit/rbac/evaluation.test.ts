@@ -259,7 +259,7 @@ describe('a "*"/"*"/"*" rule is one finding', () => {
       ['rbac-secrets-read', 'rbac-pod-exec', 'rbac-create-pods', 'rbac-escalation-verbs', 'rbac-token-create'],
     ],
     // not cluster-admin equivalent: the usual per-risk findings
-    ['ClusterRole, core group only', CR('c', [{ apiGroups: [''], resources: ['*'], verbs: ['*'] }]), ['rbac-wildcard', 'rbac-secrets-read', 'rbac-pod-exec', 'rbac-create-pods', 'rbac-escalation-verbs', 'rbac-token-create', 'rbac-nodes-proxy'], []],
+    ['ClusterRole, core group only', CR('c', [{ apiGroups: [''], resources: ['*'], verbs: ['*'] }]), ['rbac-wildcard', 'rbac-secrets-read', 'rbac-pod-exec', 'rbac-create-pods', 'rbac-escalation-verbs', 'rbac-token-create', 'rbac-port-forward', 'rbac-coredns-write', 'rbac-nodes-proxy', 'rbac-delete-data'], []],
   ];
   for (const [label, role, rules, implies] of table) {
     test(label, () => {

@@ -94,7 +94,8 @@ describe('rule matching', () => {
   });
   test('classifyRule respects API groups and namespaced scope', () => {
     const ids = (x: unknown, ns = false) => classifyRule(normalizeRule(x), ns).map((h) => h.id);
-    assert.deepEqual(ids({ apiGroups: ['apps'], resources: ['*'], verbs: ['*'] }), ['rbac-create-pods']);
+    assert.deepEqual(ids({ apiGroups: ['apps'], resources: ['*'], verbs: ['*'] }), ['rbac-create-pods', 'rbac-delete-data']);
+    assert.deepEqual(ids({ apiGroups: ['apps'], resources: ['*'], verbs: ['*'] }, true), ['rbac-create-pods']);
     assert.deepEqual(ids({ apiGroups: ['extensions'], resources: ['daemonsets'], verbs: ['create'] }), ['rbac-create-pods']);
     assert.deepEqual(ids({ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }, true), []);
     assert.deepEqual(ids({ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }, false), ['rbac-nodes-proxy']);
@@ -102,6 +103,21 @@ describe('rule matching', () => {
     assert.deepEqual(ids({ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] }, true), ['rbac-escalation-verbs']);
     assert.deepEqual(ids({ apiGroups: [''], resources: ['secrets'], verbs: ['create', 'update'] }), []);
     assert.deepEqual(ids({ verbs: ['*'], nonResourceURLs: ['*'] }), []);
+  });
+
+  test('classifyRule: a risk about one object counts in its namespace only, by its name', () => {
+    const where = (x: unknown, w: boolean | string[]) => classifyRule(normalizeRule(x), w).map((h) => h.id);
+    const write = { apiGroups: [''], resources: ['configmaps'], verbs: ['update'] };
+    assert.deepEqual(where(write, false), ['rbac-coredns-write']);
+    assert.deepEqual(where(write, ['kube-system']), ['rbac-coredns-write']);
+    assert.deepEqual(where(write, ['shop']), []);
+    assert.deepEqual(where(write, true), []);
+    assert.deepEqual(where({ ...write, resourceNames: ['coredns'] }, ['kube-system']), ['rbac-coredns-write']);
+    assert.deepEqual(where({ ...write, resourceNames: ['other'] }, false), []);
+    assert.deepEqual(where({ ...write, verbs: ['create'], resourceNames: ['coredns'] }, false), []);
+    const hit = classifyRule(normalizeRule({ ...write, verbs: ['patch', 'delete'] }), false)[0];
+    assert.equal(hit.text, 'can patch/delete ConfigMap kube-system/coredns');
+    assert.deepEqual(hit.requests.map((r) => r.resourceName), ['coredns', 'coredns']);
   });
 });
 
@@ -131,7 +147,8 @@ describe('fix helpers', () => {
   test('the fixed role no longer yields rbac-wildcard', () => {
     const fixed = readOnlyVerbsFix(role, ['rules', 1])!.object;
     const rules = (o: unknown) => new RbacModel([{ object: o }]).analyze().map((f) => f.rule);
-    assert.deepEqual(rules(role), ['rbac-wildcard']);
+    // `*` verbs on configmaps also delete them cluster-wide and write kube-system/coredns.
+    assert.deepEqual(rules(role), ['rbac-wildcard', 'rbac-coredns-write', 'rbac-delete-data']);
     assert.deepEqual(rules(fixed), []);
   });
   test('clusterRoleBindingToRoleBinding', () => {

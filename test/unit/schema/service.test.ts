@@ -223,6 +223,31 @@ describe('schema completion and hover', () => {
   });
 });
 
+describe('.k8s-guardrails.yaml', () => {
+  const config = (text: string) => TextDocument.create(`file:///ws/.k8s-guardrails.yaml`, 'yaml', ++version, text);
+
+  it('completes the rule ids of the registry under rules:, with their descriptions', async () => {
+    const text = 'rules:\n  \n';
+    const list = await service.complete(config(text), { line: 1, character: 2 });
+    const labels = list.items.map((i) => i.label);
+    for (const id of ['privileged-container', 'rbac-wildcard', 'netpol-invalid-port']) assert.ok(labels.includes(id), labels.join(', '));
+    assert.ok(!labels.includes('not-analysed'), 'a locked rule cannot be set');
+    const item = list.items.find((i) => i.label === 'image-latest-tag')!;
+    const documentation = typeof item.documentation === 'string' ? item.documentation : (item.documentation as MarkupContent)?.value;
+    assert.match(documentation ?? '', /Mutable image tag.*default `info`/);
+    const top = (await service.complete(config(''), { line: 0, character: 0 })).items.map((i) => i.label);
+    assert.ok(top.includes('rules') && top.includes('ignore') && !top.includes('apiVersion'), top.join(', '));
+  });
+
+  it('shows the rule on hover; other files named like it elsewhere keep the Kubernetes schemas', async () => {
+    const text = 'rules:\n  rbac-pod-exec: off\n';
+    const hover = await service.hover(config(text), positionOf(text, 'rbac-pod-exec', 3));
+    assert.match((hover!.contents as MarkupContent).value, /exec\/attach/);
+    const other = await service.complete(doc(''), { line: 0, character: 0 });
+    assert.ok(!other.items.some((i) => i.label === 'rules'));
+  });
+});
+
 describe('schema loading', () => {
   it('loads lazily: a ConfigMap reads only the index, the shared definitions and its own file', async () => {
     const reads: string[] = [];

@@ -19,6 +19,7 @@ export {
   isFullWildcard,
   KNOWN_GROUPS,
   RISK_PROBES,
+  isHighRisk,
   resourceNameMatches,
   requestCarriesName,
   type RiskProbe,

@@ -6,7 +6,8 @@
  * so it grants nothing. A request to create an object carries no name, so a rule restricted by resourceNames never
  * allows it (creating a subresource, e.g. serviceaccounts/token, names its parent object and can match).
  */
-import type { NormalizedRule, RiskId } from './types';
+import type { NormalizedRule } from './types';
+import { RISK_IDS, RISK_ROWS, type RbacGrant, type RiskId, type RiskRow } from '../rules/rbac/table';
 import { get, strList } from './util';
 
 export function normalizeRule(x: unknown): NormalizedRule {
@@ -134,8 +135,8 @@ export const KNOWN_GROUPS: Readonly<Record<string, string>> = {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// High-risk classification — data: each risk is a set of requests (verbs × group/resources); a rule holds the risk when
-// ruleAllows() (the evaluator who-can uses) allows one of them.
+// Risk classification: the risk rows of the RBAC table (rules/rbac/table.ts) decided by ruleAllows(), the evaluator
+// who-can uses.
 
 export interface RiskHit {
   id: RiskId;
@@ -149,77 +150,58 @@ export interface RiskHit {
   resources: string[];
   /** The concrete requests the rule allows (resourceName set when the rule is restricted by resourceNames). */
   requests: ResourceRequest[];
+  /** Indexes of the row's grants the rule holds. */
+  grants: number[];
 }
 
-interface Target {
-  groups: string[];
-  /** "pods" or "pods/exec" */
-  resource: string;
-}
-
+/** One grant of a risk row, flattened (tests recompute the classification from these). */
 export interface RiskProbe {
   id: RiskId;
   verbs: readonly string[];
-  targets: readonly Target[];
-  /** Only cluster-wide (ClusterRole bound by a ClusterRoleBinding): the targets are cluster-scoped. */
+  targets: readonly { groups: readonly string[]; resource: string }[];
+  /** Only cluster-wide (ClusterRole bound by a ClusterRoleBinding). */
   clusterOnly?: boolean;
+  /** The one object the risk is about (requests name it; namespaced grants count only in its namespace). */
+  object?: { namespace: string; name: string };
 }
 
-function t(groups: string[], resource: string): Target {
-  return { groups, resource };
+export const RISK_PROBES: readonly RiskProbe[] = RISK_ROWS.flatMap((row) =>
+  row.grants.map((g) => ({
+    id: row.id,
+    verbs: g.verbs,
+    targets: g.targets.map(([groups, resource]) => ({ groups, resource })),
+    ...(g.scope === 'cluster' ? { clusterOnly: true } : {}),
+    ...(row.object ? { object: row.object } : {}),
+  })),
+);
+
+/** Risks that take all their grants, with how many: a role holding only some of them holds none. */
+export const ALL_GRANTS: ReadonlyMap<RiskId, number> = new Map(RISK_ROWS.filter((row) => row.allGrants).map((row) => [row.id, row.grants.length]));
+
+/** Whether a risk row is a high-risk permission (workload, broad-subject and cluster-admin-equivalent findings). */
+export function isHighRisk(id: RiskId): boolean {
+  return RISK_IDS.includes(id);
 }
-
-const ALL_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
-
-const POD_CREATING: Target[] = [
-  t([''], 'pods'),
-  t(['apps', 'extensions'], 'deployments'),
-  t(['apps', 'extensions'], 'replicasets'),
-  t(['apps'], 'statefulsets'),
-  t(['apps', 'extensions'], 'daemonsets'),
-  t(['batch'], 'jobs'),
-  t(['batch'], 'cronjobs'),
-  t([''], 'replicationcontrollers'),
-];
-
-/** The risk table: which requests make a rule high-risk (impersonation of users/groups is cluster-scoped). */
-export const RISK_PROBES: readonly RiskProbe[] = [
-  { id: 'rbac-secrets-read', verbs: ['get', 'list', 'watch'], targets: [t([''], 'secrets')] },
-  { id: 'rbac-pod-exec', verbs: ['create', 'get'], targets: [t([''], 'pods/exec'), t([''], 'pods/attach')] },
-  { id: 'rbac-create-pods', verbs: ['create'], targets: POD_CREATING },
-  { id: 'rbac-escalation-verbs', verbs: ['escalate', 'bind'], targets: [t(['rbac.authorization.k8s.io'], 'roles'), t(['rbac.authorization.k8s.io'], 'clusterroles')] },
-  { id: 'rbac-escalation-verbs', verbs: ['impersonate'], targets: [t([''], 'serviceaccounts')] },
-  {
-    id: 'rbac-escalation-verbs',
-    verbs: ['impersonate'],
-    targets: [t([''], 'users'), t([''], 'groups'), t(['authentication.k8s.io'], 'userextras'), t(['authentication.k8s.io'], 'uids')],
-    clusterOnly: true,
-  },
-  { id: 'rbac-token-create', verbs: ['create'], targets: [t([''], 'serviceaccounts/token')] },
-  { id: 'rbac-nodes-proxy', verbs: ALL_VERBS, targets: [t([''], 'nodes/proxy')], clusterOnly: true },
-  { id: 'rbac-csr-approve', verbs: ['update', 'patch'], targets: [t(['certificates.k8s.io'], 'certificatesigningrequests/approval')], clusterOnly: true },
-  { id: 'rbac-csr-approve', verbs: ['approve'], targets: [t(['certificates.k8s.io'], 'signers')], clusterOnly: true },
-  {
-    id: 'rbac-webhook-write',
-    verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'],
-    targets: [t(['admissionregistration.k8s.io'], 'mutatingwebhookconfigurations'), t(['admissionregistration.k8s.io'], 'validatingwebhookconfigurations')],
-    clusterOnly: true,
-  },
-];
 
 function splitResource(r: string): { resource: string; subresource?: string } {
   const i = r.indexOf('/');
   return i < 0 ? { resource: r } : { resource: r.slice(0, i), subresource: r.slice(i + 1) };
 }
 
-/** The requests of a probe that the rule allows (one per verb × target, in the rule's group), per the evaluator. */
-function allowedRequests(rule: NormalizedRule, probe: RiskProbe): ResourceRequest[] {
+/** The requests of a grant that the rule allows (one per verb × target, in the first group that matches), per the evaluator. */
+function allowedRequests(rule: NormalizedRule, row: RiskRow, grant: RbacGrant): ResourceRequest[] {
   const out: ResourceRequest[] = [];
-  for (const verb of probe.verbs) {
-    for (const tg of probe.targets) {
-      for (const g of tg.groups) {
-        const base: ResourceRequest = { verb, apiGroup: g, ...splitResource(tg.resource) };
-        if (rule.resourceNames.length === 0) {
+  for (const verb of grant.verbs) {
+    for (const [groups, resource] of grant.targets) {
+      for (const g of groups) {
+        const base: ResourceRequest = { verb, apiGroup: g, ...splitResource(resource) };
+        if (row.object) {
+          const req = { ...base, resourceName: row.object.name };
+          if (ruleAllows(rule, req)) {
+            out.push(req);
+            break;
+          }
+        } else if (rule.resourceNames.length === 0) {
           if (ruleAllows(rule, base)) {
             out.push(base);
             break;
@@ -239,94 +221,47 @@ function allowedRequests(rule: NormalizedRule, probe: RiskProbe): ResourceReques
 
 const uniq = (l: string[]) => [...new Set(l)];
 
-/** " (only Pods a, b)" when the rule is restricted by resourceNames. */
-function only(rule: NormalizedRule, noun: string): string {
-  return rule.resourceNames.length ? ` (only ${noun} ${rule.resourceNames.join(', ')})` : '';
-}
-
-function can(rule: NormalizedRule, verbs: string[], resources: string[]): string {
-  const v = rule.verbs.includes('*') && verbs.length > 1 ? 'use any verb (*) on' : verbs.join('/');
-  return `can ${v} ${resources.join(', ')}`;
-}
+/** Rows only cluster-wide grants hold (all their grants are cluster-scoped). */
+const CLUSTER_ONLY: ReadonlySet<RiskId> = new Set(RISK_ROWS.filter((row) => row.grants.every((g) => g.scope === 'cluster')).map((row) => row.id));
 
 /**
- * High-risk permissions granted by one rule, decided by ruleAllows() over RISK_PROBES. Wildcards count (`*` verbs include
- * create/exec…, `*` resources include secrets; `pods/*` grants nothing). Rules restricted by resourceNames do not count as
- * reading Secrets (least-privilege pattern), never allow create of an object (the request carries no name) and narrow
- * the message to the named objects. `namespaced`: the rule only applies inside a namespace (a Role, or any role through a
- * RoleBinding) — cluster-scoped resources (nodes/proxy, CSRs, signers, webhook configurations, users, groups) are then
- * not granted and not reported.
+ * The risks one rule holds, decided by ruleAllows() over the risk rows of the RBAC table. Wildcards count (`*` verbs
+ * include create/exec…, `*` resources include secrets; `pods/*` grants nothing). Rules restricted by resourceNames do not
+ * count as reading Secrets (least-privilege pattern), never allow create of an object (the request carries no name) and
+ * narrow the message to the named objects.
+ *
+ * `where` the rule applies: `false` — wherever it is bound, cluster-wide included (a ClusterRole); `true` — only inside
+ * some namespace (a Role, or any role through a RoleBinding); a list — only in these namespaces. Namespaced, the
+ * cluster-scoped grants (nodes/proxy, CSRs, signers, webhook configurations, users, groups, cluster-wide deletion) are
+ * not granted and not reported, and a risk about one object counts only in the object's namespace.
+ * Hits come in table order, the risks a namespaced role can hold first.
  */
-export function classifyRule(rule: NormalizedRule, namespaced = false): RiskHit[] {
+export function classifyRule(rule: NormalizedRule, where: boolean | readonly string[] = false): RiskHit[] {
   if (rule.resources.length === 0) return [];
-  const byId = new Map<RiskId, ResourceRequest[]>();
-  for (const probe of RISK_PROBES) {
-    if (namespaced && probe.clusterOnly) continue;
-    if (probe.id === 'rbac-secrets-read' && rule.resourceNames.length) continue;
-    const reqs = allowedRequests(rule, probe);
-    if (reqs.length) byId.set(probe.id, [...(byId.get(probe.id) ?? []), ...reqs]);
-  }
+  const namespaced = where !== false;
   const hits: RiskHit[] = [];
-  for (const [id, requests] of byId) {
+  for (const row of RISK_ROWS) {
+    if (row.unlessNamed && rule.resourceNames.length) continue;
+    if (row.object && namespaced && !(Array.isArray(where) && where.includes(row.object.namespace))) continue;
+    const requests: ResourceRequest[] = [];
+    const grants: number[] = [];
+    row.grants.forEach((grant, i) => {
+      if (namespaced && grant.scope === 'cluster') return;
+      const reqs = allowedRequests(rule, row, grant);
+      if (reqs.length) {
+        requests.push(...reqs);
+        grants.push(i);
+      }
+    });
+    if (!requests.length) continue;
     const verbs = uniq(requests.map((r) => r.verb));
     const resources = uniq(requests.map((r) => (r.subresource ? `${r.resource}/${r.subresource}` : r.resource)));
-    const hit = (text: string, why: string, field: RiskHit['field'] = 'resources') => hits.push({ id, text, why, field, verbs, resources, requests });
-    switch (id) {
-      case 'rbac-secrets-read': {
-        const bulk = verbs.filter((v) => v !== 'get');
-        hit(
-          bulk.length ? `can ${bulk.join('/')} Secrets` : 'can get Secrets by name',
-          bulk.length ? 'reads the contents of all Secrets in scope at once, including ServiceAccount tokens' : 'reads Secret contents, including ServiceAccount tokens',
-        );
-        break;
-      }
-      case 'rbac-pod-exec':
-        hit(`${can(rule, verbs, resources)}${only(rule, 'Pods')}`, 'runs commands inside running containers and reads their mounted secrets');
-        break;
-      case 'rbac-create-pods':
-        hit(`can create ${resources.join(', ')}`, 'a pod can mount any ServiceAccount and Secret of its namespace, so this is indirect access to all of them');
-        break;
-      case 'rbac-escalation-verbs':
-        hit(`can ${verbs.join('/')} ${resources.join(', ')}${only(rule, 'named')}`, "privilege escalation that bypasses RBAC's own escalation checks", 'verbs');
-        break;
-      case 'rbac-token-create':
-        hit(
-          rule.resourceNames.length ? `can create tokens for ServiceAccounts ${rule.resourceNames.join(', ')}` : 'can create tokens for any ServiceAccount (serviceaccounts/token)',
-          rule.resourceNames.length ? 'acts as those ServiceAccounts for as long as the tokens live' : 'mints tokens for any ServiceAccount in scope',
-        );
-        break;
-      case 'rbac-nodes-proxy':
-        hit(`${can(rule, verbs, resources)}${only(rule, 'Nodes')}`, 'direct kubelet API access: exec into any pod on the node, bypassing audit and admission');
-        break;
-      case 'rbac-csr-approve': {
-        const a = requests.filter((r) => r.resource === 'certificatesigningrequests');
-        const s = requests.filter((r) => r.resource === 'signers');
-        const parts = [
-          a.length ? `${uniq(a.map((r) => r.verb)).join('/')} certificatesigningrequests/approval` : '',
-          s.length ? 'approve signers' : '',
-        ].filter(Boolean);
-        hit(`can ${parts.join(' and ')}${only(rule, 'named')}`, 'may get client certificates issued for arbitrary identities');
-        break;
-      }
-      case 'rbac-webhook-write':
-        hit(`${can(rule, verbs, resources)}${only(rule, 'configurations')}`, 'can intercept, mutate or disable admission of every object');
-        break;
-    }
+    const { text, why } = row.describe({ rule, verbs, resources, requests });
+    hits.push({ id: row.id, text, why, field: row.field, verbs, resources, requests, grants });
   }
-  const order = (h: RiskHit) => RISK_ORDER.indexOf(h.id);
-  return hits.sort((a, b) => order(a) - order(b));
+  const rank = (h: RiskHit) => (CLUSTER_ONLY.has(h.id) ? 1 : 0);
+  return hits.sort((a, b) => rank(a) - rank(b));
 }
-
-const RISK_ORDER: RiskId[] = [
-  'rbac-secrets-read',
-  'rbac-pod-exec',
-  'rbac-create-pods',
-  'rbac-escalation-verbs',
-  'rbac-token-create',
-  'rbac-nodes-proxy',
-  'rbac-csr-approve',
-  'rbac-webhook-write',
-];
 
 /** Rule fields holding a wildcard: "*" anywhere, or a subresource wildcard ("*\/scale"). `pods/*` is no wildcard. */
 export function wildcardFields(rule: NormalizedRule): ('verbs' | 'resources' | 'apiGroups' | 'nonResourceURLs')[] {

@@ -4,8 +4,10 @@
  */
 import { BUILTIN_CLUSTER_ROLES, BUILTIN_ROLES, isBuiltinServiceAccount, isKnownSystemClusterRoleName } from './builtin';
 import {
+  ALL_GRANTS,
   KNOWN_GROUPS,
   classifyRule,
+  isHighRisk,
   isClusterScoped,
   isFullWildcard,
   normalizeRule,
@@ -18,6 +20,7 @@ import {
 import { compileStoredSelector, selectorMatches, type CompiledSelector } from '../selector';
 import { formatSubject, identityKeys, isBroadSubject, normalizeKind, parseSubject, subjectKey } from './subjects';
 import {
+  RBAC,
   RISK_IDS,
   type AnalyzeOptions,
   type ChainStep,
@@ -698,11 +701,11 @@ export class RbacModel {
     if (!m) {
       m = [];
       if (b.role) {
-        const namespaced = b.kind === 'RoleBinding';
+        const where = b.kind === 'RoleBinding' ? [b.namespace ?? this.defaultNamespace] : false;
         for (const eff of this.effective(b.role)) {
           if (eff.rule.resources.length === 0) continue;
           const admin = isFullWildcard(eff.rule);
-          const hits = admin ? [] : classifyRule(eff.rule, namespaced);
+          const hits = admin ? [] : classifyRule(eff.rule, where).filter((h) => isHighRisk(h.id));
           if (admin || hits.length) m.push({ eff, admin, hits });
         }
       }
@@ -760,7 +763,7 @@ export class RbacModel {
         if (c.rule.source) related.push({ object: c.rule.source, path: c.rule.path, message: `${display(c.rule.kind, c.rule.name, c.rule.namespace)} rules[${c.rule.index}]` });
       }
       const f: RbacFinding = {
-        rule: 'rbac-workload-high-risk',
+        rule: RBAC.workloadHighRisk.id,
         severity: 'info',
         message: `${who}, which ${what} ${scope(first)} via ${formatChain(first.chain)}${member(first.chain)}${more}${why ? ` — ${why}` : ''}.`,
         object: item.source,
@@ -852,23 +855,28 @@ export class RbacModel {
           ? `in namespace${rbOnly.length === 1 ? '' : 's'} ${rbOnly.join(', ')}, where RoleBindings grant it`
           : 'wherever it is bound';
     const namespacedOnly = role.kind === 'Role' || rbOnly !== undefined;
+    const where = role.kind === 'Role' ? [role.namespace ?? this.defaultNamespace] : (rbOnly ?? false);
     // An aggregated ClusterRole holds exactly the union of the roles it selects: the controller overwrites its own rules.
     if (role.selectors) return;
-    // Approving a CSR takes both update on certificatesigningrequests/approval and approve on a signer: a role
-    // with only one half approves nothing, so neither half is reported.
-    const csrHalves = new Set<string>();
+    // A risk that takes all its grants (approving a CSR takes both update on certificatesigningrequests/approval and
+    // approve on a signer): a role holding only some of them has none, so none of its rules is reported.
+    const held = new Map<string, Set<number>>();
     for (const rule of role.rules)
-      for (const hit of classifyRule(rule, namespacedOnly)) if (hit.id === 'rbac-csr-approve') for (const r of hit.requests) csrHalves.add(r.resource);
-    const csrApproves = csrHalves.has('certificatesigningrequests') && csrHalves.has('signers');
+      for (const hit of classifyRule(rule, where)) {
+        if (!ALL_GRANTS.has(hit.id)) continue;
+        let set = held.get(hit.id);
+        if (!set) held.set(hit.id, (set = new Set()));
+        for (const g of hit.grants) set.add(g);
+      }
     for (const rule of role.rules) {
       const rp = [...role.base, 'rules', rule.index];
       const at = (field: string): Path => (rule.fields.has(field) ? [...rp, field] : rp);
       const wf = wildcardFields(rule);
       if (isFullWildcard(rule)) {
         // One finding: every other risk is implied.
-        const implied = classifyRule(rule, namespacedOnly);
+        const implied = classifyRule(rule, where).filter((h) => isHighRisk(h.id));
         out.push({
-          rule: 'rbac-wildcard',
+          rule: RBAC.wildcard.id,
           severity: 'warning',
           message: `${who} rules[${rule.index}] allows every verb on every resource in every API group (\`*\`/\`*\`/\`*\`) ${scope} — equivalent to cluster-admin${
             namespacedOnly ? ` in the namespace${rbOnly && rbOnly.length > 1 ? 's' : ''}` : ''
@@ -882,7 +890,7 @@ export class RbacModel {
       }
       if (wf.length) {
         const f: RbacFinding = {
-          rule: 'rbac-wildcard',
+          rule: RBAC.wildcard.id,
           severity: 'warning',
           message: `${who} rules[${rule.index}] uses a wildcard in ${wf.join(', ')}: it grants every present and future ${wf
             .map((x) =>
@@ -902,8 +910,8 @@ export class RbacModel {
         if (wf.length > 1) f.related = wf.slice(1).map((x) => ({ object: src, path: at(x), message: `wildcard in ${x}` }));
         out.push(f);
       }
-      for (const hit of classifyRule(rule, namespacedOnly)) {
-        if (hit.id === 'rbac-csr-approve' && !csrApproves) continue;
+      for (const hit of classifyRule(rule, where)) {
+        if (ALL_GRANTS.has(hit.id) && held.get(hit.id)!.size < ALL_GRANTS.get(hit.id)!) continue;
         out.push({
           rule: hit.id,
           severity: 'warning',
@@ -920,19 +928,19 @@ export class RbacModel {
     const who = display(b.kind, b.name, b.namespace);
     const roleRefPath = b.hasRoleRef ? [...b.base, 'roleRef'] : [...b.base];
     if (b.roleProblem) {
-      out.push({ rule: 'rbac-dangling-binding', severity: 'info', message: `${who} ${b.roleProblem}.`, object: b.source, path: roleRefPath, data: { target: 'roleRef' } });
+      out.push({ rule: RBAC.danglingBinding.id, severity: 'info', message: `${who} ${b.roleProblem}.`, object: b.source, path: roleRefPath, data: { target: 'roleRef' } });
     }
     for (const e of b.subjects) {
       const sp = [...b.base, 'subjects', e.index];
       if (e.problem && /namespace/.test(e.problem)) {
-        out.push({ rule: 'rbac-dangling-binding', severity: 'info', message: `${who}: ${e.problem}.`, object: b.source, path: sp, data: { target: 'subject' } });
+        out.push({ rule: RBAC.danglingBinding.id, severity: 'info', message: `${who}: ${e.problem}.`, object: b.source, path: sp, data: { target: 'subject' } });
         continue;
       }
       const ref = e.ref;
       if (!ref || ref.kind !== 'ServiceAccount') continue;
       if (ref.name === 'default') {
         out.push({
-          rule: 'rbac-default-sa-bound',
+          rule: RBAC.defaultSaBound.id,
           severity: 'warning',
           message: `${who} grants ${b.roleRefName ? `${b.roleRefKind ?? 'role'} ${b.roleRefName}` : 'its role'} to ServiceAccount ${ref.namespace}/default — every pod in ${ref.namespace} that does not set serviceAccountName gets these permissions; use a dedicated ServiceAccount.`,
           object: b.source,
@@ -941,7 +949,7 @@ export class RbacModel {
         });
       } else if (!this.serviceAccounts.has(key2(ref.namespace!, ref.name)) && !(this.useBuiltins && isBuiltinServiceAccount(ref.namespace!, ref.name))) {
         out.push({
-          rule: 'rbac-dangling-binding',
+          rule: RBAC.danglingBinding.id,
           severity: 'info',
           message: `${who} binds ServiceAccount ${ref.namespace}/${ref.name}, which is not defined in the analysed files.`,
           object: b.source,
@@ -965,7 +973,7 @@ export class RbacModel {
     if (adminRule.holder.source)
       related.push({ object: adminRule.holder.source, path: [...adminRule.holder.base, 'rules', adminRule.rule.index], message: 'wildcard rule' });
     out.push({
-      rule: 'rbac-cluster-admin-binding',
+      rule: RBAC.clusterAdminBinding.id,
       severity: 'error',
       message: `${who} grants ${roleDesc} — ${scope} — to ${broad.map((e) => formatSubject(e.ref!)).join(', ')}.`,
       object: b.source,
@@ -1001,7 +1009,7 @@ export class RbacModel {
       if (h.source) related.push({ object: h.source, path: [...h.base, 'rules', r.eff.rule.index], message: `${display(h.kind, h.name, h.namespace)} rules[${r.eff.rule.index}] ${r.hits.map((x) => x.text).join('; ')}` });
     }
     out.push({
-      rule: 'rbac-broad-subject',
+      rule: RBAC.broadSubject.id,
       severity: 'error',
       message: `${who} gives ${display(role.kind, role.name, role.namespace)}${role.builtin ? ' (built-in)' : ''} to ${groups
         .map((e) => `${formatSubject(e.ref!)} (${broadGroupDescription(e.ref!.name)})`)

@@ -9,47 +9,9 @@ export interface RbacSource {
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** Finding ids. Other code depends on these strings — do not rename. */
-export const RBAC_RULES = {
-  wildcard: 'rbac-wildcard',
-  secretsRead: 'rbac-secrets-read',
-  podExec: 'rbac-pod-exec',
-  createPods: 'rbac-create-pods',
-  escalationVerbs: 'rbac-escalation-verbs',
-  nodesProxy: 'rbac-nodes-proxy',
-  tokenCreate: 'rbac-token-create',
-  csrApprove: 'rbac-csr-approve',
-  webhookWrite: 'rbac-webhook-write',
-  clusterAdminBinding: 'rbac-cluster-admin-binding',
-  defaultSaBound: 'rbac-default-sa-bound',
-  danglingBinding: 'rbac-dangling-binding',
-  workloadHighRisk: 'rbac-workload-high-risk',
-  broadSubject: 'rbac-broad-subject',
-} as const;
-
-export type RbacRuleId = (typeof RBAC_RULES)[keyof typeof RBAC_RULES];
-
-/** The per-rule high-risk permission ids (also used as `data.risk` of rbac-workload-high-risk). */
-export type RiskId =
-  | 'rbac-secrets-read'
-  | 'rbac-pod-exec'
-  | 'rbac-create-pods'
-  | 'rbac-escalation-verbs'
-  | 'rbac-nodes-proxy'
-  | 'rbac-token-create'
-  | 'rbac-csr-approve'
-  | 'rbac-webhook-write';
-
-export const RISK_IDS: readonly RiskId[] = [
-  'rbac-secrets-read',
-  'rbac-pod-exec',
-  'rbac-create-pods',
-  'rbac-escalation-verbs',
-  'rbac-nodes-proxy',
-  'rbac-token-create',
-  'rbac-csr-approve',
-  'rbac-webhook-write',
-];
+/** Finding ids and the risk table: one row per RBAC rule (rules/rbac/table.ts). Other code depends on the ids. */
+export { RBAC, RISK_IDS, type RbacRuleId, type RiskId } from '../rules/rbac/table';
+import type { RbacRuleId } from '../rules/rbac/table';
 
 export interface RbacRelated {
   object: RbacSource;

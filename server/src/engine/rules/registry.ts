@@ -58,20 +58,7 @@ import netpolIpblockCoversCluster from './netpol/netpol-ipblock-covers-cluster';
 import netpolEgressToInternet from './netpol/netpol-egress-to-internet';
 import netpolDnsNotAllowed from './netpol/netpol-dns-not-allowed';
 import netpolSelectsNothing from './netpol/netpol-selects-nothing';
-import rbacWildcard from './rbac/rbac-wildcard';
-import rbacSecretsRead from './rbac/rbac-secrets-read';
-import rbacPodExec from './rbac/rbac-pod-exec';
-import rbacCreatePods from './rbac/rbac-create-pods';
-import rbacEscalationVerbs from './rbac/rbac-escalation-verbs';
-import rbacNodesProxy from './rbac/rbac-nodes-proxy';
-import rbacTokenCreate from './rbac/rbac-token-create';
-import rbacCsrApprove from './rbac/rbac-csr-approve';
-import rbacWebhookWrite from './rbac/rbac-webhook-write';
-import rbacClusterAdminBinding from './rbac/rbac-cluster-admin-binding';
-import rbacDefaultSaBound from './rbac/rbac-default-sa-bound';
-import rbacDanglingBinding from './rbac/rbac-dangling-binding';
-import rbacWorkloadHighRisk from './rbac/rbac-workload-high-risk';
-import rbacBroadSubject from './rbac/rbac-broad-subject';
+import { RBAC_RULES } from './rbac/rules';
 
 export const RULES: readonly Rule[] = [
   notAnalysed,
@@ -131,21 +118,8 @@ export const RULES: readonly Rule[] = [
   netpolEgressToInternet,
   netpolDnsNotAllowed,
   netpolSelectsNothing,
-  // RBAC
-  rbacWildcard,
-  rbacSecretsRead,
-  rbacPodExec,
-  rbacCreatePods,
-  rbacEscalationVerbs,
-  rbacNodesProxy,
-  rbacTokenCreate,
-  rbacCsrApprove,
-  rbacWebhookWrite,
-  rbacClusterAdminBinding,
-  rbacBroadSubject,
-  rbacDefaultSaBound,
-  rbacDanglingBinding,
-  rbacWorkloadHighRisk,
+  // RBAC (one table: rbac/table.ts)
+  ...RBAC_RULES,
 ];
 
 const byId = new Map(RULES.map((r) => [r.id, r]));

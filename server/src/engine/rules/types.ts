@@ -21,6 +21,9 @@ export interface RuleDocs {
   references?: string[];
 }
 
+/** Fix availability, as in ruff's `FixAvailability`. */
+export type FixAvailability = 'always' | 'sometimes' | 'none';
+
 export interface RuleMeta {
   /** Readable slug, stable: diagnostics, config and the CLI contract use it. */
   id: string;
@@ -29,7 +32,8 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** For Pod Security Standards rules: the level and the official check id. */
   pss?: { level: 'baseline' | 'restricted'; check: string };
-  fixable: boolean;
+  /** Whether findings come with a quick fix: every one (`always`), depending on the case (`sometimes`), or never (`none`). */
+  fix: FixAvailability;
   /** Always on at its default severity: settings cannot turn it off or re-grade it (only an ignore entry with a reason can). */
   locked?: boolean;
   docs: RuleDocs;

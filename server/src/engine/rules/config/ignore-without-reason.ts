@@ -8,7 +8,7 @@ export default defineRule({
   family: 'config',
   title: 'Ignore annotation without a reason, or for an unknown rule',
   defaultSeverity: 'warning',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'An `ignore.k8s-guardrails.io/<rule-id>` annotation has an empty reason or names a rule that does not exist.',
     why: 'An ignore must say why the risk is accepted, so a reviewer can judge it later; an ignore for a misspelt rule id silently ignores nothing. An empty reason does not suppress anything.',

@@ -10,7 +10,7 @@ export default defineRule({
   family: 'config',
   title: 'Ignore that suppresses nothing',
   defaultSeverity: 'warning',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'An `ignore:` entry in `.k8s-guardrails.yaml`, or an `ignore.k8s-guardrails.io/<rule-id>` annotation, matches no finding in the analysed files.',
     why: 'A stale ignore is silent risk: once the finding it was written for is gone, it will hide the next, unrelated one. Remove it, or fix its selectors if it was meant to match.',

@@ -26,7 +26,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Service account token mounted',
   defaultSeverity: 'info',
-  fixable: true,
+  fix: 'always',
   docs: {
     summary:
       'A workload gets a Kubernetes API token mounted without anyone having decided so: neither its pod spec nor its ServiceAccount (when defined in the workspace) sets `automountServiceAccountToken`. One finding per workload, on its pod spec; ServiceAccounts are not reported on their own (the token is mounted into pods, and a ServiceAccount used only by operator-created pods, such as kube-prometheus\' `prometheus-k8s`, needs it). An explicit `automountServiceAccountToken: true` on the pod spec (or, when the pod spec says nothing, on its ServiceAccount) is an informed choice and is not reported; set `hardening.reportExplicitAutomountToken: true` in `.k8s-guardrails.yaml` to report it too (as a warning unless the rule\'s severity is configured).',

@@ -35,7 +35,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Dangerous capability added',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'always',
   docs: {
     summary:
       'A container adds a Linux capability that is a known escalation or escape path: `ALL`, `SYS_ADMIN`, `NET_ADMIN`, `SYS_MODULE`, `SYS_PTRACE`, `DAC_READ_SEARCH`, `DAC_OVERRIDE`, `NET_RAW`, `BPF`, `PERFMON`, `SYS_RAWIO`, `SYS_BOOT`, `SYS_TIME`, `MAC_ADMIN`, `MAC_OVERRIDE`, `SYSLOG`, `SETFCAP` (also spelled with a `CAP_` prefix or in lower case). Reported whatever the Pod Security Standards level, each with what an attacker can do with it.',

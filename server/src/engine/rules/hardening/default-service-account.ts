@@ -7,7 +7,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Pod uses the default ServiceAccount',
   defaultSeverity: 'info',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'A pod runs as its namespace\'s `default` ServiceAccount, explicitly (`serviceAccountName: default`) or because it names none.',
     why:

@@ -27,7 +27,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Deprecated seccomp/AppArmor annotation',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'sometimes',
   docs: {
     summary:
       'The pod template sets a deprecated security annotation: `seccomp.security.alpha.kubernetes.io/pod`, `container.seccomp.security.alpha.kubernetes.io/<container>` or `container.apparmor.security.beta.kubernetes.io/<container>`.',

@@ -13,7 +13,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Explicit runAsUser: 0',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'always',
   docs: {
     summary:
       'The pod or a container sets `runAsUser: 0` (root), at any Pod Security Standards level. Where the PSS check `runAsUser` already reports it (level restricted, rule `run-as-user-root`), this rule stays silent.',

@@ -17,7 +17,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Mutable image tag (:latest or none)',
   defaultSeverity: 'info',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'A container image has the `:latest` tag or no tag at all (which means `:latest`), and no `@sha256:` digest.',
     why:

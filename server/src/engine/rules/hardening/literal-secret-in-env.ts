@@ -160,7 +160,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Secret as a literal environment value',
   defaultSeverity: 'warning',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary:
       'A container sets an environment variable to a literal `value` that looks like a secret. Three steps decide, in order: (1) values that are never secrets stay quiet whatever the name: numbers, sizes and durations (`2048`, `512Mi`, `30s`), flags (`true`, `1`, `yes`), file paths (`/var/secrets/google/key.json`), host names, URLs without a password and `$(VAR)` references; (2) known token shapes are reported whatever the name: GitHub (`ghp_…`, `github_pat_…`), GitLab (`glpat-…`), Slack (`xox[abposr]-…`), AWS access key ids (`AKIA` + 16), `sk-…` API keys, Stripe (`sk_live_…`), Google (`AIza…`), SendGrid, JSON Web Tokens, PEM private key blocks and URLs with a password (`postgres://user:pass@host`); (3) otherwise the name decides: a strong secret word (`…PASSWORD`, `…PASSWD`, `…SECRET`, `…API_KEY`, `…PRIVATE_KEY`, `…ACCESS_KEY`…) reports any literal, a weak one (`…TOKEN`, `…AUTH`, `…CREDENTIALS`) only a random-looking value (at least 16 characters without spaces, letters and digits, Shannon entropy ≥ 3.5 bits per character) or a `user:password` pair. Names that refer to a secret or are a setting about it (`…_FILE`, `…_PATH`, `…_NAME`, `…_URL`, `…_ENABLED`, `…_ROLE`, `MAX_…`, `…_ALLOW_EMPTY_PASSWORD`…) are not reported. The message says which step matched; the value is never shown.',

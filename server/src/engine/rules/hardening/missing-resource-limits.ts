@@ -27,7 +27,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Container without resource limits',
   defaultSeverity: 'info',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary:
       'A container or init container has no `resources.limits.memory` or no `resources.limits.cpu` (the message says which) and, when it has no requests either, says so too. Limits that a LimitRange of the namespace (in the workspace) fills in by default count as set.',

@@ -11,7 +11,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Namespace without Pod Security Admission enforcement',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'always',
   docs: {
     summary: `A Namespace has no \`${PSA}enforce\` label (or one whose value is not a level).`,
     why:

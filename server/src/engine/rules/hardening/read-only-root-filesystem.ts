@@ -7,7 +7,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Writable root file system',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'always',
   docs: {
     summary: 'A container or init container does not set `securityContext.readOnlyRootFilesystem: true`.',
     why:

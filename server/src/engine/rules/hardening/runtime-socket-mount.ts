@@ -39,7 +39,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Container runtime socket mounted',
   defaultSeverity: 'error',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary:
       'A `hostPath` volume is a container runtime socket (`docker.sock`, `containerd.sock`, `crio.sock`, `cri-dockerd.sock`, `podman.sock`, the Windows `docker_engine` pipe) or a host directory that contains one (`/var/run`, `/run`, `/run/containerd`, `/var`, `/`…).',

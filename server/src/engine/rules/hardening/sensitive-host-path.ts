@@ -34,7 +34,7 @@ export default defineRule({
   family: 'hardening',
   title: 'Sensitive host path mounted',
   defaultSeverity: 'warning',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary:
       'A `hostPath` volume mounts a sensitive directory of the node: `/`, `/etc` (and below, e.g. `/etc/kubernetes`), `/proc`, `/sys`, `/root`, `/home`, `/boot`, `/dev`, `/var/lib/kubelet`, `/var/lib/docker`, `/var/lib/containerd`, `/var/log`, their subdirectories, or a parent of one of them (`/var`, `/var/lib`). The message says which containers mount it read-write.',

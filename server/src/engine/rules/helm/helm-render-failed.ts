@@ -9,7 +9,7 @@ export default defineRule({
   family: 'config',
   title: 'Helm chart that does not render',
   defaultSeverity: 'error',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'A Helm chart (or one of the releases listed under `helm.releases` in `.k8s-guardrails.yaml`) fails to render with `helm template`; the message is helm\'s own.',
     why: 'What a chart deploys is only known once it is rendered. When rendering fails, none of its objects can be checked — and `helm install` would fail the same way. The rest of the workspace is still analysed.',

@@ -10,7 +10,7 @@ export default defineRule({
   family: 'config',
   title: 'Kustomization that does not build',
   defaultSeverity: 'error',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'A `kustomization.yaml` fails to build with `kubectl kustomize`; the message is kustomize\'s own.',
     why: 'What a kustomization deploys is only known once it is rendered. When the build fails, none of its resources can be checked — and `kubectl apply -k` would fail the same way. The rest of the workspace is still analysed.',

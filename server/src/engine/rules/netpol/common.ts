@@ -3,7 +3,7 @@ import { Resource } from '../../model';
 import { editSequence, setIn, YamlValue } from '../../fix/edits';
 import { ProblemCode, PolicyProblem } from '../../netpol/types';
 import { isK8sNetworkPolicy, NpPolicy, policyProblems } from '../../netpol/workspace';
-import { Fix, RelatedInfo, Rule, RuleContext, RuleDocs, defineRule } from '../types';
+import { Fix, FixAvailability, RelatedInfo, Rule, RuleContext, RuleDocs, defineRule } from '../types';
 import { Severity } from '../../model';
 import { Range } from '../../text';
 
@@ -67,6 +67,8 @@ export interface ProblemRuleSpec {
   codes: ProblemCode[];
   title: string;
   defaultSeverity: Severity;
+  /** Whether the problems these codes name carry a fix. */
+  fix: FixAvailability;
   docs: RuleDocs;
   /** Extra condition (e.g. only with configured settings). */
   enabled?: (ctx: RuleContext) => boolean;
@@ -79,7 +81,7 @@ export function defineProblemRule(spec: ProblemRuleSpec): Rule {
     family: 'netpol',
     title: spec.title,
     defaultSeverity: spec.defaultSeverity,
-    fixable: true,
+    fix: spec.fix,
     docs: { ...spec.docs, references: [NETPOL_DOCS, NETPOL_API, ...(spec.docs.references ?? [])] },
     checkResource(res, ctx) {
       if (!isK8sNetworkPolicy(res)) return;

@@ -8,7 +8,7 @@ export default defineRule({
   family: 'netpol',
   title: 'Namespace without a default-deny NetworkPolicy',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'always',
   docs: {
     summary:
       'A Namespace defined in the workspace has no default-deny NetworkPolicy (a policy selecting all pods, `podSelector: {}`, with the direction in `policyTypes` and no rules) for ingress and/or egress.',

@@ -8,7 +8,7 @@ export default defineRule({
   family: 'netpol',
   title: 'Workload not selected by any NetworkPolicy',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'sometimes',
   docs: {
     summary:
       'A workload (any resource with a pod template) whose pods no NetworkPolicy in their namespace selects for ingress and/or egress. Setting `netpol.require` (`both` by default, `ingress`, `egress` or `off`) chooses the directions that must be covered. Selection is by the labels of the pod template. A hostNetwork workload is never counted as isolated, selected or not: it gets a finding (info unless the rule\'s severity is configured) saying that NetworkPolicies do not apply to its pods and which policies select it without effect.',

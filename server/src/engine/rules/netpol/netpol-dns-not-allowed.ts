@@ -9,7 +9,7 @@ export default defineRule({
   family: 'netpol',
   title: 'Egress isolated without DNS',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'sometimes',
   docs: {
     summary:
       'A workload whose pods are isolated for egress (a policy with `Egress` selects them, e.g. a default deny) while no egress rule of those policies allows UDP and TCP port 53 to kube-dns (pods `k8s-app: kube-dns` in `kube-system`, matched by namespaceSelector/podSelector peers). Since whether an ipBlock matches pod IPs depends on the network plugin, an ipBlock rule covering the cluster ranges (`netpol.clusterCIDRs`) on port 53 counts as allowing DNS.',

@@ -3,6 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-egress-not-enforced',
   codes: ['egress-not-enforced'],
+  fix: 'always',
   title: '`egress: []` without policyTypes does not deny egress',
   defaultSeverity: 'warning',
   docs: {

@@ -31,7 +31,7 @@ export default defineRule({
   family: 'netpol',
   title: 'NetworkPolicy allows egress to the internet',
   defaultSeverity: 'warning',
-  fixable: true,
+  fix: 'sometimes',
   docs: {
     summary:
       'An egress rule that admits public internet addresses: an `ipBlock` such as `0.0.0.0/0` or `::/0`, or any range that still contains public addresses after `except` (so `0.0.0.0/0` except the RFC 1918 ranges is still internet egress), or a rule without `to` (every destination). The message names the ports it opens. A rule whose ports are all invalid (`port: 1-65535`) is reported too, next to `netpol-invalid-port`: fixing the port would otherwise reveal this finding only afterwards.',

@@ -3,6 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-ignored-rules',
   codes: ['ignored-rules'],
+  fix: 'sometimes',
   title: 'NetworkPolicy rules ignored by policyTypes',
   defaultSeverity: 'warning',
   docs: {

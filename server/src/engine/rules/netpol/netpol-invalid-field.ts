@@ -3,6 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-invalid-field',
   codes: ['invalid-field'],
+  fix: 'none',
   title: 'Unknown or wrongly typed NetworkPolicy field',
   defaultSeverity: 'error',
   docs: {

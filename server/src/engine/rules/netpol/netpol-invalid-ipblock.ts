@@ -3,6 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-invalid-ipblock',
   codes: ['invalid-ipblock'],
+  fix: 'sometimes',
   title: 'Invalid NetworkPolicy ipBlock',
   defaultSeverity: 'error',
   docs: {

@@ -3,6 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-invalid-peer',
   codes: ['invalid-peer'],
+  fix: 'none',
   title: 'Invalid NetworkPolicy peer',
   defaultSeverity: 'error',
   docs: {

@@ -3,6 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-invalid-policy-type',
   codes: ['invalid-policy-type'],
+  fix: 'sometimes',
   title: 'Invalid NetworkPolicy policyTypes',
   defaultSeverity: 'error',
   docs: {

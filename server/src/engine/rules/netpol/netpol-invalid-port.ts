@@ -3,6 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-invalid-port',
   codes: ['invalid-port'],
+  fix: 'sometimes',
   title: 'Invalid NetworkPolicy port',
   defaultSeverity: 'error',
   docs: {

@@ -3,6 +3,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-invalid-selector',
   codes: ['invalid-selector'],
+  fix: 'none',
   title: 'Invalid label selector in a NetworkPolicy',
   defaultSeverity: 'error',
   docs: {

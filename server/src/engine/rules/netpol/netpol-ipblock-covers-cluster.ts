@@ -4,6 +4,7 @@ import { defineProblemRule } from './common';
 export default defineProblemRule({
   id: 'netpol-ipblock-covers-cluster',
   codes: ['ipblock-covers-cluster'],
+  fix: 'none',
   title: 'ipBlock covers the cluster network',
   defaultSeverity: 'warning',
   enabled: (ctx) => netpolSettings(ctx.settings).clusterCIDRsConfigured,

@@ -170,7 +170,7 @@ export default defineRule({
   family: 'netpol',
   title: 'NetworkPolicy selects no workload',
   defaultSeverity: 'info',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary:
       'A NetworkPolicy whose (non-empty) `podSelector` matches the pod template of no workload of its namespace in the workspace (across files). It stays quiet when the pods may exist without a manifest: when the workspace has no workload in that namespace (policies-only repositories, or a namespace whose workloads live elsewhere); when the selector uses labels that controllers and operators set on the pods they create (`pod-template-hash`, `controller-revision-hash`, `statefulset.kubernetes.io/pod-name`, `job-name`, prometheus-operator\'s `operator.prometheus.io/name`, `prometheus`, `alertmanager` and `app.kubernetes.io/name: prometheus|alertmanager|thanos-ruler|prometheus-agent`, Rook\'s `app: rook-ceph-*`, `rook_cluster`, `ceph_daemon_type`, and `app.kubernetes.io/managed-by` other than Helm/Kustomize); when a custom resource of the namespace (a `Prometheus`, an `Alertmanager`, a `CephCluster`…) has labels, or `spec.podMetadata.labels`, that the selector matches; or when a workload of that namespace runs as a ServiceAccount that the workspace\'s RBAC allows to create pods (or Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs) in that namespace — an operator, which may create the pods the selector means (Longhorn, Rook, prometheus-operator). When it reports, the message lists the workloads of the namespace with their values for the selector\'s keys.',

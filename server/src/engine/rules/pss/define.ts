@@ -87,7 +87,7 @@ export function definePssRule(spec: PssRuleSpec): Rule {
     title: spec.title,
     defaultSeverity: spec.defaultSeverity ?? (spec.level === 'baseline' ? 'error' : 'warning'),
     pss: { level: spec.level, check: spec.check },
-    fixable: !!spec.fix,
+    fix: spec.fix ? 'always' : 'none',
     docs,
     checkResource(res: Resource, ctx: RuleContext) {
       for (const r of pssResults(res, ctx)) {

@@ -18,10 +18,11 @@ import {
   type ChainStep,
   type RbacFinding,
   type RbacRelated,
-  type RbacRuleId,
+  RBAC,
   type RbacSource,
 } from '../../rbac';
-import { Fix, RelatedInfo, Rule, RuleContext, RuleDocs, TextEdit, defineRule } from '../types';
+import { Fix, RelatedInfo, Rule, RuleContext, TextEdit, defineRule } from '../types';
+import type { RbacFixKind, RbacRow } from './table';
 
 export const RBAC_DOCS = 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/';
 export const RBAC_GOOD_PRACTICES = 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/';
@@ -193,40 +194,48 @@ export function toRelated(r: RbacRelated): RelatedInfo | undefined {
   return { uri: res.file.uri, range: res.range(r.path), message: `${r.message} (${where(res, r.path)})` };
 }
 
-export interface RbacRuleSpec {
-  id: RbacRuleId;
-  title: string;
-  defaultSeverity: Severity;
-  docs: RuleDocs;
-  fixable?: boolean;
-  fixes?: (res: Resource, finding: RbacFinding, ctx: RuleContext, rw: RbacWorkspace) => Fix[];
-}
+type RbacFixes = (res: Resource, finding: RbacFinding, ctx: RuleContext, rw: RbacWorkspace) => Fix[];
 
-/** A rule reporting the RBAC model's findings with one id, on the engine's path, with related locations. */
-export function defineRbacRule(spec: RbacRuleSpec): Rule {
+/** The quick fixes a row of the RBAC table names. */
+const FIXES: Record<RbacFixKind, RbacFixes> = {
+  // Not for a `*`/`*`/`*` rule: explicit verbs on every resource still read every Secret, exec into pods, … (the risks it
+  // implies would surface as new findings); its resources have to be listed by hand.
+  'wildcard-verbs': (res, f) => (f.data?.clusterAdminEquivalent ? [] : wildcardVerbFixes(res, f)),
+  'to-role-binding': (res, _f, ctx) => toRoleBindingFixes(res, ctx.workspace),
+  'least-privilege': (res, f, ctx, rw) => {
+    // One finding per risk, all on serviceAccountName: offer the fixes once (on the first), not once per risk.
+    if (rw.findings(res).find((x) => x.rule === f.rule) !== f) return [];
+    const lp = leastPrivilegeFix(res, ctx.workspace, rw);
+    return [...(lp ? [lp] : []), ...automountFixes(res, f, ctx, rw)];
+  },
+};
+
+/** The rule of a row of the RBAC table: reports the RBAC model's findings with its id, on the engine's path, with related locations. */
+export function defineRbacRule(row: RbacRow): Rule {
+  const fixes = row.fix ? FIXES[row.fix] : undefined;
   return defineRule({
-    id: spec.id,
+    id: row.id,
     family: 'rbac',
-    title: spec.title,
-    defaultSeverity: spec.defaultSeverity,
-    fixable: spec.fixable ?? !!spec.fixes,
-    docs: { ...spec.docs, references: [...(spec.docs.references ?? []), RBAC_DOCS, RBAC_GOOD_PRACTICES] },
+    title: row.title,
+    defaultSeverity: row.severity,
+    // Each RBAC fix depends on the finding: wildcard verbs only, a ClusterRoleBinding only, a workload's first finding only.
+    fix: fixes ? 'sometimes' : 'none',
+    docs: { ...row.docs, references: [...(row.docs.references ?? []), RBAC_DOCS, RBAC_GOOD_PRACTICES] },
     checkResource(res, ctx) {
       if (!RBAC_KINDS.has(res.kind)) return;
       const rw = rbacWorkspace(ctx);
       const list = rw.findings(res);
       for (let i = 0; i < list.length; i++) {
         const f = list[i];
-        if (f.rule !== spec.id) continue;
+        if (f.rule !== row.id) continue;
         const related = (f.related ?? []).map(toRelated).filter((x): x is RelatedInfo => !!x);
-        if (f.rule === 'rbac-workload-high-risk') {
+        if (f.rule === RBAC.workloadHighRisk.id) {
           const info = rw.model.workloadInfo(f.object);
           const sa = info?.serviceAccount;
           const saRes = sa?.source.ref;
           if (saRes instanceof Resource && saRes !== res)
             related.push({ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${info!.namespace}/${info!.serviceAccountName} (${where(saRes, ['metadata', 'name'])})` });
         }
-        const fixes = spec.fixes;
         ctx.report({
           resource: res,
           path: f.path,

@@ -37,7 +37,7 @@ export default defineRule({
   family: 'yaml',
   title: 'Object defined twice with different content',
   defaultSeverity: 'warning',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'The same object — API group, kind, namespace and name — is defined more than once in the workspace with different content; reported at every definition.',
     why:

@@ -14,7 +14,7 @@ export default defineRule({
   family: 'yaml',
   title: 'Incomplete workload object (patch fragment)',
   defaultSeverity: 'info',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary:
       'A Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob or Pod that the API server would reject as incomplete — its pod template has no containers, or a container without `image` (a missing `spec.selector` is named too) — and that no kustomization uses: it looks like a patch fragment. It gets this one note instead of the workload rules\' findings.',

@@ -24,7 +24,7 @@ export default defineRule({
   title: 'File not analysed',
   defaultSeverity: 'error',
   locked: true,
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'A file that was not analysed — unreadable, over the size limit, a template that is not YAML, or stopped by the time limit; the message says which.',
     why:

@@ -5,7 +5,7 @@ export default defineRule({
   family: 'yaml',
   title: 'Duplicate mapping key',
   defaultSeverity: 'error',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'A key appears twice in the same mapping; only the last value takes effect.',
     why: 'YAML forbids duplicate keys and kubectl rejects them; tools that accept them silently keep the last value, so the first one — often the one the author meant, such as a port — is ignored.',

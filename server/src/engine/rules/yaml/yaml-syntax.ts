@@ -5,7 +5,7 @@ export default defineRule({
   family: 'yaml',
   title: 'YAML syntax error',
   defaultSeverity: 'error',
-  fixable: false,
+  fix: 'none',
   docs: {
     summary: 'The document is not valid YAML; it cannot be applied or analysed.',
     why: 'kubectl and the API server reject the whole file. Only the broken document is skipped by the analysis: the other documents of the file are still checked.',
