@@ -121,7 +121,9 @@ export function writeReports(
     if (spec.file === undefined) io.stdout(report);
     else
       try {
-        fs.writeFileSync(path.resolve(io.cwd, spec.file), report);
+        const file = path.resolve(io.cwd, spec.file);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, report);
       } catch (e) {
         throw new UsageError(`cannot write '${spec.file}': ${(e as Error).message}`);
       }
