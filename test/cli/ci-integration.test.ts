@@ -131,3 +131,12 @@ test('.pre-commit-hooks.yaml: the hook scans the repository with the command on 
   const fine = run(tmp({ 'pod.yaml': POD.replace('privileged: true', 'privileged: false'), '.k8s-guardrails.yaml': 'pss:\n  level: privileged\n' }));
   assert.equal(fine.status, 0, fine.stdout + fine.stderr);
 });
+
+test('docs/examples/github-workflow.yml: the documented workflow uses the action with code scanning permission', () => {
+  const text = fs.readFileSync(path.join(REPO, 'docs/examples/github-workflow.yml'), 'utf8');
+  const wf = yaml.load(text) as { permissions: Record<string, string>; jobs: Record<string, { steps: { uses?: string; with?: Record<string, string> }[] }> };
+  assert.equal(wf.permissions['security-events'], 'write');
+  const uses = wf.jobs.scan.steps.find((s) => s.uses?.startsWith('k8s-guardrails/k8s-guardrails@'))!;
+  for (const input of Object.keys(uses.with ?? {})) assert.ok(input in action.inputs, `input ${input} exists in action.yml`);
+  assert.ok(fs.readFileSync(path.join(REPO, 'docs/ci.md'), 'utf8').includes(text.split('\n').slice(1).join('\n').trimEnd()), 'docs/ci.md shows the same workflow');
+});
