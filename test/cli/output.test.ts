@@ -126,7 +126,7 @@ test('the test XML parser rejects malformed documents', () => {
 // ------------------------------------------------------------------------------------------------ several outputs
 
 test('several outputs in one run: text on stdout, SARIF, JUnit and JSON to files; -o still works', () => {
-  const dir = tmp({ 'k8s/pod.yaml': pod('agent', 'app') });
+  const dir = tmp({ 'k8s/pod.yaml': pod('agent', 'app'), 'reports/.keep': '' });
   const r = cli(dir, ['scan', 'k8s', '--format', 'text', '--format', 'sarif=reports/k8s.sarif', '--format', 'junit=reports/junit.xml', '--format', 'json=out.json']);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^k8s\/pod\.yaml\n/);
@@ -162,6 +162,10 @@ test('output usage errors exit 2 before anything is analysed', () => {
     assert.equal(r.stdout, '');
   }
   assert.deepEqual(fs.readdirSync(dir), ['pod.yaml']);
+  // A report into a missing folder is an error, as for -o (exit 2, after the scan).
+  const missing = cli(dir, ['scan', 'pod.yaml', '--format', 'text', '--format', 'sarif=no/such/dir/r.sarif']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot write 'no\/such\/dir\/r\.sarif'/);
 });
 
 // ------------------------------------------------------------------------------------------------ junit

@@ -121,9 +121,7 @@ export function writeReports(
     if (spec.file === undefined) io.stdout(report);
     else
       try {
-        const file = path.resolve(io.cwd, spec.file);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, report);
+        fs.writeFileSync(path.resolve(io.cwd, spec.file), report);
       } catch (e) {
         throw new UsageError(`cannot write '${spec.file}': ${(e as Error).message}`);
       }
