@@ -39,7 +39,9 @@ async function main(argv: string[]): Promise<number> {
         stdout: (s) => process.stdout.write(s),
         stderr: (s) => process.stderr.write(s),
         readStdin,
-        isTTY: !!process.stdout.isTTY && !process.env.NO_COLOR,
+        isTTY: !!process.stdout.isTTY,
+        columns: process.stdout.columns,
+        env: process.env,
       });
     case 'rbac':
       return rbac(rest, {

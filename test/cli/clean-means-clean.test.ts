@@ -252,5 +252,5 @@ test('a one-line List of 20,000 pods: every finding reported, no stack overflow'
   assert.equal(findings.filter((f) => f.rule === 'privileged-container').length, 20000);
   const text = scan(dir, ['list.yaml', '--fail-on', 'error']);
   assert.equal(text.code, 1);
-  assert.match(text.stdout, /\n\d{6} findings \(.*\) in 1 file of 1 scanned\. 40000 at or above error \(--fail-on error\)\.\n$/);
+  assert.match(text.stdout, /\n✖ \d{6} problems \(.*\) in 1 file of 1 scanned\. 40000 at or above error \(--fail-on error\)\.\n$/);
 });

@@ -101,13 +101,16 @@ function json(r: Run): { version: number; findings: any[] } {
 
 // ---------------------------------------------------------------- formats
 
-test('text: file:line:col: severity rule message, and a summary line; no colour when not a TTY', async () => {
+test('text: findings grouped under their file, then a summary line; no colour when not a TTY', async () => {
   const dir = tmp({ 'pod.yaml': PRIVILEGED });
   const r = await scanIn(dir, ['pod.yaml', '--pss-level', 'baseline']);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /^pod\.yaml:11:19: error privileged-container /m);
-  assert.match(r.stdout, /\n\n\d+ findings? \(.*\d+ errors?.*\) in 1 file of 1 scanned\.\n$/);
+  assert.match(r.stdout, /^pod\.yaml\n(.*\n)* {2}11:19 +error +.*  privileged-container$/m);
+  assert.match(r.stdout, /\n\n✖ \d+ problems? \(\d+ errors?, \d+ warnings?, \d+ info\) in 1 file of 1 scanned\.\n$/);
   assert.doesNotMatch(r.stdout, /\x1b\[/);
+  // The one-line-per-finding shape stays available.
+  const c = await scanIn(dir, ['pod.yaml', '--pss-level', 'baseline', '--format', 'compact']);
+  assert.match(c.stdout, /^pod\.yaml:11:19: error privileged-container /m);
 });
 
 test('text: colour on a TTY, none with NO_COLOR', async () => {
@@ -172,7 +175,7 @@ function sarifValidator() {
 
 test('sarif: valid against the SARIF 2.1.0 schema, with rules, locations, fingerprints and suppressions', async () => {
   const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED, 'k8s/suppressed.yaml': SUPPRESSED.replace('name: agent', 'name: agent2'), 'bad.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n' });
-  const r = await scanIn(dir, ['--format', 'sarif', 'k8s', 'bad.yaml']);
+  const r = await scanIn(dir, ['--format', 'sarif', 'k8s', 'bad.yaml', '--include-suppressed']);
   assert.equal(r.code, 1, r.stderr);
   const log = JSON.parse(r.stdout);
   assert.equal(sarifValidator()(log), '');
@@ -414,11 +417,11 @@ test('files over --max-file-size are not analysed: a not-analysed error naming t
   const huge = tmp({ 'huge.yaml': PRIVILEGED + '#' + 'x'.repeat(5 * 1024 * 1024) + '\n' });
   const p = spawnCli(huge, ['scan', 'huge.yaml']);
   assert.equal(p.code, 1, p.stderr);
-  assert.match(p.stdout, /^huge\.yaml:11:19: error privileged-container /m);
+  assert.match(p.stdout, /^huge\.yaml\n(.*\n)* {2}11:19 +error +.*  privileged-container$/m);
   // stdin obeys the limit too.
   const s = await scanIn(dir, ['-', '--max-file-size', '100'], PRIVILEGED);
   assert.match(s.stderr, /not analysed: <stdin>: .* over the size limit of 100 bytes/);
-  assert.match(s.stdout, /^<stdin>:1:1: error not-analysed /m);
+  assert.match(s.stdout, /^<stdin>\n {2}1:1 +error +.*  not-analysed$/m);
 });
 
 // ---------------------------------------------------------------- globs and stdin
@@ -499,7 +502,7 @@ test('stdin with -: once, named by --stdin-filename, combined with files as one 
   assert.ok(!findings.some((f) => f.rule === 'privileged-container'), JSON.stringify(findings.map((f) => f.rule)));
   const p = spawnCli(dir, ['scan', '-'], PRIVILEGED);
   assert.equal(p.code, 1);
-  assert.match(p.stdout, /^<stdin>:11:19: error privileged-container /m);
+  assert.match(p.stdout, /^<stdin>\n(.*\n)* {2}11:19 +error +.*  privileged-container$/m);
   const empty = spawnCli(dir, ['scan', '-'], '');
   assert.equal(empty.code, 2, 'empty input: nothing analysed');
   assert.match(empty.stderr, /nothing was analysed/);

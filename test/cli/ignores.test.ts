@@ -115,7 +115,7 @@ test('unused config entry: an unused-ignore finding on the config file, on the e
   assert.equal(unused[0].file, '.k8s-guardrails.yaml');
   assert.equal(unused[0].range.start.line, 3);
   const text = await scanIn(dir, ['apps'], NOW);
-  assert.match(text.stdout, /\.k8s-guardrails\.yaml:4:\d+: warning unused-ignore /);
+  assert.match(text.stdout, /^\.k8s-guardrails\.yaml\n {2}4:\d+ +warning +.*  unused-ignore$/m);
 });
 
 test('stale annotation: unused-ignore on the annotation', async () => {
@@ -142,12 +142,15 @@ test('config errors: exit 2 naming the file, line and value, with did-you-mean (
 
 const SARIF_SCHEMA = JSON.parse(fs.readFileSync(path.join(REPO, 'test/cli/sarif-schema-2.1.0.json'), 'utf8'));
 
-test('sarif: config suppressions are "external", annotation ones "inSource"; valid against SARIF 2.1.0', async () => {
+test('sarif: suppressed results only with --include-suppressed; config suppressions are "external", annotation ones "inSource"; valid against SARIF 2.1.0', async () => {
   const annotated = DS.replace('name: cilium\n', 'name: other\n').replace('  namespace: kube-system\n', '  namespace: kube-system\n  annotations:\n    ignore.k8s-guardrails.io/privileged-container: "reviewed"\n');
   const dir = tmp({ '.k8s-guardrails.yaml': CONFIG + '  - rule: host-ports\n    reason: unused\n', 'vendor/ds.yaml': DS, 'vendor/other.yaml': annotated });
-  const r = await scanIn(dir, ['--format', 'sarif', 'vendor'], NOW);
+  const r = await scanIn(dir, ['--format', 'sarif', 'vendor', '--include-suppressed'], NOW);
   assert.equal(r.code, 1, r.stderr);
   const log: any = JSON.parse(r.stdout);
+  // Without --include-suppressed the suppressed results are left out; the others are the same, fingerprints included.
+  const plain: any[] = JSON.parse((await scanIn(dir, ['--format', 'sarif', 'vendor'], NOW)).stdout).runs[0].results;
+  assert.deepEqual(plain, log.runs[0].results.filter((x: any) => !x.suppressions));
   const ajv = new Ajv2020({
     allErrors: true,
     strict: false,

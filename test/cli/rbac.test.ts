@@ -129,10 +129,18 @@ test('rbac permissions: text (like kubectl auth can-i --list) and json, with imp
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stdout.split('\n');
   assert.equal(lines[0], 'Effective permissions of ServiceAccount shop/web:');
-  assert.match(lines[2], /^WHERE\s+RESOURCES\s+NON-RESOURCE URLS\s+RESOURCE NAMES\s+VERBS\s+VIA$/);
-  assert.match(text.stdout, /cluster-wide\s+nodes\s+\[\]\s+\[\]\s+\[get list\]\s+ClusterRoleBinding ops-nodes/);
-  assert.match(text.stdout, /cluster-wide\s+\[\/healthz\]\s+\[\]\s+\[get\]/);
-  assert.match(text.stdout, /namespace shop\s+secrets\s+\[\]\s+\[\]\s+\[get list\]\s+RoleBinding shop\/web-secrets/);
+  // A table: one row per resource or URL, verbs as words, where, and the binding → role that grants it.
+  assert.deepEqual(lines.slice(2, 7), [
+    'RESOURCE  VERBS      SCOPE           VIA',
+    'nodes     get, list  cluster-wide    ClusterRoleBinding ops-nodes → ClusterRole node-viewer',
+    '/healthz  get        cluster-wide    ClusterRoleBinding ops-nodes → ClusterRole node-viewer',
+    'secrets   get, list  namespace shop  RoleBinding shop/web-secrets → Role shop/secret-reader',
+    'secrets   get, list  namespace shop  RoleBinding shop/all-sa-secrets → Role shop/secret-reader (as group system:serviceaccounts:shop)',
+  ]);
+  assert.doesNotMatch(text.stdout, /\[/);
+  const admin = run(['rbac', 'permissions', 'serviceaccount:ci:deployer', CROSS]);
+  assert.match(admin.stdout, /^\*\.\* +\* \(all verbs\) +cluster-wide +ClusterRoleBinding deployer-admin → ClusterRole cluster-admin \(built-in\)$/m);
+  assert.match(admin.stdout, /^\* \(non-resource URLs\) +\* \(all verbs\) +cluster-wide/m);
 
   const json = run(['rbac', 'permissions', 'serviceaccount:shop:web', '--format', 'json', dir]);
   assert.equal(json.code, 0, json.stderr);

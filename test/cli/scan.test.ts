@@ -93,7 +93,7 @@ test('directories recurse into *.yaml/*.yml, skipping node_modules and .git', ()
 test('stdin with -, text format', () => {
   const r = run(['scan', '--pss-level', 'baseline', '-'], DEPLOY);
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /^<stdin>:13:23: error privileged-container /m);
+  assert.match(r.stdout, /^<stdin>\n(.*\n)* {2}13:23 +error +.*  privileged-container$/m);
 });
 
 const JOBSET = `apiVersion: jobset.x-k8s.io/v1alpha2

@@ -109,15 +109,29 @@ function subjectJson(s: SubjectRef) {
   return { key: subjectKey(s), kind: s.kind, name: s.name, ...(s.namespace !== undefined ? { namespace: s.namespace } : {}) };
 }
 
-/** "pods", "deployments.apps", "jobs.batch", "widgets.*" (kubectl's notation), one per group × resource. */
-function resourcesText(p: Permission): string {
-  if (!p.resources.length) return '';
+/**
+ * One row per "pods", "deployments.apps", "jobs.batch", "widgets.*" (kubectl's
+ * notation; group × resource) and per non-resource URL, with the names it
+ * is restricted to.
+ */
+function resourceRows(p: Permission): string[] {
+  const names = p.resourceNames.length ? ` (only ${p.resourceNames.join(', ')})` : '';
   const out: string[] = [];
-  for (const r of p.resources) for (const g of p.apiGroups.length ? p.apiGroups : ['']) out.push(g === '' ? r : `${r}.${g}`);
-  return out.join(', ');
+  for (const r of p.resources) for (const g of p.apiGroups.length ? p.apiGroups : ['']) out.push(`${g === '' ? r : `${r}.${g}`}${names}`);
+  for (const u of p.nonResourceURLs) out.push(u === '*' ? '* (non-resource URLs)' : u);
+  return out;
 }
 
-const list = (l: string[]) => `[${l.join(' ')}]`;
+const verbsText = (verbs: string[]) => (verbs.includes('*') ? '* (all verbs)' : verbs.join(', '));
+
+const stepLabel = (step: ChainStep) => `${step.kind} ${step.namespace ? `${step.namespace}/` : ''}${step.name || '(unnamed)'}${step.builtin ? ' (built-in)' : ''}`;
+
+/** Binding → role (→ aggregated roles), and the group the binding names when it is not the subject itself. */
+function viaText(p: Permission, subject: string): string {
+  const c = p.chain;
+  const chain = [stepLabel(c.binding), stepLabel(c.role), ...c.via.map((v) => `aggregates ${stepLabel(v)}`)].join(' → ');
+  return c.subject === subject ? chain : `${chain} (as ${c.subject.replace(/^(group|user|serviceaccount):/, '$1 ')})`;
+}
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -216,9 +230,11 @@ export async function rbac(argv: string[], io: ScanIO): Promise<number> {
       io.stdout(JSON.stringify({ version: 1, subject: subjectJson(ref), ...(ns !== undefined ? { namespace: ns } : {}), permissions: perms.map(permissionJson) }, null, 2) + '\n');
     } else if (!perms.length) io.stdout(`${formatSubject(ref)} has no permissions${ns !== undefined ? ` in namespace ${ns}` : ''} (according to the given files).\n`);
     else {
-      const rows = perms.map((p) => [whereText(p), resourcesText(p), list(p.nonResourceURLs), list(p.resourceNames), list(p.verbs), chainText(p.chain)]);
+      const key = subjectKey(ref);
+      const rows = perms.flatMap((p) => resourceRows(p).map((r) => [r, verbsText(p.verbs), whereText(p), viaText(p, key)]));
       io.stdout(
-        `Effective permissions of ${formatSubject(ref)}${ns !== undefined ? ` in namespace ${ns}` : ''}:\n\n${table(['WHERE', 'RESOURCES', 'NON-RESOURCE URLS', 'RESOURCE NAMES', 'VERBS', 'VIA'], rows)}\n`,
+        `Effective permissions of ${formatSubject(ref)}${ns !== undefined ? ` in namespace ${ns}` : ''}:\n\n${table(['RESOURCE', 'VERBS', 'SCOPE', 'VIA'], rows)}\n\n` +
+          'VIA: binding → role; --format json has the files, lines and rules.\n',
       );
     }
     return failed ? 2 : 0;

@@ -8,8 +8,11 @@
  *   1-based lines and columns (UTF-16 code units, as in the editor).
  * - `partialFingerprints` hash the rule, file, resource and message — not line
  *   numbers — so a finding keeps its identity when unrelated lines move.
- * - Suppressed findings are always present, with `suppressions`
- *   (annotation → `inSource`, configuration → `external`).
+ * - Suppressed findings are left out unless asked for (`includeSuppressed`,
+ *   the CLI's --include-suppressed): GitHub code scanning shows them as open
+ *   alerts. When present they carry `suppressions` (annotation →
+ *   `inSource`, configuration → `external`). Fingerprints are numbered over
+ *   all findings, so leaving suppressed ones out changes no other result's.
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
@@ -33,6 +36,8 @@ export interface SarifOptions {
   /** Files skipped or unreadable, and internal errors: tool execution notifications. */
   notifications: { level: 'error' | 'warning' | 'note'; message: string; file?: string }[];
   executionSuccessful: boolean;
+  /** Include suppressed findings (with `suppressions`); default: true. */
+  includeSuppressed?: boolean;
 }
 
 /** `name`: the id in PascalCase (`privileged-container` → `PrivilegedContainer`). */
@@ -87,7 +92,8 @@ function fingerprint(f: Finding, uri: string, snippet: string): string {
 export function formatSarif(findings: Finding[], snippet: (f: Finding) => string, opts: SarifOptions): string {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
   const seen = new Map<string, number>();
-  const results = findings.map((f) => {
+  const results: Record<string, unknown>[] = [];
+  for (const f of findings) {
     const loc = artifactLocation(f.uri, opts.cwd);
     const { start, end } = f.range;
     let fp = fingerprint(f, loc.uri, snippet(f));
@@ -95,6 +101,7 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
     const n = seen.get(fp) ?? 0;
     seen.set(fp, n + 1);
     if (n) fp = `${fp}:${n + 1}`;
+    if (f.suppressed && opts.includeSuppressed === false) continue;
     const result: Record<string, unknown> = {
       ruleId: f.rule,
       level: LEVEL[f.severity],
@@ -139,8 +146,8 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
       }));
     if (f.suppressed)
       result.suppressions = [{ kind: f.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason }];
-    return result;
-  });
+    results.push(result);
+  }
 
   const overrides = Object.entries(opts.overrides)
     .filter(([id]) => ruleIndex.has(id))

@@ -11,8 +11,8 @@ import { CliConfig, loadConfig } from './config';
 import { parseOptions, UsageError } from './errors';
 import { ignoreMatcher } from '../engine';
 import { CLI_MAX_FILE_BYTES, collectInputs, decode, formatBytes, readInput } from './inputs';
-import { formatSarif } from './sarif';
-import { formatJson, formatText, ScanStats } from './format';
+import { ScanStats } from './format';
+import { parseOutputs, writeReports } from './output';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS, discover, isKustomizationFile, renderLayout } from '../kustomize';
 import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
 import { DirRenderCache } from '../render/cache';
@@ -28,8 +28,12 @@ export interface ScanIO {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   readStdin: () => Promise<string | Buffer>;
-  /** Colour the text output (a TTY, and NO_COLOR not set). */
+  /** Standard output is a terminal (colour and wrapping of the text report; see cli/output.ts). */
   isTTY: boolean;
+  /** The terminal's width in columns (text is wrapped to it when isTTY). */
+  columns?: number;
+  /** NO_COLOR and FORCE_COLOR are read from here (default: none set). */
+  env?: Record<string, string | undefined>;
   /** Default: process.cwd(). */
   cwd?: string;
   /** The clock for `expires` in ignore entries (default: now; tests fix it). */
@@ -51,8 +55,16 @@ findings point at the template line, or the values line that set the value
 (see docs/cli.md, Helm).
 
 Options:
-  --format text|json|sarif    output format (default: text)
-  -o, --output <file>         write the report to a file instead of stdout
+  --format <format>[=<file>]  output format: text (default), json, sarif,
+                              junit, github (workflow annotations) or
+                              compact (one line per finding); with =<file>
+                              the report goes to that file. Repeatable: one
+                              format to stdout at most, e.g.
+                              --format text --format sarif=report.sarif
+  -o, --output <file>         write the report of the --format without
+                              =<file> to a file instead of stdout
+  --color, --no-color         colour the text report or not (default: on a
+                              terminal; NO_COLOR and FORCE_COLOR respected)
   --fail-on <level>           exit 1 only for findings at or above: error,
                               warning, info, hint (default: hint, i.e. any
                               finding) or none (never)
@@ -63,7 +75,8 @@ Options:
                               or .k8s-guardrails.yml in the current directory)
   --no-config                 do not read a configuration file
   --include-suppressed        also report findings suppressed by an ignore
-                              annotation (marked; they never fail the scan)
+                              annotation or entry (marked; they never fail
+                              the scan); SARIF leaves them out without it
   --max-file-size <bytes>     larger files are not analysed: each is a
                               not-analysed error (default: 64MiB; k, KiB, M,
                               MiB suffixes accepted)
@@ -96,8 +109,10 @@ Exit status: 0 no failing findings, 1 failing findings, 2 usage or
 configuration error, nothing analysed, or internal error.`;
 
 const OPTIONS = {
-  format: { type: 'string', default: 'text' },
+  format: { type: 'string', multiple: true },
   output: { type: 'string', short: 'o' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
   'fail-on': { type: 'string' },
   enable: { type: 'string', multiple: true },
   disable: { type: 'string', multiple: true },
@@ -194,8 +209,8 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
     return 0;
   }
   const cwd = io.cwd ?? process.cwd();
-  const format = values.format!;
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`unknown --format '${format}' (expected text, json or sarif)`);
+  const outputs = parseOutputs(values.format, values.output);
+  if (values.color && values['no-color']) throw new UsageError('--color and --no-color cannot be combined');
   const failOn = values['fail-on'] ?? 'hint';
   if (failOn !== 'none' && !(SEVERITIES as readonly string[]).includes(failOn))
     throw new UsageError(`unknown --fail-on '${failOn}' (expected error, warning, info, hint or none)`);
@@ -397,28 +412,23 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
   const active = all.filter((f) => !f.suppressed);
   const failing = failOn === 'none' ? [] : active.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[failOn as Severity]);
   const stats: ScanStats = { files: scanned, objects, suppressed: all.length - active.length, failing: failing.length, failOn };
-  const shown = values['include-suppressed'] ? all : active;
-  let report: string;
-  if (format === 'json') report = formatJson(shown);
-  else if (format === 'sarif')
-    report = formatSarif(
+  writeReports(
+    outputs,
+    {
       all,
-      (f) => {
-        const file = ws.get(f.uri);
-        if (!file || f.range.start.line !== f.range.end.line) return '';
-        return file.text.slice(file.lines.offset(f.range.start), file.lines.offset(f.range.end)).trim();
+      includeSuppressed: !!values['include-suppressed'],
+      stats,
+      sarif: {
+        snippet: (f) => {
+          const file = ws.get(f.uri);
+          if (!file || f.range.start.line !== f.range.end.line) return '';
+          return file.text.slice(file.lines.offset(f.range.start), file.lines.offset(f.range.end)).trim();
+        },
+        options: { cwd, version: VERSION, overrides, notifications, executionSuccessful: !failed },
       },
-      { cwd, version: VERSION, overrides, notifications, executionSuccessful: !failed },
-    );
-  else report = formatText(shown, io.isTTY && values.output === undefined, stats);
-
-  if (values.output !== undefined) {
-    try {
-      fs.writeFileSync(path.resolve(cwd, values.output), report);
-    } catch (e) {
-      throw new UsageError(`cannot write '${values.output}': ${(e as Error).message}`);
-    }
-  } else io.stdout(report);
+    },
+    { stdout: io.stdout, cwd, terminal: { isTTY: io.isTTY, columns: io.columns, env: io.env }, flags: values },
+  );
   return failed ? 2 : failing.length ? 1 : 0;
 }
 
