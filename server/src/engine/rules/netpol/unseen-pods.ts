@@ -1,0 +1,69 @@
+/**
+ * "This selector matches no workload" across files, without false alarms: shared by `dangling-service` and
+ * `netpol-peer-selects-nothing`, on the precision logic of `netpol-selects-nothing` (its operator, custom
+ * resource and RBAC explanations are reused, not copied), plus the pods every cluster runs in kube-system.
+ */
+import { isObject } from '../../model';
+import { CompiledSelector, selectorMatches } from '../../netpol/selector';
+import type { NetpolWorkspace, NpWorkload } from '../../netpol/workspace';
+import type { WorkspaceIndex } from '../../workspace';
+import { selectorOperatorExplanation } from './netpol-selects-nothing';
+
+/** Labels of pods that Kubernetes distributions run in kube-system without any manifest in a repository. */
+const BUILTIN_PODS: Record<string, readonly Record<string, string>[]> = {
+  'kube-system': [
+    { 'k8s-app': 'kube-dns' }, // CoreDNS and kube-dns alike (kubeadm, GKE, EKS, AKS)
+    { 'k8s-app': 'kube-proxy' },
+    { component: 'kube-apiserver', tier: 'control-plane' },
+    { component: 'etcd', tier: 'control-plane' },
+    { component: 'kube-controller-manager', tier: 'control-plane' },
+    { component: 'kube-scheduler', tier: 'control-plane' },
+  ],
+};
+
+/** A plain `key: value` selector (a Service's `spec.selector`) as a compiled selector; undefined when it is not a map of strings. */
+export function mapSelector(raw: unknown): CompiledSelector | undefined {
+  if (!isObject(raw)) return undefined;
+  const requirements: CompiledSelector['requirements'] = [];
+  for (const [key, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') return undefined;
+    requirements.push({ key, operator: 'In', values: [v] });
+  }
+  return { valid: true, requirements };
+}
+
+export interface Unmatched {
+  /** The workloads of the namespaces, none of which the selector matches. */
+  candidates: readonly NpWorkload[];
+}
+
+/**
+ * When `sel` matches the pod template of no workload of `namespaces` and nothing explains it: the workloads
+ * it was compared with. Undefined (no finding) when a workload matches, when one of the namespaces has no
+ * workload in the workspace (a manifest of just a Service or a policy is no evidence), when no workload there
+ * uses every label key the selector names (nor carries matching labels on itself), when the selector
+ * matches a kube-system pod every cluster runs, or when operators may create the pods (see
+ * `netpol-selects-nothing`). `namespaceLess`: the selecting object declares no namespace (applied with
+ * `-n`), so a workload of any namespace may be its peer; a workload that declares none may be anyone's.
+ */
+export function unmatchedSelector(nw: NetpolWorkspace, ws: WorkspaceIndex, sel: CompiledSelector, namespaces: readonly string[], namespaceLess = false): Unmatched | undefined {
+  if (!sel.valid || sel.requirements.length === 0 || namespaces.length === 0) return undefined;
+  const candidates: NpWorkload[] = [];
+  for (const ns of namespaces) {
+    const list = nw.workloadsIn(ns);
+    if (!list.length) return undefined;
+    candidates.push(...list);
+  }
+  if (candidates.some((w) => selectorMatches(sel, w.pod.labels))) return undefined;
+  // Evidence that the selector means these workloads: one of them uses every key the selector names (the values
+  // differ: a typo), or carries matching labels on the workload instead of its pod template. Otherwise the
+  // namespace's workloads follow another labelling scheme — the selected pods are likely installed elsewhere.
+  const keys = sel.requirements.filter((r) => r.operator !== 'DoesNotExist').map((r) => r.key);
+  if (!candidates.some((w) => keys.every((k) => k in w.pod.labels) || selectorMatches(sel, w.res.labels))) return undefined;
+  if (nw.workloads.some((w) => (namespaceLess || w.res.declaredNamespace === undefined) && selectorMatches(sel, w.pod.labels))) return undefined;
+  for (const ns of namespaces) {
+    if ((BUILTIN_PODS[ns] ?? []).some((labels) => selectorMatches(sel, labels))) return undefined;
+    if (selectorOperatorExplanation(nw, ws, sel, ns)) return undefined;
+  }
+  return { candidates };
+}
