@@ -62,6 +62,9 @@ const CROSS_FILE_KINDS = new Set([
   'ServiceAccount',
 ]);
 
+/** Kinds whose findings depend on the labels of workloads in other files. */
+const WORKLOAD_SELECTING_KINDS = ['NetworkPolicy', 'Service'];
+
 const BATCH = 100;
 export const DEFAULT_ANALYSIS_TIME_LIMIT_MS = 3000;
 
@@ -439,9 +442,10 @@ export class GuardrailsServer {
     const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     const crossAfter = file?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     if (crossBefore || crossAfter) this.scheduleAll(uri);
-    else if (before && file && workloadSignature(before) !== workloadSignature(file)) {
-      // Workload labels/namespaces changed: NetworkPolicy findings (e.g. netpol-selects-nothing) elsewhere may change.
-      for (const r of this.index.resourcesOfKind('NetworkPolicy')) this.pending.add(r.file.uri);
+    else if ((before || file) && (before ? workloadSignature(before) : '[]') !== (file ? workloadSignature(file) : '[]')) {
+      // Workload labels/namespaces changed (or a file with workloads came or went): findings of the kinds that
+      // select workloads (netpol-selects-nothing, netpol-peer-selects-nothing, dangling-service) elsewhere may change.
+      for (const kind of WORKLOAD_SELECTING_KINDS) for (const r of this.index.resourcesOfKind(kind)) this.pending.add(r.file.uri);
       this.schedule(uri);
     } else this.schedule(uri);
   }
