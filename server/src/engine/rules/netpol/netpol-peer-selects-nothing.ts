@@ -4,7 +4,7 @@ import { isK8sNetworkPolicy, netpolWorkspace } from '../../netpol/workspace';
 import { defineRule } from '../types';
 import { NETPOL_DOCS } from './common';
 import { describeSelector, showWorkload } from './netpol-selects-nothing';
-import { unmatchedSelector } from './unseen-pods';
+import { nearMiss, unmatchedSelector } from './unseen-pods';
 
 /**
  * The namespaces a peer's pods are looked for in: the policy's own without a namespaceSelector, the namespaces it
@@ -31,7 +31,7 @@ export default defineRule({
   fixable: false,
   docs: {
     summary:
-      'An ingress `from` or egress `to` peer whose (non-empty) `podSelector` matches the pod template of no workload of the peer\'s namespaces in the workspace (across files). The peer\'s namespaces are the policy\'s own when it has no `namespaceSelector`, and those the `namespaceSelector` names with `kubernetes.io/metadata.name`; a peer whose `namespaceSelector` selects namespaces by other labels (or `{}`) is not checked, as the workspace cannot know every namespace with those labels. It shares the precision logic of `netpol-selects-nothing`: quiet when one of those namespaces has no workload in the workspace, when none of their workloads uses every label key of the selector in its pod template nor carries matching labels on itself (another labelling scheme: the pods are likely installed elsewhere, like an `istio-ingressgateway` next to one add-on in `istio-system`), when the selector uses labels that controllers and operators set, when a custom resource of the namespace has matching labels, when a workload of the namespace may create pods there (RBAC), and when it matches a pod every cluster runs in kube-system (`k8s-app: kube-dns`, `k8s-app: kube-proxy`, the control plane\'s `component` labels). A policy that declares no namespace counts workloads of any namespace for its same-namespace peers, and a workload that declares none counts everywhere. Informational: turn it off with `netpol-peer-selects-nothing: off` under `rules:` in `.k8s-guardrails.yaml` (or `k8sGuardrails.rules`).',
+      'An ingress `from` or egress `to` peer whose (non-empty) `podSelector` matches the pod template of no workload of the peer\'s namespaces in the workspace (across files). The peer\'s namespaces are the policy\'s own when it has no `namespaceSelector`, and those the `namespaceSelector` names with `kubernetes.io/metadata.name`; a peer whose `namespaceSelector` selects namespaces by other labels (or `{}`) is not checked, as the workspace cannot know every namespace with those labels. Peers often name pods that another repository or chart installs (a database, a gateway), so it reports only a near miss: a workload of those namespaces carries matching labels on itself instead of on its pod template, or has every key the selector requires with values that differ by a typo (up to 2 edits, 1 for values up to 4 characters, a swap of neighbours counting as one; or case); the message names it. It shares the precision logic of `netpol-selects-nothing`: quiet when one of those namespaces has no workload in the workspace, when none of their workloads uses every label key of the selector in its pod template nor carries matching labels on itself (another labelling scheme: the pods are likely installed elsewhere, like an `istio-ingressgateway` next to one add-on in `istio-system`), when the selector uses labels that controllers and operators set, when a custom resource of the namespace has matching labels, when a workload of the namespace may create pods there (RBAC), and when it matches a pod every cluster runs in kube-system (`k8s-app: kube-dns`, `k8s-app: kube-proxy`, the control plane\'s `component` labels). A policy that declares no namespace counts workloads of any namespace for its same-namespace peers, and a workload that declares none counts everywhere. Informational: turn it off with `netpol-peer-selects-nothing: off` under `rules:` in `.k8s-guardrails.yaml` (or `k8sGuardrails.rules`).',
     why:
       'A peer that selects nothing allows nothing: the traffic the author meant to allow (from the frontend, to the database) stays blocked once the pods are isolated, or — worse — it starts being allowed for whatever pod someone later labels to match. Usually a label typo, a label on the Deployment instead of its pod template, or the wrong namespace.',
     insecure: 'ingress:\n- from:\n  - podSelector:\n      matchLabels:\n        app: frontnd   # the frontend\'s pods are labelled app: frontend',
@@ -52,6 +52,9 @@ export default defineRule({
         const miss = unmatchedSelector(nw, ctx.workspace, peer.podSelector, namespaces, !peer.namespaceSelector && res.declaredNamespace === undefined);
         if (!miss) continue;
         const { candidates } = miss;
+        // Peers often name pods that another repository or chart installs (a database, a gateway): report only a near miss.
+        const near = nearMiss(peer.podSelector, candidates);
+        if (!near) continue;
         const keys = [...new Set(peer.podSelector.requirements.map((r) => r.key))];
         const shown = candidates.slice(0, 5).map((w) => showWorkload(w.pod.labels, w.res.name || '(unnamed)', keys));
         const more = candidates.length > shown.length ? ` and ${candidates.length - shown.length} more` : '';
@@ -61,8 +64,8 @@ export default defineRule({
           resource: res,
           path: [...peer.path, 'podSelector'],
           message:
-            `NetworkPolicy ${res.name || '(unnamed)'}: ${dir} pods matching (${describeSelector(peer.podSelector.requirements)}), but that matches the pod template of ${candidates.length === 1 ? 'not even the one workload' : `none of the ${candidates.length} workloads`} in ${where}: ${shown.join(', ')}${more}. ` +
-            'The peer allows nothing: a typo, a label on the workload instead of its pod template, or the wrong namespace? If an operator or another repository creates these pods, ignore this finding with a reason.',
+            `NetworkPolicy ${res.name || '(unnamed)'}: ${dir} pods matching (${describeSelector(peer.podSelector.requirements)}), but that matches the pod template of ${candidates.length === 1 ? 'not even the one workload' : `none of the ${candidates.length} workloads`} in ${where}: ${shown.join(', ')}${more}; ${near} ` +
+            'The peer allows nothing. If an operator or another repository creates these pods, ignore this finding with a reason.',
         });
       }
     }

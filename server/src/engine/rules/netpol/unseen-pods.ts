@@ -35,6 +35,49 @@ export function mapSelector(raw: unknown): CompiledSelector | undefined {
 export interface Unmatched {
   /** The workloads of the namespaces, none of which the selector matches. */
   candidates: readonly NpWorkload[];
+  /** A workload the selector nearly matches (see `nearMiss`), when there is one. */
+  near?: string;
+}
+
+/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment); anything over `max` is `max + 1`. */
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let best = Infinity;
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      best = Math.min(best, d[i][j]);
+    }
+    if (best > max) return max + 1;
+  }
+  return Math.min(d[a.length][b.length], max + 1);
+}
+
+/** `In` values close enough to be a typo of each other: at most 2 edits (1 for values up to 4 characters; a swap of neighbours is one), or equal but for case. */
+const typo = (a: string, b: string) => a.toLowerCase() === b.toLowerCase() || distance(a, b, a.length <= 4 ? 1 : 2) <= (a.length <= 4 ? 1 : 2);
+
+/**
+ * Why the selector looks like a mistake for one of `candidates` (undefined: nothing points at one): the workload
+ * carries matching labels on itself instead of on its pod template, or its template has every key the
+ * selector requires with values that differ only by a typo. (A workload of another namespace with matching labels
+ * is no evidence: overlays and unrelated examples repeat labels such as `app: web` across namespaces.)
+ */
+export function nearMiss(sel: CompiledSelector, candidates: readonly NpWorkload[]): string | undefined {
+  for (const w of candidates) if (selectorMatches(sel, w.res.labels)) return `${w.res.kind} ${w.res.name || '(unnamed)'} has these labels on itself, not on its pod template`;
+  for (const w of candidates) {
+    const labels = w.pod.labels;
+    const close = sel.requirements.every((r) => {
+      if (r.operator === 'Exists') return r.key in labels;
+      if (r.operator !== 'In') return selectorMatches({ valid: true, requirements: [r] }, labels);
+      const v = labels[r.key];
+      return v !== undefined && r.values.some((x) => x === v || typo(x, v));
+    });
+    if (close) return `did you mean the labels of ${w.res.kind} ${w.res.name || '(unnamed)'} (${sel.requirements.map((r) => `${r.key}=${labels[r.key] ?? ''}`).join(', ')})?`;
+  }
+  return undefined;
 }
 
 /**
