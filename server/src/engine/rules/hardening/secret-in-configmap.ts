@@ -3,7 +3,7 @@ import { Range } from '../../text';
 import { locateSpan, spanEnd, spanStart } from '../../yaml/parse';
 import { defineRule } from '../types';
 import { CIS } from './util';
-import { classifyValue, nameClass } from './literal-secret-in-env';
+import { classifyValue, nameClass, nameTokens } from './literal-secret-in-env';
 
 /**
  * Which ConfigMap values are reported (precision first: ConfigMaps hold Grafana dashboards, nginx configs,
@@ -17,7 +17,9 @@ import { classifyValue, nameClass } from './literal-secret-in-env';
  *     key names a secret as in 2 and whose value is a plain literal.
  * Never: empty values, placeholders (`changeme`, `<password>`, `xxx`, `***`, the key word itself…), references
  * (`${VAR}`, `{{ … }}`, `#{…}`, `%(x)s`, `$(VAR)`, `$VAR`, `ENC(…)`, an all-caps variable name), file paths, host
- * names, URLs without a password, numbers and flags, and values with spaces or code punctuation.
+ * names, URLs without a password, numbers and flags, values with spaces or code punctuation, and — unless random —
+ * the names of objects (`grafana-admin-creds`) or values of keys that refer to a Secret (`existingSecret`, `secretRef`,
+ * `tlsSecret`).
  */
 
 /** A PEM private key with at least one line of its base64 body (a bare header in documentation is not a key); `\n` escapes too (JSON). */
@@ -43,6 +45,10 @@ const PLACEHOLDER_WORD = /change[-_ .]?me|changeit|replace[-_ .]?(me|this)|place
 const REFERENCE = /\$\{|\{\{|#\{|%\(|%\{|\$\(|^\$[A-Za-z_]|^@[A-Za-z_].*@$|^__.*__$|^ENC\(|^vault:|^ref\+|^secretref:|^(env|file|secret):/i;
 /** An environment variable name standing for the value (`password: DB_PASSWORD`). */
 const ENV_NAME = /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/;
+/** The name of a Kubernetes object (`grafana-admin-creds`, `shop.tls`): a Secret referred to by name, not a secret. */
+const OBJECT_NAME = /^[a-z][a-z0-9]*([-.][a-z0-9]+)+$/;
+/** Key words that make the value a reference to a Secret (`existingSecret`, `secretRef`, `tlsSecret`). */
+const REFERENCE_TOKENS = new Set(['EXISTING', 'REF', 'TLS', 'CERT', 'CERTIFICATE']);
 /** What a plain literal looks like: no spaces, no code or markup punctuation. */
 const PLAIN_LITERAL = /^[^\s()[\]{}<>`'",;|\\]+$/;
 
@@ -64,6 +70,7 @@ function literalVerdict(key: string, value: string): string | undefined {
   const c = classifyValue(v);
   if (c.kind === 'benign') return undefined;
   if (c.kind === 'token') return `the value has the shape of ${c.shape}`;
+  if (c.kind === 'literal' && (OBJECT_NAME.test(v) || nameTokens(key).some((t) => REFERENCE_TOKENS.has(t)))) return undefined;
   if (n === 'strong') return c.kind === 'random' ? 'the key names a secret and the value looks random' : 'the key names a secret';
   if (c.kind === 'random') return 'the key names a credential and the value looks random';
   if (c.kind === 'pair') return 'the key names a credential and the value is a user:password pair';
@@ -138,7 +145,7 @@ export default defineRule({
   fixable: false,
   docs: {
     summary:
-      'A ConfigMap `data` value that looks like a credential. Three checks, precision first (ConfigMaps hold Grafana dashboards, nginx configs, Prometheus rules and scripts): (1) anywhere in a value, whatever the key: a PEM private key block with its base64 body (also with `\\n` escapes, as in a GCP service-account JSON), an AWS access key id (`AKIA…`), a GitHub (`ghp_…`, `github_pat_…`), GitLab (`glpat-…`) or Slack (`xox?-…`) token, or a JSON Web Token — documentation examples such as `AKIAIOSFODNN7EXAMPLE` excepted; (2) a one-line value whose key names a secret, with the name classes of `literal-secret-in-env` (a strong word — password, passwd, secret, api_key, private_key… — reports a plain literal; a weak one — token, auth, credentials — only a random-looking value or a `user:password` pair; `…_file`, `…_path`, `…_name`, `…_url`, `…_enabled` keys are settings, not secrets); (3) in a multi-line value (a config file), a `key: value`, `key = value` or `"key": "value"` line judged as in (2). Never reported: empty values, placeholders (`changeme`, `<password>`, `xxx`, `***`, `your-token`, the key word itself), references (`${VAR}`, `{{ … }}`, `#{…}`, `%(x)s`, `$(VAR)`, `$VAR`, `ENC(…)`, `vault:…`, an all-caps variable name), file paths, host names, URLs without a password, numbers, flags, and values with spaces or code punctuation. The finding is on the data key, or for (3) on the offending line inside a block scalar; the value is never shown.',
+      'A ConfigMap `data` value that looks like a credential. Three checks, precision first (ConfigMaps hold Grafana dashboards, nginx configs, Prometheus rules and scripts): (1) anywhere in a value, whatever the key: a PEM private key block with its base64 body (also with `\\n` escapes, as in a GCP service-account JSON), an AWS access key id (`AKIA…`), a GitHub (`ghp_…`, `github_pat_…`), GitLab (`glpat-…`) or Slack (`xox?-…`) token, or a JSON Web Token — documentation examples such as `AKIAIOSFODNN7EXAMPLE` excepted; (2) a one-line value whose key names a secret, with the name classes of `literal-secret-in-env` (a strong word — password, passwd, secret, api_key, private_key… — reports a plain literal; a weak one — token, auth, credentials — only a random-looking value or a `user:password` pair; `…_file`, `…_path`, `…_name`, `…_url`, `…_enabled` keys are settings, not secrets); (3) in a multi-line value (a config file), a `key: value`, `key = value` or `"key": "value"` line judged as in (2). Never reported: empty values, placeholders (`changeme`, `<password>`, `xxx`, `***`, `your-token`, the key word itself), references (`${VAR}`, `{{ … }}`, `#{…}`, `%(x)s`, `$(VAR)`, `$VAR`, `ENC(…)`, `vault:…`, an all-caps variable name), file paths, host names, URLs without a password, numbers, flags, values with spaces or code punctuation, and — unless random-looking — Kubernetes object names (`grafana-admin-creds`) or the values of keys that refer to a Secret (`existingSecret`, `secretRef`, `tlsSecret`). The finding is on the data key, or for (3) on the offending line inside a block scalar; the value is never shown.',
     why:
       'ConfigMaps are not meant for confidential data: they are readable by every role that may read configuration (the `view` ClusterRole included, which cannot read Secrets), shown by `kubectl describe`, stored unencrypted even where Secrets are encrypted at rest, and committed to Git with the manifests. Move the value to a Secret (or an external secret store synced to one), mount or reference that, and rotate the exposed value.',
     insecure: 'kind: ConfigMap\ndata:\n  db_password: S3cr3t-P4ss\n  app.properties: |\n    spring.datasource.password=S3cr3t-P4ss',
