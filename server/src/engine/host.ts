@@ -38,6 +38,9 @@ export interface Affected {
 
 export type DiagnosticsOptions = Omit<AnalyzeOptions, 'configIgnores' | 'memo'>;
 
+/** Kinds whose findings depend on the labels of workloads in other files. */
+const WORKLOAD_SELECTING_KINDS = ['NetworkPolicy', 'Service'];
+
 export class AnalysisHost {
   /**
    * The files. Read it freely; change files through the host. Kustomize and Helm attach their
@@ -185,9 +188,11 @@ export class Analysis implements SnapshotContext {
     const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     const crossAfter = after?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     if (crossBefore || crossAfter) return { all: true, uris: [uri] };
-    if (before && after && workloadSignature(before) !== workloadSignature(after)) {
-      // Workload labels/namespaces changed: NetworkPolicy findings (e.g. netpol-selects-nothing) elsewhere may change.
-      const uris = this.check().workspace.resourcesOfKind('NetworkPolicy').map((r) => r.file.uri);
+    if ((before || after) && (before ? workloadSignature(before) : '[]') !== (after ? workloadSignature(after) : '[]')) {
+      // Workload labels/namespaces changed (or a file with workloads came or went): findings of the kinds that
+      // select workloads (netpol-selects-nothing, netpol-peer-selects-nothing, dangling-service) elsewhere may change.
+      const ws = this.check().workspace;
+      const uris = WORKLOAD_SELECTING_KINDS.flatMap((kind) => ws.resourcesOfKind(kind).map((r) => r.file.uri));
       uris.push(uri);
       return { all: false, uris };
     }

@@ -60,11 +60,11 @@ export function generateDefaultDenyEdit(ctx: SnapshotContext, args: unknown): Pl
   return { changes: { [a.uri]: [{ range: e.range, newText: e.newText }] } };
 }
 
-/** What of a file's workloads matters to NetworkPolicy findings in other files (kinds, names, namespaces, template labels). */
+/** What of a file's workloads matters to findings in other files (NetworkPolicies, Services): kinds, names, namespaces, the labels of the workload and of its template. */
 export function workloadSignature(file: SourceFile): string {
   const parts: unknown[] = [];
   for (const r of file.resources) {
-    for (const t of podTemplates(r)) parts.push([r.kind, r.name, r.namespace, t.metadata.labels ?? null, t.spec.hostNetwork === true, Array.isArray(t.spec.containers)]);
+    for (const t of podTemplates(r)) parts.push([r.kind, r.name, r.namespace, t.metadata.labels ?? null, r.object.metadata?.labels ?? null, t.spec.hostNetwork === true, Array.isArray(t.spec.containers)]);
   }
   return JSON.stringify(parts);
 }

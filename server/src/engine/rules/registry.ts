@@ -43,6 +43,11 @@ import namespaceWithoutPsa from './hardening/namespace-without-psa';
 import missingResourceLimits from './hardening/missing-resource-limits';
 import imageLatestTag from './hardening/image-latest-tag';
 import explicitRootUser from './hardening/explicit-root-user';
+import ingressWithoutTls from './hardening/ingress-without-tls';
+import serviceExposed from './hardening/service-exposed';
+import danglingService from './hardening/dangling-service';
+import secretInConfigmap from './hardening/secret-in-configmap';
+import nonexistentServiceAccount from './hardening/nonexistent-service-account';
 
 import missingNetworkPolicy from './netpol/missing-network-policy';
 import missingDefaultDeny from './netpol/missing-default-deny';
@@ -59,6 +64,7 @@ import netpolEgressToInternet from './netpol/netpol-egress-to-internet';
 import netpolDnsNotAllowed from './netpol/netpol-dns-not-allowed';
 import netpolSelectsNothing from './netpol/netpol-selects-nothing';
 import { RBAC_RULES } from './rbac/rules';
+import netpolPeerSelectsNothing from './netpol/netpol-peer-selects-nothing';
 
 export const RULES: readonly Rule[] = [
   notAnalysed,
@@ -103,6 +109,12 @@ export const RULES: readonly Rule[] = [
   missingResourceLimits,
   imageLatestTag,
   explicitRootUser,
+  // Services, Ingresses, ConfigMaps and ServiceAccounts (issue #22)
+  ingressWithoutTls,
+  serviceExposed,
+  danglingService,
+  secretInConfigmap,
+  nonexistentServiceAccount,
   // NetworkPolicy
   missingNetworkPolicy,
   missingDefaultDeny,
@@ -118,6 +130,7 @@ export const RULES: readonly Rule[] = [
   netpolEgressToInternet,
   netpolDnsNotAllowed,
   netpolSelectsNothing,
+  netpolPeerSelectsNothing,
   // RBAC (one table: rbac/table.ts)
   ...RBAC_RULES,
 ];

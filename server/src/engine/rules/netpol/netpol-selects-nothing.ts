@@ -10,7 +10,7 @@ import { workloads } from '../hardening/util';
 
 type Requirement = CompiledSelector['requirements'][number];
 
-function describeSelector(reqs: readonly Requirement[]): string {
+export function describeSelector(reqs: readonly Requirement[]): string {
   return reqs
     .map((r) => (r.operator === 'In' && r.values.length === 1 ? `${r.key}=${r.values[0]}` : r.operator === 'Exists' ? r.key : r.operator === 'DoesNotExist' ? `!${r.key}` : `${r.key} ${r.operator.toLowerCase()} (${r.values.join(', ')})`))
     .join(', ');
@@ -149,18 +149,22 @@ function podCreator(nw: NetpolWorkspace, ctx: SnapshotContext, namespace: string
 }
 
 export function operatorExplanation(nw: NetpolWorkspace, ctx: SnapshotContext, p: NpPolicy): string | undefined {
-  const sel = p.parsed.podSelector;
+  return selectorOperatorExplanation(nw, ctx, p.parsed.podSelector, p.namespace);
+}
+
+/** Why pods that `sel` matches may exist in `namespace` without a manifest (operators, custom resources, RBAC); shared with the Service and peer rules. */
+export function selectorOperatorExplanation(nw: NetpolWorkspace, ctx: SnapshotContext, sel: CompiledSelector, namespace: string): string | undefined {
   for (const r of sel.requirements) {
     const why = operatorLabel(r);
     if (why) return why;
   }
-  const cr = customResources(nw, ctx.workspace, p.namespace).find((c) => c.labels.some((l) => selectorMatches(sel, l)));
+  const cr = customResources(nw, ctx.workspace, namespace).find((c) => c.labels.some((l) => selectorMatches(sel, l)));
   if (cr) return `the labels of ${cr.res.kind} ${cr.res.name} match, so its operator may create such pods`;
-  return podCreator(nw, ctx, p.namespace);
+  return podCreator(nw, ctx, namespace);
 }
 
 /** `web (app=web)` for a workload, showing its template's values for the selector's keys. */
-function showWorkload(labels: Record<string, string>, name: string, keys: readonly string[]): string {
+export function showWorkload(labels: Record<string, string>, name: string, keys: readonly string[]): string {
   const shown = keys.filter((k) => k in labels).map((k) => `${k}=${labels[k]}`);
   return `${name} (${shown.length ? shown.join(', ') : `no ${keys.join('/')} label`})`;
 }
