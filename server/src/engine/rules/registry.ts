@@ -43,6 +43,14 @@ import namespaceWithoutPsa from './hardening/namespace-without-psa';
 import missingResourceLimits from './hardening/missing-resource-limits';
 import imageLatestTag from './hardening/image-latest-tag';
 import explicitRootUser from './hardening/explicit-root-user';
+import secretInEnvVar from './hardening/secret-in-env-var';
+import netRawNotDropped from './hardening/net-raw-not-dropped';
+import missingLivenessProbe from './hardening/missing-liveness-probe';
+import missingReadinessProbe from './hardening/missing-readiness-probe';
+import imagePullPolicyNotAlways from './hardening/image-pull-policy-not-always';
+import workloadInDefaultNamespace from './hardening/workload-in-default-namespace';
+import writableHostPath from './hardening/writable-host-path';
+import sshPortExposed from './hardening/ssh-port-exposed';
 
 import missingNetworkPolicy from './netpol/missing-network-policy';
 import missingDefaultDeny from './netpol/missing-default-deny';
@@ -116,6 +124,14 @@ export const RULES: readonly Rule[] = [
   missingResourceLimits,
   imageLatestTag,
   explicitRootUser,
+  secretInEnvVar,
+  netRawNotDropped,
+  missingLivenessProbe,
+  missingReadinessProbe,
+  imagePullPolicyNotAlways,
+  workloadInDefaultNamespace,
+  writableHostPath,
+  sshPortExposed,
   // NetworkPolicy
   missingNetworkPolicy,
   missingDefaultDeny,
