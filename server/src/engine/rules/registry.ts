@@ -48,6 +48,14 @@ import serviceExposed from './hardening/service-exposed';
 import danglingService from './hardening/dangling-service';
 import secretInConfigmap from './hardening/secret-in-configmap';
 import nonexistentServiceAccount from './hardening/nonexistent-service-account';
+import secretInEnvVar from './hardening/secret-in-env-var';
+import netRawNotDropped from './hardening/net-raw-not-dropped';
+import missingLivenessProbe from './hardening/missing-liveness-probe';
+import missingReadinessProbe from './hardening/missing-readiness-probe';
+import imagePullPolicyNotAlways from './hardening/image-pull-policy-not-always';
+import workloadInDefaultNamespace from './hardening/workload-in-default-namespace';
+import writableHostPath from './hardening/writable-host-path';
+import sshPortExposed from './hardening/ssh-port-exposed';
 
 import missingNetworkPolicy from './netpol/missing-network-policy';
 import missingDefaultDeny from './netpol/missing-default-deny';
@@ -115,6 +123,14 @@ export const RULES: readonly Rule[] = [
   danglingService,
   secretInConfigmap,
   nonexistentServiceAccount,
+  secretInEnvVar,
+  netRawNotDropped,
+  missingLivenessProbe,
+  missingReadinessProbe,
+  imagePullPolicyNotAlways,
+  workloadInDefaultNamespace,
+  writableHostPath,
+  sshPortExposed,
   // NetworkPolicy
   missingNetworkPolicy,
   missingDefaultDeny,

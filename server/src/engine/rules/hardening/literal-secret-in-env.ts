@@ -165,11 +165,12 @@ export default defineRule({
     summary:
       'A container sets an environment variable to a literal `value` that looks like a secret. Three steps decide, in order: (1) values that are never secrets stay quiet whatever the name: numbers, sizes and durations (`2048`, `512Mi`, `30s`), flags (`true`, `1`, `yes`), file paths (`/var/secrets/google/key.json`), host names, URLs without a password and `$(VAR)` references; (2) known token shapes are reported whatever the name: GitHub (`ghp_…`, `github_pat_…`), GitLab (`glpat-…`), Slack (`xox[abposr]-…`), AWS access key ids (`AKIA` + 16), `sk-…` API keys, Stripe (`sk_live_…`), Google (`AIza…`), SendGrid, JSON Web Tokens, PEM private key blocks and URLs with a password (`postgres://user:pass@host`); (3) otherwise the name decides: a strong secret word (`…PASSWORD`, `…PASSWD`, `…SECRET`, `…API_KEY`, `…PRIVATE_KEY`, `…ACCESS_KEY`…) reports any literal, a weak one (`…TOKEN`, `…AUTH`, `…CREDENTIALS`) only a random-looking value (at least 16 characters without spaces, letters and digits, Shannon entropy ≥ 3.5 bits per character) or a `user:password` pair. Names that refer to a secret or are a setting about it (`…_FILE`, `…_PATH`, `…_NAME`, `…_URL`, `…_ENABLED`, `…_ROLE`, `MAX_…`, `…_ALLOW_EMPTY_PASSWORD`…) are not reported. The message says which step matched; the value is never shown.',
     why:
-      'A literal value is stored in plain text wherever the manifest goes: Git history, CI logs, Helm release records, the API object (readable by anyone who can `get` the workload, which is more people than can read Secrets) and `kubectl describe` output. Put the value in a Secret (or an external secret manager synced to one) and reference it with `valueFrom.secretKeyRef`, or mount it as a file; then rotate the exposed value. No quick fix: the Secret has to be created out of band (CIS Kubernetes Benchmark 5.4.1: prefer using Secrets as files over Secrets as environment variables).',
+      'A literal value is stored in plain text wherever the manifest goes: Git history, CI logs, Helm release records, the API object (readable by anyone who can `get` the workload, which is more people than can read Secrets) and `kubectl describe` output. Put the value in a Secret (or an external secret manager synced to one), mount that Secret as a volume and have the application read the file (many accept a `…_FILE` variable for that): a file does not leak into child processes, crash reports and debug output the way an environment variable does, and it follows rotation (CIS Kubernetes Benchmark 5.4.1: prefer using Secrets as files over Secrets as environment variables; `secret-in-env-var` reports Secrets used as variables). When the application only reads variables, `valueFrom.secretKeyRef` is still far better than a literal. Then rotate the exposed value. No quick fix: the Secret has to be created out of band.',
     insecure: 'env:\n- name: DB_PASSWORD\n  value: "S3cr3t-P@ssw0rd"',
-    hardened: 'env:\n- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db-credentials\n      key: password',
+    hardened:
+      'env:\n- name: DB_PASSWORD_FILE\n  value: /etc/db-credentials/password\nvolumeMounts:\n- name: db-credentials\n  mountPath: /etc/db-credentials\n  readOnly: true\n# in the pod spec:\nvolumes:\n- name: db-credentials\n  secret:\n    secretName: db-credentials\n# (if the application only reads variables: valueFrom.secretKeyRef, still far better than a literal)',
     references: [
-      'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables',
+      'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod',
       'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
       CIS,
     ],
@@ -185,7 +186,7 @@ export default defineRule({
         ctx.report({
           resource: res,
           path: [...c.full, 'env', index, 'value'],
-          message: `${containerWhere(res, c)} sets environment variable ${e.name} to a literal value that looks like a secret (${why}): it is readable in the manifest, its history and the API object; reference a Secret with valueFrom.secretKeyRef instead (and rotate the value).`,
+          message: `${containerWhere(res, c)} sets environment variable ${e.name} to a literal value that looks like a secret (${why}): it is readable in the manifest, its history and the API object; put it in a Secret mounted as a file (or at least referenced with valueFrom.secretKeyRef) and rotate the value.`,
         });
       });
     }

@@ -275,3 +275,12 @@ export function modeSeverity(mode: PssMode['mode'], configured: Severity): Sever
   if (mode === 'enforce') return configured;
   return mode === 'warn' ? 'warning' : 'info';
 }
+
+/**
+ * The Pod Security Admission modes (enforce, and warn/audit when its Namespace sets labels) that apply to the
+ * resource, as the PSS rules evaluate them: for rules that defer to a PSS check at some level.
+ */
+export function pssModesOf(res: Resource, ctx: RuleContext): readonly PssMode[] {
+  const ns = ctx.settings.pss.override || !res.namespace ? undefined : governingNamespace(res.namespace, ctx);
+  return modeSet(ns, ctx, settingsKey(ctx)).modes;
+}
