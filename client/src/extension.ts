@@ -4,7 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../server/src/schema/enablement';
+import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../shared/settings/schema-enablement';
+import { FIX_ALL_KIND } from '../../shared/protocol';
 import type { ClusterUiApi } from './panel';
 
 type ClusterModule = typeof import('./cluster-entry');
@@ -19,7 +20,7 @@ export interface GuardrailsApi {
   cluster: ClusterUiApi;
 }
 
-/** What the `auto` value of `k8sGuardrails.schema.enable` depends on (see server/src/schema/enablement.ts). */
+/** What the `auto` value of `k8sGuardrails.schema.enable` depends on (see shared/settings/schema-enablement.ts). */
 function editorFacts(): EditorFacts {
   const yaml = vscode.workspace.getConfiguration('yaml');
   return { extensions: vscode.extensions.all.map((e) => e.id), yamlValidate: yaml.get('validate'), yamlSchemas: yaml.get('schemas') };
@@ -97,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
     vscode.commands.registerCommand('k8sGuardrails.fixAll', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;
-      await vscode.commands.executeCommand('editor.action.codeAction', { kind: 'source.fixAll.k8sGuardrails', apply: 'first' });
+      await vscode.commands.executeCommand('editor.action.codeAction', { kind: FIX_ALL_KIND, apply: 'first' });
     }),
   );
 

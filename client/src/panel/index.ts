@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
-import { ANALYZE_OBJECTS_REQUEST, AnalyzeObjectsParams, AnalyzeObjectsResult } from '../../../server/src/lsp/cluster-scan';
-import { inert } from '../../../server/src/text/inert';
+import { ANALYZE_OBJECTS_REQUEST, AnalyzeObjectsParams, AnalyzeObjectsResult } from '../../../shared/protocol';
+import { inert } from '../../../shared/text/inert';
 import { ClusterSession, describeApiError, isCancelled } from '../cluster/connection';
 import { EgressTrace, traceEgress } from '../cluster/trace';
 import { collectCluster, CollectResult, listPodsAndNamespaces, NamespaceSummary, PodSummary } from './collect';
