@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { compileSelector, compileStoredSelector, labelSelectorMatches, mapSelectorMatches, selectorMatches, selectsEverything } from '../../server/src/engine/selector';
-import type { PolicyProblem } from '../../server/src/engine/netpol/types';
+import type { PolicyProblem } from '../../shared/netpol/types';
 
 const labels = { app: 'web', env: 'dev', tier: '' };
 const asMap = new Map(Object.entries(labels));

@@ -86,8 +86,6 @@ async function ownerChain(session: ClusterSession, ns: string, pod: k8s.V1Pod, s
 export async function saveEvidence(session: ClusterSession, namespace: string, podName: string, evidenceDir: string, opts: EvidenceOptions = {}): Promise<EvidenceBundle> {
   const createdAt = new Date().toISOString();
   const dir = path.join(evidenceDir, `${SAFE(namespace)}_${SAFE(podName)}_${createdAt.replace(/[:.]/g, '-')}`);
-  const files: EvidenceFile[] = [];
-  const errors: string[] = [];
   const signal = opts.signal;
   const op = (verb: string, resource: string, name?: string) => ({ verb, resource, namespace, name, server: session.server });
   let pod: k8s.V1Pod;
@@ -97,90 +95,120 @@ export async function saveEvidence(session: ClusterSession, namespace: string, p
     throw new Error(`Evidence not saved: ${describeApiError(e, op('get', 'pods', podName))}`);
   }
   await fs.mkdir(dir, { recursive: true });
-  const write = async (rel: string, content: string | Buffer, description: string) => {
-    const full = path.join(dir, rel);
-    await fs.mkdir(path.dirname(full), { recursive: true });
-    await fs.writeFile(full, content, { flag: 'wx' });
-    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-    files.push({ path: rel, bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex'), description });
-  };
-  await write('pod.yaml', toYaml(pod), `Pod ${namespace}/${podName} as read at ${createdAt}`);
+  const b = bundleWriter(dir);
+  const { files, errors } = b;
+  await b.write('pod.yaml', toYaml(pod), `Pod ${namespace}/${podName} as read at ${createdAt}`);
 
   try {
-    for (const o of await ownerChain(session, namespace, pod, signal)) await write(`owner-${o.kind}-${SAFE(o.name)}.yaml`, toYaml(o.object), `${o.kind} ${o.name} (owner chain)`);
+    for (const o of await ownerChain(session, namespace, pod, signal)) await b.write(`owner-${o.kind}-${SAFE(o.name)}.yaml`, toYaml(o.object), `${o.kind} ${o.name} (owner chain)`);
   } catch (e) {
     if (e instanceof CancelledError) throw e;
     errors.push(`owner manifests: ${e instanceof Error && e.message ? e.message : describeApiError(e, op('get', 'owner', undefined))}`);
   }
+  await saveContainerLogs(session, pod, namespace, podName, opts, b);
+  try {
+    const ev = await req(session, signal, (o) => session.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${podName},involvedObject.namespace=${namespace}` }, o));
+    await b.write('events.yaml', toYaml(ev.items), `events for the pod (${ev.items.length})`);
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    errors.push(`events: ${describeApiError(e, op('list', 'events'))}`);
+  }
+  const trace = await saveEgressTrace(session, namespace, podName, opts, b);
+  if (opts.extra) await b.write('context.json', JSON.stringify(opts.extra, null, 2), 'context (isolation plan, reason)');
 
+  await b.write('README.md', readmeText(session, namespace, podName, createdAt, opts.reason, b, trace), 'this summary');
+  const procNet = trace && Object.keys(trace.observation.raw).length ? { container: trace.observation.container, source: trace.observation.source, ...(trace.observation.trustWarning ? { warning: trace.observation.trustWarning } : {}) } : undefined;
+  const manifest = { tool: 'k8s-guardrails', kind: 'EvidenceBundle', version: 1, createdAt, finishedAt: new Date().toISOString(), server: session.server, context: session.context, pod: { namespace, name: podName, uid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion }, reason: opts.reason, ...(procNet ? { procNet } : {}), files, errors };
+  await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2), { flag: 'wx' });
+  files.push({ path: 'manifest.json', bytes: 0, sha256: '', description: 'index of the bundle' });
+  return { dir, createdAt, files, errors, trace };
+}
+
+/** The files of a bundle folder as they are written (never overwriting), with their hashes, and what could not be collected. */
+interface BundleWriter {
+  files: EvidenceFile[];
+  errors: string[];
+  write(rel: string, content: string | Buffer, description: string): Promise<void>;
+}
+
+function bundleWriter(dir: string): BundleWriter {
+  const files: EvidenceFile[] = [];
+  return {
+    files,
+    errors: [],
+    async write(rel, content, description) {
+      const full = path.join(dir, rel);
+      await fs.mkdir(path.dirname(full), { recursive: true });
+      await fs.writeFile(full, content, { flag: 'wx' });
+      const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      files.push({ path: rel, bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex'), description });
+    },
+  };
+}
+
+/** Every container's log, and its previous instance's when it restarted. */
+async function saveContainerLogs(session: ClusterSession, pod: k8s.V1Pod, namespace: string, podName: string, opts: EvidenceOptions, b: BundleWriter): Promise<void> {
+  const signal = opts.signal;
+  const op = (verb: string, resource: string, name?: string) => ({ verb, resource, namespace, name, server: session.server });
   const containers = [...(pod.spec?.initContainers ?? []).map((c) => c.name), ...(pod.spec?.containers ?? []).map((c) => c.name), ...(pod.spec?.ephemeralContainers ?? []).map((c) => c.name)];
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])];
   for (const c of containers) {
     throwIfAborted(signal, 'evidence');
     try {
       const text = await req(session, signal, (o) => session.core.readNamespacedPodLog({ name: podName, namespace, container: c, limitBytes: opts.maxLogBytes ?? 5 * 1024 * 1024, timestamps: true }, o));
-      await write(`logs/${SAFE(c)}.log`, String(text ?? ''), `logs of container ${c}`);
+      await b.write(`logs/${SAFE(c)}.log`, String(text ?? ''), `logs of container ${c}`);
     } catch (e) {
       if (e instanceof CancelledError) throw e;
-      errors.push(`logs of ${c}: ${describeApiError(e, op('get', 'pods/log', podName))}`);
+      b.errors.push(`logs of ${c}: ${describeApiError(e, op('get', 'pods/log', podName))}`);
     }
     const st = statuses.find((s) => s.name === c);
     if ((st?.restartCount ?? 0) > 0 || st?.lastState?.terminated) {
       try {
         const text = await req(session, signal, (o) => session.core.readNamespacedPodLog({ name: podName, namespace, container: c, previous: true, limitBytes: opts.maxLogBytes ?? 5 * 1024 * 1024, timestamps: true }, o));
-        await write(`logs/${SAFE(c)}.previous.log`, String(text ?? ''), `logs of the previous instance of container ${c}`);
+        await b.write(`logs/${SAFE(c)}.previous.log`, String(text ?? ''), `logs of the previous instance of container ${c}`);
       } catch (e) {
         if (e instanceof CancelledError) throw e;
-        errors.push(`previous logs of ${c}: ${describeApiError(e, op('get', 'pods/log', podName))}`);
+        b.errors.push(`previous logs of ${c}: ${describeApiError(e, op('get', 'pods/log', podName))}`);
       }
     }
   }
+}
 
-  try {
-    const ev = await req(session, signal, (o) => session.core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${podName},involvedObject.namespace=${namespace}` }, o));
-    await write('events.yaml', toYaml(ev.items), `events for the pod (${ev.items.length})`);
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    errors.push(`events: ${describeApiError(e, op('list', 'events'))}`);
-  }
-
+/** The egress trace (given, or taken now) with the raw /proc/net text it was computed from. */
+async function saveEgressTrace(session: ClusterSession, namespace: string, podName: string, opts: EvidenceOptions, b: BundleWriter): Promise<EvidenceBundle['trace']> {
   let trace = opts.trace;
   if (!trace) {
     try {
-      trace = await traceEgress(session, namespace, podName, { signal, debugImage: opts.debugImage, debugContainer: opts.debugContainer });
+      trace = await traceEgress(session, namespace, podName, { signal: opts.signal, debugImage: opts.debugImage, debugContainer: opts.debugContainer });
     } catch (e) {
       if (e instanceof CancelledError) throw e;
-      errors.push(`egress trace: ${e instanceof Error ? e.message : String(e)}`);
+      b.errors.push(`egress trace: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   if (trace) {
-    await write('egress-trace.txt', formatTrace(trace), 'egress trace (policies + observed connections)');
-    await write('egress-trace.json', JSON.stringify(trace, null, 2), 'egress trace (machine-readable)');
-    for (const [f, text] of Object.entries(trace.observation.raw)) await write(`proc-net/${f}`, text ?? '', `raw /proc/net/${f} read in container ${trace.observation.container}${trace.observation.source === 'debug-container' ? ' (ephemeral debug container: the debug image\'s tools)' : ' (UNTRUSTED: the suspect container\'s own cat)'}`);
-    if (trace.observation.status !== 'ok') errors.push(`egress observation ${trace.observation.status}: ${trace.observation.message}`);
+    await b.write('egress-trace.txt', formatTrace(trace), 'egress trace (policies + observed connections)');
+    await b.write('egress-trace.json', JSON.stringify(trace, null, 2), 'egress trace (machine-readable)');
+    for (const [f, text] of Object.entries(trace.observation.raw)) await b.write(`proc-net/${f}`, text ?? '', `raw /proc/net/${f} read in container ${trace.observation.container}${trace.observation.source === 'debug-container' ? ' (ephemeral debug container: the debug image\'s tools)' : ' (UNTRUSTED: the suspect container\'s own cat)'}`);
+    if (trace.observation.status !== 'ok') b.errors.push(`egress observation ${trace.observation.status}: ${trace.observation.message}`);
   }
-  if (opts.extra) await write('context.json', JSON.stringify(opts.extra, null, 2), 'context (isolation plan, reason)');
+  return trace;
+}
 
-  const readme = [
+function readmeText(session: ClusterSession, namespace: string, podName: string, createdAt: string, reason: string | undefined, b: BundleWriter, trace: EvidenceBundle['trace']): string {
+  return [
     `# Evidence: pod ${namespace}/${podName}`,
     '',
     `Collected by k8s-guardrails at ${createdAt} from ${session.server} (context ${session.context}), before any change.`,
-    opts.reason ? `Reason: ${opts.reason.replace(/[\u0000-\u001f\u007f]/g, ' ')}` : '',
+    reason ? `Reason: ${reason.replace(/[\u0000-\u001f\u007f]/g, ' ')}` : '',
     '',
     '| file | bytes | sha256 | what |',
     '| --- | --- | --- | --- |',
-    ...files.map((f) => `| ${f.path} | ${f.bytes} | ${f.sha256} | ${f.description} |`),
+    ...b.files.map((f) => `| ${f.path} | ${f.bytes} | ${f.sha256} | ${f.description} |`),
     '',
-    errors.length ? '## Not collected\n\n' + errors.map((e) => `- ${e.replace(/\n/g, ' ')}`).join('\n') : '',
+    b.errors.length ? '## Not collected\n\n' + b.errors.map((e) => `- ${e.replace(/\n/g, ' ')}`).join('\n') : '',
     trace?.warnings.length ? '\n## Egress trace warnings\n\n' + trace.warnings.map((w) => `- ${w.replace(/\n/g, ' ')}`).join('\n') : '',
     '',
     'Server-supplied text (logs, events, annotations) is untrusted: view it as plain text.',
     '',
   ].join('\n');
-  await write('README.md', readme, 'this summary');
-  const procNet = trace && Object.keys(trace.observation.raw).length ? { container: trace.observation.container, source: trace.observation.source, ...(trace.observation.trustWarning ? { warning: trace.observation.trustWarning } : {}) } : undefined;
-  const manifest = { tool: 'k8s-guardrails', kind: 'EvidenceBundle', version: 1, createdAt, finishedAt: new Date().toISOString(), server: session.server, context: session.context, pod: { namespace, name: podName, uid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion }, reason: opts.reason, ...(procNet ? { procNet } : {}), files, errors };
-  await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2), { flag: 'wx' });
-  files.push({ path: 'manifest.json', bytes: 0, sha256: '', description: 'index of the bundle' });
-  return { dir, createdAt, files, errors, trace };
 }

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
-import { NetworkModel, parsePolicy, selectorMatches, policyNamespace } from '../../../server/src/engine/netpol';
+import { NetworkModel, parsePolicy, selectorMatches, policyNamespace } from '../../../shared/netpol';
 import { CancelledError, ClusterSession, MERGE_PATCH, classifyApiError, describeApiError, httpStatusOf, req, sleep, throwIfAborted } from './connection';
 import { saveEvidence, EvidenceBundle } from './evidence';
 import { ClusterSnapshot, activePods, buildModel, labelSelectorMatches, loadSnapshot, matchLabelsSelects, podInfo, selectorKeys } from './live';
@@ -260,22 +260,8 @@ export interface PlanOptions { signal?: AbortSignal; snapshot?: ClusterSnapshot 
  */
 export async function planIsolation(session: ClusterSession, ns: string, podName: string, opts: PlanOptions = {}): Promise<IsolationPlan> {
   const signal = opts.signal;
-  let pod: k8s.V1Pod;
-  try {
-    pod = await req(session, signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    throw new Error(`Cannot plan the isolation of pod ${ns}/${podName} (step "read the pod"): ${describeApiError(e, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server })} Nothing was changed.`);
-  }
-  const warnings: string[] = [];
-  let snap: ClusterSnapshot;
-  try {
-    snap = opts.snapshot ?? (await loadSnapshot(session, ns, { signal }));
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    throw new Error(`Cannot plan the isolation of pod ${ns}/${podName} (step "read the cluster"): ${e instanceof Error ? e.message : String(e)} Nothing was changed.`);
-  }
-  warnings.push(...snap.warnings);
+  const { pod, snap } = await readPlanInputs(session, ns, podName, opts);
+  const warnings: string[] = [...snap.warnings];
   const current = { ...(pod.metadata?.labels ?? {}) };
   const hostNetwork = pod.spec?.hostNetwork === true;
   const existingId = current[QUARANTINE_LABEL];
@@ -289,6 +275,62 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
   const owners = ownerChainOf(pod, workloads, rsOwners);
   const siblingPods = owners.length ? snap.pods.filter((p) => p.metadata?.namespace === ns && p.metadata?.name !== podName && (p.metadata?.ownerReferences ?? []).some((o) => o.controller && o.kind === owners[0].kind && o.name === owners[0].name)).map((p) => p.metadata?.name ?? '') : [];
 
+  const { labelsToRemove, removals, selectedBy } = labelsToRemoveFor(snap, ns, podName, pod, current, workloads, owners, warnings);
+  const id = existingId ?? newId();
+  const newLabels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(current)) if (!removals.has(k)) newLabels[k] = v;
+  newLabels[QUARANTINE_LABEL] = id;
+
+  const { policyName, policyExists } = choosePolicyName(snap, ns, pod, warnings);
+  const policy = quarantinePolicy(policyName, ns, `${ns}/${podName} ${id}`);
+  // Prediction: with the new labels and the quarantine policy, only it selects the pod.
+  const predictedModel = buildModel({ ...snap, pods: [...snap.pods.filter((p) => !(p.metadata?.namespace === ns && p.metadata?.name === podName)), { ...pod, metadata: { ...pod.metadata, labels: newLabels } }] }, policyExists ? [] : [policy]);
+  const after = selection(predictedModel, pod, newLabels);
+  const predictedSelecting = [...after.selecting.keys()];
+  const others = predictedSelecting.filter((k) => k !== `${ns}/${policyName}`);
+  if (others.length) warnings.push(`After the change these policies would still select the pod: ${others.join(', ')}.`);
+  const stillPeer = [...after.peers.keys()];
+  if (stillPeer.length) warnings.push(`After the change the pod would still be a peer in: ${stillPeer.join(', ')} (namespace-wide peers).`);
+
+  const cni = await detectCni(session, signal);
+  if (cni.enforcing !== true) warnings.push(cni.note);
+  if (hostNetwork) warnings.push('The pod uses hostNetwork: NetworkPolicy cannot isolate it (its traffic is the node\'s). Use the other options: cordon the node, scale the owner to 0, or delete the pod (after saving evidence).');
+  warnings.push(`NetworkPolicies cannot deny, only allow — so the labels other policies, Services and controllers select must go${owners.length ? `: ${replacementText(owners[0])}` : '.'}`);
+  if (!owners.length) warnings.push('The pod has no controller: no replacement will be started.');
+
+  const policiesKnown = !(snap.failed ?? []).includes('networkpolicies');
+  const verdict = policiesKnown ? isolationVerdict(pod, snap.policies, cni, { owner: scalableOwner(owners) }) : undefined;
+  if (!policiesKnown) warnings.push('The NetworkPolicies could not be listed: the current isolation state of the pod is unknown.');
+  const repair = existingId && (labelsToRemove.length || !policyExists) ? { id: existingId, missingPolicy: !policyExists, labels: labelsToRemove.map((r) => r.key) } : undefined;
+  const summary = planSummary({ ns, podName, existingId, repair, verdict, policyName, policyExists, labelsToRemove, id, owners, services: selectedBy.services });
+  return {
+    id, namespace: ns, pod: podName, podUid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion, node: pod.spec?.nodeName, hostNetwork,
+    currentLabels: current, labelsToRemove, newLabels, quarantineLabel: { key: QUARANTINE_LABEL, value: id }, policyName, policyExists, policy,
+    owners, siblingPods, selectedBy, predictedSelecting, cni, warnings, ...(existingId && !repair ? { alreadyIsolated: { id: existingId, policy: pod.metadata?.annotations?.[POLICY_ANNOTATION] } } : {}), ...(repair ? { repair } : {}), ...(verdict ? { verdict } : {}), originalLabelsAnnotation: pod.metadata?.annotations?.[ORIGINAL_LABELS_ANNOTATION], summary,
+  };
+}
+
+/** The pod and the namespace's snapshot (policies, Services, pods) the plan is computed from. */
+async function readPlanInputs(session: ClusterSession, ns: string, podName: string, opts: PlanOptions): Promise<{ pod: k8s.V1Pod; snap: ClusterSnapshot }> {
+  let pod: k8s.V1Pod;
+  try {
+    pod = await req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    throw new Error(`Cannot plan the isolation of pod ${ns}/${podName} (step "read the pod"): ${describeApiError(e, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server })} Nothing was changed.`);
+  }
+  let snap: ClusterSnapshot;
+  try {
+    snap = opts.snapshot ?? (await loadSnapshot(session, ns, { signal: opts.signal }));
+  } catch (e) {
+    if (e instanceof CancelledError) throw e;
+    throw new Error(`Cannot plan the isolation of pod ${ns}/${podName} (step "read the cluster"): ${e instanceof Error ? e.message : String(e)} Nothing was changed.`);
+  }
+  return { pod, snap };
+}
+
+/** The labels other policies (selectors and peers), Services and controllers select: they must go. */
+function labelsToRemoveFor(snap: ClusterSnapshot, ns: string, podName: string, pod: k8s.V1Pod, current: Record<string, string>, workloads: Awaited<ReturnType<typeof listWorkloads>>, owners: OwnerRef[], warnings: string[]) {
   const removals = new Map<string, Set<string>>();
   const addKey = (k: string, why: string) => {
     if (!(k in current) || k === QUARANTINE_LABEL) return;
@@ -324,12 +366,11 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
     }
   }
   const labelsToRemove: LabelRemoval[] = [...removals.entries()].map(([key, why]) => ({ key, value: current[key], reasons: [...why] })).sort((a, b) => a.key.localeCompare(b.key));
-  const id = existingId ?? newId();
-  const newLabels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(current)) if (!removals.has(k)) newLabels[k] = v;
-  newLabels[QUARANTINE_LABEL] = id;
+  return { labelsToRemove, removals, selectedBy };
+}
 
-  // Policy name: reuse ours, never overwrite a foreign one.
+/** Policy name: reuse ours, never overwrite a foreign one. */
+function choosePolicyName(snap: ClusterSnapshot, ns: string, pod: k8s.V1Pod, warnings: string[]): { policyName: string; policyExists: boolean } {
   let policyName = QUARANTINE_POLICY_BASE;
   let policyExists = false;
   const nsPolicies = snap.policies.filter((p) => p.metadata?.namespace === ns);
@@ -344,26 +385,12 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
     if (isOurQuarantinePolicy(ex)) { policyName = name; policyExists = true; break; }
     warnings.push(`A NetworkPolicy named ${ns}/${name} exists and was not created by k8s-guardrails (or was modified): it is left alone and another name is used.`);
   }
-  const policy = quarantinePolicy(policyName, ns, `${ns}/${podName} ${id}`);
-  // Prediction: with the new labels and the quarantine policy, only it selects the pod.
-  const predictedModel = buildModel({ ...snap, pods: [...snap.pods.filter((p) => !(p.metadata?.namespace === ns && p.metadata?.name === podName)), { ...pod, metadata: { ...pod.metadata, labels: newLabels } }] }, policyExists ? [] : [policy]);
-  const after = selection(predictedModel, pod, newLabels);
-  const predictedSelecting = [...after.selecting.keys()];
-  const others = predictedSelecting.filter((k) => k !== `${ns}/${policyName}`);
-  if (others.length) warnings.push(`After the change these policies would still select the pod: ${others.join(', ')}.`);
-  const stillPeer = [...after.peers.keys()];
-  if (stillPeer.length) warnings.push(`After the change the pod would still be a peer in: ${stillPeer.join(', ')} (namespace-wide peers).`);
+  return { policyName, policyExists };
+}
 
-  const cni = await detectCni(session, signal);
-  if (cni.enforcing !== true) warnings.push(cni.note);
-  if (hostNetwork) warnings.push('The pod uses hostNetwork: NetworkPolicy cannot isolate it (its traffic is the node\'s). Use the other options: cordon the node, scale the owner to 0, or delete the pod (after saving evidence).');
-  warnings.push(`NetworkPolicies cannot deny, only allow — so the labels other policies, Services and controllers select must go${owners.length ? `: ${replacementText(owners[0])}` : '.'}`);
-  if (!owners.length) warnings.push('The pod has no controller: no replacement will be started.');
-
-  const policiesKnown = !(snap.failed ?? []).includes('networkpolicies');
-  const verdict = policiesKnown ? isolationVerdict(pod, snap.policies, cni, { owner: scalableOwner(owners) }) : undefined;
-  if (!policiesKnown) warnings.push('The NetworkPolicies could not be listed: the current isolation state of the pod is unknown.');
-  const repair = existingId && (labelsToRemove.length || !policyExists) ? { id: existingId, missingPolicy: !policyExists, labels: labelsToRemove.map((r) => r.key) } : undefined;
+/** What the confirmation dialog lists: the steps isolating will take (or why it changes nothing). */
+function planSummary(p: { ns: string; podName: string; existingId: string | undefined; repair: IsolationPlan['repair']; verdict: IsolationVerdict | undefined; policyName: string; policyExists: boolean; labelsToRemove: LabelRemoval[]; id: string; owners: OwnerRef[]; services: string[] }): string[] {
+  const { ns, podName, existingId, repair, verdict, policyName, policyExists, labelsToRemove, id, owners } = p;
   const summary: string[] = [];
   if (existingId && !repair) {
     summary.push(`Pod ${ns}/${podName} is already quarantined (${QUARANTINE_LABEL}=${existingId}): isolating again changes nothing. ${verdict ? verdict.summary : 'Its isolation could not be checked (NetworkPolicies not listed).'}`);
@@ -380,14 +407,10 @@ export async function planIsolation(session: ClusterSession, ns: string, podName
     summary.push(`Add label ${QUARANTINE_LABEL}=${id}.`);
     summary.push(policyExists ? `Reuse the existing quarantine NetworkPolicy ${ns}/${policyName} (deny all ingress and egress of quarantined pods).` : `Create NetworkPolicy ${ns}/${policyName}: deny all ingress and egress of pods with label ${QUARANTINE_LABEL}.`);
     if (owners.length) summary.push(replacementText(owners[0]));
-    if (selectedBy.services.length) summary.push(`Services ${selectedBy.services.join(', ')} will stop sending traffic to it.`);
+    if (p.services.length) summary.push(`Services ${p.services.join(', ')} will stop sending traffic to it.`);
     summary.push('Existing connections may survive until they close (conntrack): check with a new egress trace.');
   }
-  return {
-    id, namespace: ns, pod: podName, podUid: pod.metadata?.uid, resourceVersion: pod.metadata?.resourceVersion, node: pod.spec?.nodeName, hostNetwork,
-    currentLabels: current, labelsToRemove, newLabels, quarantineLabel: { key: QUARANTINE_LABEL, value: id }, policyName, policyExists, policy,
-    owners, siblingPods, selectedBy, predictedSelecting, cni, warnings, ...(existingId && !repair ? { alreadyIsolated: { id: existingId, policy: pod.metadata?.annotations?.[POLICY_ANNOTATION] } } : {}), ...(repair ? { repair } : {}), ...(verdict ? { verdict } : {}), originalLabelsAnnotation: pod.metadata?.annotations?.[ORIGINAL_LABELS_ANNOTATION], summary,
-  };
+  return summary;
 }
 
 /** What the pod's controller does once the pod no longer matches its selector: true per controller kind. */
@@ -508,86 +531,122 @@ function scalableOwner(owners: OwnerRef[]): OwnerRef | undefined {
 }
 
 export async function isolatePod(session: ClusterSession, plan: IsolationPlan, opts: IsolateOptions): Promise<IsolationResult> {
-  const audit = new Audit(opts.audit, opts.dryRun);
-  const { namespace: ns, pod: podName } = plan;
-  const target = `pod ${ns}/${podName}`;
-  const signal = opts.signal;
-  const dry = opts.dryRun ? { dryRun: 'All' } : {};
-  const verification: VerifyCheck[] = [];
-  const result = (r: Omit<IsolationResult, 'plan' | 'audit' | 'verification'>): IsolationResult => ({ plan, audit: audit.entries, verification, ...r });
-  const repair = plan.repair;
-  audit.add('start', 'info', `${opts.dryRun ? 'Dry run: ' : ''}${repair ? 'repairing the quarantine of' : plan.alreadyIsolated ? 'checking the quarantine of' : 'isolating'} ${target} (quarantine id ${plan.id}); reason: ${opts.reason || '(none given)'}`, target);
-  const verifyOpts = { signal, attempts: opts.verifyAttempts, backoffMs: opts.verifyBackoffMs, onRetry: (m: string) => audit.add('verify', 'warning', m, target), owner: scalableOwner(plan.owners) };
+  const run = new IsolationRun(session, plan, opts);
+  if (plan.alreadyIsolated) return run.checkExistingQuarantine(plan.alreadyIsolated);
+  // 1. Evidence, before any change (a repair keeps the bundle of the first isolation).
+  const refused = await run.saveEvidenceFirst();
+  if (refused) return refused;
+  // 2.–3. The quarantine policy, then the pod patch; a failed write rolls back what this run did.
+  const failed = await run.apply();
+  if (failed) return failed;
+  // 4. Verify: computed from the state read back. From here on nothing is rolled back (only a failed write is).
+  return opts.dryRun ? run.dryRunResult() : run.verify();
+}
 
-  if (plan.alreadyIsolated) {
-    const policyName = plan.alreadyIsolated.policy ?? plan.policyName;
+/** One isolatePod run, step by step: what it did so far (the undo log) and the audit trail. */
+class IsolationRun {
+  readonly audit: Audit;
+  readonly ns: string;
+  readonly podName: string;
+  readonly target: string;
+  readonly dry: { dryRun?: string };
+  readonly verification: VerifyCheck[] = [];
+  readonly repair: IsolationPlan['repair'];
+  readonly verifyOpts: Parameters<typeof readVerdict>[4];
+  evidence: EvidenceBundle | undefined;
+  patched: k8s.V1Pod | undefined;
+  // Undo log.
+  policyCreated = false;
+  policyMaybeCreated = false;
+  podPatched = false;
+  podMaybePatched = false;
+  recordAdded = false;
+  recordMaybeAdded = false;
+  readonly repairDone: string[] = [];
+
+  constructor(
+    readonly session: ClusterSession,
+    public plan: IsolationPlan,
+    readonly opts: IsolateOptions,
+  ) {
+    this.audit = new Audit(opts.audit, opts.dryRun);
+    this.ns = plan.namespace;
+    this.podName = plan.pod;
+    this.target = `pod ${this.ns}/${this.podName}`;
+    this.dry = opts.dryRun ? { dryRun: 'All' } : {};
+    this.repair = plan.repair;
+    this.audit.add('start', 'info', `${opts.dryRun ? 'Dry run: ' : ''}${this.repair ? 'repairing the quarantine of' : plan.alreadyIsolated ? 'checking the quarantine of' : 'isolating'} ${this.target} (quarantine id ${plan.id}); reason: ${opts.reason || '(none given)'}`, this.target);
+    this.verifyOpts = { signal: opts.signal, attempts: opts.verifyAttempts, backoffMs: opts.verifyBackoffMs, onRetry: (m: string) => this.audit.add('verify', 'warning', m, this.target), owner: scalableOwner(plan.owners) };
+  }
+
+  result(r: Omit<IsolationResult, 'plan' | 'audit' | 'verification'>): IsolationResult {
+    return { plan: this.plan, audit: this.audit.entries, verification: this.verification, ...r };
+  }
+
+  /** The pod is quarantined already: only read back whether it is isolated; nothing changes. */
+  async checkExistingQuarantine(already: NonNullable<IsolationPlan['alreadyIsolated']>): Promise<IsolationResult> {
+    const { audit, ns, podName, plan, target } = this;
+    const policyName = already.policy ?? plan.policyName;
     const verifyCommands = verifyCommandsFor(ns, podName, policyName);
     let v: Awaited<ReturnType<typeof readVerdict>>;
     try {
-      v = await readVerdict(session, ns, podName, plan.cni, verifyOpts);
+      v = await readVerdict(this.session, ns, podName, plan.cni, this.verifyOpts);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       audit.add('verify', 'failed', `Could not read back the state: ${why}`, target);
-      const message = `Pod ${ns}/${podName} is already quarantined (${QUARANTINE_LABEL}=${plan.alreadyIsolated.id}) but its isolation could NOT be verified: ${why} Nothing changed. Verify by hand: ${verifyCommands.join(' ; ')}`;
+      const message = `Pod ${ns}/${podName} is already quarantined (${QUARANTINE_LABEL}=${already.id}) but its isolation could NOT be verified: ${why} Nothing changed. Verify by hand: ${verifyCommands.join(' ; ')}`;
       audit.add('done', 'warning', message, target);
-      return result({ status: 'applied-not-verified', message, policyCreated: false, verified: 'not-verified', verifyCommands });
+      return this.result({ status: 'applied-not-verified', message, policyCreated: false, verified: 'not-verified', verifyCommands });
     }
     audit.add('verify', v.verdict.isolated ? 'ok' : 'failed', v.verdict.summary, target);
     if (!v.verdict.isolated) {
-      const message = `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${plan.alreadyIsolated.id}) but ${v.verdict.summary} Nothing changed.`;
+      const message = `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${already.id}) but ${v.verdict.summary} Nothing changed.`;
       audit.add('done', 'failed', message, target);
-      return result({ status: 'not-isolated', message, policyCreated: false, pod: v.pod, verdict: v.verdict, verified: 'verified', verifyCommands });
+      return this.result({ status: 'not-isolated', message, policyCreated: false, pod: v.pod, verdict: v.verdict, verified: 'verified', verifyCommands });
     }
-    const message = `Pod ${ns}/${podName} is already isolated (quarantine id ${plan.alreadyIsolated.id}${plan.alreadyIsolated.policy ? `, policy ${plan.alreadyIsolated.policy}` : ''}). ${v.verdict.summary} Nothing changed.`;
+    const message = `Pod ${ns}/${podName} is already isolated (quarantine id ${already.id}${already.policy ? `, policy ${already.policy}` : ''}). ${v.verdict.summary} Nothing changed.`;
     audit.add('done', 'skipped', message, target);
-    return result({ status: 'already-isolated', message, policyCreated: false, pod: v.pod, verdict: v.verdict, verified: 'verified', verifyCommands });
+    return this.result({ status: 'already-isolated', message, policyCreated: false, pod: v.pod, verdict: v.verdict, verified: 'verified', verifyCommands });
   }
 
-  // 1. Evidence, before any change (a repair keeps the bundle of the first isolation).
-  let evidence: EvidenceBundle | undefined;
-  if (repair) {
-    audit.add('evidence', 'skipped', `${target} is already quarantined (${QUARANTINE_LABEL}=${repair.id}): the evidence was saved when it was isolated; the repair only tightens the quarantine.`, target);
-  } else if (opts.evidenceDir) {
-    try {
-      evidence = await saveEvidence(session, ns, podName, opts.evidenceDir, { signal, reason: opts.reason, debugImage: opts.debugImage, debugContainer: !opts.dryRun, extra: { plan, reason: opts.reason, dryRun: opts.dryRun } });
-      audit.add('evidence', 'ok', `Evidence bundle saved to ${evidence.dir} (${evidence.files.length} files${evidence.errors.length ? `; not collected: ${evidence.errors.length} item(s), listed in its README.md` : ''}${evidence.trace?.warnings.length ? `; egress trace warnings: ${evidence.trace.warnings.length}, listed in its README.md` : ''}).`, target);
-    } catch (e) {
-      if (e instanceof CancelledError) {
-        audit.add('evidence', 'failed', 'Cancelled while saving the evidence bundle. Nothing was changed.', target);
-        const message = 'Isolation cancelled at step "evidence" (before any change). Nothing was changed.';
+  /** Step 1: the evidence bundle; a result when isolation must not go on. */
+  async saveEvidenceFirst(): Promise<IsolationResult | undefined> {
+    const { audit, opts, ns, podName, plan, target } = this;
+    if (this.repair) {
+      audit.add('evidence', 'skipped', `${target} is already quarantined (${QUARANTINE_LABEL}=${this.repair.id}): the evidence was saved when it was isolated; the repair only tightens the quarantine.`, target);
+    } else if (opts.evidenceDir) {
+      try {
+        const evidence = await saveEvidence(this.session, ns, podName, opts.evidenceDir, { signal: opts.signal, reason: opts.reason, debugImage: opts.debugImage, debugContainer: !opts.dryRun, extra: { plan, reason: opts.reason, dryRun: opts.dryRun } });
+        this.evidence = evidence;
+        audit.add('evidence', 'ok', `Evidence bundle saved to ${evidence.dir} (${evidence.files.length} files${evidence.errors.length ? `; not collected: ${evidence.errors.length} item(s), listed in its README.md` : ''}${evidence.trace?.warnings.length ? `; egress trace warnings: ${evidence.trace.warnings.length}, listed in its README.md` : ''}).`, target);
+      } catch (e) {
+        if (e instanceof CancelledError) {
+          audit.add('evidence', 'failed', 'Cancelled while saving the evidence bundle. Nothing was changed.', target);
+          const message = 'Isolation cancelled at step "evidence" (before any change). Nothing was changed.';
+          audit.add('done', 'failed', message, target);
+          return this.result({ status: 'failed', message, evidence: this.evidence, policyCreated: false });
+        }
+        const msg = (e instanceof Error ? e.message : String(e)).replace(/^Evidence not saved: /, '');
+        audit.add('evidence', 'failed', `Evidence bundle could not be saved: ${msg} Nothing was changed.`, target);
+        const message = `Isolation failed at step "evidence" (before any change): the evidence bundle could not be saved — ${msg} Nothing was changed.`;
         audit.add('done', 'failed', message, target);
-        return result({ status: 'failed', message, evidence, policyCreated: false });
+        return this.result({ status: 'failed', message, evidence: this.evidence, policyCreated: false });
       }
-      const msg = (e instanceof Error ? e.message : String(e)).replace(/^Evidence not saved: /, '');
-      audit.add('evidence', 'failed', `Evidence bundle could not be saved: ${msg} Nothing was changed.`, target);
-      const message = `Isolation failed at step "evidence" (before any change): the evidence bundle could not be saved — ${msg} Nothing was changed.`;
+    } else if (!opts.dryRun) {
+      audit.add('evidence', 'failed', 'No evidence folder given: isolation refused (evidence must be saved before any change).', target);
+      const message = 'Isolation not started: choose a folder for the evidence bundle first. Nothing was changed.';
       audit.add('done', 'failed', message, target);
-      return result({ status: 'failed', message, evidence, policyCreated: false });
+      return this.result({ status: 'failed', message, policyCreated: false });
+    } else {
+      audit.add('evidence', 'skipped', 'Dry run without an evidence folder: no evidence saved.', target);
     }
-  } else if (!opts.dryRun) {
-    audit.add('evidence', 'failed', 'No evidence folder given: isolation refused (evidence must be saved before any change).', target);
-    const message = 'Isolation not started: choose a folder for the evidence bundle first. Nothing was changed.';
-    audit.add('done', 'failed', message, target);
-    return result({ status: 'failed', message, policyCreated: false });
-  } else {
-    audit.add('evidence', 'skipped', 'Dry run without an evidence folder: no evidence saved.', target);
+    return undefined;
   }
 
-  // The record that release trusts: on the quarantine policy (a repair rebuilds it from the pod's annotation: untrusted).
-  const record: QuarantineRecord = repair
-    ? { pod: podName, namespace: ns, uid: plan.podUid, id: plan.id, labels: parseLabelsAnnotation(plan.originalLabelsAnnotation) ?? {}, time: new Date().toISOString(), trusted: false }
-    : { pod: podName, namespace: ns, uid: plan.podUid, id: plan.id, labels: plan.currentLabels, time: new Date().toISOString(), trusted: true };
-
-  // Undo log.
-  let policyCreated = false;
-  let policyMaybeCreated = false;
-  let podPatched = false;
-  let podMaybePatched = false;
-  let recordAdded = false;
-  let recordMaybeAdded = false;
-  const repairDone: string[] = [];
-
-  const rollback = async (): Promise<IsolationResult['rollback']> => {
+  /** Undoes what this run wrote (never what it found). */
+  async rollback(): Promise<IsolationResult['rollback']> {
+    const { audit, opts, session, ns, podName, plan, target } = this;
+    const signal = opts.signal;
     const manual: string[] = [];
     const notes: string[] = [];
     const failures: string[] = [];
@@ -595,9 +654,9 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
     if (opts.dryRun) return { complete: true, message: 'dry run: nothing to roll back', manualSteps: [] };
     const settle = opts.settleMs ?? 3000;
     // Pod labels.
-    if (podPatched || podMaybePatched) {
+    if (this.podPatched || this.podMaybePatched) {
       try {
-        const r = await restoreLabelsIfOurs(session, ns, podName, plan.id, podMaybePatched && !podPatched, signal);
+        const r = await restoreLabelsIfOurs(session, ns, podName, plan.id, this.podMaybePatched && !this.podPatched, signal);
         notes.push(r);
         audit.add('rollback', 'ok', r, target);
       } catch (e) {
@@ -610,9 +669,9 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
       }
     }
     // Policy (only the one this run created).
-    if (policyCreated || policyMaybeCreated) {
+    if (this.policyCreated || this.policyMaybeCreated) {
       try {
-        const r = await deletePolicyIfOurs(session, ns, plan.policyName, plan.id, policyMaybeCreated && !policyCreated ? settle : 0, signal);
+        const r = await deletePolicyIfOurs(session, ns, plan.policyName, plan.id, this.policyMaybeCreated && !this.policyCreated ? settle : 0, signal);
         notes.push(r);
         audit.add('rollback', 'ok', r, target);
       } catch (e) {
@@ -622,10 +681,10 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
         audit.add('rollback', 'failed', `Could not delete NetworkPolicy ${ns}/${plan.policyName}: ${msg}`, target);
         manual.push(`kubectl -n ${ns} delete networkpolicy ${plan.policyName}`);
       }
-    } else if (recordAdded || recordMaybeAdded) {
+    } else if (this.recordAdded || this.recordMaybeAdded) {
       // The record added to a reused policy (it selects nothing by itself: an annotation). A patch that
       // timed out may still land: wait for it first (as for the policy itself).
-      if (recordMaybeAdded && !recordAdded) await sleep(settle);
+      if (this.recordMaybeAdded && !this.recordAdded) await sleep(settle);
       try {
         await req(session, undefined, (o) => session.net.patchNamespacedNetworkPolicy({ name: plan.policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id)]: null } } } }, o), { contentType: MERGE_PATCH });
         notes.push(`The quarantine record was removed from NetworkPolicy ${ns}/${plan.policyName}.`);
@@ -641,48 +700,70 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
     }
     const message = complete ? `Rolled back: ${notes.join(' ')}`.trim() : `Rollback INCOMPLETE: ${failures.join(' ')} ${notes.length ? `(${notes.join(' ')}) ` : ''}Run manually: ${manual.join(' ; ')}`;
     return { complete, message, manualSteps: manual };
-  };
+  }
 
-  const fail = async (step: string, why: string): Promise<IsolationResult> => {
+  async fail(step: string, why: string): Promise<IsolationResult> {
+    const { audit, ns, podName, target, repair } = this;
     audit.add(step, 'failed', why, target);
     if (repair) {
       // A repair only tightens an existing quarantine: what it did stays.
-      const message = `Repair of the quarantine of ${target} failed at step "${step}": ${why} ${repairDone.length ? `Done and kept (it only tightens the quarantine): ${repairDone.join('; ')}.` : 'Nothing was changed.'} The pod is still quarantined (${QUARANTINE_LABEL}=${repair.id}) but not verified isolated: isolate again.`;
+      const message = `Repair of the quarantine of ${target} failed at step "${step}": ${why} ${this.repairDone.length ? `Done and kept (it only tightens the quarantine): ${this.repairDone.join('; ')}.` : 'Nothing was changed.'} The pod is still quarantined (${QUARANTINE_LABEL}=${repair.id}) but not verified isolated: isolate again.`;
       audit.add('done', 'failed', message, target);
-      return result({ status: 'failed', message, policyCreated, verifyCommands: verifyCommandsFor(ns, podName, plan.policyName) });
+      return this.result({ status: 'failed', message, policyCreated: this.policyCreated, verifyCommands: verifyCommandsFor(ns, podName, this.plan.policyName) });
     }
-    const rb = await rollback();
-    const nothingDone = !policyCreated && !policyMaybeCreated && !podPatched && !podMaybePatched && !recordAdded && !recordMaybeAdded;
+    const rb = await this.rollback();
+    const nothingDone = !this.policyCreated && !this.policyMaybeCreated && !this.podPatched && !this.podMaybePatched && !this.recordAdded && !this.recordMaybeAdded;
     if (!nothingDone) audit.add('rollback', rb!.complete ? 'ok' : 'failed', rb!.message, target);
     const message = nothingDone ? `Isolation failed at step "${step}": ${why} Nothing was changed.` : rb!.complete ? `Isolation failed at step "${step}": ${why} Everything done so far was rolled back: the pod's labels and the NetworkPolicies are as before.` : `Isolation failed at step "${step}": ${why} ${rb!.message}`;
     audit.add('done', 'failed', message, target);
-    return result({ status: nothingDone || rb!.complete ? (nothingDone ? 'failed' : 'rolled-back') : 'failed', message, evidence, policyCreated: false, rollback: rb });
-  };
+    return this.result({ status: nothingDone || rb!.complete ? (nothingDone ? 'failed' : 'rolled-back') : 'failed', message, evidence: this.evidence, policyCreated: false, rollback: rb });
+  }
 
-  let patched: k8s.V1Pod | undefined;
-  try {
-    throwIfAborted(signal, 'isolation');
-    // 2. The quarantine policy first: it selects only pods with the quarantine label, so it changes
-    //    nothing until the pod patch moves the pod into quarantine atomically. It carries the record.
-    if (plan.policyExists) {
+  /** Steps 2 and 3: the writes; a result when one failed (after the rollback). */
+  async apply(): Promise<IsolationResult | undefined> {
+    const { ns, podName, plan, repair } = this;
+    // The record that release trusts: on the quarantine policy (a repair rebuilds it from the pod's annotation: untrusted).
+    const record: QuarantineRecord = repair
+      ? { pod: podName, namespace: ns, uid: plan.podUid, id: plan.id, labels: parseLabelsAnnotation(plan.originalLabelsAnnotation) ?? {}, time: new Date().toISOString(), trusted: false }
+      : { pod: podName, namespace: ns, uid: plan.podUid, id: plan.id, labels: plan.currentLabels, time: new Date().toISOString(), trusted: true };
+    try {
+      throwIfAborted(this.opts.signal, 'isolation');
+      const policyFailed = await this.ensurePolicy(record);
+      if (policyFailed) return policyFailed;
+      throwIfAborted(this.opts.signal, 'isolation');
+      return await this.patchPod();
+    } catch (e) {
+      if (e instanceof CancelledError || classifyApiError(e) === 'cancelled') return await this.fail('cancelled', 'the operation was cancelled.');
+      return await this.fail('unexpected', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /**
+   * Step 2. The quarantine policy first: it selects only pods with the quarantine label, so it changes
+   * nothing until the pod patch moves the pod into quarantine atomically. It carries the record.
+   */
+  async ensurePolicy(record: QuarantineRecord): Promise<IsolationResult | undefined> {
+    const { audit, opts, session, ns, podName, target, repair, dry } = this;
+    const signal = opts.signal;
+    if (this.plan.policyExists) {
       try {
-        const ex = await req(session, signal, (o) => session.net.readNamespacedNetworkPolicy({ name: plan.policyName, namespace: ns }, o));
-        if (!isOurQuarantinePolicy(ex)) return await fail('policy', `NetworkPolicy ${ns}/${plan.policyName} changed since planning and is no longer our deny-all quarantine policy; re-plan.`);
-        audit.add('policy', 'ok', `Reusing quarantine NetworkPolicy ${ns}/${plan.policyName}.`, target);
+        const ex = await req(session, signal, (o) => session.net.readNamespacedNetworkPolicy({ name: this.plan.policyName, namespace: ns }, o));
+        if (!isOurQuarantinePolicy(ex)) return await this.fail('policy', `NetworkPolicy ${ns}/${this.plan.policyName} changed since planning and is no longer our deny-all quarantine policy; re-plan.`);
+        audit.add('policy', 'ok', `Reusing quarantine NetworkPolicy ${ns}/${this.plan.policyName}.`, target);
       } catch (e) {
-        if (classifyApiError(e) !== 'notFound') return await fail('policy', describeApiError(e, { verb: 'get', resource: 'networkpolicies', namespace: ns, name: plan.policyName, server: session.server }));
-        plan = { ...plan, policyExists: false };
+        if (classifyApiError(e) !== 'notFound') return await this.fail('policy', describeApiError(e, { verb: 'get', resource: 'networkpolicies', namespace: ns, name: this.plan.policyName, server: session.server }));
+        this.plan = { ...this.plan, policyExists: false };
       }
     }
-    let reused = plan.policyExists;
-    if (!plan.policyExists) {
-      let name = plan.policyName;
+    let reused = this.plan.policyExists;
+    if (!this.plan.policyExists) {
+      let name = this.plan.policyName;
       for (let attempt = 0; ; attempt++) {
-        const body = quarantinePolicy(name, ns, `${ns}/${podName} ${plan.id}`, record);
+        const body = quarantinePolicy(name, ns, `${ns}/${podName} ${this.plan.id}`, record);
         try {
           await req(session, signal, (o) => session.net.createNamespacedNetworkPolicy({ namespace: ns, body, ...dry }, o));
-          policyCreated = !opts.dryRun && !repair;
-          if (repair && !opts.dryRun) repairDone.push(`recreated NetworkPolicy ${ns}/${name}`);
+          this.policyCreated = !opts.dryRun && !repair;
+          if (repair && !opts.dryRun) this.repairDone.push(`recreated NetworkPolicy ${ns}/${name}`);
           audit.add('policy', opts.dryRun ? 'dry-run' : 'ok', `${opts.dryRun ? 'Would create' : repair ? 'Recreated' : 'Created'} quarantine NetworkPolicy ${ns}/${name} (deny all ingress and egress of pods labelled ${QUARANTINE_LABEL}).`, target);
           break;
         } catch (e) {
@@ -693,58 +774,73 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
               if (isOurQuarantinePolicy(ex)) { audit.add('policy', 'ok', `Quarantine NetworkPolicy ${ns}/${name} appeared meanwhile; reusing it.`, target); reused = true; break; }
             } catch { /* fall through to another name */ }
             audit.add('policy', 'warning', `NetworkPolicy ${ns}/${name} exists and is not ours: not overwritten; trying another name.`, target);
-            name = `${QUARANTINE_POLICY_BASE}-${attempt + 2}-${plan.id}`;
+            name = `${QUARANTINE_POLICY_BASE}-${attempt + 2}-${this.plan.id}`;
             continue;
           }
-          if (isAmbiguous(e)) policyMaybeCreated = !opts.dryRun && !repair;
-          plan = { ...plan, policyName: name };
-          return await fail('policy', describeApiError(e, { verb: 'create', resource: 'networkpolicies', namespace: ns, name, server: session.server }));
+          if (isAmbiguous(e)) this.policyMaybeCreated = !opts.dryRun && !repair;
+          this.plan = { ...this.plan, policyName: name };
+          return await this.fail('policy', describeApiError(e, { verb: 'create', resource: 'networkpolicies', namespace: ns, name, server: session.server }));
         }
       }
-      plan = { ...plan, policyName: name, policy: quarantinePolicy(name, ns, `${ns}/${podName} ${plan.id}`, record) };
+      this.plan = { ...this.plan, policyName: name, policy: quarantinePolicy(name, ns, `${ns}/${podName} ${this.plan.id}`, record) };
     }
-    if (reused && !repair) {
-      // The record goes onto the reused policy (an annotation: it changes no traffic).
-      try {
-        await req(session, signal, (o) => session.net.patchNamespacedNetworkPolicy({ name: plan.policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id)]: JSON.stringify(record) } } }, ...dry }, o), { contentType: MERGE_PATCH });
-        recordAdded = !opts.dryRun;
-        audit.add('policy', opts.dryRun ? 'dry-run' : 'ok', `${opts.dryRun ? 'Would record' : 'Recorded'} the pod's labels on NetworkPolicy ${ns}/${plan.policyName} (annotation ${recordKey(plan.id)}).`, target);
-      } catch (e) {
-        recordMaybeAdded = !opts.dryRun && isAmbiguous(e);
-        return await fail('policy', describeApiError(e, { verb: 'patch', resource: 'networkpolicies', namespace: ns, name: plan.policyName, server: session.server }));
-      }
-    }
+    if (reused && !repair) return this.recordOnReusedPolicy(record);
+    return undefined;
+  }
 
-    throwIfAborted(signal, 'isolation');
-    // 3. One patch: annotations + label removals + quarantine label, with a resourceVersion precondition.
-    //    A repair only removes labels (the original labels and the audit of the first isolation stay).
-    let rv = plan.resourceVersion;
-    if (evidence && !opts.dryRun) {
-      // The evidence trace may have added a debug container (a new resourceVersion): take the fresh one if the labels are as planned.
-      let fresh: k8s.V1Pod;
-      try {
-        fresh = await req(session, signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
-      } catch (e) {
-        return await fail('patch', describeApiError(e, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server }));
-      }
-      if (JSON.stringify(Object.entries(fresh.metadata?.labels ?? {}).sort()) !== JSON.stringify(Object.entries(plan.currentLabels).sort())) {
-        return await fail('patch', `The labels of ${target} changed since planning; the plan is out of date — plan again.`);
-      }
-      rv = fresh.metadata?.resourceVersion;
+  /** The record goes onto the reused policy (an annotation: it changes no traffic). */
+  async recordOnReusedPolicy(record: QuarantineRecord): Promise<IsolationResult | undefined> {
+    const { audit, opts, session, ns, plan, target, dry } = this;
+    try {
+      await req(session, opts.signal, (o) => session.net.patchNamespacedNetworkPolicy({ name: plan.policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id)]: JSON.stringify(record) } } }, ...dry }, o), { contentType: MERGE_PATCH });
+      this.recordAdded = !opts.dryRun;
+      audit.add('policy', opts.dryRun ? 'dry-run' : 'ok', `${opts.dryRun ? 'Would record' : 'Recorded'} the pod's labels on NetworkPolicy ${ns}/${plan.policyName} (annotation ${recordKey(plan.id)}).`, target);
+      return undefined;
+    } catch (e) {
+      this.recordMaybeAdded = !opts.dryRun && isAmbiguous(e);
+      return await this.fail('policy', describeApiError(e, { verb: 'patch', resource: 'networkpolicies', namespace: ns, name: plan.policyName, server: session.server }));
     }
+  }
+
+  /** The resourceVersion to patch: the evidence trace may have added a debug container (a new one), taken if the labels are as planned. */
+  async resourceVersionToPatch(): Promise<{ rv?: string; failed?: IsolationResult }> {
+    const { opts, session, ns, podName, plan, target } = this;
+    if (!this.evidence || opts.dryRun) return { rv: plan.resourceVersion };
+    let fresh: k8s.V1Pod;
+    try {
+      fresh = await req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
+    } catch (e) {
+      return { failed: await this.fail('patch', describeApiError(e, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server })) };
+    }
+    if (JSON.stringify(Object.entries(fresh.metadata?.labels ?? {}).sort()) !== JSON.stringify(Object.entries(plan.currentLabels).sort())) {
+      return { failed: await this.fail('patch', `The labels of ${target} changed since planning; the plan is out of date — plan again.`) };
+    }
+    return { rv: fresh.metadata?.resourceVersion };
+  }
+
+  /**
+   * Step 3. One patch: annotations + label removals + quarantine label, with a resourceVersion precondition.
+   * A repair only removes labels (the original labels and the audit of the first isolation stay).
+   */
+  async patchPod(): Promise<IsolationResult | undefined> {
+    const { audit, opts, session, ns, podName, plan, target, repair, dry } = this;
+    const signal = opts.signal;
+    const start = await this.resourceVersionToPatch();
+    if (start.failed) return start.failed;
+    let rv = start.rv;
     const needPatch = !repair || plan.labelsToRemove.length > 0;
     for (let attempt = 0; attempt < 2 && needPatch; attempt++) {
       const labels: Record<string, string | null> = {};
       for (const r of plan.labelsToRemove) labels[r.key] = null;
       labels[QUARANTINE_LABEL] = plan.id;
-      const auditAnn = JSON.stringify({ id: plan.id, time: new Date().toISOString(), reason: opts.reason, actor: opts.actor, removed: plan.labelsToRemove.map((r) => r.key), policy: plan.policyName, evidence: evidence?.dir });
+      const auditAnn = JSON.stringify({ id: plan.id, time: new Date().toISOString(), reason: opts.reason, actor: opts.actor, removed: plan.labelsToRemove.map((r) => r.key), policy: plan.policyName, evidence: this.evidence?.dir });
       const body = repair
         ? { metadata: { resourceVersion: rv, labels } }
         : { metadata: { resourceVersion: rv, labels, annotations: { [ORIGINAL_LABELS_ANNOTATION]: JSON.stringify(plan.currentLabels), [AUDIT_ANNOTATION]: auditAnn, [POLICY_ANNOTATION]: plan.policyName } } };
       try {
-        patched = await req(session, signal, (o) => session.core.patchNamespacedPod({ name: podName, namespace: ns, body, ...dry }, o), { contentType: MERGE_PATCH });
-        podPatched = !opts.dryRun && !repair;
-        if (repair && !opts.dryRun) repairDone.push(`removed label(s) ${plan.labelsToRemove.map((r) => r.key).join(', ')}`);
+        this.patched = await req(session, signal, (o) => session.core.patchNamespacedPod({ name: podName, namespace: ns, body, ...dry }, o), { contentType: MERGE_PATCH });
+        this.podPatched = !opts.dryRun && !repair;
+        if (repair && !opts.dryRun) this.repairDone.push(`removed label(s) ${plan.labelsToRemove.map((r) => r.key).join(', ')}`);
         break;
       } catch (e) {
         const kind = classifyApiError(e);
@@ -753,66 +849,69 @@ export async function isolatePod(session: ClusterSession, plan: IsolationPlan, o
           try {
             const fresh = await req(session, signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
             const freshLabels = fresh.metadata?.labels ?? {};
-            if (!repair && freshLabels[QUARANTINE_LABEL]) return await fail('patch', `${target} was quarantined by someone else meanwhile (${QUARANTINE_LABEL}=${freshLabels[QUARANTINE_LABEL]}).`);
+            if (!repair && freshLabels[QUARANTINE_LABEL]) return await this.fail('patch', `${target} was quarantined by someone else meanwhile (${QUARANTINE_LABEL}=${freshLabels[QUARANTINE_LABEL]}).`);
             if (JSON.stringify(Object.entries(freshLabels).sort()) !== JSON.stringify(Object.entries(plan.currentLabels).sort())) {
-              return await fail('patch', `The labels of ${target} changed since planning; the plan is out of date — plan again.`);
+              return await this.fail('patch', `The labels of ${target} changed since planning; the plan is out of date — plan again.`);
             }
             rv = fresh.metadata?.resourceVersion;
             continue;
           } catch (e2) {
-            return await fail('patch', describeApiError(e2, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server }));
+            return await this.fail('patch', describeApiError(e2, { verb: 'get', resource: 'pods', namespace: ns, name: podName, server: session.server }));
           }
         }
-        if (isAmbiguous(e)) podMaybePatched = !opts.dryRun && !repair;
-        return await fail('patch', describeApiError(e, { verb: 'patch', resource: 'pods', namespace: ns, name: podName, server: session.server }) + (kind === 'conflict' ? ' (the pod changed twice during isolation)' : ''));
+        if (isAmbiguous(e)) this.podMaybePatched = !opts.dryRun && !repair;
+        return await this.fail('patch', describeApiError(e, { verb: 'patch', resource: 'pods', namespace: ns, name: podName, server: session.server }) + (kind === 'conflict' ? ' (the pod changed twice during isolation)' : ''));
       }
     }
     if (needPatch) audit.add('patch', opts.dryRun ? 'dry-run' : 'ok', repair ? `${opts.dryRun ? 'Would remove' : 'Removed'} label(s) ${plan.labelsToRemove.map((r) => r.key).join(', ')} of ${target} (selected by other policies, Services or controllers).` : `${opts.dryRun ? 'Would patch' : 'Patched'} ${target}: removed ${plan.labelsToRemove.map((r) => r.key).join(', ') || 'no labels'}, added ${QUARANTINE_LABEL}=${plan.id}, original labels recorded in ${ORIGINAL_LABELS_ANNOTATION} and on NetworkPolicy ${ns}/${plan.policyName}.`, target);
-  } catch (e) {
-    if (e instanceof CancelledError || classifyApiError(e) === 'cancelled') return await fail('cancelled', 'the operation was cancelled.');
-    return await fail('unexpected', e instanceof Error ? e.message : String(e));
+    return undefined;
   }
 
-  // 4. Verify: computed from the state read back. From here on nothing is rolled back (only a failed write is).
-  if (opts.dryRun) {
+  dryRunResult(): IsolationResult {
+    const { audit, ns, plan, target, verification } = this;
+    const patched = this.patched;
     const ok = !!patched && patched.metadata?.labels?.[QUARANTINE_LABEL] === plan.id && plan.labelsToRemove.every((r) => !(r.key in (patched!.metadata?.labels ?? {})));
     verification.push({ check: 'server accepted the patch (dry run)', ok, detail: ok ? 'the API server validated the label change' : 'the dry-run result does not carry the expected labels' });
     verification.push({ check: 'predicted selecting policies', ok: plan.predictedSelecting.every((p) => p === `${ns}/${plan.policyName}`), detail: plan.predictedSelecting.join(', ') || '(none)' });
     audit.add('verify', 'dry-run', `Dry run complete: nothing was stored. ${verification.map((v) => `${v.check}: ${v.ok ? 'ok' : 'NOT ok'}`).join('; ')}`, target);
     const message = `Dry run of isolating ${target} succeeded: the API server accepted every change; nothing was stored.`;
     audit.add('done', 'dry-run', message, target);
-    return result({ status: 'dry-run', message, evidence, pod: patched, policyCreated: false });
+    return this.result({ status: 'dry-run', message, evidence: this.evidence, pod: patched, policyCreated: false });
   }
-  const verifyCommands = verifyCommandsFor(ns, podName, plan.policyName);
-  const applied = repair ? `Repaired the quarantine of ${target} (${repairDone.join('; ') || 'nothing was missing'}).` : `Quarantine applied to ${target} (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).`;
-  let v: Awaited<ReturnType<typeof readVerdict>>;
-  try {
-    v = await readVerdict(session, ns, podName, plan.cni, verifyOpts);
-  } catch (e) {
-    const why = e instanceof CancelledError ? 'the verification was cancelled.' : e instanceof Error ? e.message : String(e);
-    audit.add('verify', 'failed', `Could not read back the state: ${why} The quarantine stays in place (a failed read is no reason to undo it).`, target);
-    const message = `${applied} NOT verified: ${why} Nothing was rolled back. Verify by hand: ${verifyCommands.join(' ; ')}`;
-    audit.add('done', 'warning', message, target);
-    return result({ status: 'applied-not-verified', message, evidence, pod: patched, policyCreated, verified: 'not-verified', verifyCommands });
+
+  async verify(): Promise<IsolationResult> {
+    const { audit, opts, session, ns, podName, plan, target, repair, verification, evidence, policyCreated } = this;
+    const verifyCommands = verifyCommandsFor(ns, podName, plan.policyName);
+    const applied = repair ? `Repaired the quarantine of ${target} (${this.repairDone.join('; ') || 'nothing was missing'}).` : `Quarantine applied to ${target} (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).`;
+    let v: Awaited<ReturnType<typeof readVerdict>>;
+    try {
+      v = await readVerdict(session, ns, podName, plan.cni, this.verifyOpts);
+    } catch (e) {
+      const why = e instanceof CancelledError ? 'the verification was cancelled.' : e instanceof Error ? e.message : String(e);
+      audit.add('verify', 'failed', `Could not read back the state: ${why} The quarantine stays in place (a failed read is no reason to undo it).`, target);
+      const message = `${applied} NOT verified: ${why} Nothing was rolled back. Verify by hand: ${verifyCommands.join(' ; ')}`;
+      audit.add('done', 'warning', message, target);
+      return this.result({ status: 'applied-not-verified', message, evidence, pod: this.patched, policyCreated, verified: 'not-verified', verifyCommands });
+    }
+    const verdict = v.verdict;
+    audit.add('verify', verdict.isolated ? 'ok' : 'failed', verdict.summary, target);
+    if (!verdict.isolated) {
+      const message = `${applied} But the pod is ${verdict.summary} The quarantine changes were kept (they reduce what reaches the pod).`;
+      audit.add('done', 'failed', message, target);
+      return this.result({ status: 'not-isolated', message, evidence, pod: v.pod, policyCreated, verdict, verified: 'verified', verifyCommands });
+    }
+    // Secondary checks (Services, controller): warnings only; a failed read here changes nothing.
+    try {
+      verification.push(...(await verifyIsolation(session, plan, { signal: opts.signal, waitMs: opts.verifyWaitMs ?? 15000, pod: v.pod })));
+    } catch (e) {
+      verification.push({ check: 'Services and controller', ok: false, detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}` });
+    }
+    for (const c of verification) audit.add('verify', c.ok ? 'ok' : 'warning', `${c.check}: ${c.detail}`, target);
+    const bad = verification.filter((c) => !c.ok);
+    const message = `${repair ? applied : `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).`} ${verdict.summary}${bad.length ? ` Verification warnings: ${bad.map((b) => b.detail).join(' ')}` : ' Services no longer select it' + (!plan.owners.length ? '.' : plan.owners[0].kind === 'StatefulSet' ? `; ${replacementText(plan.owners[0])}` : ', the controller has a replacement.')} Established connections may persist until they close: trace again to check.`;
+    audit.add('done', bad.length ? 'warning' : 'ok', message, target);
+    return this.result({ status: 'isolated', message, evidence, pod: v.pod, policyCreated, verdict, verified: 'verified', verifyCommands });
   }
-  const verdict = v.verdict;
-  audit.add('verify', verdict.isolated ? 'ok' : 'failed', verdict.summary, target);
-  if (!verdict.isolated) {
-    const message = `${applied} But the pod is ${verdict.summary} The quarantine changes were kept (they reduce what reaches the pod).`;
-    audit.add('done', 'failed', message, target);
-    return result({ status: 'not-isolated', message, evidence, pod: v.pod, policyCreated, verdict, verified: 'verified', verifyCommands });
-  }
-  // Secondary checks (Services, controller): warnings only; a failed read here changes nothing.
-  try {
-    verification.push(...(await verifyIsolation(session, plan, { signal, waitMs: opts.verifyWaitMs ?? 15000, pod: v.pod })));
-  } catch (e) {
-    verification.push({ check: 'Services and controller', ok: false, detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}` });
-  }
-  for (const c of verification) audit.add('verify', c.ok ? 'ok' : 'warning', `${c.check}: ${c.detail}`, target);
-  const bad = verification.filter((c) => !c.ok);
-  const message = `${repair ? applied : `Pod ${ns}/${podName} is quarantined (${QUARANTINE_LABEL}=${plan.id}, policy ${plan.policyName}).`} ${verdict.summary}${bad.length ? ` Verification warnings: ${bad.map((b) => b.detail).join(' ')}` : ' Services no longer select it' + (!plan.owners.length ? '.' : plan.owners[0].kind === 'StatefulSet' ? `; ${replacementText(plan.owners[0])}` : ', the controller has a replacement.')} Established connections may persist until they close: trace again to check.`;
-  audit.add('done', bad.length ? 'warning' : 'ok', message, target);
-  return result({ status: 'isolated', message, evidence, pod: v.pod, policyCreated, verdict, verified: 'verified', verifyCommands });
 }
 
 function parseLabelsAnnotation(raw: string | undefined): Record<string, string> | undefined {
@@ -1168,110 +1267,149 @@ export async function planRelease(session: ClusterSession, ns: string, podName: 
 }
 
 export async function releasePod(session: ClusterSession, ns: string, podName: string, opts: ReleaseOptions): Promise<ReleaseResult> {
-  const audit = new Audit(opts.audit, opts.dryRun);
-  const target = `pod ${ns}/${podName}`;
-  const dry = opts.dryRun ? 'All' : undefined;
-  const op = (verb: string, resource: string, name?: string) => ({ verb, resource, namespace: ns, name, server: session.server });
-  audit.add('start', 'info', `${opts.dryRun ? 'Dry run: ' : ''}releasing ${target} from quarantine`, target);
-  const failed = (step: string, why: string, state: string, pod?: k8s.V1Pod, plan?: ReleasePlan): ReleaseResult => {
+  const run = new ReleaseRun(session, ns, podName, opts);
+  return (await run.preparePlan()) ?? (await run.restoreLabels()) ?? (await run.cleanUpPolicy()) ?? run.done();
+}
+
+const STILL_QUARANTINED = 'Nothing was changed: the pod is still quarantined.';
+
+/** One releasePod run, step by step; each step returns a result when the release stops there. */
+class ReleaseRun {
+  readonly audit: Audit;
+  readonly target: string;
+  readonly dry: 'All' | undefined;
+  plan!: ReleasePlan;
+  restored: k8s.V1Pod | undefined;
+  policyDeleted: string | undefined;
+  recordNote = '';
+
+  constructor(
+    readonly session: ClusterSession,
+    readonly ns: string,
+    readonly podName: string,
+    readonly opts: ReleaseOptions,
+  ) {
+    this.audit = new Audit(opts.audit, opts.dryRun);
+    this.target = `pod ${ns}/${podName}`;
+    this.dry = opts.dryRun ? 'All' : undefined;
+    this.audit.add('start', 'info', `${opts.dryRun ? 'Dry run: ' : ''}releasing ${this.target} from quarantine`, this.target);
+  }
+
+  op(verb: string, resource: string, name?: string) {
+    return { verb, resource, namespace: this.ns, name, server: this.session.server };
+  }
+
+  failed(step: string, why: string, state: string, pod?: k8s.V1Pod, plan?: ReleasePlan): ReleaseResult {
+    const { audit, target } = this;
     audit.add(step, 'failed', `${why} ${state}`, target);
     const message = `Release of ${target} failed at step "${step}": ${why} ${state}`;
     audit.add('done', 'failed', message, target);
     return { status: 'failed', message, audit: audit.entries, ...(pod ? { pod } : {}), ...(plan ? { plan } : {}) };
-  };
-  const readPod = () => req(session, opts.signal, (o) => session.core.readNamespacedPod({ name: podName, namespace: ns }, o));
-  let plan: ReleasePlan;
-  try {
-    plan = opts.plan ?? (await planRelease(session, ns, podName, { signal: opts.signal }));
-  } catch (e) {
-    if (e instanceof CancelledError) return failed('read', 'cancelled.', 'Nothing was changed.');
-    return failed('read', e instanceof Error ? e.message : String(e), 'Nothing was changed.');
   }
-  if (!plan.quarantined) {
-    audit.add('release', 'skipped', `${target} is not quarantined; nothing changed.`, target);
-    const message = `Pod ${ns}/${podName} is not quarantined. Nothing changed.`;
-    audit.add('done', 'skipped', message, target);
-    return { status: 'not-isolated', message, audit: audit.entries, plan };
+
+  readPod(): Promise<k8s.V1Pod> {
+    return req(this.session, this.opts.signal, (o) => this.session.core.readNamespacedPod({ name: this.podName, namespace: this.ns }, o));
   }
-  for (const w of plan.warnings) audit.add('plan', 'warning', w, target);
-  const stillQuarantined = 'Nothing was changed: the pod is still quarantined.';
-  for (const q of plan.questions) {
-    if (!opts.confirm) {
-      audit.add('confirm', 'skipped', q.message, target);
-      const message = `Release of ${target} needs a confirmation: ${q.message} ${stillQuarantined}`;
-      audit.add('done', 'skipped', message, target);
-      return { status: 'needs-confirmation', message, audit: audit.entries, plan, questions: [q] };
-    }
-    let yes = false;
-    try { yes = await opts.confirm(q, plan); } catch { yes = false; }
-    audit.add('confirm', yes ? 'ok' : 'skipped', `${q.message} — ${yes ? 'confirmed' : 'declined'}.`, target);
-    if (!yes) {
-      const message = `Release of ${target} cancelled: ${q.kind === 'record-mismatch' ? 'the pod\'s recorded original labels were tampered with' : 'its original labels could not be checked'}. ${stillQuarantined}`;
-      audit.add('done', 'skipped', message, target);
-      return { status: 'cancelled', message, audit: audit.entries, plan, questions: [q] };
-    }
-  }
-  const policyName = plan.policyName;
-  let restored: k8s.V1Pod | undefined;
-  let rv = plan.resourceVersion;
-  let currentLabels = plan.labels;
-  for (let attempt = 0; attempt < 2; attempt++) {
+
+  /** The plan (given or read), and the confirmations it needs. */
+  async preparePlan(): Promise<ReleaseResult | undefined> {
+    const { audit, opts, ns, podName, target } = this;
+    let plan: ReleasePlan;
     try {
-      restored = await restoreLabels(session, ns, podName, currentLabels, rv, dry);
-      break;
+      plan = opts.plan ?? (await planRelease(this.session, ns, podName, { signal: opts.signal }));
     } catch (e) {
-      if (e instanceof CancelledError) return failed('restore labels', 'cancelled.', stillQuarantined, undefined, plan);
-      const kind = classifyApiError(e);
-      if (kind === 'conflict' && attempt === 0) {
-        audit.add('release', 'warning', `${target} changed meanwhile (409 Conflict); re-reading and retrying once.`, target);
-        try {
-          const fresh = await readPod();
-          if (!fresh.metadata?.labels?.[QUARANTINE_LABEL] && !fresh.metadata?.annotations?.[ORIGINAL_LABELS_ANNOTATION]) return failed('restore labels', `${target} was released by someone else meanwhile.`, 'Nothing was changed by this release.', fresh, plan);
-          // Labels added meanwhile are kept too; the restored ones still come from the plan's (confirmed) source.
-          const next: Record<string, string> = {};
-          for (const [k, v] of Object.entries(fresh.metadata?.labels ?? {})) if (k !== QUARANTINE_LABEL) next[k] = v;
-          for (const k of Object.keys(plan.labels)) if (!plan.kept.includes(k)) next[k] = plan.labels[k];
-          currentLabels = next;
-          rv = fresh.metadata?.resourceVersion;
-          continue;
-        } catch (e2) {
-          return failed('restore labels', describeApiError(e2, op('get', 'pods', podName)), stillQuarantined, undefined, plan);
-        }
-      }
-      const why = describeApiError(e, op('patch', 'pods', podName)) + (kind === 'conflict' ? ' (the pod changed twice during the release)' : '');
-      if (!dry && isAmbiguous(e)) {
-        // The patch may have been applied (or may still arrive): look, and fence a late one.
-        audit.add('release', 'warning', `${why} Checking whether the label patch was applied.`, target);
-        const settled = await settleRelease(session, ns, podName, opts.settleMs ?? 3000);
-        if (settled.restored) {
-          restored = settled.pod;
-          audit.add('release', 'warning', settled.gone ? `${target} no longer exists: the label patch was applied and its controller re-adopted and removed it.` : `The label patch of ${target} was applied despite the error.`, target);
-          break;
-        }
-        return failed('restore labels', why, settled.fenced ? stillQuarantined : `The label patch may still be applied late: check the pod's labels (kubectl -n ${ns} get pod ${podName} --show-labels).`, undefined, plan);
-      }
-      return failed('restore labels', why, stillQuarantined, undefined, plan);
+      if (e instanceof CancelledError) return this.failed('read', 'cancelled.', 'Nothing was changed.');
+      return this.failed('read', e instanceof Error ? e.message : String(e), 'Nothing was changed.');
     }
+    this.plan = plan;
+    if (!plan.quarantined) {
+      audit.add('release', 'skipped', `${target} is not quarantined; nothing changed.`, target);
+      const message = `Pod ${ns}/${podName} is not quarantined. Nothing changed.`;
+      audit.add('done', 'skipped', message, target);
+      return { status: 'not-isolated', message, audit: audit.entries, plan };
+    }
+    for (const w of plan.warnings) audit.add('plan', 'warning', w, target);
+    for (const q of plan.questions) {
+      if (!opts.confirm) {
+        audit.add('confirm', 'skipped', q.message, target);
+        const message = `Release of ${target} needs a confirmation: ${q.message} ${STILL_QUARANTINED}`;
+        audit.add('done', 'skipped', message, target);
+        return { status: 'needs-confirmation', message, audit: audit.entries, plan, questions: [q] };
+      }
+      let yes = false;
+      try { yes = await opts.confirm(q, plan); } catch { yes = false; }
+      audit.add('confirm', yes ? 'ok' : 'skipped', `${q.message} — ${yes ? 'confirmed' : 'declined'}.`, target);
+      if (!yes) {
+        const message = `Release of ${target} cancelled: ${q.kind === 'record-mismatch' ? 'the pod\'s recorded original labels were tampered with' : 'its original labels could not be checked'}. ${STILL_QUARANTINED}`;
+        audit.add('done', 'skipped', message, target);
+        return { status: 'cancelled', message, audit: audit.entries, plan, questions: [q] };
+      }
+    }
+    return undefined;
   }
-  audit.add('release', dry ? 'dry-run' : 'ok', `${dry ? 'Would restore' : 'Restored'} the original labels of ${target} (${fmtLabels(plan.labels)}${plan.kept.length ? `; kept ${plan.kept.join(', ')}` : ''}) and remove the quarantine label and annotations.`, target);
-  // Delete the quarantine policy if no other pod uses it.
-  let policyDeleted: string | undefined;
-  const manual = `kubectl -n ${ns} delete networkpolicy ${policyName}`;
-  const policyFailed = (why: string): ReleaseResult => {
+
+  /** The original labels back, the quarantine label and annotations off (one patch, retried once on a conflict). */
+  async restoreLabels(): Promise<ReleaseResult | undefined> {
+    const { audit, opts, session, ns, podName, plan, target, dry } = this;
+    let rv = plan.resourceVersion;
+    let currentLabels = plan.labels;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        this.restored = await restoreLabels(session, ns, podName, currentLabels, rv, dry);
+        break;
+      } catch (e) {
+        if (e instanceof CancelledError) return this.failed('restore labels', 'cancelled.', STILL_QUARANTINED, undefined, plan);
+        const kind = classifyApiError(e);
+        if (kind === 'conflict' && attempt === 0) {
+          audit.add('release', 'warning', `${target} changed meanwhile (409 Conflict); re-reading and retrying once.`, target);
+          try {
+            const fresh = await this.readPod();
+            if (!fresh.metadata?.labels?.[QUARANTINE_LABEL] && !fresh.metadata?.annotations?.[ORIGINAL_LABELS_ANNOTATION]) return this.failed('restore labels', `${target} was released by someone else meanwhile.`, 'Nothing was changed by this release.', fresh, plan);
+            // Labels added meanwhile are kept too; the restored ones still come from the plan's (confirmed) source.
+            const next: Record<string, string> = {};
+            for (const [k, v] of Object.entries(fresh.metadata?.labels ?? {})) if (k !== QUARANTINE_LABEL) next[k] = v;
+            for (const k of Object.keys(plan.labels)) if (!plan.kept.includes(k)) next[k] = plan.labels[k];
+            currentLabels = next;
+            rv = fresh.metadata?.resourceVersion;
+            continue;
+          } catch (e2) {
+            return this.failed('restore labels', describeApiError(e2, this.op('get', 'pods', podName)), STILL_QUARANTINED, undefined, plan);
+          }
+        }
+        const why = describeApiError(e, this.op('patch', 'pods', podName)) + (kind === 'conflict' ? ' (the pod changed twice during the release)' : '');
+        if (!dry && isAmbiguous(e)) {
+          // The patch may have been applied (or may still arrive): look, and fence a late one.
+          audit.add('release', 'warning', `${why} Checking whether the label patch was applied.`, target);
+          const settled = await settleRelease(session, ns, podName, opts.settleMs ?? 3000);
+          if (settled.restored) {
+            this.restored = settled.pod;
+            audit.add('release', 'warning', settled.gone ? `${target} no longer exists: the label patch was applied and its controller re-adopted and removed it.` : `The label patch of ${target} was applied despite the error.`, target);
+            break;
+          }
+          return this.failed('restore labels', why, settled.fenced ? STILL_QUARANTINED : `The label patch may still be applied late: check the pod's labels (kubectl -n ${ns} get pod ${podName} --show-labels).`, undefined, plan);
+        }
+        return this.failed('restore labels', why, STILL_QUARANTINED, undefined, plan);
+      }
+    }
+    audit.add('release', dry ? 'dry-run' : 'ok', `${dry ? 'Would restore' : 'Restored'} the original labels of ${target} (${fmtLabels(plan.labels)}${plan.kept.length ? `; kept ${plan.kept.join(', ')}` : ''}) and remove the quarantine label and annotations.`, target);
+    return undefined;
+  }
+
+  policyFailed(why: string): ReleaseResult {
+    const { audit, ns, target } = this;
+    const policyName = this.plan.policyName;
+    const manual = `kubectl -n ${ns} delete networkpolicy ${policyName}`;
     const state = `The pod's labels were restored (it is released); the quarantine NetworkPolicy ${ns}/${policyName} was left in place (it only selects quarantined pods). Delete it by hand if no pod uses it: ${manual}`;
     audit.add('policy', 'failed', `${why} ${state}`, target);
     const message = `Labels of ${target} restored, but the quarantine policy could not be cleaned up: ${why} ${state}`;
     audit.add('done', 'failed', message, target);
-    return { status: 'failed', message, audit: audit.entries, pod: restored, plan };
-  };
-  let others: k8s.V1Pod[];
-  try {
-    others = (await req(session, opts.signal, (o) => session.core.listNamespacedPod({ namespace: ns, labelSelector: QUARANTINE_LABEL }, o))).items.filter((p) => p.metadata?.name !== podName);
-  } catch (e) {
-    return policyFailed(`Could not check whether other pods still use it: ${describeApiError(e, op('list', 'pods'))}`);
+    return { status: 'failed', message, audit: audit.entries, pod: this.restored, plan: this.plan };
   }
-  // Reads are retried with backoff, and a 404 is believed only when a second read says so too.
-  const readPolicy = async (): Promise<k8s.V1NetworkPolicy | undefined> => {
+
+  /** Reads are retried with backoff, and a 404 is believed only when a second read says so too. */
+  async readPolicy(): Promise<k8s.V1NetworkPolicy | undefined> {
+    const { session, opts, ns } = this;
+    const policyName = this.plan.policyName;
     let notFound = 0;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -1279,68 +1417,94 @@ export async function releasePod(session: ClusterSession, ns: string, podName: s
       } catch (e) {
         if (e instanceof CancelledError) throw e;
         if (classifyApiError(e) === 'notFound' && ++notFound >= 2) return undefined;
-        if (attempt >= 2) throw new Error(describeApiError(e, op('get', 'networkpolicies', policyName)));
-        audit.add('policy', 'warning', `${describeApiError(e, op('get', 'networkpolicies', policyName))} Reading it again.`, target);
+        if (attempt >= 2) throw new Error(describeApiError(e, this.op('get', 'networkpolicies', policyName)));
+        this.audit.add('policy', 'warning', `${describeApiError(e, this.op('get', 'networkpolicies', policyName))} Reading it again.`, this.target);
         await sleep(200 * 2 ** attempt, opts.signal);
       }
     }
-  };
-  let np: k8s.V1NetworkPolicy | undefined;
-  try { np = await readPolicy(); } catch (e) {
-    return policyFailed(e instanceof Error ? e.message : String(e));
   }
-  let recordNote = '';
-  if (!np) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} does not exist.`, target);
-  else if (!isOurQuarantinePolicy(np)) audit.add('policy', 'skipped', `NetworkPolicy ${ns}/${policyName} is not ours (or was modified): left alone.`, target);
-  else if (others.length) {
-    audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} kept: still used by ${others.map((p) => p.metadata?.name).join(', ')}.`, target);
-    if (plan.id && np.metadata?.annotations?.[recordKey(plan.id)] !== undefined) {
-      // The record is no longer needed (an annotation: best effort, it changes no traffic).
-      try {
-        await req(session, opts.signal, (o) => session.net.patchNamespacedNetworkPolicy({ name: policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id!)]: null } } }, ...(dry ? { dryRun: dry } : {}) }, o), { contentType: MERGE_PATCH });
-        audit.add('policy', dry ? 'dry-run' : 'ok', `${dry ? 'Would remove' : 'Removed'} the quarantine record ${recordKey(plan.id)} from NetworkPolicy ${ns}/${policyName}.`, target);
-      } catch (e) {
-        recordNote = ` The quarantine record stays on NetworkPolicy ${ns}/${policyName} (${describeApiError(e, op('patch', 'networkpolicies', policyName))}); remove it with kubectl -n ${ns} annotate networkpolicy ${policyName} ${recordKey(plan.id)}-`;
-        audit.add('policy', 'warning', recordNote.trim(), target);
-      }
+
+  /** Delete the quarantine policy if no other pod uses it. */
+  async cleanUpPolicy(): Promise<ReleaseResult | undefined> {
+    const { audit, opts, session, ns, podName, target } = this;
+    const policyName = this.plan.policyName;
+    let others: k8s.V1Pod[];
+    try {
+      others = (await req(session, opts.signal, (o) => session.core.listNamespacedPod({ namespace: ns, labelSelector: QUARANTINE_LABEL }, o))).items.filter((p) => p.metadata?.name !== podName);
+    } catch (e) {
+      return this.policyFailed(`Could not check whether other pods still use it: ${describeApiError(e, this.op('list', 'pods'))}`);
     }
-  } else {
-    const del = () => req(session, opts.signal, (o) => session.net.deleteNamespacedNetworkPolicy({ name: policyName, namespace: ns, ...(dry ? { dryRun: dry } : {}), body: { preconditions: { uid: np!.metadata?.uid } } }, o));
+    let np: k8s.V1NetworkPolicy | undefined;
+    try { np = await this.readPolicy(); } catch (e) {
+      return this.policyFailed(e instanceof Error ? e.message : String(e));
+    }
+    if (!np) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} does not exist.`, target);
+    else if (!isOurQuarantinePolicy(np)) audit.add('policy', 'skipped', `NetworkPolicy ${ns}/${policyName} is not ours (or was modified): left alone.`, target);
+    else if (others.length) {
+      audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} kept: still used by ${others.map((p) => p.metadata?.name).join(', ')}.`, target);
+      await this.removeRecord(np);
+    } else return this.deletePolicy(np);
+    return undefined;
+  }
+
+  /** The record is no longer needed (an annotation: best effort, it changes no traffic). */
+  async removeRecord(np: k8s.V1NetworkPolicy): Promise<void> {
+    const { audit, opts, session, ns, plan, target, dry } = this;
+    const policyName = plan.policyName;
+    if (!plan.id || np.metadata?.annotations?.[recordKey(plan.id)] === undefined) return;
+    try {
+      await req(session, opts.signal, (o) => session.net.patchNamespacedNetworkPolicy({ name: policyName, namespace: ns, body: { metadata: { annotations: { [recordKey(plan.id!)]: null } } }, ...(dry ? { dryRun: dry } : {}) }, o), { contentType: MERGE_PATCH });
+      audit.add('policy', dry ? 'dry-run' : 'ok', `${dry ? 'Would remove' : 'Removed'} the quarantine record ${recordKey(plan.id)} from NetworkPolicy ${ns}/${policyName}.`, target);
+    } catch (e) {
+      this.recordNote = ` The quarantine record stays on NetworkPolicy ${ns}/${policyName} (${describeApiError(e, this.op('patch', 'networkpolicies', policyName))}); remove it with kubectl -n ${ns} annotate networkpolicy ${policyName} ${recordKey(plan.id)}-`;
+      audit.add('policy', 'warning', this.recordNote.trim(), target);
+    }
+  }
+
+  async deletePolicy(np: k8s.V1NetworkPolicy): Promise<ReleaseResult | undefined> {
+    const { audit, opts, session, ns, target, dry } = this;
+    const policyName = this.plan.policyName;
+    const del = () => req(session, opts.signal, (o) => session.net.deleteNamespacedNetworkPolicy({ name: policyName, namespace: ns, ...(dry ? { dryRun: dry } : {}), body: { preconditions: { uid: np.metadata?.uid } } }, o));
     try {
       await del();
-      policyDeleted = `${ns}/${policyName}`;
+      this.policyDeleted = `${ns}/${policyName}`;
       audit.add('policy', dry ? 'dry-run' : 'ok', `${dry ? 'Would delete' : 'Deleted'} quarantine NetworkPolicy ${ns}/${policyName} (no other pod uses it).`, target);
     } catch (e) {
       const kind = classifyApiError(e);
       if (kind === 'notFound') {
         // "Already deleted" — believed once a read agrees; else deleted again.
         let still: k8s.V1NetworkPolicy | undefined;
-        try { still = dry ? undefined : await readPolicy(); } catch (e2) { return policyFailed(e2 instanceof Error ? e2.message : String(e2)); }
+        try { still = dry ? undefined : await this.readPolicy(); } catch (e2) { return this.policyFailed(e2 instanceof Error ? e2.message : String(e2)); }
         if (!still) audit.add('policy', 'skipped', `Quarantine NetworkPolicy ${ns}/${policyName} was already deleted.`, target);
         else {
-          audit.add('policy', 'warning', `${describeApiError(e, op('delete', 'networkpolicies', policyName))} But it still exists: deleting it again.`, target);
-          try { await del(); policyDeleted = `${ns}/${policyName}`; audit.add('policy', 'ok', `Deleted quarantine NetworkPolicy ${ns}/${policyName} (no other pod uses it).`, target); } catch (e3) { return policyFailed(describeApiError(e3, op('delete', 'networkpolicies', policyName))); }
+          audit.add('policy', 'warning', `${describeApiError(e, this.op('delete', 'networkpolicies', policyName))} But it still exists: deleting it again.`, target);
+          try { await del(); this.policyDeleted = `${ns}/${policyName}`; audit.add('policy', 'ok', `Deleted quarantine NetworkPolicy ${ns}/${policyName} (no other pod uses it).`, target); } catch (e3) { return this.policyFailed(describeApiError(e3, this.op('delete', 'networkpolicies', policyName))); }
         }
       } else {
-        const why = describeApiError(e, op('delete', 'networkpolicies', policyName));
+        const why = describeApiError(e, this.op('delete', 'networkpolicies', policyName));
         // A delete that timed out may have happened: look before reporting it left.
         let gone = false;
         if (!dry && isAmbiguous(e)) {
           await sleep(opts.settleMs ?? 3000);
           try { await req(session, undefined, (o) => session.net.readNamespacedNetworkPolicy({ name: policyName, namespace: ns }, o)); } catch (e2) { gone = classifyApiError(e2) === 'notFound'; }
         }
-        if (!gone) return policyFailed(why);
-        policyDeleted = `${ns}/${policyName}`;
+        if (!gone) return this.policyFailed(why);
+        this.policyDeleted = `${ns}/${policyName}`;
         audit.add('policy', 'warning', `${why} It was deleted nevertheless (checked).`, target);
       }
     }
+    return undefined;
   }
-  const kept = plan.kept.length ? `; labels added during the quarantine kept (${plan.kept.join(', ')})` : '';
-  const message = dry
-    ? `Dry run: releasing ${target} would restore its labels${policyDeleted ? ` and delete ${policyDeleted}` : ''}; nothing was stored.`
-    : `Released ${target}: original labels restored${kept}${policyDeleted ? `, ${policyDeleted} deleted` : ''}. ${plan.adoption ? plan.adoption.message : 'No controller adopts it.'}${recordNote}`;
-  audit.add('done', dry ? 'dry-run' : 'ok', message, target);
-  return { status: dry ? 'dry-run' : 'released', message, audit: audit.entries, policyDeleted, pod: restored, plan };
+
+  done(): ReleaseResult {
+    const { audit, plan, target, dry, policyDeleted } = this;
+    const kept = plan.kept.length ? `; labels added during the quarantine kept (${plan.kept.join(', ')})` : '';
+    const message = dry
+      ? `Dry run: releasing ${target} would restore its labels${policyDeleted ? ` and delete ${policyDeleted}` : ''}; nothing was stored.`
+      : `Released ${target}: original labels restored${kept}${policyDeleted ? `, ${policyDeleted} deleted` : ''}. ${plan.adoption ? plan.adoption.message : 'No controller adopts it.'}${this.recordNote}`;
+    audit.add('done', dry ? 'dry-run' : 'ok', message, target);
+    return { status: dry ? 'dry-run' : 'released', message, audit: audit.entries, policyDeleted, pod: this.restored, plan };
+  }
 }
 
 /** Sets the pod's labels to exactly `labels` (the quarantine label removed), drops our annotations; resourceVersion precondition. */

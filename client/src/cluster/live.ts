@@ -4,7 +4,7 @@
  * Plain node.
  */
 import * as k8s from '@kubernetes/client-node';
-import { NetworkModel, NsInfo, PodInfo, PolicySource } from '../../../server/src/engine/netpol';
+import { NetworkModel, NsInfo, PodInfo, PolicySource } from '../../../shared/netpol';
 import { CancelledError, ClusterSession, classifyApiError, describeApiError, failureWords, req } from './connection';
 
 export interface ClusterSnapshot {
@@ -118,7 +118,7 @@ export function podKey(p: { metadata?: { namespace?: string; name?: string } }):
 }
 
 // The engine's one label selector: Service selectors (equality, empty selects nothing) and metav1.LabelSelector (null selects nothing, {} everything).
-export { labelSelectorMatches, mapSelectorMatches as matchLabelsSelects } from '../../../server/src/engine/selector';
+export { labelSelectorMatches, mapSelectorMatches as matchLabelsSelects } from '../../../shared/selector';
 
 /** Label keys that a LabelSelector refers to (matchLabels keys + expression keys). */
 export function selectorKeys(sel: k8s.V1LabelSelector | undefined): string[] {

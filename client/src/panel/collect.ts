@@ -13,7 +13,6 @@ import { ClusterSession, describeApiError, isCancelled, req, throwIfAborted } fr
 import { QUARANTINE_LABEL } from '../cluster/trace';
 import { isolationVerdict } from '../cluster/verdict';
 
-export const LIVE_SCHEME = 'k8s-guardrails-live';
 /** Path segment used for cluster-scoped objects (namespace names are DNS labels: never start with `_`). */
 export const CLUSTER_SCOPE = '_cluster';
 
@@ -150,10 +149,38 @@ function controllerOf(o: Obj): k8s.V1OwnerReference | undefined {
  */
 export async function collectCluster(s: ClusterSession, opts: { signal?: AbortSignal; onProgress?: (what: string, done: number, total: number) => void } = {}): Promise<CollectResult> {
   const srcs = sources(s);
+  const { byKind, errors } = await listSources(s, srcs, opts);
+  throwIfAborted(opts.signal, 'scan');
+
+  const get = (kind: string) => byKind.get(kind) ?? [];
+  const all = new Map<string, Obj>();
+  for (const [kind, items] of byKind) for (const o of items) all.set(objectKey(kind, o.metadata?.namespace, o.metadata?.name), o);
+
+  const objects: LiveObject[] = [];
+  const pathOf = new Map<Obj, string>();
+  for (const src of srcs) {
+    for (const o of get(src.kind)) {
+      if (!isScanned(o)) continue;
+      const name = o.metadata?.name ?? '';
+      const p = livePath(s.context, o.metadata?.namespace, src.kind, name);
+      pathOf.set(o, p);
+      objects.push({ apiVersion: src.apiVersion, kind: src.kind, namespace: o.metadata?.namespace, name, path: p, yaml: toYaml(o) });
+    }
+  }
+
+  const pods = podSummaries(get('Pod'), pathOf, all);
+  const namespaces: NamespaceSummary[] = get('Namespace')
+    .map((n) => ({ name: n.metadata?.name ?? '', labels: { ...(n.metadata?.labels ?? {}) } }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+
+  return { context: s.context, objects, pods, namespaces, errors };
+}
+
+/** Every source listed, a few lists in parallel: fast on real clusters without hammering the API server. */
+async function listSources(s: ClusterSession, srcs: ReturnType<typeof sources>, opts: { signal?: AbortSignal; onProgress?: (what: string, done: number, total: number) => void }): Promise<{ byKind: Map<string, Obj[]>; errors: string[] }> {
   const byKind = new Map<string, Obj[]>();
   const errors: string[] = [];
   let done = 0;
-  // a few lists in parallel: fast on real clusters without hammering the API server
   const queue = [...srcs];
   const worker = async () => {
     for (let src = queue.shift(); src; src = queue.shift()) {
@@ -170,39 +197,30 @@ export async function collectCluster(s: ClusterSession, opts: { signal?: AbortSi
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
-  throwIfAborted(opts.signal, 'scan');
+  return { byKind, errors };
+}
 
-  const get = (kind: string) => byKind.get(kind) ?? [];
-  const key = (kind: string, ns: string | undefined, name: string | undefined) => `${kind}/${ns ?? ''}/${name ?? ''}`;
-  const all = new Map<string, Obj>();
-  for (const [kind, items] of byKind) for (const o of items) all.set(key(kind, o.metadata?.namespace, o.metadata?.name), o);
+function objectKey(kind: string, ns: string | undefined, name: string | undefined): string {
+  return `${kind}/${ns ?? ''}/${name ?? ''}`;
+}
 
-  const scanned = (o: Obj): boolean => {
-    const owner = controllerOf(o);
-    switch (o.kind) {
-      case 'Pod':
-        return !owner;
-      case 'ReplicaSet':
-        return owner?.kind !== 'Deployment';
-      case 'Job':
-        return owner?.kind !== 'CronJob';
-      default:
-        return true;
-    }
-  };
-
-  const objects: LiveObject[] = [];
-  const pathOf = new Map<Obj, string>();
-  for (const src of srcs) {
-    for (const o of get(src.kind)) {
-      if (!scanned(o)) continue;
-      const name = o.metadata?.name ?? '';
-      const p = livePath(s.context, o.metadata?.namespace, src.kind, name);
-      pathOf.set(o, p);
-      objects.push({ apiVersion: src.apiVersion, kind: src.kind, namespace: o.metadata?.namespace, name, path: p, yaml: toYaml(o) });
-    }
+/** Objects a controller manages are scanned through it (their findings would repeat its own). */
+function isScanned(o: Obj): boolean {
+  const owner = controllerOf(o);
+  switch (o.kind) {
+    case 'Pod':
+      return !owner;
+    case 'ReplicaSet':
+      return owner?.kind !== 'Deployment';
+    case 'Job':
+      return owner?.kind !== 'CronJob';
+    default:
+      return true;
   }
+}
 
+/** The panel's pod rows, each with the scanned object its findings come from. */
+function podSummaries(rawPods: Obj[], pathOf: Map<Obj, string>, all: Map<string, Obj>): PodSummary[] {
   /** The scanned object a pod's findings come from: follow controller references upward. */
   const topOwner = (pod: Obj): Obj | undefined => {
     let cur: Obj | undefined = pod;
@@ -210,12 +228,11 @@ export async function collectCluster(s: ClusterSession, opts: { signal?: AbortSi
       if (pathOf.has(cur)) return cur;
       const ref = controllerOf(cur);
       if (!ref) return undefined;
-      cur = all.get(key(ref.kind, cur.metadata?.namespace, ref.name));
+      cur = all.get(objectKey(ref.kind, cur.metadata?.namespace, ref.name));
     }
     return undefined;
   };
-
-  const pods: PodSummary[] = get('Pod').map((raw) => {
+  const pods: PodSummary[] = rawPods.map((raw) => {
     const pod = raw as k8s.V1Pod;
     const owner = topOwner(raw);
     return {
@@ -232,12 +249,7 @@ export async function collectCluster(s: ClusterSession, opts: { signal?: AbortSi
     };
   });
   pods.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-
-  const namespaces: NamespaceSummary[] = get('Namespace')
-    .map((n) => ({ name: n.metadata?.name ?? '', labels: { ...(n.metadata?.labels ?? {}) } }))
-    .sort((a, b) => a.name.localeCompare(b.name));
-
-  return { context: s.context, objects, pods, namespaces, errors };
+  return pods;
 }
 
 /** Only pods and namespaces (the panel's refresh; cheaper than a scan). */

@@ -133,10 +133,13 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
     await page.goto(workbenchUrl(cs, { folder: workspace, extensionDevelopmentPath: repo }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
 
-    // the machine-scoped setting written to code-server's user settings applies: the status bar shows the simulator's context
-    await page.locator('.statusbar-item', { hasText: 'sim-token' }).first().waitFor({ timeout: 60_000 });
+    // a kubeconfig exists (the machine-scoped setting written to code-server's user settings): the cluster item shows,
+    // without the kubeconfig being read yet (the cluster features load on the first cluster command)
+    await page.locator('.statusbar-item', { hasText: /^\s*Kubernetes\s*$/ }).first().waitFor({ timeout: 60_000 });
 
     await runCommand(page, 'Kubernetes Guardrails: Open Cluster Panel');
+    // loaded now: the status bar shows the simulator's context
+    await page.locator('.statusbar-item', { hasText: 'sim-token' }).first().waitFor({ timeout: 60_000 });
     let frame = await panelFrame(page);
     await waitFor('pods in the panel', () => frame.evaluate((id) => !!document.querySelector(`tr[data-pod="${id}"]`), COMPROMISED));
 

@@ -9,7 +9,7 @@ import type { SnapshotContext } from '../memo';
 import { appendDocuments, defaultDenyText } from './generate';
 import { netpolWorkspace } from './workspace';
 
-export const GENERATE_DEFAULT_DENY = 'k8sGuardrails.generateDefaultDeny';
+export { GENERATE_DEFAULT_DENY } from '../../../../shared/protocol';
 
 export interface GenerateDefaultDenyArgs {
   /** The document the command was invoked from. */

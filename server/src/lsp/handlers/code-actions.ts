@@ -3,7 +3,8 @@ import { CodeAction, CodeActionKind, CodeActionParams, Range } from 'vscode-lang
 import type { GuardrailsServer } from '../server';
 import { SOURCE } from './diagnostics';
 
-export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
+export { FIX_ALL_KIND } from '../../../../shared/protocol';
+import { FIX_ALL_KIND } from '../../../../shared/protocol';
 
 export function registerCodeActions(server: GuardrailsServer): void {
   server.connection.onCodeAction((p) => server.guard('codeAction', () => codeActions(server, p), []));

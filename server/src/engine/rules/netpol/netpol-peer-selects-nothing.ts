@@ -1,5 +1,5 @@
-import { NAMESPACE_NAME_LABEL } from '../../netpol/model';
-import type { ParsedPeer } from '../../netpol/parse';
+import { NAMESPACE_NAME_LABEL } from '../../../../../shared/netpol/model';
+import type { ParsedPeer } from '../../../../../shared/netpol/parse';
 import { isK8sNetworkPolicy, netpolWorkspace } from '../../netpol/workspace';
 import { defineRule } from '../types';
 import { NETPOL_DOCS } from './common';

@@ -4,7 +4,7 @@
  * resource and RBAC explanations are reused, not copied), plus the pods every cluster runs in kube-system.
  */
 import { isObject } from '../../model';
-import { CompiledSelector, selectorMatches } from '../../netpol/selector';
+import { CompiledSelector, selectorMatches } from '../../../../../shared/netpol/selector';
 import type { NetpolWorkspace, NpWorkload } from '../../netpol/workspace';
 import type { SnapshotContext } from '../../memo';
 import { selectorOperatorExplanation } from './netpol-selects-nothing';
