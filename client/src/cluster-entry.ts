@@ -1,7 +1,7 @@
 /**
  * The live-cluster half of the client, bundled separately (client/out/cluster.js)
- * with @kubernetes/client-node, and loaded right after activation so that
- * opening a YAML file never waits for it.
+ * with @kubernetes/client-node, and loaded on the first cluster command
+ * (client/src/cluster-loader.ts), never at activation.
  */
 export { registerClusterUi } from './panel';
 export { registerClusterOperationCommands } from './cluster/commands';

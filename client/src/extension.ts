@@ -4,22 +4,29 @@
  */
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../server/src/schema/enablement';
+import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../shared/settings/schema-enablement';
+import { FIX_ALL_KIND } from '../../shared/protocol';
+import { registerLazyCluster } from './cluster-loader';
 import type { ClusterUiApi } from './panel';
-
-type ClusterModule = typeof import('./cluster-entry');
 
 let client: LanguageClient | undefined;
 
+/** What activate() returns (used by the integration tests, test/editor/suite). */
 export interface GuardrailsApi {
-  /** Resolves when the language server is running and the cluster features are loaded (used by the integration tests). */
+  /** Resolves when the language server is running. */
   ready: Promise<void>;
   client(): LanguageClient | undefined;
-  /** Live cluster: connection, scan, panel state (used by the integration tests). */
+  /** Live cluster: connection, scan, panel state; throws until the cluster features are loaded (loadCluster). */
   cluster: ClusterUiApi;
+  /** Loads the cluster features as the first cluster command does (client/src/cluster-loader.ts). */
+  loadCluster(): Promise<ClusterUiApi>;
+  /** Whether the cluster bundle is loaded (it is not at activation). */
+  clusterLoaded(): boolean;
+  /** Whether the cluster status bar item is shown (kubeconfig present, trusted, k8sGuardrails.cluster.showStatusItem). */
+  clusterStatusVisible(): boolean;
 }
 
-/** What the `auto` value of `k8sGuardrails.schema.enable` depends on (see server/src/schema/enablement.ts). */
+/** What the `auto` value of `k8sGuardrails.schema.enable` depends on (see shared/settings/schema-enablement.ts). */
 function editorFacts(): EditorFacts {
   const yaml = vscode.workspace.getConfiguration('yaml');
   return { extensions: vscode.extensions.all.map((e) => e.id), yamlValidate: yaml.get('validate'), yamlSchemas: yaml.get('schemas') };
@@ -52,10 +59,7 @@ function initializationSettings() {
   };
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<GuardrailsApi> {
-  const output = vscode.window.createOutputChannel('Kubernetes Guardrails', { log: true });
-  context.subscriptions.push(output);
-
+function startLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
   const serverModule = context.asAbsolutePath('server/out/main.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, args: ['lsp'], transport: TransportKind.ipc },
@@ -87,8 +91,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
     },
     outputChannel: output,
   };
-  client = new LanguageClient('k8sGuardrails', 'Kubernetes Guardrails', serverOptions, clientOptions);
+  return new LanguageClient('k8sGuardrails', 'Kubernetes Guardrails', serverOptions, clientOptions);
+}
 
+function registerEditorCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('k8sGuardrails.showOutput', () => output.show()),
     vscode.commands.registerCommand('k8sGuardrails.restartServer', async () => {
@@ -97,11 +103,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
     vscode.commands.registerCommand('k8sGuardrails.fixAll', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) return;
-      await vscode.commands.executeCommand('editor.action.codeAction', { kind: 'source.fixAll.k8sGuardrails', apply: 'first' });
+      await vscode.commands.executeCommand('editor.action.codeAction', { kind: FIX_ALL_KIND, apply: 'first' });
     }),
   );
+}
 
-  // `auto` depends on other extensions and on Red Hat YAML's settings: tell the server when they change
+/** `auto` depends on other extensions and on Red Hat YAML's settings: tell the server when they change. */
+function watchSchemaEnable(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
   let lastSchemaEnable = schemaEnable();
   const schemaEnableMayHaveChanged = () => {
     const now = schemaEnable();
@@ -121,51 +129,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
     }),
   );
   if (lastSchemaEnable === 'off') output.info(`Kubernetes schema validation off (${otherKubernetesSchemaProvider(editorFacts()) ?? 'k8sGuardrails.schema.enable'})`);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<GuardrailsApi> {
+  const output = vscode.window.createOutputChannel('Kubernetes Guardrails', { log: true });
+  context.subscriptions.push(output);
+  client = startLanguageClient(context, output);
+  registerEditorCommands(context, output);
+  watchSchemaEnable(context, output);
 
   const ready = client.start();
   context.subscriptions.push({ dispose: () => void client?.stop() });
 
-  // Live cluster (commands refuse in Restricted Mode; see client/src/panel). Its bundle carries
-  // @kubernetes/client-node: loaded after activation returns, so activation stays fast.
-  let cluster: ClusterUiApi | undefined;
-  const clusterLoaded = new Promise<void>((resolve, reject) =>
-    setImmediate(() => {
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const m = require('./cluster.js') as ClusterModule;
-        cluster = m.registerClusterUi(context, { output, client: () => client, ready });
-        // trace / isolate / release / … (client/src/cluster/commands.ts), on the panel's connection
-        m.registerClusterOperationCommands(context, { output, ...cluster.operationDeps });
-        resolve();
-      } catch (e) {
-        output.error(`Cluster features failed to load: ${(e as Error)?.stack ?? e}`);
-        reject(e);
-      }
-    }),
-  );
-  // The cluster panel survives a window reload: VS Code hands the old panel back here (the
-  // serializer must exist during activation; the cluster bundle is loaded just after).
-  // 'k8sGuardrails.clusterPanel' = PANEL_VIEW_TYPE (client/src/panel/panel.ts, in the cluster bundle).
-  context.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer('k8sGuardrails.clusterPanel', {
-      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
-        try {
-          await clusterLoaded;
-        } catch {
-          panel.dispose();
-          return;
-        }
-        cluster?.restorePanel(panel);
-      },
-    }),
-  );
+  // Live cluster (commands refuse in Restricted Mode; see client/src/panel): its bundle carries
+  // @kubernetes/client-node and loads on the first cluster command, never at activation.
+  const cluster = registerLazyCluster(context, { output, client: () => client, ready });
   return {
-    ready: Promise.all([ready, clusterLoaded]).then(() => undefined),
+    ready,
     client: () => client,
     get cluster(): ClusterUiApi {
-      if (!cluster) throw new Error('cluster features are still loading: await ready first');
-      return cluster;
+      const c = cluster.loaded();
+      if (!c) throw new Error('the cluster features load on the first cluster command: await loadCluster() first');
+      return c;
     },
+    loadCluster: () => cluster.load(),
+    clusterLoaded: () => cluster.loaded() !== undefined,
+    clusterStatusVisible: () => cluster.status.visible,
   };
 }
 

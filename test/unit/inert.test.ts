@@ -1,11 +1,11 @@
 /**
- * `inert` (server/src/text/inert.ts): cluster text on editor surfaces that
+ * `inert` (shared/text/inert.ts): cluster text on editor surfaces that
  * render links, icons or markup. The payloads are the demo seed's hostile
  * strings plus the admission-webhook denial of issue #19 item 1.
  */
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { inert, visibleControls } from '../../server/src/text/inert';
+import { inert, visibleControls } from '../../shared/text/inert';
 import { HOSTILE } from '../simulator/seed';
 
 /** VS Code's notification/dialog link syntax (src/vs/base/common/linkedText.ts, LINK_REGEX). */

@@ -8,7 +8,7 @@
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { inert } from '../../../server/src/text/inert';
+import { inert } from '../../../shared/text/inert';
 import { CancelledError, ClusterSession } from './connection';
 import { defaultEvidenceDir } from './defaults';
 import { DEBUG_CONTAINER_WARNING, addDebugContainer } from './exec';
@@ -35,7 +35,7 @@ export { defaultEvidenceDir };
 
 /**
  * Every notification, dialog and log line passes cluster text through `inert`
- * (server/src/text/inert.ts): a Status message or webhook denial holding
+ * (shared/text/inert.ts): a Status message or webhook denial holding
  * `[Fix](command:…)` must not become a link that runs a command.
  */
 const say = {

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
+import { expandHome } from './kubeconfig-files';
 
 // ---------------------------------------------------------------------------------------------
 // kubeconfig
@@ -39,12 +40,6 @@ export class KubeConfigError extends Error {
     super(message);
     this.name = 'KubeConfigError';
   }
-}
-
-export function expandHome(p: string): string {
-  if (p === '~') return os.homedir();
-  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(os.homedir(), p.slice(2));
-  return p;
 }
 
 /**

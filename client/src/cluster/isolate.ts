@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as k8s from '@kubernetes/client-node';
-import { NetworkModel, parsePolicy, selectorMatches, policyNamespace } from '../../../server/src/engine/netpol';
+import { NetworkModel, parsePolicy, selectorMatches, policyNamespace } from '../../../shared/netpol';
 import { CancelledError, ClusterSession, MERGE_PATCH, classifyApiError, describeApiError, httpStatusOf, req, sleep, throwIfAborted } from './connection';
 import { saveEvidence, EvidenceBundle } from './evidence';
 import { ClusterSnapshot, activePods, buildModel, labelSelectorMatches, loadSnapshot, matchLabelsSelects, podInfo, selectorKeys } from './live';

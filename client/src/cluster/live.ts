@@ -4,7 +4,7 @@
  * Plain node.
  */
 import * as k8s from '@kubernetes/client-node';
-import { NetworkModel, NsInfo, PodInfo, PolicySource } from '../../../server/src/engine/netpol';
+import { NetworkModel, NsInfo, PodInfo, PolicySource } from '../../../shared/netpol';
 import { CancelledError, ClusterSession, classifyApiError, describeApiError, failureWords, req } from './connection';
 
 export interface ClusterSnapshot {

@@ -8,7 +8,7 @@
  */
 import * as yaml from 'js-yaml';
 import * as k8s from '@kubernetes/client-node';
-import { NetworkModel, PodInfo, Protocol, dnsAccess, egressToInternet, parsePolicy, selectorMatches, describePorts, policyNamespace } from '../../../server/src/engine/netpol';
+import { NetworkModel, PodInfo, Protocol, dnsAccess, egressToInternet, parsePolicy, selectorMatches, describePorts, policyNamespace } from '../../../shared/netpol';
 import { ClusterSession, describeApiError, req, throwIfAborted, CancelledError } from './connection';
 import { DEBUG_CONTAINER_WARNING, ExecError, addDebugContainer, execInPod } from './exec';
 import { ClusterSnapshot, activePods, buildModel, loadSnapshot, matchLabelsSelects, podInfo } from './live';

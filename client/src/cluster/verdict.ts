@@ -3,7 +3,7 @@
  *
  * A pod is isolated iff
  *  - it is not hostNetwork (NetworkPolicy does not govern the node's network namespace),
- *  - the engine's NetworkPolicy evaluation (server/src/engine/netpol: `policiesSelecting`, the same
+ *  - the engine's NetworkPolicy evaluation (shared/netpol: `policiesSelecting`, the same
  *    selection `allowed()` uses) isolates it for Ingress AND for Egress, and
  *  - no rule of a policy that selects it, in either direction, allows any peer. Rules are counted
  *    whatever their peers match today: a rule for `app=x` admits any pod someone labels `app=x`
@@ -14,7 +14,7 @@
  * established connections may survive (conntrack): the verdict says so in `assumptions`.
  */
 import * as k8s from '@kubernetes/client-node';
-import { NetworkModel, parsePolicy, policyLabel } from '../../../server/src/engine/netpol';
+import { NetworkModel, parsePolicy, policyLabel } from '../../../shared/netpol';
 import { podInfo, policySource } from './live';
 
 export interface CniInfo {

@@ -13,7 +13,6 @@ import { ClusterSession, describeApiError, isCancelled, req, throwIfAborted } fr
 import { QUARANTINE_LABEL } from '../cluster/trace';
 import { isolationVerdict } from '../cluster/verdict';
 
-export const LIVE_SCHEME = 'k8s-guardrails-live';
 /** Path segment used for cluster-scoped objects (namespace names are DNS labels: never start with `_`). */
 export const CLUSTER_SCOPE = '_cluster';
 

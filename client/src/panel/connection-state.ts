@@ -2,7 +2,7 @@
  * Which cluster the cluster commands talk to: the kubeconfig from the
  * machine-scoped setting `k8sGuardrails.cluster.kubeconfig` (else KUBECONFIG /
  * ~/.kube/config), the context from `k8sGuardrails.cluster.context` (else the
- * kubeconfig's current-context), a status bar item, the context picker, and
+ * kubeconfig's current-context), what the status bar item says, the context picker, and
  * the Workspace Trust gate shared by every cluster action.
  *
  * Security: both settings are read with inspect() and only user (global)
@@ -12,29 +12,10 @@
  */
 import * as vscode from 'vscode';
 import { createSession, ClusterSession, KubeConfigError, loadKubeConfig, LoadedKubeConfig } from '../cluster/connection';
+import { ClusterStatusItem, readClusterSettings, SELECT_CONTEXT_COMMAND } from '../cluster-status';
 
-export const SELECT_CONTEXT_COMMAND = 'k8sGuardrails.cluster.selectContext';
+export { SELECT_CONTEXT_COMMAND };
 const SECTION = 'k8sGuardrails.cluster';
-
-export interface ClusterSettings {
-  kubeconfig: string;
-  context: string;
-  /** Workspace/folder values that were ignored (setting names only). */
-  ignored: string[];
-}
-
-/** Machine-scoped settings: the user's value or the default, never a workspace value. */
-export function readClusterSettings(): ClusterSettings {
-  const cfg = vscode.workspace.getConfiguration(SECTION);
-  const ignored: string[] = [];
-  const one = (key: 'kubeconfig' | 'context'): string => {
-    const i = cfg.inspect<string>(key);
-    if (i && (i.workspaceValue !== undefined || i.workspaceFolderValue !== undefined)) ignored.push(`${SECTION}.${key}`);
-    const v = i?.globalValue ?? i?.defaultValue ?? '';
-    return typeof v === 'string' ? v.trim() : '';
-  };
-  return { kubeconfig: one('kubeconfig'), context: one('context'), ignored };
-}
 
 /**
  * The Workspace Trust gate: false (and a message with a way out) in Restricted
@@ -54,18 +35,17 @@ export async function requireTrust(action: string): Promise<boolean> {
 export class ClusterConnection implements vscode.Disposable {
   private loaded: LoadedKubeConfig | undefined;
   private loadError: string | undefined;
-  private readonly status: vscode.StatusBarItem;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
   private warnedIgnored = false;
 
-  constructor(private readonly output: vscode.LogOutputChannel) {
-    this.status = vscode.window.createStatusBarItem('k8sGuardrails.cluster.context', vscode.StatusBarAlignment.Left, 20);
-    this.status.name = 'Kubernetes Guardrails: cluster context';
-    this.status.command = SELECT_CONTEXT_COMMAND;
+  /** `status` belongs to the extension (client/src/cluster-status.ts): it decides whether the item shows. */
+  constructor(
+    private readonly output: vscode.LogOutputChannel,
+    private readonly status: ClusterStatusItem,
+  ) {
     this.disposables.push(
-      this.status,
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SECTION)) this.reload();
@@ -142,24 +122,22 @@ export class ClusterConnection implements vscode.Disposable {
 
   private updateStatus(): void {
     if (!vscode.workspace.isTrusted) {
-      this.status.hide();
+      this.status.set(undefined);
       return;
     }
     if (this.loaded) {
-      this.status.text = `$(cloud) ${this.loaded.current}`;
       const tip = new vscode.MarkdownString(undefined, true);
       tip.isTrusted = false;
       tip.appendText(`Kubernetes context: ${this.loaded.current}\nServer: ${this.loaded.server || '(none)'}\nkubeconfig: ${this.loaded.source}\n\nClick to switch context.`);
-      this.status.tooltip = tip;
-      this.status.backgroundColor = undefined;
+      this.status.set({ text: `$(cloud) ${this.loaded.current}`, tooltip: tip });
     } else {
-      this.status.text = '$(cloud) no cluster';
-      this.status.tooltip = `${this.loadError ?? 'No kubeconfig'} — click to pick a context, or set k8sGuardrails.cluster.kubeconfig.`;
+      this.status.set({ text: '$(cloud) no cluster', tooltip: `${this.loadError ?? 'No kubeconfig'} — click to pick a context, or set k8sGuardrails.cluster.kubeconfig.` });
     }
-    this.status.show();
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
+    // the item outlives this connection (the extension owns it): back to what it says before a kubeconfig is read
+    this.status.set(undefined);
   }
 }

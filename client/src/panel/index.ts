@@ -7,8 +7,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver-protocol';
-import { ANALYZE_OBJECTS_REQUEST, AnalyzeObjectsParams, AnalyzeObjectsResult } from '../../../server/src/lsp/cluster-scan';
-import { inert } from '../../../server/src/text/inert';
+import { ANALYZE_OBJECTS_REQUEST, AnalyzeObjectsParams, AnalyzeObjectsResult } from '../../../shared/protocol';
+import { inert } from '../../../shared/text/inert';
+import type { ClusterStatusItem } from '../cluster-status';
 import { ClusterSession, describeApiError, isCancelled } from '../cluster/connection';
 import { EgressTrace, traceEgress } from '../cluster/trace';
 import { collectCluster, CollectResult, listPodsAndNamespaces, NamespaceSummary, PodSummary } from './collect';
@@ -27,6 +28,8 @@ export interface ClusterUiDeps {
   client: () => LanguageClient | undefined;
   /** Resolves when the language client has started. */
   ready: Promise<void>;
+  /** The status bar item (client/src/cluster-status.ts, created at activation): the connection says what it shows. */
+  status: ClusterStatusItem;
 }
 
 export interface ScanSummary {
@@ -62,7 +65,7 @@ interface ScanData {
 }
 
 export function registerClusterUi(context: vscode.ExtensionContext, deps: ClusterUiDeps): ClusterUiApi {
-  const connection = new ClusterConnection(deps.output);
+  const connection = new ClusterConnection(deps.output, deps.status);
   const live = new LiveDocuments();
   context.subscriptions.push(connection, live);
 

@@ -6,7 +6,7 @@
  * (its selector is file/untitled): the editor's own analysis never runs on them.
  */
 import * as vscode from 'vscode';
-import { LIVE_SCHEME } from './collect';
+import { LIVE_SCHEME } from '../../../shared/protocol';
 
 export class LiveDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly texts = new Map<string, string>();

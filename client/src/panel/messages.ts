@@ -4,7 +4,7 @@
  * everything the extension receives goes through `parseWebviewMessage`
  * (the webview is treated as untrusted input).
  */
-import { visibleControls } from '../../../server/src/text/inert';
+import { visibleControls } from '../../../shared/text/inert';
 
 export interface PanelPod {
   namespace: string;

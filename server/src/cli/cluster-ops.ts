@@ -11,13 +11,14 @@
  */
 import * as os from 'node:os';
 import { analyze, DEFAULT_SETTINGS, Finding, Severity, WorkspaceIndex } from '../engine';
-import { inert } from '../text/inert';
+import { inert } from '../../../shared/text/inert';
 import { formatText } from './format';
 import { CancelledError, ClusterSession, createSession, KubeConfigError, loadKubeConfig } from '../../../client/src/cluster/connection';
 import { defaultEvidenceDir } from '../../../client/src/cluster/defaults';
 import { AuditEntry, IsolationPlan, IsolationResult, isolatePod, planIsolation, ReleaseResult, releasePod } from '../../../client/src/cluster/isolate';
 import { EgressTrace, formatTrace, traceEgress } from '../../../client/src/cluster/trace';
-import { collectCluster, LIVE_SCHEME } from '../../../client/src/panel/collect';
+import { collectCluster } from '../../../client/src/panel/collect';
+import { LIVE_SCHEME } from '../../../shared/protocol';
 
 export interface ClusterIO {
   stdout: (s: string) => void;

@@ -14,7 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SEVERITIES } from '../engine';
-import { visibleControls } from '../text/inert';
+import { visibleControls } from '../../../shared/text/inert';
 import { parseOptions, UsageError } from './errors';
 import type { ClusterIO, ClusterRequest } from './cluster-ops';
 

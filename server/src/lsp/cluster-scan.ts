@@ -9,23 +9,8 @@
  */
 import type { CancellationToken, Connection, Diagnostic } from 'vscode-languageserver/node';
 import { analyze, EngineSettings, Finding, WorkspaceIndex } from '../engine';
-import { inert } from '../text/inert';
-
-export const ANALYZE_OBJECTS_REQUEST = 'k8sGuardrails/analyzeObjects';
-export const LIVE_SCHEME = 'k8s-guardrails-live';
-
-export interface AnalyzeObjectsParams {
-  objects: { uri: string; yaml: string }[];
-}
-
-export interface AnalyzeObjectsResult {
-  /** One entry per input uri (empty diagnostics when clean), in input order. */
-  results: { uri: string; diagnostics: Diagnostic[] }[];
-  /** True when the client cancelled before every rule ran. */
-  cancelled: boolean;
-  /** Rules that threw (their findings are missing); the other rules still ran. */
-  ruleErrors: string[];
-}
+import { ANALYZE_OBJECTS_REQUEST, AnalyzeObjectsParams, AnalyzeObjectsResult, LIVE_SCHEME } from '../../../shared/protocol';
+import { inert } from '../../../shared/text/inert';
 
 /** Bounds a request so a huge cluster cannot exhaust the server's memory. */
 export const MAX_OBJECTS = 20_000;

@@ -10,7 +10,7 @@
  *   layer asks the server to re-publish (`publish` callback).
  * - Completion and hover come from the schema service; `hover` merges another provider's hover (e.g. the
  *   NetworkPolicy explanation) into a single Hover.
- * - On/off: `k8sGuardrails.schema.enable`. The client resolves `auto` (see server/src/schema/enablement.ts)
+ * - On/off: `k8sGuardrails.schema.enable`. The client resolves `auto` (see shared/settings/schema-enablement.ts)
  *   and sends `on`/`off`; a server whose client sends `auto` (another editor) treats it as `on`.
  *   The yaml-language-server code is loaded the first time the layer is needed.
  */

@@ -35,6 +35,7 @@ import { rbacHover } from '../engine/rules/rbac/hover';
 import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
 import { netpolCodeLenses } from '../engine/netpol/hover';
 import { registerClusterScan } from './cluster-scan';
+import { FIX_ALL_KIND } from '../../../shared/protocol';
 import { KustomizeSupport } from './kustomize';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS } from '../kustomize';
 import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
@@ -42,7 +43,6 @@ import { HelmSupport } from './helm';
 import { DEFAULT_HELM_TIMEOUT_MS } from '../helm';
 
 export const SOURCE = 'k8s-guardrails';
-export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
 
 const SEVERITY: Record<string, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -14,7 +14,12 @@ describe('live cluster in Restricted Mode', function () {
 
   it('reads no kubeconfig and refuses every cluster command', async () => {
     await activate();
-    const api = (vscode.extensions.getExtension(EXTENSION_ID)!.exports as { cluster: { connection: { current?: unknown }; panelState(): { trusted: boolean } } }).cluster;
+    const exports = vscode.extensions.getExtension(EXTENSION_ID)!.exports as {
+      clusterStatusVisible(): boolean;
+      loadCluster(): Promise<{ connection: { current?: unknown }; panelState(): { trusted: boolean } }>;
+    };
+    assert.strictEqual(exports.clusterStatusVisible(), false, 'no cluster status item in Restricted Mode');
+    const api = await exports.loadCluster();
     assert.strictEqual(api.connection.current, undefined, 'no kubeconfig is loaded in an untrusted workspace');
     assert.strictEqual(api.panelState().trusted, false);
     for (const id of ['k8sGuardrails.cluster.scan', 'k8sGuardrails.cluster.openPanel', 'k8sGuardrails.cluster.selectContext', 'k8sGuardrails.cluster.traceEgress', 'k8sGuardrails.cluster.isolatePod']) {

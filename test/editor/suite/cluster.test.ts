@@ -49,7 +49,8 @@ describe('live cluster scan', function () {
 
   before(async () => {
     await activate();
-    api = (vscode.extensions.getExtension(EXTENSION_ID)!.exports as { cluster: ClusterApi }).cluster;
+    // the cluster features load on first use (client/src/cluster-loader.ts)
+    api = await (vscode.extensions.getExtension(EXTENSION_ID)!.exports as { loadCluster(): Promise<ClusterApi> }).loadCluster();
     assert.ok(vscode.workspace.isTrusted, 'the suite runs in a trusted workspace');
     sim = await startSimulator({ port: 0, tls: true, seed: 'demo' });
     await vscode.workspace.getConfiguration('k8sGuardrails.cluster').update('kubeconfig', sim.kubeconfigPath, vscode.ConfigurationTarget.Global);

@@ -1,7 +1,7 @@
-/** `k8sGuardrails.schema.enable`: the client-side `auto` rule (server/src/schema/enablement.ts) and hover merging. */
+/** `k8sGuardrails.schema.enable`: the client-side `auto` rule (shared/settings/schema-enablement.ts) and hover merging. */
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectiveSchemaEnable, otherKubernetesSchemaProvider, yamlSchemasMapKubernetes } from '../../../server/src/schema/enablement';
+import { effectiveSchemaEnable, otherKubernetesSchemaProvider, yamlSchemasMapKubernetes } from '../../../shared/settings/schema-enablement';
 import { mergeHovers } from '../../../server/src/lsp/schema-layer';
 
 const REDHAT = 'redhat.vscode-yaml';

@@ -10,7 +10,7 @@ import type { WorkspaceIndex } from '../workspace';
 import { appendDocuments, defaultDenyText } from './generate';
 import { netpolWorkspace } from './workspace';
 
-export const GENERATE_DEFAULT_DENY = 'k8sGuardrails.generateDefaultDeny';
+export { GENERATE_DEFAULT_DENY } from '../../../../shared/protocol';
 
 export interface GenerateDefaultDenyArgs {
   /** The document the command was invoked from. */

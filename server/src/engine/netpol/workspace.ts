@@ -11,13 +11,13 @@ import { Resource } from '../model';
 import type { EngineSettings } from '../rules/types';
 import { podTemplates, containersOf } from '../workloads';
 import type { WorkspaceIndex } from '../workspace';
-import { NetworkModel, NAMESPACE_NAME_LABEL, portsMatch } from './model';
-import { ParsedPolicy, parsePolicy } from './parse';
-import { CompiledSelector, selectorMatches, selectsEverything } from './selector';
-import { ASSUMED_KUBE_DNS_POD } from './analysis';
-import { intersect, parseCidr } from './cidr';
-import type { ContainerPortInfo, NsInfo, PodInfo, PolicyProblem, PolicySource } from './types';
-import { validatePolicy } from './validate';
+import { NetworkModel, NAMESPACE_NAME_LABEL, portsMatch } from '../../../../shared/netpol/model';
+import { ParsedPolicy, parsePolicy } from '../../../../shared/netpol/parse';
+import { CompiledSelector, selectorMatches, selectsEverything } from '../../../../shared/netpol/selector';
+import { ASSUMED_KUBE_DNS_POD } from '../../../../shared/netpol/analysis';
+import { intersect, parseCidr } from '../../../../shared/netpol/cidr';
+import type { ContainerPortInfo, NsInfo, PodInfo, PolicyProblem, PolicySource } from '../../../../shared/netpol/types';
+import { validatePolicy } from '../../../../shared/netpol/validate';
 
 export const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 

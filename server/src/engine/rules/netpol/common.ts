@@ -1,7 +1,7 @@
 /** Shared pieces of the NetworkPolicy rules. */
 import { Resource } from '../../model';
 import { editSequence, setIn, YamlValue } from '../../fix/edits';
-import { ProblemCode, PolicyProblem } from '../../netpol/types';
+import { ProblemCode, PolicyProblem } from '../../../../../shared/netpol/types';
 import { isK8sNetworkPolicy, NpPolicy, policyProblems } from '../../netpol/workspace';
 import { Fix, RelatedInfo, Rule, RuleContext, RuleDocs, defineRule } from '../types';
 import { Severity } from '../../model';

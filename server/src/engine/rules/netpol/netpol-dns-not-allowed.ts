@@ -1,5 +1,5 @@
 import { appendDocuments, dnsEgressYaml, uniqueName } from '../../netpol/generate';
-import { selectorMatches } from '../../netpol/selector';
+import { selectorMatches } from '../../../../../shared/netpol/selector';
 import { netpolWorkspace } from '../../netpol/workspace';
 import { Fix, defineRule } from '../types';
 import { NETPOL_DOCS, sharedPolicyRelated } from './common';

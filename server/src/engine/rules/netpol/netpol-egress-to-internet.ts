@@ -1,7 +1,7 @@
 import { Resource } from '../../model';
 import { appendTo, editSequence, setIn } from '../../fix/edits';
-import { egressToInternet, InternetEgress } from '../../netpol/analysis';
-import { parseCidr } from '../../netpol/cidr';
+import { egressToInternet, InternetEgress } from '../../../../../shared/netpol/analysis';
+import { parseCidr } from '../../../../../shared/netpol/cidr';
 import { isK8sNetworkPolicy, netpolSettings, parsedPolicy } from '../../netpol/workspace';
 import { Fix, defineRule } from '../types';
 import { NETPOL_DOCS } from './common';

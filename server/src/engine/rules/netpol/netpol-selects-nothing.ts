@@ -1,5 +1,5 @@
 import { isObject, Resource } from '../../model';
-import { CompiledSelector, selectorMatches } from '../../netpol/selector';
+import { CompiledSelector, selectorMatches } from '../../../../../shared/netpol/selector';
 import { isK8sNetworkPolicy, NetpolWorkspace, netpolWorkspace, NpPolicy } from '../../netpol/workspace';
 import type { WorkspaceIndex } from '../../workspace';
 import { defineRule } from '../types';
