@@ -31,13 +31,14 @@ export class LspClient {
     this.conn.listen();
   }
 
-  async initialize(rootUri: string | null = null, settings: unknown = {}): Promise<any> {
+  /** `capabilities`: client capabilities added to the defaults (e.g. `{ window: { workDoneProgress: true } }`). */
+  async initialize(rootUri: string | null = null, settings: unknown = {}, capabilities: Record<string, unknown> = {}): Promise<any> {
     this.settings = settings;
     const result = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'ws' }] : null,
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true } }, ...capabilities },
       initializationOptions: { settings },
     });
     await this.conn.sendNotification('initialized', {});

@@ -35,6 +35,7 @@ import { rbacHover } from '../engine/rules/rbac/hover';
 import { GENERATE_DEFAULT_DENY, generateDefaultDenyEdit, netpolHover, workloadSignature } from '../engine/netpol/commands';
 import { netpolCodeLenses } from '../engine/netpol/hover';
 import { registerClusterScan } from './cluster-scan';
+import { registerFileStatus } from './file-status';
 import { FIX_ALL_KIND } from '../../../shared/protocol';
 import { KustomizeSupport } from './kustomize';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS } from '../kustomize';
@@ -138,6 +139,7 @@ export class GuardrailsServer {
         for (const uri of uris) this.pending.add(uri);
         this.scheduleAll();
       },
+      progress: async (title) => (await this.progress(title)).done,
     });
     this.helm = new HelmSupport({
       index: this.index,
@@ -162,15 +164,7 @@ export class GuardrailsServer {
         for (const uri of uris) this.pending.add(uri);
         this.scheduleAll();
       },
-      progress: async (title) => {
-        try {
-          const p = await this.connection.window.createWorkDoneProgress();
-          p.begin(title, undefined, undefined, true);
-          return () => p.done();
-        } catch {
-          return () => undefined;
-        }
-      },
+      progress: async (title) => (await this.progress(title)).done,
       setText: (uri, text) => void this.setText(uri, text),
     });
     connection.onCodeLens((p) =>
@@ -241,6 +235,20 @@ export class GuardrailsServer {
     this.documents.listen(connection);
     // live-cluster objects, analysed as their own workspace (see cluster-scan.ts)
     registerClusterScan(connection, () => this.settings, toDiagnostic);
+    // the editor's language status item (client/src/status/language-status.ts)
+    registerFileStatus(
+      connection,
+      {
+        index: this.index,
+        settings: () => this.settings,
+        configUri: () => this.config?.uri,
+        filesAnalysed: () => this.findings.size,
+        schemaEnabled: () => this.schema.isEnabled,
+        heldBy: (uri) => (this.kustomize.isHeld(uri) ? 'kustomize' : this.helm.isHeld(uri) ? 'helm' : undefined),
+        openText: (uri) => this.documents.get(uri)?.getText(),
+      },
+      (what, fn, fallback) => this.guard(what, fn, fallback),
+    );
   }
 
   private initialize(params: InitializeParams): InitializeResult {
@@ -268,7 +276,12 @@ export class GuardrailsServer {
 
   private async initialized(): Promise<void> {
     await this.reloadSettings();
-    await this.scanFolders();
+    const indexing = this.folders.length ? await this.progress('Indexing workspace YAML') : undefined;
+    try {
+      await this.scanFolders((n) => indexing?.report(`${n} file${n === 1 ? '' : 's'}`));
+    } finally {
+      indexing?.done();
+    }
     this.guard('kustomize', () => this.kustomize.prepare(), undefined);
     this.guard('helm', () => this.helm.prepare(), undefined);
     this.scheduleAll();
@@ -327,9 +340,10 @@ export class GuardrailsServer {
   }
 
   /** Index the YAML files of the workspace folders (bounded, yielding between files). */
-  private async scanFolders(): Promise<void> {
+  private async scanFolders(onCount?: (files: number) => void): Promise<void> {
     const maxFiles = this.client.workspace?.maxFiles ?? 5000;
     let count = 0;
+    let reported = Date.now();
     const walk = async (dir: string, root: string): Promise<void> => {
       let entries: fs.Dirent[];
       try {
@@ -349,10 +363,37 @@ export class GuardrailsServer {
           const uri = pathToFileURL(p).href;
           if (this.documents.get(uri)) continue;
           if (await this.loadFromDisk(uri)) count++;
+          if (onCount && Date.now() - reported > 200) {
+            reported = Date.now();
+            onCount(count);
+          }
         }
       }
     };
     for (const folder of this.folders) await walk(folder, folder);
+    onCount?.(count);
+  }
+
+  /**
+   * Work-done progress (`window/workDoneProgress/create`, then `$/progress` begin/report/end), shown by the
+   * client while the workspace is indexed and Kustomize/Helm render; nothing is sent to a client that does not
+   * declare `window.workDoneProgress`.
+   */
+  private async progress(title: string): Promise<{ report(message: string): void; done(): void }> {
+    try {
+      const p = await this.connection.window.createWorkDoneProgress();
+      p.begin(`Kubernetes Guardrails: ${title}`, undefined, undefined, false);
+      let ended = false;
+      return {
+        report: (message) => !ended && p.report(message),
+        done: () => {
+          if (!ended) p.done();
+          ended = true;
+        },
+      };
+    } catch {
+      return { report: () => undefined, done: () => undefined };
+    }
   }
 
   private isConfig(uri: string): boolean {
