@@ -71,9 +71,9 @@ export interface FileStatusResult {
   kubernetes: boolean;
   /** One entry per namespace of the file's objects (workloads first); one entry without namespace when none. */
   pss: FilePssStatus[];
-  /** YAML files in the server's workspace index. */
+  /** YAML files of the workspace the server knows (its index, and files held back for Kustomize/Helm; renders not counted). */
   filesIndexed: number;
-  /** Files analysed so far (with or without findings). */
+  /** Of those, the files analysed so far (with or without findings). */
   filesAnalysed: number;
   /** Kubernetes schema validation, completion and hover (k8sGuardrails.schema.enable resolved). */
   schema: boolean;

@@ -176,6 +176,13 @@ test('progress: Kustomize renders report begin and end', () => {
         const begin = events.find((e) => e.kind === 'begin' && /^Kubernetes Guardrails: Rendering \d+ kustomizations?$/.test(e.title ?? ''));
         return !!begin && events.some((e) => e.token === begin.token && e.kind === 'end');
       }, 60_000);
+      // renders are not counted as workspace files; the files they hold back are
+      const deployment = pathToFileURL(path.join(ws.dir, 'base/deployment.yaml')).href;
+      const yamlFiles = (fs.readdirSync(ws.dir, { recursive: true }) as string[]).filter((f) => /\.ya?ml$/.test(f)).length;
+      const r = await status(lsp, deployment, yamlFiles);
+      assert.equal(r.filesIndexed, yamlFiles);
+      assert.equal(r.filesAnalysed, yamlFiles);
+      assert.equal(r.rendered, 'kustomize');
     } finally {
       await lsp.close();
       fs.rmSync(ws.dir, { recursive: true, force: true });

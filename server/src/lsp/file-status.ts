@@ -15,7 +15,8 @@ export interface FileStatusHost {
   settings(): EngineSettings;
   /** The config file's uri, when one is loaded. */
   configUri(): string | undefined;
-  filesAnalysed(): number;
+  /** Workspace files known (index and held back, renders excluded), and how many of them have been analysed. */
+  files(): { indexed: number; analysed: number };
   schemaEnabled(): boolean;
   /** Held back for Kustomize/Helm (analysed through its renders, not in the index on its own). */
   heldBy(uri: string): 'kustomize' | 'helm' | undefined;
@@ -44,11 +45,12 @@ export function fileStatus(host: FileStatusHost, uri: string): FileStatusResult 
     if (at) out.uri = at;
     return out;
   });
+  const files = host.files();
   const result: FileStatusResult = {
     kubernetes: file?.isKubernetes ?? false,
     pss,
-    filesIndexed: host.index.size,
-    filesAnalysed: host.filesAnalysed(),
+    filesIndexed: files.indexed,
+    filesAnalysed: files.analysed,
     schema: host.schemaEnabled(),
   };
   if (held) result.rendered = held;

@@ -242,7 +242,15 @@ export class GuardrailsServer {
         index: this.index,
         settings: () => this.settings,
         configUri: () => this.config?.uri,
-        filesAnalysed: () => this.findings.size,
+        files: () => {
+          // the workspace's own files (not Kustomize/Helm renders), held-back ones included
+          // (a kustomization may name a file that does not exist: not a workspace file)
+          const uris = new Set([...this.kustomize.heldUris(), ...this.helm.heldUris()].filter((u) => this.documents.get(u) || (u.startsWith('file:') && fs.existsSync(fileURLToPath(u)))));
+          for (const f of this.index.allFiles()) if (!this.index.rendered?.isRendered(f.uri)) uris.add(f.uri);
+          let analysed = 0;
+          for (const u of uris) if (this.findings.has(u)) analysed++;
+          return { indexed: uris.size, analysed };
+        },
         schemaEnabled: () => this.schema.isEnabled,
         heldBy: (uri) => (this.kustomize.isHeld(uri) ? 'kustomize' : this.helm.isHeld(uri) ? 'helm' : undefined),
         openText: (uri) => this.documents.get(uri)?.getText(),
