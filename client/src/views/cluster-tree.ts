@@ -104,7 +104,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         const item = new vscode.TreeItem(text(node.context), node.current ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `ctx/${node.context}`;
         item.description = text(`${node.current ? 'current · ' : ''}${node.server}`);
-        item.tooltip = text(`Context ${node.context}\nServer: ${node.server || '(none)'}${node.current ? '\nUsed by the cluster commands.' : '\nRead only here: Select Cluster Context to run cluster commands on it.'}`, 600);
+        item.tooltip = inert(`Context ${node.context}\nServer: ${node.server || '(none)'}${node.current ? '\nUsed by the cluster commands.' : '\nRead only here: Select Cluster Context to run cluster commands on it.'}`, { max: 600, multiline: true });
         item.iconPath = new vscode.ThemeIcon(node.current ? 'cloud' : 'circle-outline');
         item.contextValue = node.current ? 'context-current' : 'context';
         return item;
@@ -113,7 +113,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         const item = new vscode.TreeItem(text(node.namespace), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `ns/${node.context}/${node.namespace}`;
         item.description = node.enforce !== undefined ? text(`enforce ${node.enforce}`) : 'no PSA enforce label';
-        item.tooltip = text(`Namespace ${node.namespace}\npod-security.kubernetes.io/enforce: ${node.enforce ?? '(not set: the cluster default applies)'}`, 600);
+        item.tooltip = inert(`Namespace ${node.namespace}\npod-security.kubernetes.io/enforce: ${node.enforce ?? '(not set: the cluster default applies)'}`, { max: 600, multiline: true });
         item.iconPath = new vscode.ThemeIcon('symbol-namespace');
         item.contextValue = 'namespace';
         return item;
@@ -123,7 +123,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         item.id = `pod/${node.context}/${node.namespace}/${node.pod}`;
         const state = node.isolated ? (node.enforcement === 'checked' ? 'isolated' : 'isolated (plugin enforcement assumed)') : node.quarantined ? 'quarantined, NOT isolated' : 'not isolated';
         item.description = text(`${state}${node.phase ? ` · ${node.phase}` : ''}`);
-        item.tooltip = text(`Pod ${node.namespace}/${node.pod}${node.phase ? ` (${node.phase})` : ''}\n${node.summary}`, 1500);
+        item.tooltip = inert(`Pod ${node.namespace}/${node.pod}${node.phase ? ` (${node.phase})` : ''}\n${node.summary}`, { max: 1500, multiline: true });
         item.iconPath = node.isolated
           ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('testing.iconPassed'))
           : node.quarantined
@@ -138,7 +138,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         const item = new vscode.TreeItem(text(node.text), vscode.TreeItemCollapsibleState.None);
         if (node.detail) {
           item.description = text(node.detail);
-          item.tooltip = text(node.detail, 1500);
+          item.tooltip = inert(node.detail, { max: 1500, multiline: true });
         }
         item.iconPath = new vscode.ThemeIcon('info');
         item.contextValue = 'message';
