@@ -21,6 +21,13 @@ metadata:
     pod-security.kubernetes.io/enforce: baseline
     pod-security.kubernetes.io/enforce-version: v1.30
 `;
+const NS_WARN_ONLY = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: audited
+  labels:
+    pod-security.kubernetes.io/warn: baseline
+`;
 const deploy = (ns: string) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -70,15 +77,18 @@ async function status(lsp: LspClient, uri: string, files: number): Promise<FileS
 }
 
 test('fileStatus: the level of a labelled Namespace, with the file and line that set it', () =>
-  withServer({ 'ns.yaml': NS, 'web.yaml': deploy('shop'), 'other.yaml': deploy('other') }, {}, async (lsp, { uri }) => {
-    const web = await status(lsp, uri('web.yaml'), 3);
+  withServer({ 'ns.yaml': NS, 'web.yaml': deploy('shop'), 'other.yaml': deploy('other'), 'warn.yaml': `${NS_WARN_ONLY}---\n${deploy('audited')}` }, {}, async (lsp, { uri }) => {
+    const web = await status(lsp, uri('web.yaml'), 4);
     assert.equal(web.kubernetes, true);
-    assert.equal(web.filesIndexed, 3);
+    assert.equal(web.filesIndexed, 4);
     assert.equal(web.schema, true);
     assert.deepEqual(web.pss, [{ namespace: 'shop', level: 'baseline', version: 'v1.30', source: 'namespace', where: 'Namespace shop (ns.yaml:5)', uri: uri('ns.yaml') }]);
     // a namespace the workspace does not define: the default
-    const other = await status(lsp, uri('other.yaml'), 3);
+    const other = await status(lsp, uri('other.yaml'), 4);
     assert.deepEqual(other.pss, [{ namespace: 'other', level: 'restricted', version: 'latest', source: 'default', where: 'the default' }]);
+    // a Namespace that only warns: enforce still comes from the default (the Deployment's namespace comes first)
+    const warn = await status(lsp, uri('warn.yaml'), 4);
+    assert.deepEqual(warn.pss, [{ namespace: 'audited', level: 'restricted', version: 'latest', source: 'default', where: 'the default' }]);
   }));
 
 test('fileStatus: the config file, then the setting; a file with no Kubernetes object; schema off', async () => {

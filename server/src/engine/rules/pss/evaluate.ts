@@ -278,14 +278,15 @@ export function modeSeverity(mode: PssMode['mode'], configured: Severity): Sever
 
 /**
  * The Pod Security modes in force for the workloads of namespace `name` (undefined: a cluster-scoped
- * object, or no namespace), as the PSS rules evaluate them, and the Namespace object that set them
- * (undefined: the level comes from the settings, the config file or the default). For the editor's
+ * object, or no namespace), as the PSS rules evaluate them, and the Namespace object that set the
+ * enforce mode (undefined: it comes from the settings, the config file or the default). For the editor's
  * status item (server/src/lsp/file-status.ts).
  */
 export function pssModesOf(name: string | undefined, workspace: RuleContext['workspace'], settings: RuleContext['settings']): { modes: PssMode[]; namespace: Resource | undefined } {
   const ctx: RuleContext = { settings, workspace, report: () => undefined };
   const ns = settings.pss.override || name === undefined ? undefined : governingNamespace(name, ctx);
   const modes = computeModes(ns, settings.pss, workspace.rendered);
-  const fromNamespace = ns !== undefined && modes.some((m) => m.source !== SOURCE_TEXT[settings.pss.source]);
+  // a Namespace with only warn/audit labels leaves enforce to the settings
+  const fromNamespace = ns !== undefined && modes[0].source !== SOURCE_TEXT[settings.pss.source];
   return { modes, namespace: fromNamespace ? ns : undefined };
 }
