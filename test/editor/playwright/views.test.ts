@@ -176,7 +176,8 @@ test('language status, Cluster view on the simulator, editor title buttons, walk
     const viewActions = await page.evaluate(() => Array.from(document.querySelectorAll('[id="workbench.view.extension.k8sGuardrails"] .actions .action-label, .pane-header .actions .action-label') as ArrayLike<any>).map((a): string => a.getAttribute('aria-label') ?? ''));
     for (const title of ['Refresh', 'Scan Cluster', 'Open Cluster Panel', 'Select Cluster Context']) assert.ok(viewActions.some((a) => a.includes(title)), `${title} in ${viewActions.join(', ')}`);
 
-    // the walkthrough
+    // the walkthrough (side bar closed: the page gets the window's width)
+    await runCommand(page, 'View: Close Primary Side Bar');
     await runCommand(page, 'Welcome: Open Walkthrough...');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Secure Kubernetes YAML' }).first().click({ timeout: 20_000 });
     const steps = await waitFor('the walkthrough steps', async () => {
