@@ -5,3 +5,4 @@
  */
 export { registerClusterUi } from './panel';
 export { registerClusterOperationCommands } from './cluster/commands';
+export { ClusterTreeSource } from './views/cluster-tree-data';

@@ -11,7 +11,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ClusterStatusItem } from './cluster-status';
 import type { ClusterUiApi } from './panel';
 
-type ClusterModule = typeof import('./cluster-entry');
+export type ClusterModule = typeof import('./cluster-entry');
 
 const CLUSTER_COMMAND_PREFIX = 'k8sGuardrails.cluster.';
 /** PANEL_VIEW_TYPE of client/src/panel/panel.ts (in the cluster bundle: not imported here). */
@@ -29,6 +29,8 @@ export interface LazyCluster {
   load(): Promise<ClusterUiApi>;
   /** The cluster features if loaded. */
   loaded(): ClusterUiApi | undefined;
+  /** The cluster bundle's exports once loaded (the Cluster view's data source, client/src/views). */
+  module(): ClusterModule | undefined;
   status: ClusterStatusItem;
 }
 
@@ -42,6 +44,7 @@ export function registerLazyCluster(context: vscode.ExtensionContext, deps: Clus
   const status = new ClusterStatusItem();
   context.subscriptions.push(status);
   let cluster: ClusterUiApi | undefined;
+  let mod: ClusterModule | undefined;
 
   const standIns = contributedClusterCommands(context).map((id) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -61,6 +64,7 @@ export function registerLazyCluster(context: vscode.ExtensionContext, deps: Clus
   const loadNow = (): ClusterUiApi => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require('./cluster.js') as ClusterModule;
+    mod = m;
     for (const d of standIns) d.dispose();
     const ui = m.registerClusterUi(context, { ...deps, status });
     // trace / isolate / release / … (client/src/cluster/commands.ts), on the panel's connection
@@ -94,5 +98,5 @@ export function registerLazyCluster(context: vscode.ExtensionContext, deps: Clus
     }),
   );
 
-  return { load, loaded: () => cluster, status };
+  return { load, loaded: () => cluster, module: () => mod, status };
 }

@@ -7,6 +7,9 @@ import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptio
 import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../shared/settings/schema-enablement';
 import { FIX_ALL_KIND } from '../../shared/protocol';
 import { registerLazyCluster } from './cluster-loader';
+import { LanguageStatus, LanguageStatusSnapshot } from './status/language-status';
+import { ClusterTreeProvider, registerClusterView } from './views/cluster-tree';
+import { registerWalkthroughCommands } from './views/walkthrough';
 import type { ClusterUiApi } from './panel';
 
 let client: LanguageClient | undefined;
@@ -24,6 +27,10 @@ export interface GuardrailsApi {
   clusterLoaded(): boolean;
   /** Whether the cluster status bar item is shown (kubeconfig present, trusted, k8sGuardrails.cluster.showStatusItem). */
   clusterStatusVisible(): boolean;
+  /** What the yaml language status item shows (PSS level in force, its source, files analysed, schema). */
+  languageStatus(): LanguageStatusSnapshot;
+  /** The Cluster view's data provider (contexts → namespaces → pods). */
+  clusterView: ClusterTreeProvider;
 }
 
 /** What the `auto` value of `k8sGuardrails.schema.enable` depends on (see shared/settings/schema-enablement.ts). */
@@ -144,6 +151,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
   // Live cluster (commands refuse in Restricted Mode; see client/src/panel): its bundle carries
   // @kubernetes/client-node and loads on the first cluster command, never at activation.
   const cluster = registerLazyCluster(context, { output, client: () => client, ready });
+  const languageStatus = new LanguageStatus(() => client, ready);
+  context.subscriptions.push(languageStatus);
+  const clusterView = registerClusterView(context, cluster);
+  registerWalkthroughCommands(context);
   return {
     ready,
     client: () => client,
@@ -155,6 +166,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
     loadCluster: () => cluster.load(),
     clusterLoaded: () => cluster.loaded() !== undefined,
     clusterStatusVisible: () => cluster.status.visible,
+    languageStatus: () => languageStatus.snapshot(),
+    clusterView: clusterView.provider,
   };
 }
 

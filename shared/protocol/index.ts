@@ -36,3 +36,47 @@ export const FIX_ALL_KIND = 'source.fixAll.k8sGuardrails';
 
 /** `workspace/executeCommand` (code lens → server): append a default-deny NetworkPolicy for a namespace. */
 export const GENERATE_DEFAULT_DENY = 'k8sGuardrails.generateDefaultDeny';
+
+/**
+ * Request `k8sGuardrails/fileStatus` (client → server): what the analysis of one file runs with, for the
+ * editor's language status item: the Pod Security level and version in force for each namespace its
+ * objects land in and where that comes from, how many files the workspace index holds and has analysed,
+ * and whether the Kubernetes schema layer is on (server/src/lsp/file-status.ts).
+ */
+export const FILE_STATUS_REQUEST = 'k8sGuardrails/fileStatus';
+
+export interface FileStatusParams {
+  uri: string;
+}
+
+/** Where a PSS level comes from: a Namespace's pod-security.kubernetes.io labels, `.k8s-guardrails.yaml`, the editor setting, or the default (restricted, latest). */
+export type PssSourceKind = 'namespace' | 'config' | 'setting' | 'default';
+
+export interface FilePssStatus {
+  /** The namespace the file's objects land in (undefined: the file has only cluster-scoped objects, or none). */
+  namespace?: string;
+  /** The enforce mode: the one findings are errors for. */
+  level: 'privileged' | 'baseline' | 'restricted';
+  /** `latest` or `v1.N`. */
+  version: string;
+  source: PssSourceKind;
+  /** Human text: `Namespace shop (ns.yaml:4)`, `.k8s-guardrails.yaml`, `settings`, `the default`. */
+  where: string;
+  /** The config file's uri (source `config`) or the Namespace's file uri (source `namespace`). */
+  uri?: string;
+}
+
+export interface FileStatusResult {
+  /** False when the file holds no Kubernetes object (or is not known to the server). */
+  kubernetes: boolean;
+  /** One entry per namespace of the file's objects (workloads first); one entry without namespace when none. */
+  pss: FilePssStatus[];
+  /** YAML files of the workspace the server knows (its index, and files held back for Kustomize/Helm; renders not counted). */
+  filesIndexed: number;
+  /** Of those, the files analysed so far (with or without findings). */
+  filesAnalysed: number;
+  /** Kubernetes schema validation, completion and hover (k8sGuardrails.schema.enable resolved). */
+  schema: boolean;
+  /** The file is analysed through Kustomize or Helm renders, not on its own. */
+  rendered?: 'kustomize' | 'helm';
+}

@@ -37,14 +37,14 @@ export class LspClient {
     this.conn.listen();
   }
 
-  /** `workspace`: extra client capabilities under `workspace` (e.g. `didChangeWatchedFiles`, `workspaceFolders`). */
-  async initialize(rootUri: string | null = null, settings: unknown = {}, workspace: Record<string, unknown> = {}): Promise<any> {
+  /** `capabilities`: client capabilities added to the defaults (e.g. `{ window: { workDoneProgress: true } }`). */
+  async initialize(rootUri: string | null = null, settings: unknown = {}, capabilities: Record<string, unknown> = {}): Promise<any> {
     this.settings = settings;
     const result = await this.conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri,
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'ws' }] : null,
-      capabilities: { workspace: { configuration: true, ...workspace }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
+      capabilities: { ...capabilities, workspace: { configuration: true, ...((capabilities.workspace as object) ?? {}) }, textDocument: { publishDiagnostics: { relatedInformation: true } } },
       initializationOptions: { settings },
     });
     await this.conn.sendNotification('initialized', {});

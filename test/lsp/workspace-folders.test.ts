@@ -26,7 +26,7 @@ const WATCH = 'workspace/didChangeWatchedFiles';
 test('the server registers its file watchers when the client supports dynamic registration', async () => {
   const lsp = new LspClient();
   try {
-    await lsp.initialize(null, {}, { didChangeWatchedFiles: { dynamicRegistration: true } });
+    await lsp.initialize(null, {}, { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } });
     const reg = await lsp.waitForRegistration(WATCH);
     const globs = (reg.registerOptions as { watchers: { globPattern: string }[] }).watchers.map((w) => w.globPattern);
     assert.ok(globs.includes('**/*.{yaml,yml}'), globs.join(', '));
@@ -55,7 +55,7 @@ test('a workspace folder added later is indexed (its Namespace applies); removed
   fs.writeFileSync(path.join(b, 'namespace.yaml'), NAMESPACE);
   const lsp = new LspClient();
   try {
-    await lsp.initialize(pathToFileURL(a).href, {}, { workspaceFolders: true });
+    await lsp.initialize(pathToFileURL(a).href, {}, { workspace: { workspaceFolders: true } });
     const podUri = pathToFileURL(path.join(a, 'pod.yaml')).href;
     lsp.open(podUri, POD);
     // No Namespace in the workspace: the default (restricted) applies.

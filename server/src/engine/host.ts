@@ -21,6 +21,8 @@ import { generateDefaultDenyEdit, PlainWorkspaceEdit, workloadSignature } from '
 import { netpolCodeLenses, NetpolLens, netpolHover } from './netpol/hover';
 import { rbacWorkspace, RbacWorkspace } from './rules/rbac/common';
 import { rbacHover } from './rules/rbac/hover';
+import { PssMode, pssModesForNamespace } from './rules/pss/evaluate';
+import { podTemplates } from './workloads';
 import { DEFAULT_SETTINGS, EngineSettings, Finding, Fix, TextEdit } from './rules/types';
 import { Position } from './text';
 import { WorkspaceIndex } from './workspace';
@@ -121,6 +123,23 @@ export class Analysis implements SnapshotContext {
   private check(): this {
     if (this.workspace.version !== this.version) throw new Error('stale analysis snapshot: the workspace changed since; ask the host for a new one');
     return this;
+  }
+
+  /**
+   * The Pod Security level and version in force for the workloads of namespace `name` (undefined: no
+   * namespace), as the PSS rules see them, and the Namespace object that set enforce (undefined: the
+   * settings, the config file or the default decide). For the editor's status item.
+   */
+  pssInForce(name: string | undefined): { level: PssMode['level']; version: string; source: string; namespace?: { uri: string } } {
+    const { modes, namespace } = pssModesForNamespace(name, this.check().workspace, this.settings);
+    const enforce = modes[0];
+    return { level: enforce.level, version: enforce.version, source: enforce.source, ...(namespace ? { namespace: { uri: namespace.file.uri } } : {}) };
+  }
+
+  /** The namespaces a file's objects land in, workloads' first (theirs decide PSS findings). */
+  namespacesOf(file: SourceFile): string[] {
+    const resources = [...file.resources].sort((a, b) => Number(podTemplates(b).length > 0) - Number(podTemplates(a).length > 0));
+    return [...new Set(resources.map((r) => r.namespace).filter((n): n is string => n !== undefined))];
   }
 
   /** Findings per file (with config-file and annotation suppression applied). */

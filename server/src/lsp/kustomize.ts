@@ -31,6 +31,8 @@ export interface KustomizeHost {
   warn(message: string): void;
   /** Files whose findings may have changed (held back, released, or rendered into). */
   changed(uris: string[]): void;
+  /** Shows work-done progress while rendering; returns its end. */
+  progress?(title: string): Promise<() => void>;
 }
 
 const DEBOUNCE_MS = 400;
@@ -140,7 +142,13 @@ export class KustomizeSupport {
       return;
     }
     const t0 = Date.now();
-    const renders = await renderAll(layout, { command: opts.command, timeoutMs: opts.timeoutMs, signal: abort.signal, display: (p) => p, cache: this.renders });
+    const done = (await this.host.progress?.(`Rendering ${layout.roots.length} kustomization${layout.roots.length === 1 ? '' : 's'}`)) ?? (() => undefined);
+    let renders: Awaited<ReturnType<typeof renderAll>>;
+    try {
+      renders = await renderAll(layout, { command: opts.command, timeoutMs: opts.timeoutMs, signal: abort.signal, display: (p) => p, cache: this.renders });
+    } finally {
+      done();
+    }
     if (abort.signal.aborted || renders.cancelled) return;
     if (renders.unavailable) {
       this.host.log(`kustomize: ${renders.unavailable}`);

@@ -13,6 +13,8 @@ import { AnalysisHost, EngineSettings } from '../engine';
 import { fromClientSettings, ClientSettings } from './settings';
 import { SchemaLayer } from './schema-layer';
 import { registerClusterScan } from './cluster-scan';
+import { registerFileStatus } from './file-status';
+import * as fs from 'node:fs';
 import { KustomizeSupport } from './kustomize';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS } from '../kustomize';
 import { HelmSupport } from './helm';
@@ -77,6 +79,7 @@ export class GuardrailsServer {
       log: (m) => this.connection.console.info(`k8s-guardrails: ${m}`),
       warn: (m) => void this.connection.window.showWarningMessage(m),
       changed,
+      progress: async (title) => (await this.progress(title)).done,
     });
     this.helm = new HelmSupport({
       index: this.host.workspace,
@@ -98,15 +101,7 @@ export class GuardrailsServer {
       log: (m) => this.connection.console.info(`k8s-guardrails: ${m}`),
       warn: (m) => void this.connection.window.showWarningMessage(m),
       changed,
-      progress: async (title) => {
-        try {
-          const p = await this.connection.window.createWorkDoneProgress();
-          p.begin(title, undefined, undefined, true);
-          return () => p.done();
-        } catch {
-          return () => undefined;
-        }
-      },
+      progress: async (title) => (await this.progress(title)).done,
       setText: (uri, text) => void this.files.setText(uri, text),
     });
     registerCodeLens(this);
@@ -126,6 +121,50 @@ export class GuardrailsServer {
     registerDocuments(this);
     // live-cluster objects, analysed as their own workspace (see cluster-scan.ts)
     registerClusterScan(connection, () => this.settings, toDiagnostic);
+    // the editor's language status item (client/src/status/language-status.ts)
+    registerFileStatus(
+      connection,
+      {
+        host: this.host,
+        configUri: () => this.host.config?.uri,
+        files: () => {
+          // the workspace's own files (not Kustomize/Helm renders), held-back ones included
+          // (a kustomization may name a file that does not exist: not a workspace file)
+          const ws = this.host.workspace;
+          const uris = new Set([...this.kustomize.heldUris(), ...this.helm.heldUris()].filter((u) => this.documents.get(u) || (u.startsWith('file:') && fs.existsSync(fileURLToPath(u)))));
+          for (const f of ws.allFiles()) if (!ws.rendered?.isRendered(f.uri)) uris.add(f.uri);
+          let analysed = 0;
+          for (const u of uris) if (this.diagnostics.analysed(u)) analysed++;
+          return { indexed: uris.size, analysed };
+        },
+        schemaEnabled: () => this.schema.isEnabled,
+        heldBy: (uri) => (this.kustomize.isHeld(uri) ? 'kustomize' : this.helm.isHeld(uri) ? 'helm' : undefined),
+        openText: (uri) => this.documents.get(uri)?.getText(),
+      },
+      (what, fn, fallback) => this.guard(what, fn, fallback),
+    );
+  }
+
+  /**
+   * Work-done progress (`window/workDoneProgress/create`, then `$/progress` begin/report/end), shown by the
+   * client while the workspace is indexed and Kustomize/Helm render; nothing is sent to a client that does not
+   * declare `window.workDoneProgress`.
+   */
+  async progress(title: string): Promise<{ report(message: string): void; done(): void }> {
+    try {
+      const p = await this.connection.window.createWorkDoneProgress();
+      p.begin(`Kubernetes Guardrails: ${title}`, undefined, undefined, false);
+      let ended = false;
+      return {
+        report: (message) => !ended && p.report(message),
+        done: () => {
+          if (!ended) p.done();
+          ended = true;
+        },
+      };
+    } catch {
+      return { report: () => undefined, done: () => undefined };
+    }
   }
 
   private initialize(params: InitializeParams): InitializeResult {
@@ -156,7 +195,12 @@ export class GuardrailsServer {
   private async initialized(): Promise<void> {
     this.files.registerWatchers();
     await this.reloadSettings();
-    await this.files.scanFolders();
+    const indexing = this.files.folders.length ? await this.progress('Indexing workspace YAML') : undefined;
+    try {
+      await this.files.scanFolders(this.files.folders, (n) => indexing?.report(`${n} file${n === 1 ? '' : 's'}`));
+    } finally {
+      indexing?.done();
+    }
     this.guard('kustomize', () => this.kustomize.prepare(), undefined);
     this.guard('helm', () => this.helm.prepare(), undefined);
     this.diagnostics.scheduleAll();

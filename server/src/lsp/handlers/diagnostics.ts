@@ -39,6 +39,11 @@ export function toDiagnostic(f: Finding): Diagnostic {
 
 export class Diagnostics {
   private findings = new Map<string, Finding[]>();
+
+  /** Whether `uri` has been analysed (its findings are known). */
+  analysed(uri: string): boolean {
+    return this.findings.has(uri);
+  }
   private analyzedVersion = new Map<string, number>();
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;

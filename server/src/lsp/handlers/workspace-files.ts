@@ -118,11 +118,12 @@ export class WorkspaceFiles {
     }
   }
 
-  /** Index the YAML files of the workspace folders (bounded, yielding between files). */
-  async scanFolders(folders = this.folders): Promise<void> {
+  /** Index the YAML files of the workspace folders (bounded, yielding between files); `onCount` hears the count now and then. */
+  async scanFolders(folders = this.folders, onCount?: (files: number) => void): Promise<void> {
     const { server } = this;
     const maxFiles = server.client.workspace?.maxFiles ?? 5000;
     let count = 0;
+    let reported = Date.now();
     const walk = async (dir: string, root: string): Promise<void> => {
       let entries: fs.Dirent[];
       try {
@@ -142,10 +143,15 @@ export class WorkspaceFiles {
           const uri = pathToFileURL(p).href;
           if (server.documents.get(uri)) continue;
           if (await this.loadFromDisk(uri)) count++;
+          if (onCount && Date.now() - reported > 200) {
+            reported = Date.now();
+            onCount(count);
+          }
         }
       }
     };
     for (const folder of folders) await walk(folder, folder);
+    onCount?.(count);
   }
 
   /** Read a `.k8s-guardrails.yaml`; its errors are diagnostics on it, and every file is re-analysed. */

@@ -139,7 +139,7 @@ function computeModes(ns: Resource | undefined, s: RuleContext['settings']['pss'
  * (`duplicate-resource`), the cluster keeps whichever was applied last, which a manifest cannot tell: the
  * definition with the strictest enforce level counts, so that no finding is hidden (ties: the first in path order).
  */
-function governingNamespace(name: string, ctx: RuleContext): Resource | undefined {
+function governingNamespace(name: string, ctx: Pick<RuleContext, 'workspace' | 'settings'>): Resource | undefined {
   const defs = ctx.workspace.namespaces(name);
   if (defs.length < 2) return defs[0];
   let best = defs[0];
@@ -283,4 +283,19 @@ export function modeSeverity(mode: PssMode['mode'], configured: Severity): Sever
 export function pssModesOf(res: Resource, ctx: RuleContext): readonly PssMode[] {
   const ns = ctx.settings.pss.override || !res.namespace ? undefined : governingNamespace(res.namespace, ctx);
   return modeSet(ns, ctx, settingsKey(ctx)).modes;
+}
+
+/**
+ * The Pod Security modes in force for the workloads of namespace `name` (undefined: a cluster-scoped
+ * object, or no namespace), as the PSS rules evaluate them, and the Namespace object that set the
+ * enforce mode (undefined: it comes from the settings, the config file or the default). For the editor's
+ * status item (server/src/lsp/file-status.ts).
+ */
+export function pssModesForNamespace(name: string | undefined, workspace: RuleContext['workspace'], settings: RuleContext['settings']): { modes: PssMode[]; namespace: Resource | undefined } {
+  const ctx = { settings, workspace };
+  const ns = settings.pss.override || name === undefined ? undefined : governingNamespace(name, ctx);
+  const modes = computeModes(ns, settings.pss, workspace.rendered);
+  // a Namespace with only warn/audit labels leaves enforce to the settings
+  const fromNamespace = ns !== undefined && modes[0].source !== SOURCE_TEXT[settings.pss.source];
+  return { modes, namespace: fromNamespace ? ns : undefined };
 }
