@@ -59,6 +59,12 @@ const TOKEN_SHAPES: { name: string; re: RegExp }[] = [
   { name: 'a private key', re: /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----/ },
 ];
 
+/**
+ * A template's blank, not a value: `<Client Secret>`, `__OAUTH_SECRET__`, `[your key]`. Such a manifest
+ * cannot be applied as it is; a real weak value (`changeme`, `hunter2`) still counts as a secret.
+ */
+const TEMPLATE_BLANK = /^(<[^<>]+>|__[A-Za-z0-9_]+__|\[[^\[\]]+\])$/;
+
 /** Shannon entropy in bits per character. */
 export function shannonEntropy(s: string): number {
   const counts = new Map<string, number>();
@@ -95,6 +101,7 @@ export function classifyValue(raw: string): ValueClass {
   if (v === '') return { kind: 'benign', why: 'empty' };
   if (VAR_REF.test(v)) return { kind: 'benign', why: 'a $(VAR) reference' };
   for (const t of TOKEN_SHAPES) if (t.re.test(v)) return { kind: 'token', shape: t.name };
+  if (TEMPLATE_BLANK.test(v)) return { kind: 'benign', why: 'a template blank' };
   if (BOOLEAN_LIKE.test(v)) return { kind: 'benign', why: 'a flag' };
   if (NUMBER_LIKE.test(v)) return { kind: 'benign', why: 'a number' };
   if (URL_LIKE.test(v)) {
@@ -163,7 +170,7 @@ export default defineRule({
   fix: 'none',
   docs: {
     summary:
-      'A container sets an environment variable to a literal `value` that looks like a secret. Three steps decide, in order: (1) values that are never secrets stay quiet whatever the name: numbers, sizes and durations (`2048`, `512Mi`, `30s`), flags (`true`, `1`, `yes`), file paths (`/var/secrets/google/key.json`), host names, URLs without a password and `$(VAR)` references; (2) known token shapes are reported whatever the name: GitHub (`ghp_…`, `github_pat_…`), GitLab (`glpat-…`), Slack (`xox[abposr]-…`), AWS access key ids (`AKIA` + 16), `sk-…` API keys, Stripe (`sk_live_…`), Google (`AIza…`), SendGrid, JSON Web Tokens, PEM private key blocks and URLs with a password (`postgres://user:pass@host`); (3) otherwise the name decides: a strong secret word (`…PASSWORD`, `…PASSWD`, `…SECRET`, `…API_KEY`, `…PRIVATE_KEY`, `…ACCESS_KEY`…) reports any literal, a weak one (`…TOKEN`, `…AUTH`, `…CREDENTIALS`) only a random-looking value (at least 16 characters without spaces, letters and digits, Shannon entropy ≥ 3.5 bits per character) or a `user:password` pair. Names that refer to a secret or are a setting about it (`…_FILE`, `…_PATH`, `…_NAME`, `…_URL`, `…_ENABLED`, `…_ROLE`, `MAX_…`, `…_ALLOW_EMPTY_PASSWORD`…) are not reported. The message says which step matched; the value is never shown.',
+      'A container sets an environment variable to a literal `value` that looks like a secret. Three steps decide, in order: (1) values that are never secrets stay quiet whatever the name: numbers, sizes and durations (`2048`, `512Mi`, `30s`), flags (`true`, `1`, `yes`), file paths (`/var/secrets/google/key.json`), host names, URLs without a password, `$(VAR)` references and template blanks (`<Client Secret>`, `__DB_PASSWORD__`, `[your key]`: such a manifest cannot be applied as it is; a weak real value such as `changeme` is still reported); (2) known token shapes are reported whatever the name: GitHub (`ghp_…`, `github_pat_…`), GitLab (`glpat-…`), Slack (`xox[abposr]-…`), AWS access key ids (`AKIA` + 16), `sk-…` API keys, Stripe (`sk_live_…`), Google (`AIza…`), SendGrid, JSON Web Tokens, PEM private key blocks and URLs with a password (`postgres://user:pass@host`); (3) otherwise the name decides: a strong secret word (`…PASSWORD`, `…PASSWD`, `…SECRET`, `…API_KEY`, `…PRIVATE_KEY`, `…ACCESS_KEY`…) reports any literal, a weak one (`…TOKEN`, `…AUTH`, `…CREDENTIALS`) only a random-looking value (at least 16 characters without spaces, letters and digits, Shannon entropy ≥ 3.5 bits per character) or a `user:password` pair. Names that refer to a secret or are a setting about it (`…_FILE`, `…_PATH`, `…_NAME`, `…_URL`, `…_ENABLED`, `…_ROLE`, `MAX_…`, `…_ALLOW_EMPTY_PASSWORD`…) are not reported. The message says which step matched; the value is never shown.',
     why:
       'A literal value is stored in plain text wherever the manifest goes: Git history, CI logs, Helm release records, the API object (readable by anyone who can `get` the workload, which is more people than can read Secrets) and `kubectl describe` output. Put the value in a Secret (or an external secret manager synced to one), mount that Secret as a volume and have the application read the file (many accept a `…_FILE` variable for that): a file does not leak into child processes, crash reports and debug output the way an environment variable does, and it follows rotation (CIS Kubernetes Benchmark 5.4.1: prefer using Secrets as files over Secrets as environment variables; `secret-in-env-var` reports Secrets used as variables). When the application only reads variables, `valueFrom.secretKeyRef` is still far better than a literal. Then rotate the exposed value. No quick fix: the Secret has to be created out of band.',
     insecure: 'env:\n- name: DB_PASSWORD\n  value: "S3cr3t-P@ssw0rd"',
