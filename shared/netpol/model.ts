@@ -100,8 +100,6 @@ export class NetworkModel {
     const o = isObject(inp.options) ? inp.options : {};
     this.options = {
       ipBlockMatchesPodIPs: typeof o.ipBlockMatchesPodIPs === 'boolean' ? o.ipBlockMatchesPodIPs : DEFAULT_OPTIONS.ipBlockMatchesPodIPs,
-      podCIDRs: Array.isArray(o.podCIDRs) ? o.podCIDRs.filter((x) => typeof x === 'string') : [],
-      serviceCIDRs: Array.isArray(o.serviceCIDRs) ? o.serviceCIDRs.filter((x) => typeof x === 'string') : [],
     };
     const nss = new Map<string, NsInfo>();
     for (const n of Array.isArray(inp.namespaces) ? inp.namespaces : []) {
@@ -160,12 +158,9 @@ export class NetworkModel {
     return { allowed, egress, ingress, reason };
   }
 
-  /** Problems of every policy, including ipblock-covers-cluster checks with the model's CIDR options. */
+  /** What the API server rejects in every policy (`validatePolicy`). */
   problems(): { policy: PolicySource; problems: PolicyProblem[] }[] {
-    return this.policies.map((policy) => ({
-      policy,
-      problems: validatePolicy(policy.object, { podCIDRs: this.options.podCIDRs, serviceCIDRs: this.options.serviceCIDRs }),
-    }));
+    return this.policies.map((policy) => ({ policy, problems: validatePolicy(policy.object) }));
   }
 
   // -------------------------------------------------------------------------

@@ -1,6 +1,10 @@
 /**
  * Parses an untrusted NetworkPolicy object into a normalized, defaulted form and
- * collects the problems the API server would report (plus a few warnings).
+ * collects the problems the API server would report (plus the CIDR warnings of
+ * StrictIPCIDRValidation). Those problems decide how the model reads the object
+ * (fail-closed), so they are found while parsing; lint warnings about valid
+ * policies are the rules' own, on the facts recorded here (e.g. `explicitTypes`,
+ * `emptyEgressList`, the ipBlock ranges).
  *
  * Interpretation rules (documented decisions):
  *  - Fields are read as the API server decodes them: `null` behaves like absent;
@@ -67,9 +71,11 @@ export interface ParsedPolicy {
   types: { ingress: boolean; egress: boolean };
   /** policyTypes was given explicitly (non-empty list). */
   explicitTypes: boolean;
+  /** spec.egress was written as an empty list (`egress: []`). */
+  emptyEgressList: boolean;
   ingress: ParsedRule[];
   egress: ParsedRule[];
-  /** Validation problems found while parsing (no cluster-range checks). */
+  /** What the API server rejects, found while parsing (and CIDR warnings). */
   problems: PolicyProblem[];
 }
 
@@ -342,6 +348,7 @@ class Parser {
       podSelector: { valid: false, requirements: [] },
       types: { ingress: false, egress: false },
       explicitTypes: false,
+      emptyEgressList: false,
       ingress: [],
       egress: [],
       problems: this.problems,
@@ -385,23 +392,8 @@ class Parser {
       types.egress = pt.includes('Egress');
     }
 
-    if (explicitTypes && !types.ingress && ing.count > 0)
-      this.problem('ignored-rules', ['spec', 'ingress'], 'ingress rules are ignored because policyTypes does not include Ingress', 'warning');
-    if (explicitTypes && !types.egress && eg.count > 0)
-      this.problem('ignored-rules', ['spec', 'egress'], 'egress rules are ignored because policyTypes does not include Egress', 'warning', {
-        target: ['spec'],
-        set: { policyTypes: [...(types.ingress ? ['Ingress'] : []), 'Egress'] },
-      });
-    if (!explicitTypes && Array.isArray(spec.egress) && spec.egress.length === 0)
-      this.problem(
-        'egress-not-enforced',
-        ['spec', 'egress'],
-        '`egress: []` without policyTypes does not restrict egress: the API server only adds Egress to policyTypes when there is at least one egress rule. Add `policyTypes: [Ingress, Egress]` to deny all egress.',
-        'warning',
-        { target: ['spec'], set: { policyTypes: ['Ingress', 'Egress'] } },
-      );
-
-    return { podSelector, types, explicitTypes, ingress: ing.rules, egress: eg.rules, problems: this.problems };
+    const emptyEgressList = Array.isArray(spec.egress) && spec.egress.length === 0;
+    return { podSelector, types, explicitTypes, emptyEgressList, ingress: ing.rules, egress: eg.rules, problems: this.problems };
   }
 }
 
@@ -415,6 +407,7 @@ export function parsePolicy(obj: unknown): ParsedPolicy {
       podSelector: { valid: false, requirements: [] },
       types: { ingress: false, egress: false },
       explicitTypes: false,
+      emptyEgressList: false,
       ingress: [],
       egress: [],
       problems: [{ code: 'invalid-field', severity: 'error', message: `could not read NetworkPolicy: ${String(e)}`, path: [] }],

@@ -55,16 +55,10 @@ export interface NetpolOptions {
    * true behaves like cyclonus / most iptables-based plugins (match by IP).
    */
   ipBlockMatchesPodIPs: boolean;
-  /** Cluster pod CIDRs; ipBlocks overlapping them get an `ipblock-covers-cluster` warning. */
-  podCIDRs: string[];
-  /** Cluster service CIDRs; ipBlocks overlapping them get an `ipblock-covers-cluster` warning. */
-  serviceCIDRs: string[];
 }
 
 export const DEFAULT_OPTIONS: NetpolOptions = {
   ipBlockMatchesPodIPs: false,
-  podCIDRs: [],
-  serviceCIDRs: [],
 };
 
 export type ProblemCode =
@@ -73,10 +67,7 @@ export type ProblemCode =
   | 'invalid-peer'
   | 'invalid-selector'
   | 'invalid-policy-type'
-  | 'invalid-field'
-  | 'ipblock-covers-cluster'
-  | 'ignored-rules'
-  | 'egress-not-enforced';
+  | 'invalid-field';
 
 export interface ProblemFix {
   /** Path of the object whose fields should be replaced (e.g. the ports entry). */
@@ -93,11 +84,6 @@ export interface PolicyProblem {
   /** Path in the policy object of the offending field. */
   path: Path;
   fix?: ProblemFix;
-}
-
-export interface ValidateOptions {
-  podCIDRs?: string[];
-  serviceCIDRs?: string[];
 }
 
 export interface DirectionVerdict {

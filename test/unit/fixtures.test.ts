@@ -6,7 +6,7 @@
  *
  * A directory whose name ends in `.workspace` is analysed as one workspace
  * (cross-file rules). A first-line comment `# settings: {json}` sets engine
- * settings (PSS level, rule severities, `hardening` options). Missing and unexpected findings both fail.
+ * settings (PSS level, rule severities, `hardening` and `netpol` options). Missing and unexpected findings both fail.
  *
  * A fixture asserts the findings of the rules it is about (so adding a rule
  * breaks only its own fixtures): the rule whose id starts its name
@@ -72,6 +72,7 @@ function settingsOf(text: string): EngineSettings {
   Object.assign(s.pss, given.pss ?? {});
   Object.assign(s.rules, given.rules ?? {});
   if (given.hardening) s.hardening = given.hardening;
+  if (given.netpol) s.netpol = given.netpol;
   return s;
 }
 

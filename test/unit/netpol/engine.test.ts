@@ -157,16 +157,17 @@ describe('NetworkModel API', () => {
     assert.equal(m.policiesSelecting(api).ingress.length, 1);
   });
   test('options default', () => {
-    assert.deepEqual(model.options, { ipBlockMatchesPodIPs: false, podCIDRs: [], serviceCIDRs: [] });
+    assert.deepEqual(model.options, { ipBlockMatchesPodIPs: false });
   });
-  test('model.problems() applies the CIDR options', () => {
+  test('model.problems() lists what the API server rejects, per policy (lint warnings are the engine rules\')', () => {
     const m = new NetworkModel({
       namespaces: [],
-      policies: [{ name: 'p', namespace: 'ns', object: { spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] } } }],
-      options: { podCIDRs: ['10.244.0.0/16'] },
+      policies: [
+        { name: 'p', namespace: 'ns', object: { spec: { podSelector: {}, egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: '1-80' }] }] } } },
+        { name: 'q', namespace: 'ns', object: { spec: { podSelector: {}, policyTypes: ['Ingress'], egress: [{}] } } },
+      ],
     });
-    const [entry] = m.problems();
-    assert.deepEqual(entry.problems.map((p) => p.code), ['ipblock-covers-cluster']);
+    assert.deepEqual(m.problems().map((e) => [e.policy.name, e.problems.map((p) => p.code)]), [['p', ['invalid-port']], ['q', []]]);
   });
   test('allowsDns without any policy', () => {
     assert.equal(allowsDns(model, web), true);
@@ -193,7 +194,7 @@ describe('robustness: never throws on garbage', () => {
   test('validatePolicy / egressToInternet / isDefaultDeny / parsePolicy', () => {
     for (const g of garbage) {
       assert.ok(Array.isArray(validatePolicy(g)), JSON.stringify(g));
-      assert.ok(Array.isArray(validatePolicy(g, { podCIDRs: ['x', 1] as any, serviceCIDRs: null as any })));
+      assert.ok(Array.isArray(validatePolicy(g, parsePolicy(g))));
       assert.ok(Array.isArray(egressToInternet(g)));
       assert.equal(typeof isDefaultDeny(g).ingress, 'boolean');
       assert.ok(parsePolicy(g));
@@ -204,7 +205,7 @@ describe('robustness: never throws on garbage', () => {
       namespaces: [null, 1, { name: 'ns', labels: 'x' }] as any,
       policies: [...garbage.map((object, i) => ({ name: `g${i}`, namespace: 'ns', object })), null as any, 5 as any],
       pods: weirdPods as any,
-      options: { ipBlockMatchesPodIPs: 'yes' as any, podCIDRs: 'x' as any },
+      options: { ipBlockMatchesPodIPs: 'yes', podCIDRs: 'x' } as any,
     });
     for (const a of weirdPods) {
       for (const b of weirdPods) {

@@ -53,7 +53,7 @@ interface Fixture {
   }[];
   tables?: { port: number | string; protocol?: 'TCP' | 'UDP' | 'SCTP'; options?: Record<string, unknown>; columns: string[]; rows: Record<string, string | number[]> }[];
   isolation?: { pod: string; ingress: string[]; egress: string[] }[];
-  validate?: { policy: string; options?: Record<string, unknown>; problems: any[] }[];
+  validate?: { policy: string; problems: any[] }[];
   policyTypes?: { policy: string; ingress: boolean; egress: boolean }[];
   egressToInternet?: { policy: string; expect: any[] }[];
   defaultDeny?: { policy: string; ingress: boolean; egress: boolean }[];
@@ -177,7 +177,7 @@ for (const file of files) {
     for (const v of fx.validate ?? []) {
       total++;
       test(`validate ${v.policy}: ${v.problems.length ? v.problems.map((p) => p.code).join(', ') : 'no problems'}`, () => {
-        const got = validatePolicy(policyByName(fx, v.policy), v.options as any);
+        const got = validatePolicy(policyByName(fx, v.policy));
         const key = (p: any) => `${p.code} @ ${JSON.stringify(p.path)}`;
         assert.deepEqual(got.map(key).sort(), v.problems.map(key).sort(), JSON.stringify(got, null, 1));
         const unused = [...got];

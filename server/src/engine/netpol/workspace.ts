@@ -27,7 +27,7 @@ export interface NetpolSettings {
   ipBlockMatchesPodIPs: boolean;
   /** Cluster ranges used by the generators (default RFC 1918). */
   clusterCIDRs: string[];
-  /** True when clusterCIDRs was configured (enables ipblock-covers-cluster). */
+  /** True when clusterCIDRs was configured (enables netpol-ipblock-covers-cluster). */
   clusterCIDRsConfigured: boolean;
 }
 
@@ -334,15 +334,14 @@ export function netpolWorkspace(ctx: SnapshotContext): NetpolWorkspace {
   return ctx.memo.get(NETPOL_MODEL, () => new NetpolWorkspace(ctx.workspace, ctx.settings));
 }
 
-const problemCache = new WeakMap<object, { key: string; problems: PolicyProblem[] }>();
+const problemCache = new WeakMap<object, PolicyProblem[]>();
 
-/** validatePolicy for a NetworkPolicy resource, cached per parsed object. */
-export function policyProblems(res: Resource, settings: EngineSettings): PolicyProblem[] {
-  const s = netpolSettings(settings);
-  const key = s.clusterCIDRsConfigured ? s.clusterCIDRs.join(',') : '';
-  const hit = problemCache.get(res.object);
-  if (hit && hit.key === key) return hit.problems;
-  const problems = validatePolicy(res.object, s.clusterCIDRsConfigured ? { podCIDRs: s.clusterCIDRs } : {}, parsedPolicy(res));
-  problemCache.set(res.object, { key, problems });
+/** validatePolicy for a NetworkPolicy resource (what the API server rejects), cached per parsed object. */
+export function policyProblems(res: Resource): PolicyProblem[] {
+  const obj = res.object;
+  const hit = typeof obj === 'object' && obj !== null ? problemCache.get(obj) : undefined;
+  if (hit) return hit;
+  const problems = validatePolicy(obj, parsedPolicy(res));
+  if (typeof obj === 'object' && obj !== null) problemCache.set(obj, problems);
   return problems;
 }

@@ -15,8 +15,9 @@
  * `baselineCheck` on the locations of a restricted check that overrides a baseline one: which checks
  * fire stays upstream's; the mark only says that the overridden baseline check flags that field too.
  */
-import * as C from './checks';
-import type { CheckFn } from './checks';
+import { PSS_RULE_UNITS } from './checks';
+import type { PssCheckId } from './checks';
+import type { CheckFn } from './helpers';
 import { buildContext } from './context';
 import type { PssLocation } from './context';
 import { clampToKnown, older, resolveVersion } from './version';
@@ -28,26 +29,7 @@ export { parsePssVersion, formatPssVersion, LATEST_KNOWN_PSS_VERSION } from './v
 
 export type PssLevel = 'privileged' | 'baseline' | 'restricted';
 
-export type PssCheckId =
-  | 'privileged'
-  | 'hostNamespaces'
-  | 'hostPathVolumes'
-  | 'hostPorts'
-  | 'capabilities_baseline'
-  | 'capabilities_restricted'
-  | 'seccompProfile_baseline'
-  | 'seccompProfile_restricted'
-  | 'runAsNonRoot'
-  | 'runAsUser'
-  | 'allowPrivilegeEscalation'
-  | 'restrictedVolumes'
-  | 'appArmorProfile'
-  | 'seLinuxOptions'
-  | 'procMount'
-  | 'procMount_restricted'
-  | 'sysctls'
-  | 'windowsHostProcess'
-  | 'hostProbesAndHostLifecycle';
+export type { PssCheckId } from './checks';
 
 export interface PssViolation {
   check: PssCheckId;
@@ -96,57 +78,13 @@ interface CheckDef {
 
 const DOCS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 
-const DEFS: CheckDef[] = [
-  // ---- baseline
-  { id: 'appArmorProfile', level: 'baseline', title: 'AppArmor profile must not be Unconfined or otherwise overridden (field and annotation)',
-    versions: [{ minor: 0, fn: C.appArmorProfile_1_0 }] },
-  { id: 'capabilities_baseline', level: 'baseline', title: 'Containers must not add capabilities beyond the default set',
-    versions: [{ minor: 0, fn: C.capabilitiesBaseline_1_0 }] },
-  { id: 'hostNamespaces', level: 'baseline', title: 'Pods must not share the host network, PID or IPC namespaces',
-    versions: [{ minor: 0, fn: C.hostNamespaces_1_0 }] },
-  { id: 'hostPathVolumes', level: 'baseline', title: 'HostPath volumes are forbidden',
-    versions: [{ minor: 0, fn: C.hostPathVolumes_1_0 }] },
-  { id: 'hostPorts', level: 'baseline', title: 'Containers must not use host ports',
-    versions: [{ minor: 0, fn: C.hostPorts_1_0 }] },
-  { id: 'hostProbesAndHostLifecycle', level: 'baseline', title: 'Probes and lifecycle handlers must not set a host',
-    versions: [{ minor: 34, fn: C.hostProbesAndHostLifecycle_1_34 }] },
-  { id: 'privileged', level: 'baseline', title: 'Containers must not be privileged',
-    versions: [{ minor: 0, fn: C.privileged_1_0 }] },
-  { id: 'procMount', level: 'baseline', title: 'Containers must use the Default /proc mount type (unless in a user namespace, v1.35+)',
-    versions: [{ minor: 0, fn: C.procMount_1_0 }, { minor: 35, fn: C.procMount_1_35_baseline }] },
-  { id: 'seLinuxOptions', level: 'baseline', title: 'SELinux type must be a container type; user and role must not be set',
-    versions: [{ minor: 0, fn: C.seLinuxOptions_1_0 }, { minor: 31, fn: C.seLinuxOptions_1_31 }] },
-  { id: 'seccompProfile_baseline', level: 'baseline', title: 'Seccomp profile must not be Unconfined',
-    versions: [{ minor: 0, fn: C.seccompProfileBaseline_1_0 }, { minor: 19, fn: C.seccompProfileBaseline_1_19 }] },
-  { id: 'sysctls', level: 'baseline', title: 'Only safe sysctls may be set',
-    versions: [
-      { minor: 0, fn: C.sysctls_1_0 }, { minor: 27, fn: C.sysctls_1_27 }, { minor: 29, fn: C.sysctls_1_29 },
-      { minor: 32, fn: C.sysctls_1_32 }, { minor: 37, fn: C.sysctls_1_37 },
-    ] },
-  { id: 'windowsHostProcess', level: 'baseline', title: 'Windows HostProcess pods and containers are forbidden',
-    versions: [{ minor: 0, fn: C.windowsHostProcess_1_0 }] },
-  // ---- restricted
-  { id: 'allowPrivilegeEscalation', level: 'restricted', title: 'Containers must set allowPrivilegeEscalation=false',
-    versions: [{ minor: 8, fn: C.allowPrivilegeEscalation_1_8 }, { minor: 25, fn: C.allowPrivilegeEscalation_1_25 }] },
-  { id: 'capabilities_restricted', level: 'restricted', title: 'Containers must drop ALL capabilities and may only add NET_BIND_SERVICE',
-    versions: [
-      { minor: 22, fn: C.capabilitiesRestricted_1_22, overrides: ['capabilities_baseline'] },
-      { minor: 25, fn: C.capabilitiesRestricted_1_25, overrides: ['capabilities_baseline'] },
-    ] },
-  { id: 'procMount_restricted', level: 'restricted', title: 'Containers must use the Default /proc mount type',
-    versions: [{ minor: 35, fn: C.procMount_1_0, overrides: ['procMount'] }] },
-  { id: 'restrictedVolumes', level: 'restricted', title: 'Only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes',
-    versions: [{ minor: 0, fn: C.restrictedVolumes_1_0, overrides: ['hostPathVolumes'] }] },
-  { id: 'runAsNonRoot', level: 'restricted', title: 'Containers must run as non-root (runAsNonRoot=true)',
-    versions: [{ minor: 0, fn: C.runAsNonRoot_1_0 }, { minor: 35, fn: C.runAsNonRoot_1_35 }] },
-  { id: 'runAsUser', level: 'restricted', title: 'Containers must not set runAsUser=0',
-    versions: [{ minor: 23, fn: C.runAsUser_1_23 }, { minor: 35, fn: C.runAsUser_1_35 }] },
-  { id: 'seccompProfile_restricted', level: 'restricted', title: 'Seccomp profile must be set to RuntimeDefault or Localhost',
-    versions: [
-      { minor: 19, fn: C.seccompProfileRestricted_1_19, overrides: ['seccompProfile_baseline'] },
-      { minor: 25, fn: C.seccompProfileRestricted_1_25, overrides: ['seccompProfile_baseline'] },
-    ] },
-];
+/** The checks, from the rule units that define them. */
+const DEFS: CheckDef[] = PSS_RULE_UNITS.map(({ level, check }): CheckDef => ({
+  id: check.id,
+  level,
+  title: check.title,
+  versions: check.versions.map((v) => ({ minor: v.minor, fn: v.fn, ...(v.overrides ? { overrides: v.overrides as PssCheckId[] } : {}) })),
+}));
 
 /** Upstream order: baseline ids sorted, then restricted ids sorted (Go string order). */
 function byteOrder(a: string, b: string): number {

@@ -12,25 +12,7 @@ import ignoreWithoutReason from './config/ignore-without-reason';
 import unusedIgnore from './config/unused-ignore';
 import kustomizeBuildFailed from './kustomize/kustomize-build-failed';
 import helmRenderFailed from './helm/helm-render-failed';
-import privilegedContainer from './pss/privileged-container';
-import hostNamespaces from './pss/host-namespaces';
-import hostPathVolumes from './pss/host-path-volumes';
-import hostPorts from './pss/host-ports';
-import capabilitiesBaseline from './pss/capabilities-baseline';
-import capabilitiesRestricted from './pss/capabilities-restricted';
-import seccompUnconfined from './pss/seccomp-unconfined';
-import seccompProfileMissing from './pss/seccomp-profile-missing';
-import runAsNonRoot from './pss/run-as-non-root';
-import runAsUserRoot from './pss/run-as-user-root';
-import allowPrivilegeEscalation from './pss/allow-privilege-escalation';
-import restrictedVolumeTypes from './pss/restricted-volume-types';
-import apparmorUnconfined from './pss/apparmor-unconfined';
-import selinuxOptions from './pss/selinux-options';
-import procMount from './pss/proc-mount';
-import procMountRestricted from './pss/proc-mount-restricted';
-import unsafeSysctls from './pss/unsafe-sysctls';
-import windowsHostProcess from './pss/windows-host-process';
-import hostProbes from './pss/host-probes';
+import { PSS_RULES } from './pss/rules';
 import readOnlyRootFilesystem from './hardening/read-only-root-filesystem';
 import automountServiceAccountToken from './hardening/automount-service-account-token';
 import dangerousCapability from './hardening/dangerous-capability';
@@ -85,25 +67,7 @@ export const RULES: readonly Rule[] = [
   kustomizeBuildFailed,
   helmRenderFailed,
   // Pod Security Standards, one rule per official check
-  privilegedContainer,
-  hostNamespaces,
-  hostPathVolumes,
-  hostPorts,
-  capabilitiesBaseline,
-  capabilitiesRestricted,
-  seccompUnconfined,
-  seccompProfileMissing,
-  runAsNonRoot,
-  runAsUserRoot,
-  allowPrivilegeEscalation,
-  restrictedVolumeTypes,
-  apparmorUnconfined,
-  selinuxOptions,
-  procMount,
-  procMountRestricted,
-  unsafeSysctls,
-  windowsHostProcess,
-  hostProbes,
+  ...PSS_RULES,
   // Hardening beyond Pod Security Standards
   readOnlyRootFilesystem,
   automountServiceAccountToken,

@@ -2,7 +2,8 @@
 import { Resource } from '../../model';
 import { editSequence, setIn, YamlValue } from '../../fix/edits';
 import { ProblemCode, PolicyProblem } from '../../../../../shared/netpol/types';
-import { isK8sNetworkPolicy, NpPolicy, policyProblems } from '../../netpol/workspace';
+import type { ParsedPolicy } from '../../../../../shared/netpol/parse';
+import { isK8sNetworkPolicy, NpPolicy, parsedPolicy, policyProblems } from '../../netpol/workspace';
 import { Fix, FixAvailability, RelatedInfo, Rule, RuleContext, RuleDocs, defineRule } from '../types';
 import { Severity } from '../../model';
 import { Range } from '../../text';
@@ -46,7 +47,7 @@ function relatedName(p: NpPolicy, message: (p: NpPolicy) => string): RelatedInfo
 }
 
 /** Apply an engine ProblemFix (set fields on a target object) as one edit. */
-export function problemFix(res: Resource, p: PolicyProblem, title: string): Fix | undefined {
+export function problemFix(res: Resource, p: PolicyFinding, title: string): Fix | undefined {
   if (!p.fix) return undefined;
   const { target, set } = p.fix;
   const edit = editSequence(
@@ -62,9 +63,20 @@ export function describeSet(set: Record<string, unknown>): string {
     .join(', ');
 }
 
+/** A problem of one NetworkPolicy object, as a rule reports it. */
+export type PolicyFinding = Omit<PolicyProblem, 'code'>;
+
+/**
+ * A rule on single NetworkPolicy objects. What the API server rejects is found while the policy is
+ * parsed (the model reads an invalid part fail-closed): such a rule names the `codes` of those problems.
+ * A rule about valid policies finds its problems itself, with `detect`, on the parsed policy's facts.
+ */
 export interface ProblemRuleSpec {
   id: string;
-  codes: ProblemCode[];
+  /** The parse problems this rule reports (`shared/netpol/parse.ts`). */
+  codes?: ProblemCode[];
+  /** Or the rule's own check, on the parsed policy. */
+  detect?: (parsed: ParsedPolicy, ctx: RuleContext) => PolicyFinding[];
   title: string;
   defaultSeverity: Severity;
   /** Whether the problems these codes name carry a fix. */
@@ -74,7 +86,7 @@ export interface ProblemRuleSpec {
   enabled?: (ctx: RuleContext) => boolean;
 }
 
-/** A rule reporting the validation problems of NetworkPolicy objects with the given codes. */
+/** A rule reporting problems of NetworkPolicy objects: parse problems with the given codes, or its own. */
 export function defineProblemRule(spec: ProblemRuleSpec): Rule {
   return defineRule({
     id: spec.id,
@@ -87,8 +99,10 @@ export function defineProblemRule(spec: ProblemRuleSpec): Rule {
       if (!isK8sNetworkPolicy(res)) return;
       if (spec.enabled && !spec.enabled(ctx)) return;
       const configured = ctx.settings.rules[spec.id];
-      for (const p of policyProblems(res, ctx.settings)) {
-        if (!spec.codes.includes(p.code)) continue;
+      const problems: readonly PolicyFinding[] = spec.detect
+        ? spec.detect(parsedPolicy(res), ctx)
+        : policyProblems(res).filter((p) => spec.codes?.includes(p.code));
+      for (const p of problems) {
         // An 'error' rule reports accepted-but-suspicious constructs (e.g. host bits set) as warnings.
         const severity = !configured && p.severity === 'warning' && spec.defaultSeverity === 'error' ? 'warning' : undefined;
         ctx.report({

@@ -2,7 +2,6 @@ import { defineProblemRule } from './common';
 
 export default defineProblemRule({
   id: 'netpol-egress-not-enforced',
-  codes: ['egress-not-enforced'],
   fix: 'always',
   title: '`egress: []` without policyTypes does not deny egress',
   defaultSeverity: 'warning',
@@ -13,4 +12,14 @@ export default defineProblemRule({
     insecure: 'spec:\n  podSelector: {}\n  egress: []',
     hardened: 'spec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress\n  egress: []',
   },
+  detect: (p) =>
+    !p.explicitTypes && p.emptyEgressList
+      ? [{
+        severity: 'warning',
+        path: ['spec', 'egress'],
+        message:
+          '`egress: []` without policyTypes does not restrict egress: the API server only adds Egress to policyTypes when there is at least one egress rule. Add `policyTypes: [Ingress, Egress]` to deny all egress.',
+        fix: { target: ['spec'], set: { policyTypes: ['Ingress', 'Egress'] } },
+      }]
+      : [],
 });

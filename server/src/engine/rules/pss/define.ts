@@ -1,23 +1,12 @@
-/** Shared shape of the Pod Security Standards rules: one rule per official check id. */
+/** A Pod Security Standards rule unit (`spec.ts`) made a rule: one rule per official check id. */
 import { Resource } from '../../model';
 import { Fix, RuleDocs, Rule, RuleContext, defineRule } from '../types';
+import type { PssRuleSpec } from './spec';
 import { PSS_CHECKS, PssCheckId } from '../../pss';
 import { modeSeverity, PssMode, pssResults, PssResult } from './evaluate';
 import { registerCheck, ruleForCheck } from './by-check';
 import { hardenToRestricted } from './harden';
-import { Severity } from '../../model';
 import { podPath } from '../../workloads';
-
-export interface PssRuleSpec {
-  id: string;
-  check: PssCheckId;
-  level: 'baseline' | 'restricted';
-  title: string;
-  defaultSeverity?: Severity;
-  docs: RuleDocs;
-  /** Fixes for one offending location (path relative to the resource). */
-  fix?: (res: Resource, path: readonly (string | number)[], missing: boolean) => Fix[];
-}
 
 const PSS_DOCS = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
 
@@ -55,17 +44,17 @@ function overriddenBy(check: PssCheckId): PssCheckId[] {
  * The docs paragraph on that hand-over, for both rules of an overriding pair (read when the docs are
  * rendered, once every rule has registered its check).
  */
-function levelsNote(spec: PssRuleSpec): string | undefined {
+function levelsNote(spec: PssRuleSpec<PssCheckId>): string | undefined {
   const code = (s: string) => `\`${s}\``;
   const ruleOf = (check: string) => code(ruleForCheck(check)?.ruleId ?? check);
-  const over = overriddenBy(spec.check);
+  const over = overriddenBy(spec.check.id);
   if (over.length > 0) {
     return (
-      `At the restricted level Pod Security Admission checks these fields with ${over.map((c) => `${code(c)} (${ruleOf(c)})`).join(', ')} instead of ${code(spec.check)}; ` +
-      `what ${code(spec.check)} forbids is still reported by this rule, with this rule's severity (and not at all when it is off), its \`pss.check\` being the check Pod Security Admission names.`
+      `At the restricted level Pod Security Admission checks these fields with ${over.map((c) => `${code(c)} (${ruleOf(c)})`).join(', ')} instead of ${code(spec.check.id)}; ` +
+      `what ${code(spec.check.id)} forbids is still reported by this rule, with this rule's severity (and not at all when it is off), its \`pss.check\` being the check Pod Security Admission names.`
     );
   }
-  const overrides = PSS_CHECKS.find((c) => c.id === spec.check)?.overrides;
+  const overrides = PSS_CHECKS.find((c) => c.id === spec.check.id)?.overrides;
   if (overrides) {
     const baseline = overrides.map((o) => `${code(o.id)} (${ruleOf(o.id)})`).join(', ');
     return (
@@ -76,9 +65,9 @@ function levelsNote(spec: PssRuleSpec): string | undefined {
   return undefined;
 }
 
-export function definePssRule(spec: PssRuleSpec): Rule {
-  registerCheck(spec.check, { ruleId: spec.id, fixFor: spec.fix });
-  const carriedFrom = overriddenBy(spec.check);
+export function definePssRule(spec: PssRuleSpec<PssCheckId>): Rule {
+  registerCheck(spec.check.id, { ruleId: spec.id, fixFor: spec.fix });
+  const carriedFrom = overriddenBy(spec.check.id);
   const docs: RuleDocs = { ...spec.docs, references: [PSS_DOCS, ...(spec.docs.references ?? [])] };
   Object.defineProperty(docs, 'levels', { get: () => levelsNote(spec), enumerable: true });
   return defineRule({
@@ -86,13 +75,13 @@ export function definePssRule(spec: PssRuleSpec): Rule {
     family: 'pss',
     title: spec.title,
     defaultSeverity: spec.defaultSeverity ?? (spec.level === 'baseline' ? 'error' : 'warning'),
-    pss: { level: spec.level, check: spec.check },
+    pss: { level: spec.level, check: spec.check.id },
     fix: spec.fix ? 'always' : 'none',
     docs,
     checkResource(res: Resource, ctx: RuleContext) {
       for (const r of pssResults(res, ctx)) {
         const check = r.violation.check;
-        if (check === spec.check) report(spec, res, r, ctx, false);
+        if (check === spec.check.id) report(spec, res, r, ctx, false);
         else if (carriedFrom.length > 0 && carriedFrom.includes(check)) report(spec, res, r, ctx, true);
       }
     },
@@ -105,17 +94,17 @@ export function definePssRule(spec: PssRuleSpec): Rule {
  */
 const shared = new WeakMap<PssMode, Map<string, { suffix: string; pss: { level: string; check: string; version: string } }>>();
 
-function sharedParts(spec: PssRuleSpec, mode: PssMode, check: PssCheckId) {
+function sharedParts(spec: PssRuleSpec<PssCheckId>, mode: PssMode, check: PssCheckId) {
   let byRule = shared.get(mode);
   if (!byRule) shared.set(mode, (byRule = new Map()));
-  const key = check === spec.check ? spec.id : `${spec.id} ${check}`;
+  const key = check === spec.check.id ? spec.id : `${spec.id} ${check}`;
   let parts = byRule.get(key);
   if (!parts) {
     const modeText = mode.mode === 'enforce' ? '' : ` (${mode.mode} mode)`;
     const what =
-      check === spec.check
-        ? `Pod Security Standards ${spec.level} check "${spec.check}"`
-        : `Pod Security Standards ${spec.level} check "${spec.check}", reported by Pod Security Admission under restricted check "${check}"`;
+      check === spec.check.id
+        ? `Pod Security Standards ${spec.level} check "${spec.check.id}"`
+        : `Pod Security Standards ${spec.level} check "${spec.check.id}", reported by Pod Security Admission under restricted check "${check}"`;
     parts = {
       suffix: ` (${what}; ${mode.level} ${mode.version}${modeText} from ${mode.source}).`,
       pss: Object.freeze({ level: mode.level, check, version: mode.version }),
@@ -130,12 +119,12 @@ function sharedParts(spec: PssRuleSpec, mode: PssMode, check: PssCheckId) {
  * fields marked with this rule's check are this rule's. Otherwise r is of this rule's own check, whose
  * marked fields (if it is such a restricted check) are the baseline rule's.
  */
-function report(spec: PssRuleSpec, res: Resource, r: PssResult, ctx: RuleContext, carried: boolean): void {
+function report(spec: PssRuleSpec<PssCheckId>, res: Resource, r: PssResult, ctx: RuleContext, carried: boolean): void {
   const configured = ctx.settings.rules[spec.id];
   const severity = modeSeverity(r.mode.mode, configured && configured !== 'off' ? configured : spec.defaultSeverity ?? (spec.level === 'baseline' ? 'error' : 'warning'));
   const { suffix, pss } = sharedParts(spec, r.mode, r.violation.check);
   for (const loc of r.violation.locations) {
-    if (carried ? loc.baselineCheck !== spec.check : loc.baselineCheck !== undefined) continue;
+    if (carried ? loc.baselineCheck !== spec.check.id : loc.baselineCheck !== undefined) continue;
     const path = podPath(r.template, loc.path);
     ctx.report({
       resource: res,

@@ -1,11 +1,18 @@
 import { replaceScalar } from '../../fix/edits';
-import { definePssRule } from './define';
+import { pssRule } from './spec';
+import type { PodContext, PssLocation } from '../../pss/context';
+import { containersPhrase, fail, SC, CheckOutcome } from '../../pss/helpers';
+import { bool, get } from '../../pss/util';
 
-export default definePssRule({
+export default pssRule({
   id: 'privileged-container',
-  check: 'privileged',
   level: 'baseline',
   title: 'Privileged container',
+  check: {
+    id: 'privileged',
+    title: 'Containers must not be privileged',
+    versions: [{ minor: 0, fn: privileged_1_0 }],
+  },
   docs: {
     summary: 'A container runs with `securityContext.privileged: true`.',
     why:
@@ -19,3 +26,18 @@ export default definePssRule({
     return edit ? [{ title: 'Set privileged: false', edits: [edit], fixAll: true, preferred: true }] : [];
   },
 });
+
+// The check, ported from Pod Security Admission check_privileged.go: v1.0.
+
+function privileged_1_0(ctx: PodContext): CheckOutcome | undefined {
+  const bad: string[] = [];
+  const locs: PssLocation[] = [];
+  for (const c of ctx.containers) {
+    if (bool(get(c.sc, 'privileged')) === true) {
+      bad.push(c.name);
+      locs.push({ path: [...c.path, SC, 'privileged'], message: `${c.label} sets securityContext.privileged=true` });
+    }
+  }
+  if (bad.length === 0) return undefined;
+  return fail('privileged', `${containersPhrase(bad)} must not set securityContext.privileged=true`, locs);
+}

@@ -1,11 +1,17 @@
-import { definePssRule } from './define';
+import { pssRule } from './spec';
 import { setTo } from './fixes';
+import { procMount_1_0 } from './proc-mount';
 
-export default definePssRule({
+export default pssRule({
   id: 'proc-mount-restricted',
-  check: 'procMount_restricted',
   level: 'restricted',
   title: 'Unmasked /proc (restricted)',
+  check: {
+    id: 'procMount_restricted',
+    title: 'Containers must use the Default /proc mount type',
+    // check_procMount.go (restricted, v1.35): the baseline check without the user-namespace exemption.
+    versions: [{ minor: 35, fn: procMount_1_0, overrides: ['procMount'] }],
+  },
   docs: {
     summary: 'At the restricted level a container must use the Default /proc mount even inside a user namespace.',
     why: 'From v1.35 baseline allows Unmasked /proc for pods in a user namespace (hostUsers: false); restricted keeps requiring the masked default.',
