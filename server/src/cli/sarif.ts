@@ -97,8 +97,12 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
 
 /** Stands for the results in the log's text before they are written one by one (a string JSON cannot hold unescaped). */
 const RESULTS_MARK = '\u0000results\u0000';
-/** The results array's items sit at this depth of the 2-space indented log (log → runs → run → results). */
-const RESULT_INDENT = '\n' + ' '.repeat(8);
+/**
+ * The results array's items sit at depth 4 of the 2-space indented log (log → runs → run → results): a result
+ * serialised inside three more arrays gets exactly their indentation, between this head and tail.
+ */
+const NEST_HEAD = '[\n  [\n    [\n      [';
+const NEST_TAIL = '\n      ]\n    ]\n  ]\n]';
 
 /**
  * `formatSarif` written result by result through `write`: the same bytes as
@@ -170,8 +174,8 @@ export function writeSarif(findings: Finding[], snippet: (f: Finding) => string,
       }));
     if (f.suppressed)
       result.suppressions = [{ kind: f.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason }];
-    // JSON strings hold no raw line breaks: every one in the text is indentation, moved to the results' depth.
-    write((count++ ? ',' : '[') + RESULT_INDENT + JSON.stringify(result, null, 2).replace(/\n/g, RESULT_INDENT));
+    const nested = JSON.stringify([[[[result]]]], null, 2);
+    write((count++ ? ',' : '[') + nested.slice(NEST_HEAD.length, nested.length - NEST_TAIL.length));
   }
   write((count ? '\n' + ' '.repeat(6) + ']' : '[]') + text.slice(at + mark.length));
 }
