@@ -133,6 +133,39 @@ function cliPeakRss(target: string, extra: string[] = []): { mb: number; ms: num
   return { mb: m ? Number(m[1]) / 1024 : NaN, ms: performance.now() - t, how: 'process.resourceUsage().maxRSS' };
 }
 
+/** One child process: wall time (ms) and peak RSS (MB, NaN when neither /usr/bin/time nor the preload can tell). */
+function timedProcess(args: string[]): { ms: number; mb: number } {
+  const useTime = fs.existsSync('/usr/bin/time');
+  const preload = path.join(OUT, 'maxrss.js');
+  if (!useTime) fs.writeFileSync(preload, "process.on('exit', () => require('fs').writeSync(2, '\\nMAXRSS ' + process.resourceUsage().maxRSS + '\\n'));\n");
+  const t = performance.now();
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync(process.execPath, ['--require', preload, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = performance.now() - t;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`bench: ${args.slice(0, 3).join(' ')} exited ${r.status}: ${r.stderr.slice(0, 300)}`);
+  const m = (useTime ? /Maximum resident set size \(kbytes\): (\d+)/ : /MAXRSS (\d+)/).exec(r.stderr);
+  return { ms, mb: m ? Number(m[1]) / 1024 : NaN };
+}
+
+/**
+ * What a CI user waits for (issue #24): the whole process — start-up, reading, analysis and writing the report to
+ * a file — of `k8s-guardrails scan --format json|sarif` on the one-file corpus, against a whole-process floor
+ * (`node -e` requiring js-yaml, reading the file, `loadAll`). Runs are interleaved (floor, json, sarif, floor, …);
+ * medians; peak RSS is the largest of the runs.
+ */
+function wholeProcess(file: string, runs: number) {
+  const bin = path.join(REPO, 'bin/k8s-guardrails.js');
+  const floorCode = `const y = require(${JSON.stringify(require.resolve('js-yaml'))}); y.loadAll(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'));`;
+  const cli = (format: string) => [bin, 'scan', file, '--no-config', '--max-file-size', '256MiB', '--format', `${format}=${path.join(OUT, `whole-process.${format}`)}`];
+  const kinds = { floor: ['-e', floorCode], json: cli('json'), sarif: cli('sarif') };
+  const samples: Record<keyof typeof kinds, { ms: number; mb: number }[]> = { floor: [], json: [], sarif: [] };
+  timedProcess(kinds.floor); // warm the file cache
+  for (let i = 0; i < runs; i++) for (const k of Object.keys(kinds) as (keyof typeof kinds)[]) samples[k].push(timedProcess(kinds[k]));
+  const sum = (k: keyof typeof kinds) => ({ ms: median(samples[k].map((s) => s.ms)), mb: Math.max(...samples[k].map((s) => s.mb)), times: samples[k].map((s) => s.ms) });
+  return { runs, floor: sum('floor'), json: sum('json'), sarif: sum('sarif') };
+}
+
 /** Re-lint latency through the language server: didChange → publishDiagnostics. */
 async function relintLatency(): Promise<{ lines: number; edits: number; p50: number; p95: number; max: number }> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -227,6 +260,11 @@ async function main() {
     process.stderr.write('bench: peak RSS of the CLI at 10,000 resources…\n');
     rss = { split: cliPeakRss(bigDirs.split), single: cliPeakRss(path.join(bigDirs.single, 'all.yaml'), ['--max-file-size', '256MiB']) };
   }
+  let whole: ReturnType<typeof wholeProcess> | undefined;
+  if (bigDirs) {
+    process.stderr.write('bench: whole-process CLI scans of the 10,000-resource file (floor, json, sarif interleaved)…\n');
+    whole = wholeProcess(path.join(bigDirs.single, 'all.yaml'), Number(process.env.BENCH_WHOLE_RUNS ?? 5));
+  }
   process.stderr.write('bench: re-lint latency through the language server…\n');
   const relint = await relintLatency();
   let netpol: ReturnType<typeof netpolReanalysis> | undefined;
@@ -264,6 +302,12 @@ async function main() {
   out.push('yaml-language-server: its validator with the bundled Kubernetes 1.35 schemas via server/src/schema createSchemaService (one run at 10,000).');
   out.push('');
   if (rss.split) out.push(`Peak RSS, CLI scan of 10,000 resources: ${rss.split.mb.toFixed(0)} MB split (${fmtMs(rss.split.ms)} wall), ${rss.single!.mb.toFixed(0)} MB single file (${fmtMs(rss.single!.ms)} wall) [${rss.split.how}]`);
+  if (whole)
+    out.push(
+      `Whole process, 10,000 resources in one file (${whole.runs} interleaved runs, medians): node -e js-yaml loadAll (floor) ${fmtMs(whole.floor.ms)} (1.0×, ${whole.floor.mb.toFixed(0)} MB); ` +
+        `scan --format json to a file ${fmtMs(whole.json.ms)}${ratio(whole.json.ms, whole.floor.ms)}, peak RSS ${whole.json.mb.toFixed(0)} MB; ` +
+        `--format sarif ${fmtMs(whole.sarif.ms)}${ratio(whole.sarif.ms, whole.floor.ms)}, peak RSS ${whole.sarif.mb.toFixed(0)} MB`,
+    );
   out.push(`Re-lint latency (language server over stdio, ${relint.lines}-line file, ${relint.edits} one-line edits, didChange → publishDiagnostics, debounceMs 0 in initializationOptions): p50 ${relint.p50.toFixed(1)} ms, p95 ${relint.p95.toFixed(1)} ms, max ${relint.max.toFixed(1)} ms`);
   if (netpol)
     out.push(`Re-analysis after editing one NetworkPolicy (10,000 resources, ${netpol.policies} policies, ${netpol.files} files): ${fmtMs(netpol.wholeMs)} in one analyze(), ${fmtMs(netpol.lspBatchedMs)} as the language server does it (edited file, then batches of 100 files)`);
@@ -294,6 +338,12 @@ async function main() {
     const yRatio = y.ms !== undefined ? y.ms / r.oursMs : y.timedOut ? (TIMEOUT_S * 1000) / r.oursMs : NaN;
     out.push(`  ${mark(y.ms !== undefined || y.timedOut ? yRatio >= 15 : undefined)} ≥ 15× faster than yaml-language-server at 10,000 (${r.layout}): ${y.timedOut ? '> ' : ''}${yRatio.toFixed(0)}×`);
   }
+  if (whole) {
+    const r = (ms: number) => ms / whole!.floor.ms;
+    out.push(`  ${mark(r(whole.json.ms) <= 2.5)} whole-process scan --format json ≤ 2.5× whole-process floor: ${r(whole.json.ms).toFixed(2)}×`);
+    out.push(`  ${mark(r(whole.sarif.ms) <= 3)} whole-process scan --format sarif ≤ 3× whole-process floor: ${r(whole.sarif.ms).toFixed(2)}×`);
+    out.push(`  ${mark(Math.max(whole.json.mb, whole.sarif.mb) <= 300)} whole-process peak RSS ≤ 300 MB: json ${whole.json.mb.toFixed(0)} MB, sarif ${whole.sarif.mb.toFixed(0)} MB`);
+  }
   if (rss.split) out.push(`  ${mark(Math.max(rss.split.mb, rss.single!.mb) <= 300)} peak RSS ≤ 300 MB: ${Math.max(rss.split.mb, rss.single!.mb).toFixed(0)} MB`);
   out.push(`  ${mark(relint.p95 <= 30)} re-lint p95 ≤ 30 ms: ${relint.p95.toFixed(1)} ms`);
   out.push(`(${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
@@ -306,7 +356,7 @@ async function main() {
   } catch {
     /* not a git checkout */
   }
-  const results = { date: new Date().toISOString(), commit, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), timeoutS: TIMEOUT_S, rows, rss, relint, netpol, table: text };
+  const results = { date: new Date().toISOString(), commit, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), timeoutS: TIMEOUT_S, rows, rss, whole, relint, netpol, table: text };
   fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   process.stderr.write(`bench: wrote ${pathToFileURL(path.join(OUT, 'results.json')).href}\n`);
 }

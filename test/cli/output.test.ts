@@ -27,7 +27,7 @@ function cli(cwd: string, args: string[], env: Record<string, string> = {}): Run
   const base = { ...process.env };
   delete base.NO_COLOR;
   delete base.FORCE_COLOR;
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, env: { ...base, ...env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd, env: { ...base, ...env }, maxBuffer: 1 << 28 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -255,6 +255,37 @@ test('sarif: suppressed results left out by default, present with --include-supp
   assert.equal(all.filter((x) => x.suppressions).length, 1);
   assert.equal(plain.filter((x) => x.suppressions).length, 0);
   assert.deepEqual(plain, all.filter((x) => !x.suppressions));
+});
+
+test('json and sarif are streamed: a large report reaches its sink in chunks as it is formatted, the same bytes as one serialisation', async () => {
+  // ~1,300 findings: a report of several hundred KB.
+  const many = Array.from({ length: 100 }, (_, i) => pod(`p${i}`, `c${i}`, i % 25 ? '' : SUPPRESSION)).join('---\n');
+  const dir = tmp({ 'many.yaml': many, 'clean.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: ops\ndata:\n  a: b\n' });
+  const run = async (args: string[]) => {
+    const chunks: string[] = [];
+    const code = await scan(['--no-config', ...args], { stdout: (s) => chunks.push(s), stderr: () => {}, readStdin: async () => '', isTTY: false, cwd: dir });
+    return { code, chunks, text: chunks.join('') };
+  };
+  for (const format of ['json', 'sarif']) {
+    for (const extra of [[], ['--include-suppressed']]) {
+      const { chunks, text } = await run(['many.yaml', '--format', format, ...extra]);
+      assert.ok(text.length > 200_000, `${format}: a large report (${text.length} characters)`);
+      assert.ok(chunks.length >= 4 && Math.max(...chunks.map((c) => c.length)) <= text.length / 4, `${format}: written in chunks (${chunks.length}), not as one string`);
+      const parsed = JSON.parse(text);
+      // Byte for byte what serialising the whole report at once gives (compact JSON; SARIF indented by 2).
+      assert.equal(text, (format === 'json' ? JSON.stringify(parsed) : JSON.stringify(parsed, null, 2)) + '\n');
+      if (format === 'sarif') assert.equal(parsed.runs[0].results.some((r: any) => r.suppressions), extra.length > 0);
+      // The process: the same bytes to a file as to standard output.
+      const piped = cli(dir, ['scan', 'many.yaml', '--no-config', '--format', format, ...extra]).stdout;
+      cli(dir, ['scan', 'many.yaml', '--no-config', '--format', `${format}=report.${format}`, ...extra]);
+      assert.equal(fs.readFileSync(path.join(dir, `report.${format}`), 'utf8'), piped);
+    }
+    // No results at all: still the one serialisation (an empty array).
+    const clean = await run(['clean.yaml', '--format', format]);
+    const parsed = JSON.parse(clean.text);
+    assert.equal(clean.text, (format === 'json' ? JSON.stringify(parsed) : JSON.stringify(parsed, null, 2)) + '\n');
+    assert.deepEqual(format === 'json' ? parsed.findings : parsed.runs[0].results, []);
+  }
 });
 
 // ------------------------------------------------------------------------------------------------ text: colour and width

@@ -24,26 +24,35 @@ export interface ScanStats {
  * release name) likewise on findings of Helm-rendered objects.
  */
 export function formatJson(findings: Finding[]): string {
-  return (
-    JSON.stringify({
-      version: 1,
-      findings: findings.map((f) => {
-        const out: Record<string, unknown> = {
-          rule: f.rule,
-          severity: f.severity,
-          message: f.message,
-          file: f.uri,
-          range: f.range,
-        };
-        if (f.resource) out.resource = f.resource.ref;
-        if (f.pss) out.pss = { level: f.pss.level, check: f.pss.check };
-        if (f.suppressed) out.suppressed = { by: f.suppressed.by, reason: f.suppressed.reason };
-        if (f.kustomization) out.kustomization = f.kustomization;
-        if (f.helm) out.helm = { chart: f.helm.chart, release: f.helm.release };
-        return out;
-      }),
-    }) + '\n'
-  );
+  const parts: string[] = [];
+  writeJson(findings, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/**
+ * `formatJson` written finding by finding through `write` (the same bytes as
+ * one `JSON.stringify` of the whole report): the report is never one string.
+ */
+export function writeJson(findings: Finding[], write: (s: string) => void): void {
+  write('{"version":1,"findings":[');
+  let first = true;
+  for (const f of findings) {
+    const out: Record<string, unknown> = {
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      file: f.uri,
+      range: f.range,
+    };
+    if (f.resource) out.resource = f.resource.ref;
+    if (f.pss) out.pss = { level: f.pss.level, check: f.pss.check };
+    if (f.suppressed) out.suppressed = { by: f.suppressed.by, reason: f.suppressed.reason };
+    if (f.kustomization) out.kustomization = f.kustomization;
+    if (f.helm) out.helm = { chart: f.helm.chart, release: f.helm.release };
+    write(first ? JSON.stringify(out) : ',' + JSON.stringify(out));
+    first = false;
+  }
+  write(']}\n');
 }
 
 const COLORS: Record<string, string> = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', hint: '\x1b[2m' };

@@ -1,17 +1,19 @@
 /**
  * The scan's reports: which formats go where (`--format f` to standard
  * output or `-o`, `--format f=path` to a file; several in one run), colour
- * and width for people, and writing each report. The formatters are
- * functions of the finding list (the text ones write to a sink).
+ * and width for people, and writing each report. The formatters write
+ * through a callback, which writes chunks to the file or standard output as
+ * they are formatted (a report is never held whole: SARIF of 10,000
+ * resources is tens of MB).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Finding } from '../engine';
-import { formatJson, formatText, ScanStats } from './format';
-import { formatGithub } from './github';
-import { formatJunit } from './junit';
-import { formatSarif, SarifOptions } from './sarif';
-import { formatStylish } from './text';
+import { formatText, ScanStats, writeJson } from './format';
+import { writeGithub } from './github';
+import { writeJunit } from './junit';
+import { SarifOptions, writeSarif } from './sarif';
+import { writeText } from './text';
 import { UsageError } from './errors';
 
 export const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'compact'] as const;
@@ -88,25 +90,53 @@ export interface ReportInput {
 }
 
 export function renderReport(spec: OutputSpec, input: ReportInput, text: { color: boolean; width?: number }): string {
+  const parts: string[] = [];
+  writeReport(spec, input, text, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** One report written piece by piece through `write` (JSON and SARIF finding by finding: a large report is never one string). */
+export function writeReport(spec: OutputSpec, input: ReportInput, text: { color: boolean; width?: number }, write: (s: string) => void): void {
   const shown = input.includeSuppressed ? input.all : input.all.filter((f) => !f.suppressed);
   switch (spec.format) {
     case 'json':
-      return formatJson(shown);
+      return writeJson(shown, write);
     case 'sarif':
       // GitHub code scanning shows suppressed results as open alerts: they are in the log only when asked for.
-      return formatSarif(input.all, input.sarif.snippet, { ...input.sarif.options, includeSuppressed: input.includeSuppressed });
+      return writeSarif(input.all, input.sarif.snippet, { ...input.sarif.options, includeSuppressed: input.includeSuppressed }, write);
     case 'junit':
-      return formatJunit(shown, { failOn: input.stats.failOn });
+      return writeJunit(shown, { failOn: input.stats.failOn }, write);
     case 'github':
-      return formatGithub(shown);
+      return writeGithub(shown, write);
     case 'compact':
-      return formatText(shown, text.color, input.stats);
+      return write(formatText(shown, text.color, input.stats));
     case 'text':
-      return formatStylish(shown, { color: text.color, width: text.width, stats: input.stats });
+      return writeText(shown, { color: text.color, width: text.width, stats: input.stats }, write);
   }
 }
 
-/** Writes every report: files first, standard output last (so a broken pipe loses no file). */
+/** Pieces are gathered into chunks of about this many characters before they are written. */
+const CHUNK = 1 << 16;
+
+/** A `write` that gathers pieces into chunks for `flush`; call the returned `end` after the last piece. */
+function chunked(flush: (s: string) => void): { write: (s: string) => void; end: () => void } {
+  let pending = '';
+  return {
+    write: (s) => {
+      pending += s;
+      if (pending.length >= CHUNK) {
+        flush(pending);
+        pending = '';
+      }
+    },
+    end: () => {
+      if (pending) flush(pending);
+      pending = '';
+    },
+  };
+}
+
+/** Writes every report as it is formatted: files first, standard output last (so a broken pipe loses no file). */
 export function writeReports(
   specs: OutputSpec[],
   input: ReportInput,
@@ -117,13 +147,33 @@ export function writeReports(
     const toFile = spec.file !== undefined;
     const color = colorFor(io.flags, io.terminal, toFile);
     const width = !toFile && io.terminal.isTTY && io.terminal.columns ? io.terminal.columns : undefined;
-    const report = renderReport(spec, input, { color, width });
-    if (spec.file === undefined) io.stdout(report);
-    else
-      try {
-        fs.writeFileSync(path.resolve(io.cwd, spec.file), report);
-      } catch (e) {
-        throw new UsageError(`cannot write '${spec.file}': ${(e as Error).message}`);
-      }
+    if (spec.file === undefined) {
+      const out = chunked(io.stdout);
+      writeReport(spec, input, { color, width }, out.write);
+      out.end();
+      continue;
+    }
+    const file = spec.file;
+    const fail = (e: unknown) => new UsageError(`cannot write '${file}': ${(e as Error).message}`);
+    let fd: number;
+    try {
+      fd = fs.openSync(path.resolve(io.cwd, file), 'w');
+    } catch (e) {
+      throw fail(e);
+    }
+    try {
+      const write = (s: string) => {
+        try {
+          fs.writeSync(fd, s);
+        } catch (e) {
+          throw fail(e);
+        }
+      };
+      const out = chunked(write);
+      writeReport(spec, input, { color, width }, out.write);
+      out.end();
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 }

@@ -90,11 +90,39 @@ function fingerprint(f: Finding, uri: string, snippet: string): string {
 
 /** `snippet`: the text a finding underlines (one line at most; part of its fingerprint). */
 export function formatSarif(findings: Finding[], snippet: (f: Finding) => string, opts: SarifOptions): string {
+  const parts: string[] = [];
+  writeSarif(findings, snippet, opts, (s) => parts.push(s));
+  return parts.join('');
+}
+
+/** Stands for the results in the log's text before they are written one by one (a string JSON cannot hold unescaped). */
+const RESULTS_MARK = '\u0000results\u0000';
+/**
+ * The results array's items sit at depth 4 of the 2-space indented log (log → runs → run → results): a result
+ * serialised inside three more arrays gets exactly their indentation, between this head and tail.
+ */
+const NEST_HEAD = '[\n  [\n    [\n      [';
+const NEST_TAIL = '\n      ]\n    ]\n  ]\n]';
+
+/**
+ * `formatSarif` written result by result through `write`: the same bytes as
+ * one `JSON.stringify(log, null, 2)`, without the log or its results ever
+ * being held whole (rule metadata is written once, in `tool.driver.rules`;
+ * results point at it with `ruleIndex`).
+ */
+export function writeSarif(findings: Finding[], snippet: (f: Finding) => string, opts: SarifOptions, write: (s: string) => void): void {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
+  const log = sarifLog(ruleIndex, opts);
+  const text = JSON.stringify(log, null, 2) + '\n';
+  const mark = `"results": ${JSON.stringify(RESULTS_MARK)}`;
+  const at = text.lastIndexOf(mark); // results are the log's last member
+  write(text.slice(0, at) + '"results": ');
+  let count = 0;
   const seen = new Map<string, number>();
-  const results: Record<string, unknown>[] = [];
+  const locations = new Map<string, ReturnType<typeof artifactLocation>>();
   for (const f of findings) {
-    const loc = artifactLocation(f.uri, opts.cwd);
+    let loc = locations.get(f.uri);
+    if (!loc) locations.set(f.uri, (loc = artifactLocation(f.uri, opts.cwd)));
     const { start, end } = f.range;
     let fp = fingerprint(f, loc.uri, snippet(f));
     // Identical findings in one file (same rule, resource and text) are told apart by their order.
@@ -146,9 +174,14 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
       }));
     if (f.suppressed)
       result.suppressions = [{ kind: f.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason }];
-    results.push(result);
+    const nested = JSON.stringify([[[[result]]]], null, 2);
+    write((count++ ? ',' : '[') + nested.slice(NEST_HEAD.length, nested.length - NEST_TAIL.length));
   }
+  write((count ? '\n' + ' '.repeat(6) + ']' : '[]') + text.slice(at + mark.length));
+}
 
+/** The log with every part but its results (`RESULTS_MARK` in their place). */
+function sarifLog(ruleIndex: Map<string, number>, opts: SarifOptions) {
   const overrides = Object.entries(opts.overrides)
     .filter(([id]) => ruleIndex.has(id))
     .map(([id, setting]) => ({
@@ -164,7 +197,7 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
       ...(n.file && n.file !== '-' ? { locations: [{ physicalLocation: { artifactLocation: artifactLocation(n.file, opts.cwd) } }] } : {}),
     }));
 
-  const log = {
+  return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
@@ -181,9 +214,8 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
         invocations: [invocation],
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(opts.cwd).href.replace(/\/?$/, '/') } },
         columnKind: 'utf16CodeUnits',
-        results,
+        results: RESULTS_MARK,
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
 }
