@@ -1,7 +1,7 @@
 /**
  * Re-lint as you type (issue #24): a re-parse keeps the Resources of unchanged documents and the
  * analysis replays their per-resource reports while the workspace's facts are unchanged
- * (engine/analyze.ts ReportCache, WorkspaceIndex.facts). Correctness: after any sequence of edits
+ * (engine/analyze.ts ReportCache, WorkspaceIndex.facts; `reuseReports`, as the language server asks). Correctness: after any sequence of edits
  * through the host, the findings (messages, ranges, related locations, suppression, fixes' edits) equal a
  * fresh host's on the same files.
  */
@@ -51,7 +51,7 @@ function edit(text: string, rnd: () => number): string {
 function run(files: Map<string, string>, edits: number, seed: number): void {
   const rnd = prng(seed);
   const host = fresh(files);
-  host.analysis().diagnostics();
+  host.analysis().diagnostics({ reuseReports: true });
   const uris = [...files.keys()];
   for (let n = 0; n < edits; n++) {
     const uri = uris[Math.floor(rnd() * uris.length)];
@@ -59,9 +59,9 @@ function run(files: Map<string, string>, edits: number, seed: number): void {
     files.set(uri, text);
     host.setFile(uri, text);
     // As the language server asks: the edited file first, then (sometimes) every file.
-    const own = host.analysis().diagnostics({ uris: [uri] });
+    const own = host.analysis().diagnostics({ uris: [uri], reuseReports: true });
     same(shown(own.findings), shown(fresh(files).analysis().diagnostics({ uris: [uri] }).findings), `edit ${n} of ${uri}`);
-    if (n % 5 === 4) same(shown(host.analysis().diagnostics().findings), shown(fresh(files).analysis().diagnostics().findings), `all files after edit ${n}`);
+    if (n % 5 === 4) same(shown(host.analysis().diagnostics({ reuseReports: true }).findings), shown(fresh(files).analysis().diagnostics().findings), `all files after edit ${n}`);
   }
 }
 
@@ -82,7 +82,7 @@ test('an edit that does not touch what other resources read re-runs the per-reso
   // The registry's rules, counting which resources their per-resource check runs on.
   const rules: Rule[] = RULES.map((r) => (r.checkResource ? { ...r, checkResource: (res, ctx) => (seen.add(`${res.kind}/${res.name}`), r.checkResource!(res, ctx)) } : r));
   const host = fresh(new Map([['file:///ws/all.yaml', text]]));
-  host.analysis().diagnostics({ rules });
+  host.analysis().diagnostics({ rules, reuseReports: true });
   const all = seen.size;
   assert.ok(all > 30);
   // A container's image: no other resource's findings read it.
@@ -90,12 +90,12 @@ test('an edit that does not touch what other resources read re-runs the per-reso
   assert.notEqual(edited, text);
   seen.clear();
   host.setFile('file:///ws/all.yaml', edited);
-  const after = host.analysis().diagnostics({ rules });
+  const after = host.analysis().diagnostics({ rules, reuseReports: true });
   assert.equal(seen.size, 1, [...seen].join(', '));
   same(shown(after.findings), shown(fresh(new Map([['file:///ws/all.yaml', edited]])).analysis().diagnostics({ rules }).findings), 'after the image edit');
   // A Namespace's PSS label is read by every workload of the namespace: everything runs again.
   seen.clear();
   host.setFile('file:///ws/all.yaml', edited.replace(/pod-security\.kubernetes\.io\/enforce: \w+/, 'pod-security.kubernetes.io/enforce: privileged'));
-  host.analysis().diagnostics({ rules });
+  host.analysis().diagnostics({ rules, reuseReports: true });
   assert.equal(seen.size, all);
 });

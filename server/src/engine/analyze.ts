@@ -51,6 +51,12 @@ export interface AnalyzeOptions {
    * default: a new one for this call.
    */
   memo?: AnalysisMemo;
+  /**
+   * Keep what the per-resource rules report on each resource, and replay it on the next analysis of an
+   * unchanged document while the workspace's facts are unchanged (see ReportCache): the language server
+   * re-analysing as the user types. Off by default (a one-off scan would only keep more in memory).
+   */
+  reuseReports?: boolean;
 }
 
 export interface AnalysisResult {
@@ -120,9 +126,10 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   let current: { rule: Rule; severity: Severity } = active[0];
   // Per-resource report cache (see ReportCache): only without renders (their remapping reads other files).
   const rules = options.rules ?? RULES;
-  const caching = !rendered;
+  const caching = options.reuseReports === true && !rendered;
   /** The reports of the running per-resource rule, captured for the cache (undefined: not capturing). */
   let capture: Report[] | undefined;
+  const scratch: Report[] = [];
   /** The resource being checked, and whether what its rules reported can be replayed. */
   let capturedOn: Resource | undefined;
   let replayable = true;
@@ -211,7 +218,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     blocks: for (let from = 0; from === 0 || from < resources.length; from += RESOURCE_BLOCK) {
       const to = Math.min(resources.length, from + RESOURCE_BLOCK);
       const fresh: (ReportCache | undefined)[] = [];
-      const building: Report[][][] = [];
+      const building: (Report[] | undefined)[][] = [];
       const unreplayable = new Set<number>();
       for (let i = from; i < to; i++) {
         const c = caching ? (resources[i].reportCache as ReportCache | undefined) : undefined;
@@ -238,10 +245,12 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
             if (reports) for (const r of reports) ctx.report({ ...r, resource: res });
             continue;
           }
-          const store = caching ? (building[i - from] ??= []) : undefined;
           capturedOn = res;
           replayable = true;
-          if (store) capture = store[a] = [];
+          if (caching) {
+            scratch.length = 0;
+            capture = scratch;
+          }
           try {
             rule.checkResource(res, ctx);
           } catch (e) {
@@ -252,6 +261,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
           }
           capture = undefined;
           if (!replayable) unreplayable.add(i);
+          if (caching) (building[i - from] ??= [])[a] = scratch.length ? scratch.slice() : undefined;
         }
       }
       // Keep the block's reports for the next analysis when every rule ran on every resource of it.
@@ -313,7 +323,8 @@ interface ReportCache {
   facts: object;
   settings: EngineSettings;
   rules: readonly Rule[];
-  reports: Report[][];
+  /** Per active rule (by index): its reports, undefined when none. */
+  reports: (Report[] | undefined)[];
 }
 
 /** Resources per block of the rules × resources loop (see analyze). */
