@@ -51,6 +51,12 @@ export interface AnalyzeOptions {
    * default: a new one for this call.
    */
   memo?: AnalysisMemo;
+  /**
+   * Keep what the per-resource rules report on each resource, and replay it on the next analysis of an
+   * unchanged document while the workspace's facts are unchanged (see ReportCache): the language server
+   * re-analysing as the user types. Off by default (a one-off scan would only keep more in memory).
+   */
+  reuseReports?: boolean;
 }
 
 export interface AnalysisResult {
@@ -118,11 +124,25 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   const ignoreUse = new Map<string, Set<IgnoreEntry>>();
 
   let current: { rule: Rule; severity: Severity } = active[0];
+  // Per-resource report cache (see ReportCache): only without renders (their remapping reads other files).
+  const rules = options.rules ?? RULES;
+  const caching = options.reuseReports === true && !rendered;
+  /** The reports of the running per-resource rule, captured for the cache (undefined: not capturing). */
+  let capture: Report[] | undefined;
+  const scratch: Report[] = [];
+  /** The resource being checked, and whether what its rules reported can be replayed. */
+  let capturedOn: Resource | undefined;
+  let replayable = true;
   const ctx: RuleContext = {
     settings,
     workspace: ws,
     memo: options.memo ?? new AnalysisMemo(),
     report(r: Report) {
+      if (capture) {
+        // Only reports on the checked resource itself, placed by its own text, can be replayed elsewhere.
+        if (r.resource !== capturedOn || r.file) replayable = false;
+        capture.push(r);
+      }
       // A patch fragment (incomplete workload object) gets its one `incomplete-resource` note, not the workload rules' findings.
       if (r.resource && current.rule.family !== 'yaml' && current.rule.family !== 'config' && incompleteReason(r.resource, ws)) return;
       let finding = toFinding(current.rule, current.severity, r);
@@ -197,7 +217,15 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     // Each rule still sees the resources in file order, so findings come out the same.
     blocks: for (let from = 0; from === 0 || from < resources.length; from += RESOURCE_BLOCK) {
       const to = Math.min(resources.length, from + RESOURCE_BLOCK);
-      for (const entry of active) {
+      const fresh: (ReportCache | undefined)[] = [];
+      const building: (Report[] | undefined)[][] = [];
+      const unreplayable = new Set<number>();
+      for (let i = from; i < to; i++) {
+        const c = caching ? (resources[i].reportCache as ReportCache | undefined) : undefined;
+        fresh.push(c && c.facts === ws.facts && c.settings === settings && c.rules === rules ? c : undefined);
+      }
+      for (let a = 0; a < active.length; a++) {
+        const entry = active[a];
         if (limit !== undefined && performance.now() - started > limit) {
           timedOut.set(file.uri, Math.round((performance.now() - started) * 10) / 10);
           break blocks;
@@ -209,15 +237,39 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
         current = entry;
         for (let i = from; i < to; i++) {
           const res = resources[i];
+          const cached = fresh[i - from];
+          if (cached) {
+            // Same text, same facts: what the rule reported last time, reported again (suppression, ranges
+            // and fixes are worked out now, from the resource as it is in this file).
+            const reports = cached.reports[a];
+            if (reports) for (const r of reports) ctx.report({ ...r, resource: res });
+            continue;
+          }
+          capturedOn = res;
+          replayable = true;
+          if (caching) {
+            scratch.length = 0;
+            capture = scratch;
+          }
           try {
             rule.checkResource(res, ctx);
           } catch (e) {
             failed.add(rule);
             options.onRuleError?.(rule, e, `${file.uri} ${res.display}`);
+            capture = undefined;
             break;
           }
+          capture = undefined;
+          if (!replayable) unreplayable.add(i);
+          if (caching) (building[i - from] ??= [])[a] = scratch.length ? scratch.slice() : undefined;
         }
       }
+      // Keep the block's reports for the next analysis when every rule ran on every resource of it.
+      if (caching && !failed.size)
+        for (let i = from; i < to; i++) {
+          const reports = building[i - from];
+          if (reports && !unreplayable.has(i)) resources[i].reportCache = { facts: ws.facts, settings, rules, reports } satisfies ReportCache;
+        }
     }
   }
   if (notAnalysed)
@@ -256,6 +308,23 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
 
   for (const list of findings.values()) list.sort(compareFindings);
   return { findings, cancelled, ignoreUse, timedOut };
+}
+
+/**
+ * What the per-resource rules reported on a resource (per active rule, in order), and what that was
+ * computed from: the workspace's facts (WorkspaceIndex.facts: what rules read of other resources), the
+ * settings and the rule list. The resource's own text: a re-parse hands the cache to the new Resource
+ * only when its document's text is unchanged (model.ts `loadSourceFile`). Replayed on the new Resource,
+ * a report's range is worked out from its path again; its explicit ranges, related locations and fixes
+ * (computed on the former Resource) stay right because the facts include every resource's first line and
+ * every file's line count and last line: while they are unchanged, no line of an unchanged document moved.
+ */
+interface ReportCache {
+  facts: object;
+  settings: EngineSettings;
+  rules: readonly Rule[];
+  /** Per active rule (by index): its reports, undefined when none. */
+  reports: (Report[] | undefined)[];
 }
 
 /** Resources per block of the rules × resources loop (see analyze). */

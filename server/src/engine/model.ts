@@ -73,6 +73,12 @@ export class Resource {
    */
   pssMemo: unknown = undefined;
   workloadMemo: unknown = undefined;
+  /**
+   * The per-resource rules' reports on this resource's text in the last analysis, and what they were
+   * computed from (engine/analyze.ts replays them while that is unchanged). A re-parse that keeps the
+   * document's text hands it to the new Resource (`loadSourceFile` with `previous`). Opaque outside analyze.ts.
+   */
+  reportCache: unknown = undefined;
 
   constructor(
     readonly file: SourceFile,
@@ -219,8 +225,12 @@ export function formatSize(n: number): string {
 /** The prefix of a resource that is its whole document (shared: prefixes are never mutated). */
 const NO_PREFIX: YPath = [];
 
-/** Parse a file into documents and resources. `cache` makes re-parses incremental per document. */
-export function loadSourceFile(uri: string, text: string, cache: DocumentCache = new DocumentCache(), options: LoadOptions = {}): SourceFile {
+/**
+ * Parse a file into documents and resources. `cache` makes re-parses incremental per document;
+ * `previous` (the file's former parse, with the same cache) lends the Resources of the documents whose
+ * text did not change, moved to the new file (so their cached reports, engine/analyze.ts, carry over).
+ */
+export function loadSourceFile(uri: string, text: string, cache: DocumentCache = new DocumentCache(), options: LoadOptions = {}, previous?: SourceFile): SourceFile {
   const lines = new LineIndex(text);
   const file: SourceFile = { uri, text, lines, documents: [], resources: [], isKubernetes: false };
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -234,16 +244,33 @@ export function loadSourceFile(uri: string, text: string, cache: DocumentCache =
     return file;
   }
   file.documents = documents;
+  // The former Resources by parsed chunk (the cache hands back the same chunk for the same text).
+  let lend: Map<unknown, Resource[]> | undefined;
+  if (previous?.resources.length && previous.uri === uri) {
+    lend = new Map();
+    for (const r of previous.resources) {
+      const list = lend.get(r.doc.chunk);
+      if (list) list.push(r);
+      else lend.set(r.doc.chunk, [r]);
+    }
+  }
   for (const doc of file.documents) {
     const v = doc.value;
     if (!isKubernetesObject(v)) continue;
     file.isKubernetes = true;
+    // Same text, same parsed object: the former resources' cached reports carry over (a List's items in order).
+    const old = lend?.get(doc.chunk);
+    const add = (r: Resource) => {
+      const was = old?.shift();
+      if (was && was.object === r.object) r.reportCache = was.reportCache;
+      file.resources.push(r);
+    };
     if (v.kind.endsWith('List') && Array.isArray(v.items)) {
       v.items.forEach((item: unknown, i: number) => {
-        if (isKubernetesObject(item)) file.resources.push(new Resource(file, doc, ['items', i], item));
+        if (isKubernetesObject(item)) add(new Resource(file, doc, ['items', i], item));
       });
     } else {
-      file.resources.push(new Resource(file, doc, NO_PREFIX, v));
+      add(new Resource(file, doc, NO_PREFIX, v));
     }
   }
   // A document that does not parse may hide a Kubernetes object (bad indentation can swallow `kind`):

@@ -3,12 +3,88 @@
  * CLI) and the cross-file facts rules need: namespaces, policies, RBAC.
  * Derived indexes are rebuilt lazily after a change.
  */
-import { DocumentCache } from './yaml/parse';
+import { DocumentCache, locateSpan, spanEnd, spanStart, YPath } from './yaml/parse';
 import { loadSourceFile, LoadOptions, notAnalysedFile, Resource, SourceFile } from './model';
 import { Position } from './text';
 import type { RenderedSources } from './rendered';
 
 const NONE: readonly Resource[] = [];
+
+const factsMemo = new WeakMap<SourceFile, string>();
+const objectFacts = new WeakMap<object, string>();
+const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/**
+ * What the rules may read of a file's resources when they check other resources (cross-file and
+ * cross-document facts), as a string: per resource, the line it starts on, its object without what only
+ * its own findings depend on (its containers' fields other than `name` and `ports`), and its text with its
+ * container lists cut out (replaced by their line counts), for the places other resources' findings point
+ * to. A skipped file has its reason.
+ */
+export function factsOf(file: SourceFile): string {
+  let f = factsMemo.get(file);
+  if (f !== undefined) return f;
+  // The line count and the last line: where fixes that append to the file insert.
+  const last = file.text.lastIndexOf('\n');
+  const parts: string[] = [`${file.skipped ?? ''}:${file.lines.position(file.text.length).line}:${file.text.slice(last + 1)}`];
+  for (const r of file.resources) {
+    let o = objectFacts.get(r.object);
+    if (o === undefined) objectFacts.set(r.object, (o = objectText(r)));
+    parts.push(`${file.lines.position(r.doc.start).line}:${r.prefix.join('.')}:${o}`);
+  }
+  factsMemo.set(file, (f = parts.join('\n')));
+  return f;
+}
+
+function objectText(r: Resource): string {
+  const lists: YPath[] = [];
+  const json = serialize(r.object, new Map(), false, [], lists);
+  // The document's text with each container list cut out (by offset: from its first to its last line).
+  const sp = r.doc.chunk.spans;
+  const text = r.file.text.slice(r.doc.start, r.doc.end);
+  if (!sp || !lists.length) return `${json}\n${text}`;
+  const cuts: [number, number][] = [];
+  for (const path of lists) {
+    const full = [...r.prefix, ...path];
+    const found = locateSpan(sp, full);
+    if (found.depth === full.length) cuts.push([spanStart(sp, found.node), spanEnd(sp, found.node)]);
+  }
+  cuts.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [s, e] of cuts) {
+    if (s < at) continue; // nested in a cut already made
+    const cut = text.slice(s, e);
+    let lines = 0;
+    for (let i = cut.indexOf('\n'); i >= 0; i = cut.indexOf('\n', i + 1)) lines++;
+    out += `${text.slice(at, s)}<${lines}>`;
+    at = e;
+  }
+  return `${json}\n${out}${text.slice(at)}`;
+}
+
+/** JSON-like text of a parsed value; a shared object (YAML alias) is written once, then named: alias bombs stay the size of their text. */
+function serialize(v: unknown, seen: Map<object, number>, container: boolean, path: (string | number)[], lists: YPath[]): string {
+  if (typeof v !== 'object' || v === null) return typeof v === 'string' ? JSON.stringify(v) : String(v) + (typeof v === 'bigint' ? 'n' : '');
+  const id = seen.get(v);
+  if (id !== undefined) return `*${id}`;
+  seen.set(v, seen.size);
+  if (v instanceof Date) return `D${v.getTime()}`;
+  if (Array.isArray(v)) return `[${v.map((x, i) => serialize(x, seen, container, [...path, i], lists)).join(',')}]`;
+  let out = '{';
+  for (const k of Object.keys(v)) {
+    // In a container, only what other resources' rules read: its name and ports (NetworkPolicy named ports).
+    if (container && k !== 'name' && k !== 'ports') continue;
+    const value = (v as Record<string, unknown>)[k];
+    let text: string;
+    if (!container && CONTAINER_LISTS.has(k) && Array.isArray(value)) {
+      lists.push([...path, k]);
+      text = `[${value.map((c, i) => serialize(c, seen, true, [...path, k, i], lists)).join(',')}]`;
+    } else text = serialize(value, seen, container, [...path, k], lists);
+    out += `${JSON.stringify(k)}:${text},`;
+  }
+  return out + '}';
+}
 
 export class WorkspaceIndex {
   private readonly files = new Map<string, SourceFile>();
@@ -20,6 +96,13 @@ export class WorkspaceIndex {
   private byKey = new Map<string, Map<string, Resource>>();
   /** Bumped on every change: tells the AnalysisHost (host.ts) that its snapshot is stale. */
   version = 0;
+  /**
+   * A new object whenever what a rule may read of other resources changes (see `factsOf`): files come
+   * or go, a resource is added, removed or moved to another line, or its facts change. While it is the
+   * same, a resource whose text did not change has the same findings (engine/analyze.ts replays them)
+   * and the snapshot's derived models stay valid (host.ts).
+   */
+  facts: object = {};
   /** Kustomize renders in this workspace: maps findings on rendered objects back to their sources. */
   rendered: RenderedSources | undefined;
 
@@ -29,8 +112,11 @@ export class WorkspaceIndex {
   set(uri: string, text: string): SourceFile {
     let cache = this.caches.get(uri);
     if (!cache) this.caches.set(uri, (cache = new DocumentCache()));
-    const file = loadSourceFile(uri, text, cache, this.options);
-    this.put(file);
+    const previous = this.files.get(uri);
+    // Before the re-parse, which moves the unchanged resources of `previous` to the new file.
+    const before = previous && factsOf(previous);
+    const file = loadSourceFile(uri, text, cache, this.options, previous);
+    this.put(file, before);
     return file;
   }
 
@@ -45,8 +131,10 @@ export class WorkspaceIndex {
     return file;
   }
 
-  private put(file: SourceFile): void {
-    if (!this.files.has(file.uri)) this.order = undefined;
+  private put(file: SourceFile, factsBefore?: string): void {
+    const before = this.files.get(file.uri);
+    if (!before) this.order = undefined;
+    if (!before || (factsBefore ?? factsOf(before)) !== factsOf(file)) this.facts = {};
     this.files.set(file.uri, file);
     this.invalidate();
   }
@@ -56,6 +144,7 @@ export class WorkspaceIndex {
     const had = this.files.delete(uri);
     if (had) {
       this.order = undefined;
+      this.facts = {};
       this.invalidate();
     }
     return had;

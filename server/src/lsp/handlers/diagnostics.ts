@@ -122,6 +122,8 @@ export class Diagnostics {
         host.analysis().diagnostics({
           uris: present,
           includeSuppressed: server.client.showSuppressed === true,
+          // As the user types: replay the reports on unchanged documents (engine/analyze.ts ReportCache).
+          reuseReports: true,
           fileTimeLimitMs: server.client.analysisTimeLimitMs ?? DEFAULT_ANALYSIS_TIME_LIMIT_MS,
           fileTimeLimitSetting: 'k8sGuardrails.analysisTimeLimitMs',
           onRuleError: (rule, error, where) => {
