@@ -100,7 +100,9 @@ describe('Cluster view', function () {
 
   it('has no items and reads no kubeconfig in Restricted Mode', async function () {
     if (vscode.workspace.isTrusted) this.skip();
+    // cluster-untrusted.test.ts (run earlier in this extension host) may have loaded the bundle on purpose
+    const loadedBefore = api().clusterLoaded();
     assert.deepStrictEqual(await api().clusterView.getChildren(), []);
-    assert.strictEqual(api().clusterLoaded(), false, 'the cluster bundle is not loaded by the view');
+    if (!loadedBefore) assert.strictEqual(api().clusterLoaded(), false, 'the cluster bundle is not loaded by the view');
   });
 });
