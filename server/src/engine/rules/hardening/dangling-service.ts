@@ -1,6 +1,6 @@
 import { isObject } from '../../model';
 import { netpolWorkspace } from '../../netpol/workspace';
-import { describeSelector, showWorkload } from '../netpol/netpol-selects-nothing';
+import { describeSelector, unmatchedWorkloads } from '../netpol/netpol-selects-nothing';
 import { mapSelector, nearMiss, unmatchedSelector } from '../netpol/unseen-pods';
 import { defineRule } from '../types';
 
@@ -31,14 +31,11 @@ export default defineRule({
     if (!miss) return;
     const { candidates } = miss;
     const near = nearMiss(sel, candidates);
-    const keys = [...new Set(sel.requirements.map((r) => r.key))];
-    const shown = candidates.slice(0, 5).map((w) => showWorkload(w.pod.labels, w.res.name || '(unnamed)', keys));
-    const more = candidates.length > shown.length ? ` and ${candidates.length - shown.length} more` : '';
     ctx.report({
       resource: res,
       path: ['spec', 'selector'],
       message:
-        `Service ${res.name || '(unnamed)'}: selector (${describeSelector(sel.requirements)}) matches the pod template of ${candidates.length === 1 ? 'not even the one workload' : `none of the ${candidates.length} workloads`} in namespace ${namespace}: ${shown.join(', ')}${more}, so it has no endpoints. ` +
+        `Service ${res.name || '(unnamed)'}: selector (${describeSelector(sel.requirements)}) matches the pod template of ${unmatchedWorkloads(sel, candidates, `namespace ${namespace}`)}, so it has no endpoints. ` +
         `${near ? `${near[0].toUpperCase()}${near.slice(1)} ` : 'A typo, a label on the workload instead of its pod template, or the wrong namespace? '}If an operator or another repository creates these pods, ignore this finding with a reason.`,
     });
   },

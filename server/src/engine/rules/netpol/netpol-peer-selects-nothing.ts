@@ -3,7 +3,7 @@ import type { ParsedPeer } from '../../../../../shared/netpol/parse';
 import { isK8sNetworkPolicy, netpolWorkspace } from '../../netpol/workspace';
 import { defineRule } from '../types';
 import { NETPOL_DOCS } from './common';
-import { describeSelector, showWorkload } from './netpol-selects-nothing';
+import { describeSelector, unmatchedWorkloads } from './netpol-selects-nothing';
 import { nearMiss, unmatchedSelector } from './unseen-pods';
 
 /**
@@ -55,16 +55,13 @@ export default defineRule({
         // Peers often name pods that another repository or chart installs (a database, a gateway): report only a near miss.
         const near = nearMiss(peer.podSelector, candidates);
         if (!near) continue;
-        const keys = [...new Set(peer.podSelector.requirements.map((r) => r.key))];
-        const shown = candidates.slice(0, 5).map((w) => showWorkload(w.pod.labels, w.res.name || '(unnamed)', keys));
-        const more = candidates.length > shown.length ? ` and ${candidates.length - shown.length} more` : '';
         const where = namespaces.length === 1 ? `namespace ${namespaces[0]}` : `namespaces ${namespaces.join(', ')}`;
         const dir = rule.direction === 'ingress' ? `ingress rule ${rule.index + 1} allows traffic from` : `egress rule ${rule.index + 1} allows traffic to`;
         ctx.report({
           resource: res,
           path: [...peer.path, 'podSelector'],
           message:
-            `NetworkPolicy ${res.name || '(unnamed)'}: ${dir} pods matching (${describeSelector(peer.podSelector.requirements)}), but that matches the pod template of ${candidates.length === 1 ? 'not even the one workload' : `none of the ${candidates.length} workloads`} in ${where}: ${shown.join(', ')}${more}; ${near} ` +
+            `NetworkPolicy ${res.name || '(unnamed)'}: ${dir} pods matching (${describeSelector(peer.podSelector.requirements)}), but that matches the pod template of ${unmatchedWorkloads(peer.podSelector, candidates, where)}; ${near} ` +
             'The peer allows nothing. If an operator or another repository creates these pods, ignore this finding with a reason.',
         });
       }

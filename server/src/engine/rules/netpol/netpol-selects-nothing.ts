@@ -163,6 +163,17 @@ export function selectorOperatorExplanation(nw: NetpolWorkspace, ctx: SnapshotCo
   return podCreator(nw, ctx, namespace);
 }
 
+/**
+ * `none of the 3 workloads in namespace shop: web (app=web), api (app=api) and 1 more` — the workloads a
+ * selector was meant to match, with their template's values for its keys (at most five named).
+ */
+export function unmatchedWorkloads(sel: CompiledSelector, candidates: readonly { pod: { labels: Record<string, string> }; res: { name: string } }[], where: string): string {
+  const keys = [...new Set(sel.requirements.map((r) => r.key))];
+  const shown = candidates.slice(0, 5).map((w) => showWorkload(w.pod.labels, w.res.name || '(unnamed)', keys));
+  const more = candidates.length > shown.length ? ` and ${candidates.length - shown.length} more` : '';
+  return `${candidates.length === 1 ? 'not even the one workload' : `none of the ${candidates.length} workloads`} in ${where}: ${shown.join(', ')}${more}`;
+}
+
 /** `web (app=web)` for a workload, showing its template's values for the selector's keys. */
 export function showWorkload(labels: Record<string, string>, name: string, keys: readonly string[]): string {
   const shown = keys.filter((k) => k in labels).map((k) => `${k}=${labels[k]}`);
@@ -194,14 +205,11 @@ export default defineRule({
     const candidates = nw.workloadsIn(p.namespace);
     if (!candidates.length || nw.selectedBy(p).length) return;
     if (operatorExplanation(nw, ctx, p)) return;
-    const keys = [...new Set(sel.requirements.map((r) => r.key))];
-    const shown = candidates.slice(0, 5).map((w) => showWorkload(w.pod.labels, w.res.name || '(unnamed)', keys));
-    const more = candidates.length > shown.length ? ` and ${candidates.length - shown.length} more` : '';
     ctx.report({
       resource: res,
       path: ['spec', 'podSelector'],
       message:
-        `NetworkPolicy ${res.name || '(unnamed)'}: podSelector (${describeSelector(sel.requirements)}) matches the pod template of ${candidates.length === 1 ? 'not even the one workload' : `none of the ${candidates.length} workloads`} in namespace ${p.namespace}: ${shown.join(', ')}${more}. ` +
+        `NetworkPolicy ${res.name || '(unnamed)'}: podSelector (${describeSelector(sel.requirements)}) matches the pod template of ${unmatchedWorkloads(sel, candidates, `namespace ${p.namespace}`)}. ` +
         'Reported because the namespace has workloads here, no custom resource in it has matching labels, the selector uses no label that operators or controllers set, and no workload here may create pods in the namespace (RBAC): a typo, a label on the workload instead of its pod template, or the wrong namespace? If an operator creates these pods, ignore this finding with a reason.',
     });
   },
