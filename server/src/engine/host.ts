@@ -99,16 +99,21 @@ export class AnalysisHost {
     return (this.combined ??= applyConfig(this.base, this.configFile?.config));
   }
 
-  /** A snapshot of the current state (the same one until something changes). */
+  /**
+   * A snapshot of the current state (the same one until something changes). It keeps the derived models
+   * of the snapshot before (engine/memo.ts) while the workspace's facts, the renders, the settings and the
+   * configuration are unchanged (a change to the last two drops `current`).
+   */
   analysis(): Analysis {
     const c = this.current;
-    if (c && c.version === this.workspace.version) return c;
-    return (this.current = new Analysis(this.workspace, this.settings, this.configFile));
+    const ws = this.workspace;
+    if (c && c.version === ws.version) return c;
+    const memo = c && c.memo.facts === ws.facts && c.memo.rendered === ws.rendered ? c.memo : new AnalysisMemo(ws.facts, ws.rendered);
+    return (this.current = new Analysis(ws, this.settings, this.configFile, memo));
   }
 }
 
 export class Analysis implements SnapshotContext {
-  readonly memo = new AnalysisMemo();
   /** The workspace version this snapshot answers for. */
   readonly version: number;
 
@@ -116,6 +121,7 @@ export class Analysis implements SnapshotContext {
     readonly workspace: WorkspaceIndex,
     readonly settings: EngineSettings,
     readonly config: ConfigFile | undefined,
+    readonly memo: AnalysisMemo = new AnalysisMemo(workspace.facts, workspace.rendered),
   ) {
     this.version = workspace.version;
   }
