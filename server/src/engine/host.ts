@@ -25,7 +25,8 @@ import { PssMode, pssModesForNamespace } from './rules/pss/evaluate';
 import { podTemplates } from './workloads';
 import { DEFAULT_SETTINGS, EngineSettings, Finding, Fix, TextEdit } from './rules/types';
 import { Position } from './text';
-import { WorkspaceIndex } from './workspace';
+import { factsOf, WorkspaceIndex } from './workspace';
+import { otherDefinitions } from './rules/yaml/duplicate-resource';
 
 /** Kinds whose change can alter findings in other files. */
 const CROSS_FILE_KINDS = new Set(['Namespace', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount']);
@@ -205,22 +206,26 @@ export class Analysis implements SnapshotContext {
   }
 
   /**
-   * The files to analyse again after `uri` changed from `before` to `after` (undefined: absent): every
-   * file when a cross-file kind (Namespace, NetworkPolicy, RBAC) is or was there; the NetworkPolicy files
-   * when the workloads' labels, names or namespaces changed; else the file alone.
+   * The files to analyse again after `uri` changed from `before` to `after` (undefined: absent): the file
+   * alone when what other resources read of it is unchanged (its facts, see WorkspaceIndex.facts); else every
+   * file when a cross-file kind (Namespace, NetworkPolicy, RBAC) is or was there; the NetworkPolicy files when
+   * the workloads' labels, names or namespaces changed. Plus, unless every file, the files holding other
+   * definitions of its objects (duplicate-resource compares their whole content).
    */
   affectedBy(uri: string, before: SourceFile | undefined, after: SourceFile | undefined): Affected {
+    const ws = this.check().workspace;
+    const others = () => otherDefinitions(this, [before, after]);
+    if (before && after && factsOf(before) === factsOf(after)) return { all: false, uris: [...others(), uri] };
     const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     const crossAfter = after?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     if (crossBefore || crossAfter) return { all: true, uris: [uri] };
     if ((before || after) && (before ? workloadSignature(before) : '[]') !== (after ? workloadSignature(after) : '[]')) {
       // Workload labels/namespaces changed (or a file with workloads came or went): findings of the kinds that
       // select workloads (netpol-selects-nothing, netpol-peer-selects-nothing, dangling-service) elsewhere may change.
-      const ws = this.check().workspace;
       const uris = WORKLOAD_SELECTING_KINDS.flatMap((kind) => ws.resourcesOfKind(kind).map((r) => r.file.uri));
-      uris.push(uri);
-      return { all: false, uris };
+      uris.push(...others(), uri);
+      return { all: false, uris: [...new Set(uris)] };
     }
-    return { all: false, uris: [uri] };
+    return { all: false, uris: [...others(), uri] };
   }
 }
