@@ -48,6 +48,19 @@ test('a change affects: every file (cross-file kinds), the NetworkPolicy files (
   assert.deepEqual(change('ns.yaml', undefined), { all: true, uris: ['ns.yaml'] }, 'and so does its removal');
 });
 
+test('a change that keeps what other resources read affects the file alone, even next to a Namespace; and the files with other definitions of its objects', () => {
+  const h = host({ 'all.yaml': NAMESPACE + '---\n' + deploy('web'), 'policy.yaml': POLICY, 'copy.yaml': deploy('web').replace('replicas', 'x') });
+  const change = (uri: string, text: string) => {
+    const before = h.file(uri);
+    h.setFile(uri, text);
+    return h.analysis().affectedBy(uri, before, h.file(uri));
+  };
+  // all.yaml's Deployment web is defined in copy.yaml too: its duplicate-resource finding there follows the content.
+  assert.deepEqual(change('all.yaml', NAMESPACE + '---\n' + deploy('web').replace('nginx:1.27', 'nginx:1.28')), { all: false, uris: ['copy.yaml', 'all.yaml'] }, 'an image: no other resource reads it');
+  assert.deepEqual(change('copy.yaml', deploy('web').replace('nginx:1.27', 'nginx:1.29')), { all: false, uris: ['all.yaml', 'copy.yaml'] }, 'the other way round');
+  assert.deepEqual(change('all.yaml', NAMESPACE.replace('shop', 'shop2') + '---\n' + deploy('web')), { all: true, uris: ['all.yaml'] }, 'the Namespace changed');
+});
+
 test('one snapshot per state: the same until a file or the settings change; a stale one refuses to answer', () => {
   const h = host({ 'deploy.yaml': deploy('web'), 'policy.yaml': POLICY });
   const a = h.analysis();

@@ -48,14 +48,41 @@ function edit(text: string, rnd: () => number): string {
   return lines.join('\n');
 }
 
-function run(files: Map<string, string>, edits: number, seed: number): void {
+/**
+ * Edits of what whole-workspace models read, and of what they do not: a workload's or selector's label, an
+ * object's namespace or name (duplicates), an RBAC subject, a serviceAccountName, and a container's image
+ * (changed, or removed: the object becomes an incomplete fragment) — the last keep the workspace's facts, so the
+ * snapshot keeps its models (engine/memo.ts) while the edited file's Resources are new objects.
+ */
+const TARGETS: { re: RegExp; also?: string[] }[] = [
+  { re: /(\n {4,}app\.kubernetes\.io\/name: )([^\n]+)/g },
+  { re: /(\n {2}namespace: )([^\n]+)/g, also: ['kube-system', 'elsewhere'] },
+  { re: /(- kind: ServiceAccount\n {2}name: )([^\n]+)/g, also: ['default'] },
+  { re: /(\n {6}serviceAccountName: )([^\n]+)/g, also: ['default'] },
+  { re: /(\n {8}image: )([^\n]+)/g, also: ['busybox:1.36', 'nginx:latest'] },
+  { re: /(\n {8})(image: [^\n]+)/g, also: ['imagePullPolicy: Always'] },
+  { re: /(\n {2}name: )([^\n]+)/g },
+];
+
+/** One targeted edit (TARGETS): a value replaced by another value of the same place elsewhere in the text. */
+function targeted(text: string, rnd: () => number): string {
+  const { re, also = [] } = TARGETS[Math.floor(rnd() * TARGETS.length)];
+  const found = [...text.matchAll(re)];
+  if (!found.length) return text;
+  const m = found[Math.floor(rnd() * found.length)];
+  const values = [...new Set([...found.map((x) => x[2]), ...also])];
+  const value = values[Math.floor(rnd() * values.length)];
+  return text.slice(0, m.index!) + m[1] + value + text.slice(m.index! + m[0].length);
+}
+
+function run(files: Map<string, string>, edits: number, seed: number, targetedShare = 0): void {
   const rnd = prng(seed);
   const host = fresh(files);
   host.analysis().diagnostics({ reuseReports: true });
   const uris = [...files.keys()];
   for (let n = 0; n < edits; n++) {
     const uri = uris[Math.floor(rnd() * uris.length)];
-    const text = edit(files.get(uri)!, rnd);
+    const text = rnd() < targetedShare ? targeted(files.get(uri)!, rnd) : edit(files.get(uri)!, rnd);
     files.set(uri, text);
     host.setFile(uri, text);
     // As the language server asks: the edited file first, then (sometimes) every file.
@@ -74,6 +101,47 @@ test('random one-line edits of a multi-document file: the findings equal a fresh
 test('random one-line edits in a workspace with Namespaces, NetworkPolicies and RBAC across files', () => {
   const files = new Map(generateCorpus(120, 5, 15).split.map((f) => [`file:///ws/${f.name}`, f.text] as [string, string]));
   run(files, 60, 23);
+});
+
+test('targeted edits (labels, namespaces, names, RBAC subjects, service accounts, images) across files: the findings equal a fresh analysis', () => {
+  const files = new Map(generateCorpus(120, 5, 15).split.map((f) => [`file:///ws/${f.name}`, f.text] as [string, string]));
+  run(files, 80, 37, 0.8);
+});
+
+test('targeted edits in one multi-document file: the findings equal a fresh analysis', () => {
+  run(new Map([['file:///ws/all.yaml', generateCorpus(60, 3).single.text]]), 60, 41, 0.8);
+});
+
+test('the snapshot keeps its whole-workspace models while the facts stay, and drops them when they change', () => {
+  const text = generateCorpus(60, 3).single.text;
+  const host = fresh(new Map([['file:///ws/all.yaml', text]]));
+  const rbac = host.analysis().rbac();
+  // A container's image: no whole-workspace model reads it.
+  host.setFile('file:///ws/all.yaml', text.replace(/(\n {8,}image: )([^\n]+)/, '$1busybox:1.36'));
+  assert.equal(host.analysis().rbac(), rbac);
+  // A workload's service account: the RBAC model reads it.
+  host.setFile('file:///ws/all.yaml', text.replace(/(\n {6}serviceAccountName: )([^\n]+)/, '$1default'));
+  assert.notEqual(host.analysis().rbac(), rbac);
+});
+
+test('duplicate-resource follows an edit that keeps the facts: a definition that loses its image is a fragment, not a second definition', () => {
+  const deployment = (replicas: number, image: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        ${image}\n`;
+  const files = new Map([
+    ['file:///ws/a.yaml', deployment(1, 'image: nginx:1.27')],
+    ['file:///ws/b.yaml', deployment(2, 'image: nginx:1.27')],
+  ]);
+  const host = fresh(files);
+  const duplicates = () => [...host.analysis().diagnostics({ reuseReports: true }).findings.values()].flat().filter((f) => f.rule === 'duplicate-resource').length;
+  assert.equal(duplicates(), 2);
+  for (const image of ['imagePullPolicy: Always', 'image: nginx:1.28']) {
+    files.set('file:///ws/b.yaml', deployment(2, image));
+    host.setFile('file:///ws/b.yaml', files.get('file:///ws/b.yaml')!);
+    same(shown(host.analysis().diagnostics({ reuseReports: true }).findings), shown(fresh(files).analysis().diagnostics().findings), image);
+  }
+  files.set('file:///ws/b.yaml', deployment(2, 'imagePullPolicy: Always'));
+  host.setFile('file:///ws/b.yaml', files.get('file:///ws/b.yaml')!);
+  assert.equal(duplicates(), 0);
 });
 
 test('an edit that does not touch what other resources read re-runs the per-resource rules on the edited resource only', () => {

@@ -25,7 +25,8 @@ import { PssMode, pssModesForNamespace } from './rules/pss/evaluate';
 import { podTemplates } from './workloads';
 import { DEFAULT_SETTINGS, EngineSettings, Finding, Fix, TextEdit } from './rules/types';
 import { Position } from './text';
-import { WorkspaceIndex } from './workspace';
+import { factsOf, WorkspaceIndex } from './workspace';
+import { otherDefinitions } from './rules/yaml/duplicate-resource';
 
 /** Kinds whose change can alter findings in other files. */
 const CROSS_FILE_KINDS = new Set(['Namespace', 'NetworkPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount']);
@@ -99,16 +100,21 @@ export class AnalysisHost {
     return (this.combined ??= applyConfig(this.base, this.configFile?.config));
   }
 
-  /** A snapshot of the current state (the same one until something changes). */
+  /**
+   * A snapshot of the current state (the same one until something changes). It keeps the derived models
+   * of the snapshot before (engine/memo.ts) while the workspace's facts, the renders, the settings and the
+   * configuration are unchanged (a change to the last two drops `current`).
+   */
   analysis(): Analysis {
     const c = this.current;
-    if (c && c.version === this.workspace.version) return c;
-    return (this.current = new Analysis(this.workspace, this.settings, this.configFile));
+    const ws = this.workspace;
+    if (c && c.version === ws.version) return c;
+    const memo = c && c.memo.facts === ws.facts && c.memo.rendered === ws.rendered ? c.memo : new AnalysisMemo(ws.facts, ws.rendered);
+    return (this.current = new Analysis(ws, this.settings, this.configFile, memo));
   }
 }
 
 export class Analysis implements SnapshotContext {
-  readonly memo = new AnalysisMemo();
   /** The workspace version this snapshot answers for. */
   readonly version: number;
 
@@ -116,6 +122,7 @@ export class Analysis implements SnapshotContext {
     readonly workspace: WorkspaceIndex,
     readonly settings: EngineSettings,
     readonly config: ConfigFile | undefined,
+    readonly memo: AnalysisMemo = new AnalysisMemo(workspace.facts, workspace.rendered),
   ) {
     this.version = workspace.version;
   }
@@ -199,22 +206,26 @@ export class Analysis implements SnapshotContext {
   }
 
   /**
-   * The files to analyse again after `uri` changed from `before` to `after` (undefined: absent): every
-   * file when a cross-file kind (Namespace, NetworkPolicy, RBAC) is or was there; the NetworkPolicy files
-   * when the workloads' labels, names or namespaces changed; else the file alone.
+   * The files to analyse again after `uri` changed from `before` to `after` (undefined: absent): the file
+   * alone when what other resources read of it is unchanged (its facts, see WorkspaceIndex.facts); else every
+   * file when a cross-file kind (Namespace, NetworkPolicy, RBAC) is or was there; the NetworkPolicy files when
+   * the workloads' labels, names or namespaces changed. Plus, unless every file, the files holding other
+   * definitions of its objects (duplicate-resource compares their whole content).
    */
   affectedBy(uri: string, before: SourceFile | undefined, after: SourceFile | undefined): Affected {
+    const ws = this.check().workspace;
+    const others = () => otherDefinitions(this, [before, after]);
+    if (before && after && factsOf(before) === factsOf(after)) return { all: false, uris: [...others(), uri] };
     const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     const crossAfter = after?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     if (crossBefore || crossAfter) return { all: true, uris: [uri] };
     if ((before || after) && (before ? workloadSignature(before) : '[]') !== (after ? workloadSignature(after) : '[]')) {
       // Workload labels/namespaces changed (or a file with workloads came or went): findings of the kinds that
       // select workloads (netpol-selects-nothing, netpol-peer-selects-nothing, dangling-service) elsewhere may change.
-      const ws = this.check().workspace;
       const uris = WORKLOAD_SELECTING_KINDS.flatMap((kind) => ws.resourcesOfKind(kind).map((r) => r.file.uri));
-      uris.push(uri);
-      return { all: false, uris };
+      uris.push(...others(), uri);
+      return { all: false, uris: [...new Set(uris)] };
     }
-    return { all: false, uris: [uri] };
+    return { all: false, uris: [...others(), uri] };
   }
 }

@@ -11,7 +11,7 @@ import { Resource } from '../model';
 import type { EngineSettings } from '../rules/types';
 import { podTemplates, containersOf } from '../workloads';
 import type { WorkspaceIndex } from '../workspace';
-import { memoKey, SnapshotContext } from '../memo';
+import { memoKey, resourceKey, SnapshotContext } from '../memo';
 import { NetworkModel, NAMESPACE_NAME_LABEL, portsMatch } from '../../../../shared/netpol/model';
 import { ParsedPolicy, parsePolicy } from '../../../../shared/netpol/parse';
 import { CompiledSelector, selectorMatches, selectsEverything } from '../../../../shared/netpol/selector';
@@ -132,8 +132,9 @@ export class NetpolWorkspace {
   readonly namespaces = new Map<string, Resource>();
   private readonly policiesByNs = new Map<string, NsPolicies>();
   private readonly workloadsByNs = new Map<string, NpWorkload[]>();
-  private readonly byResource = new Map<Resource, NpWorkload[]>();
-  private readonly policyByResource = new Map<Resource, NpPolicy>();
+  /** By resourceKey: the model outlives the Resources of an edited file while the facts stay (engine/memo.ts). */
+  private readonly byResource = new Map<string, NpWorkload[]>();
+  private readonly policyByResource = new Map<string, NpPolicy>();
   private readonly dnsCache = new Map<NpPolicy, { udp: boolean; tcp: boolean }>();
   private readonly nsInfos: NsInfo[] = [];
   readonly dnsPods: PodInfo[];
@@ -152,7 +153,7 @@ export class NetpolWorkspace {
       const source: PolicySource = { name: res.name, namespace, object: res.object, ref: res };
       const p: NpPolicy = { res, name: res.name, namespace, source, parsed: parsedPolicy(res), order: this.policies.length, selects: [] };
       this.policies.push(p);
-      this.policyByResource.set(res, p);
+      this.policyByResource.set(resourceKey(res), p);
       let nsp = this.policiesByNs.get(namespace);
       if (!nsp) this.policiesByNs.set(namespace, (nsp = { all: [], always: [], byLabel: new Map(), other: [] }));
       nsp.all.push(p);
@@ -188,9 +189,10 @@ export class NetpolWorkspace {
             if (p.parsed.types.egress) w.egress.push(p);
           }
           this.workloads.push(w);
-          const own = this.byResource.get(res);
+          const key = resourceKey(res);
+          const own = this.byResource.get(key);
           if (own) own.push(w);
-          else this.byResource.set(res, [w]);
+          else this.byResource.set(key, [w]);
           let list = this.workloadsByNs.get(namespace);
           if (!list) this.workloadsByNs.set(namespace, (list = []));
           list.push(w);
@@ -224,11 +226,11 @@ export class NetpolWorkspace {
 
   /** One per pod spec of the resource (a JobSet or RayCluster holds several). */
   workloadsOf(res: Resource): readonly NpWorkload[] {
-    return this.byResource.get(res) ?? NO_WORKLOADS;
+    return this.byResource.get(resourceKey(res)) ?? NO_WORKLOADS;
   }
 
   policy(res: Resource): NpPolicy | undefined {
-    return this.policyByResource.get(res);
+    return this.policyByResource.get(resourceKey(res));
   }
 
   policiesIn(namespace: string): readonly NpPolicy[] {

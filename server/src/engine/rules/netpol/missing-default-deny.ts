@@ -1,5 +1,6 @@
 import { defaultDenyFix } from '../../netpol/generate';
 import { netpolWorkspace } from '../../netpol/workspace';
+import { sameResource } from '../../memo';
 import { defineRule } from '../types';
 import { NETPOL_DOCS } from './common';
 
@@ -22,7 +23,7 @@ export default defineRule({
   checkResource(res, ctx) {
     if (res.kind !== 'Namespace' || res.apiVersion !== 'v1' || !res.name) return;
     const nw = netpolWorkspace(ctx);
-    if (nw.namespaces.get(res.name) !== res) return;
+    if (!sameResource(nw.namespaces.get(res.name), res)) return;
     const deny = nw.defaultDeny(res.name);
     const missing = { ingress: deny.ingress.length === 0, egress: deny.egress.length === 0 };
     if (!missing.ingress && !missing.egress) return;

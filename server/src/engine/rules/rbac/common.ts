@@ -8,7 +8,7 @@ import { appendTo, editSequence, removeItem, removeKey, replaceScalar, setIn, Ya
 import { applyEdits, diffEdit } from '../../fix/text-edits';
 import { yamlString } from '../../yaml/quote';
 import type { WorkspaceIndex } from '../../workspace';
-import { memoKey, SnapshotContext } from '../../memo';
+import { memoKey, resourceKey, sameResource, SnapshotContext } from '../../memo';
 import {
   POD_SPEC_PATHS,
   RbacModel,
@@ -47,29 +47,30 @@ export function rbacWorkspace(ctx: Pick<SnapshotContext, 'workspace' | 'memo'>):
 }
 
 function buildRbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
-  const sources = new Map<Resource, RbacSource>();
+  // By resourceKey: the model outlives the Resources of an edited file while the facts stay (engine/memo.ts).
+  const sources = new Map<string, RbacSource>();
   const installs = installNamespaces(ws);
   for (const f of ws.allFiles()) {
     if (f.skipped) continue;
     const ns = installs.get(f);
-    for (const r of f.resources) if (RBAC_KINDS.has(r.kind)) sources.set(r, { object: ns ? placedIn(r, ns) : r.object, ref: r });
+    for (const r of f.resources) if (RBAC_KINDS.has(r.kind)) sources.set(resourceKey(r), { object: ns ? placedIn(r, ns) : r.object, ref: r });
   }
   const model = new RbacModel([...sources.values()], { defaultNamespace: 'default' });
-  let byResource: Map<Resource, RbacFinding[]> | undefined;
+  let byResource: Map<string, RbacFinding[]> | undefined;
   const rw: RbacWorkspace = {
     model,
-    source: (res) => sources.get(res),
+    source: (res) => sources.get(resourceKey(res)),
     findings(res) {
       if (!byResource) {
         byResource = new Map();
         for (const f of model.analyze({ includeWorkloads: true })) {
-          const r = f.object.ref as Resource;
+          const r = resourceKey(f.object.ref as Resource);
           const l = byResource.get(r);
           if (l) l.push(f);
           else byResource.set(r, [f]);
         }
       }
-      return byResource.get(res) ?? NO_FINDINGS;
+      return byResource.get(resourceKey(res)) ?? NO_FINDINGS;
     },
   };
   return rw;
@@ -233,7 +234,7 @@ export function defineRbacRule(row: RbacRow): Rule {
           const info = rw.model.workloadInfo(f.object);
           const sa = info?.serviceAccount;
           const saRes = sa?.source.ref;
-          if (saRes instanceof Resource && saRes !== res)
+          if (saRes instanceof Resource && !sameResource(saRes, res))
             related.push({ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${info!.namespace}/${info!.serviceAccountName} (${where(saRes, ['metadata', 'name'])})` });
         }
         ctx.report({

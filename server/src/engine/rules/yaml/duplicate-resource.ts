@@ -5,7 +5,59 @@
  */
 import { Resource } from '../../model';
 import { incompleteReason } from '../../completeness';
+import { memoKey, SnapshotContext } from '../../memo';
+import type { SourceFile } from '../../model';
 import { defineRule } from '../types';
+
+/** One definition: its file, its index in the file's resources, its place in path order. */
+type Place = readonly [uri: string, index: number, order: number];
+
+/**
+ * Every definition by identity, and the identities defined more than once (names and places are facts: the
+ * snapshot's memo keeps this while the workspace's facts stay, engine/memo.ts). Whether a definition is complete
+ * and whether two have the same content may change with their containers, so they are judged at every analysis.
+ */
+interface Definitions {
+  byIdentity: Map<string, Place[]>;
+  candidates: Place[][];
+}
+
+const DEFINITIONS = memoKey<Definitions>('duplicate-resource definitions');
+
+function definitions(ctx: Pick<SnapshotContext, 'workspace' | 'memo'>): Definitions {
+  return ctx.memo.get(DEFINITIONS, () => {
+    const ws = ctx.workspace;
+    const rendered = ws.rendered;
+    const byIdentity = new Map<string, Place[]>();
+    let order = 0;
+    for (const file of ws.allFiles()) {
+      // Rendered objects of different kustomizations are alternatives (overlays), not duplicates.
+      const renderedFile = rendered?.isRendered(file.uri) ?? false;
+      file.resources.forEach((res, i) => {
+        order++;
+        if (!res.name) return;
+        const key = renderedFile ? `${file.uri}\0${identity(res)}` : identity(res);
+        const list = byIdentity.get(key);
+        if (list) list.push([file.uri, i, order]);
+        else byIdentity.set(key, [[file.uri, i, order]]);
+      });
+    }
+    return { byIdentity, candidates: [...byIdentity.values()].filter((g) => g.length > 1) };
+  });
+}
+
+/**
+ * The other files that define an object one of `files` defines (their duplicate-resource findings change
+ * with its content, which is not a fact): for the files to analyse again after a change (engine/host.ts).
+ */
+export function otherDefinitions(ctx: Pick<SnapshotContext, 'workspace' | 'memo'>, files: readonly (SourceFile | undefined)[]): string[] {
+  const { byIdentity } = definitions(ctx);
+  const out = new Set<string>();
+  for (const f of files)
+    for (const res of f?.resources ?? [])
+      if (res.name) for (const [uri] of byIdentity.get(identity(res)) ?? []) if (uri !== f!.uri) out.add(uri);
+  return [...out];
+}
 
 /** Identity of an object as the API server sees it (the group of apiVersion, not its version: `apps/v1` and `apps/v1beta2` are one object). */
 function identity(res: Resource): string {
@@ -49,20 +101,22 @@ export default defineRule({
   checkWorkspace(ctx) {
     const ws = ctx.workspace;
     const rendered = ws.rendered;
-    const groups = new Map<string, Resource[]>();
-    for (const file of ws.allFiles()) {
-      // Rendered objects of different kustomizations are alternatives (overlays), not duplicates.
-      const renderedFile = rendered?.isRendered(file.uri) ?? false;
-      for (const res of file.resources) {
+    const groups: { defs: Resource[]; first: number }[] = [];
+    for (const places of definitions(ctx).candidates) {
+      const defs: Resource[] = [];
+      let first = 0;
+      for (const [uri, i, order] of places) {
+        const res = ws.get(uri)!.resources[i];
         // A patch fragment (incomplete-resource) restates its target's name on purpose: not a second definition.
-        if (!res.name || incompleteReason(res, ws)) continue;
-        const key = renderedFile ? `${file.uri}\0${identity(res)}` : identity(res);
-        const list = groups.get(key);
-        if (list) list.push(res);
-        else groups.set(key, [res]);
+        if (incompleteReason(res, ws)) continue;
+        if (!defs.length) first = order;
+        defs.push(res);
       }
+      groups.push({ defs, first });
     }
-    for (const defs of groups.values()) {
+    // In the order of their first (complete) definitions.
+    groups.sort((a, b) => a.first - b.first);
+    for (const { defs } of groups) {
       if (defs.length < 2) continue;
       if (defs.every((d) => sameContent(d.object, defs[0].object, { left: 100_000 }))) continue;
       // Where each definition is written (a rendered object: the source file that wrote its name).
