@@ -2,6 +2,7 @@
  * The VS Code side: starts the language server, forwards settings, wires
  * commands. All analysis happens in the server (the client never parses YAML).
  */
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { effectiveSchemaEnable, otherKubernetesSchemaProvider, EditorFacts } from '../../shared/settings/schema-enablement';
@@ -138,6 +139,23 @@ function watchSchemaEnable(context: vscode.ExtensionContext, output: vscode.LogO
   if (lastSchemaEnable === 'off') output.info(`Kubernetes schema validation off (${otherKubernetesSchemaProvider(editorFacts()) ?? 'k8sGuardrails.schema.enable'})`);
 }
 
+/** When this bundle was evaluated (the extension host loads it just before calling activate). */
+const LOADED_AT = performance.now();
+
+/**
+ * Activation timings (ms): `activate` returned `activateMs` after the bundle loaded, the language server
+ * answered `initialize` `readyMs` after. `npm run bench` reads them from the file named by
+ * K8SG_ACTIVATION_REPORT (scripts/bench/activation.ts); nothing is written without it.
+ */
+function reportActivation(returnedAt: number, ready: Promise<void>): void {
+  const file = process.env.K8SG_ACTIVATION_REPORT;
+  if (!file) return;
+  void ready.then(
+    () => fs.writeFileSync(file, JSON.stringify({ activateMs: returnedAt - LOADED_AT, readyMs: performance.now() - LOADED_AT })),
+    () => undefined,
+  );
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<GuardrailsApi> {
   const output = vscode.window.createOutputChannel('Kubernetes Guardrails', { log: true });
   context.subscriptions.push(output);
@@ -155,6 +173,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Guardr
   context.subscriptions.push(languageStatus);
   const clusterView = registerClusterView(context, cluster);
   registerWalkthroughCommands(context);
+  reportActivation(performance.now(), ready);
   return {
     ready,
     client: () => client,
