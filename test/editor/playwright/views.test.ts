@@ -211,7 +211,7 @@ test('welcome content: no kubeconfig, and Restricted Mode', { timeout: 240_000 }
       run = await launch(c.settings, { workspaceTrust: c.trust });
       const { page } = run;
       await page.locator('.activitybar .action-item a[aria-label^="Kubernetes Guardrails"], .activitybar .action-item[aria-label^="Kubernetes Guardrails"]').first().click({ timeout: 60_000 });
-      const welcome = await waitFor('the welcome content', () => page.evaluate(() => (document.querySelector('[id="workbench.view.extension.k8sGuardrails"] .welcome-view-content')?.textContent as string | undefined) ?? undefined), 60_000);
+      const welcome = await waitFor('the welcome content', () => page.evaluate(() => (document.querySelector('[id="workbench.view.extension.k8sGuardrails"] .welcome-view-content')?.textContent as string | undefined) || undefined), 60_000);
       assert.match(welcome, c.expect);
       assert.deepStrictEqual(await treeRows(page), [], 'no cluster items');
       await shot(page, c.name);
