@@ -74,12 +74,15 @@ test('item 4: a hostNetwork workload is told NetworkPolicies do not apply, not c
 test('item 4: netpol-selects-nothing says why it reports, and is quiet for operator-created pods', () => {
   const dir = path.join(FIXTURES, 'netpol/netpol-selects-nothing-operators.workspace');
   const got = scan([dir]).filter((f) => f.rule === 'netpol-selects-nothing');
-  assert.deepEqual(got.map((f) => /NetworkPolicy ([\w-]+)/.exec(f.message)![1]).sort(), ['grafana-typo', 'orders-cache']);
+  assert.deepEqual(got.map((f) => /NetworkPolicy ([\w-]+)/.exec(f.message)![1]).sort(), ['grafana-typo', 'job-pods', 'orders-cache']);
   const typo = got.find((f) => /grafana-typo/.test(f.message))!;
   assert.match(typo.message, /matches the pod template of not even the one workload in namespace monitoring: grafana \(app\.kubernetes\.io\/name=grafana\)/);
   assert.match(typo.message, /no custom resource in it has matching labels, the selector uses no label that operators or controllers set, and no workload here may create pods in the namespace \(RBAC\)/);
   // longhorn.yaml: the instance-manager policy selects pods longhorn-manager creates (its ServiceAccount may create pods).
   assert.ok(!got.some((f) => /instance-manager/.test(f.message)));
+  // rolebinding-scope.yaml: a RoleBinding lets a ServiceAccount create pods only in the RoleBinding's namespace.
+  assert.match(got.find((f) => /job-pods/.test(f.message))!.message, /in namespace build: runner/);
+  assert.ok(!got.some((f) => /agent-jobs/.test(f.message)));
 });
 
 const EXPLICIT = `apiVersion: apps/v1

@@ -192,6 +192,8 @@ function splitResource(r: string): { resource: string; subresource?: string } {
 function allowedRequests(rule: NormalizedRule, row: RiskRow, grant: RbacGrant): ResourceRequest[] {
   const out: ResourceRequest[] = [];
   for (const verb of grant.verbs) {
+    // A verb the rule does not have allows no request (ruleAllows checks it first): no requests built for it.
+    if (!verbMatches(rule, verb)) continue;
     for (const [groups, resource] of grant.targets) {
       for (const g of groups) {
         const base: ResourceRequest = { verb, apiGroup: g, ...splitResource(resource) };

@@ -7,6 +7,7 @@ import { defineRule } from '../types';
 import { NETPOL_DOCS } from './common';
 import { installNamespaces, rbacWorkspace } from '../rbac/common';
 import { workloads } from '../hardening/util';
+import type { WhoCanEntry } from '../../rbac/types';
 
 type Requirement = CompiledSelector['requirements'][number];
 
@@ -98,6 +99,11 @@ interface Creators {
   accounts: Map<string, Map<string, string>>;
   /** Per namespace: the answer (null: none). */
   answers: Map<string, string | null>;
+  /**
+   * Per POD_CREATING resource: who may create it in any namespace (`whoCan` over every binding, once),
+   * filtered per namespace below: one query per resource, not per resource × namespace.
+   */
+  anywhere: Map<string, WhoCanEntry[]>;
 }
 
 const creatorsByModel = new WeakMap<NetpolWorkspace, Creators>();
@@ -111,7 +117,7 @@ function podCreator(nw: NetpolWorkspace, ctx: SnapshotContext, namespace: string
   const ws = ctx.workspace;
   let c = creatorsByModel.get(nw);
   if (!c) {
-    c = { accounts: new Map(), answers: new Map() };
+    c = { accounts: new Map(), answers: new Map(), anywhere: new Map() };
     const installs = installNamespaces(ws);
     for (const f of ws.allFiles())
       for (const res of f.resources)
@@ -133,16 +139,21 @@ function podCreator(nw: NetpolWorkspace, ctx: SnapshotContext, namespace: string
   const mine = c.accounts.get(namespace);
   if (mine?.size) {
     const model = rbacWorkspace(ctx).model;
-    search: for (const r of POD_CREATING)
-      for (const e of model.whoCan('create', r, { namespace })) {
+    search: for (const r of POD_CREATING) {
+      let all = c.anywhere.get(r);
+      if (!all) c.anywhere.set(r, (all = model.whoCan('create', r, { namespace: '*' })));
+      // As whoCan(…, { namespace }) answers, in the same (subject) order: the subjects of a ClusterRoleBinding
+      // or of a RoleBinding of this namespace.
+      for (const e of all) {
         if (e.ref.kind !== 'ServiceAccount' || !e.ref.namespace) continue;
         const key = `${e.ref.namespace}/${e.ref.name}`;
         const who = mine.get(key);
-        if (who) {
+        if (who && e.grants.some((g) => g.clusterWide || g.namespace === namespace)) {
           found = `${who} runs as ServiceAccount ${key}, which may create ${r.split('.')[0]} in namespace ${namespace}, so it may create the pods this selector matches`;
           break search;
         }
       }
+    }
   }
   c.answers.set(namespace, found ?? null);
   return found;
