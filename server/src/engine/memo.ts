@@ -45,8 +45,13 @@ export class AnalysisMemo {
  * key that survives re-parses keeping the workspace's facts (they include every resource's place).
  */
 export function resourceKey(res: Resource): string {
-  return `${res.file.uri}\0${res.doc.index}\0${res.prefix.join('.')}`;
+  let key = keys.get(res);
+  if (key === undefined) keys.set(res, (key = `${res.file.uri}\0${res.doc.index}\0${res.prefix.join('.')}`));
+  return key;
 }
+
+/** Keys by Resource (its file, document and prefix never change): the models look resources up once per rule. */
+const keys = new WeakMap<Resource, string>();
 
 /** True when `a` and `b` are the same resource (possibly of two parses of its file). */
 export function sameResource(a: Resource | undefined, b: Resource | undefined): boolean {

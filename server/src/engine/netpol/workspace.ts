@@ -61,7 +61,7 @@ export interface NpPolicy {
   parsed: ParsedPolicy;
   /** Position in the workspace's policy list. */
   order: number;
-  /** Workloads (same namespace) the podSelector selects; filled lazily by the model. */
+  /** Workloads (same namespace) the podSelector selects, in workspace order; filled by the model. */
   selects: NpWorkload[];
 }
 
@@ -138,7 +138,6 @@ export class NetpolWorkspace {
   private readonly dnsCache = new Map<NpPolicy, { udp: boolean; tcp: boolean }>();
   private readonly nsInfos: NsInfo[] = [];
   readonly dnsPods: PodInfo[];
-  private selectsComputed = false;
 
   constructor(ws: WorkspaceIndex, settings: EngineSettings) {
     this.settings = netpolSettings(settings);
@@ -185,6 +184,7 @@ export class NetpolWorkspace {
           // Selection by labels; hostNetwork pods are then not governed (see `hostNetwork`).
           for (const p of this.candidates(namespace, pod.labels)) {
             if (!selectorMatches(p.parsed.podSelector, pod.labels)) continue;
+            p.selects.push(w);
             if (p.parsed.types.ingress) w.ingress.push(p);
             if (p.parsed.types.egress) w.egress.push(p);
           }
@@ -243,12 +243,6 @@ export class NetpolWorkspace {
 
   /** Workloads of the policy's namespace selected by its podSelector. */
   selectedBy(p: NpPolicy): readonly NpWorkload[] {
-    if (!this.selectsComputed) {
-      this.selectsComputed = true;
-      for (const w of this.workloads) {
-        for (const q of this.candidates(w.namespace, w.pod.labels)) if (selectorMatches(q.parsed.podSelector, w.pod.labels)) q.selects.push(w);
-      }
-    }
     return p.selects;
   }
 

@@ -202,19 +202,20 @@ export function evaluatePssAll(pod: { metadata?: any; spec?: any }, requests: re
   // Results by check function (a few dozen at most: a linear search beats a Map per pod).
   const doneFns: CheckFn[] = [];
   const done: (PssViolation | null)[] = [];
+  const shared = requests.length > 1;
+  const result = (def: CheckDef, check: VersionedCheck): PssViolation | null => {
+    const at = shared ? doneFns.indexOf(check.fn) : -1;
+    if (at >= 0) return done[at];
+    const v = runCheck(def, check, ctx);
+    doneFns.push(check.fn);
+    done.push(v);
+    return v;
+  };
   requests.forEach(({ level, version }, i) => {
     if (level !== 'baseline' && level !== 'restricted') return;
     for (const active of checksFor(level, version)) {
-      const { def, check } = active;
-      const at = requests.length > 1 ? doneFns.indexOf(check.fn) : -1;
-      let v: PssViolation | null;
-      if (at >= 0) v = done[at];
-      else {
-        v = runCheck(def, check, ctx);
-        doneFns.push(check.fn);
-        done.push(v);
-      }
-      if (v && active.overridden) v = markBaseline(v, active.overridden, ctx);
+      let v = result(active.def, active.check);
+      if (v && active.overridden) v = markBaseline(v, active.overridden, shared ? result : (d, c) => runCheck(d, c, ctx));
       if (v) out[i].push(v);
     }
   });
@@ -225,12 +226,14 @@ export function evaluatePssAll(pod: { metadata?: any; spec?: any }, requests: re
  * The locations of an overriding restricted check's violation that the overridden baseline check (at the
  * same version) flags too, marked with that check: e.g. a hostPath volume under restrictedVolumes, an
  * added SYS_ADMIN under capabilities_restricted, an explicit Unconfined under seccompProfile_restricted.
- * Returns a copy when it marks anything (violations are shared between the requests of a pod).
+ * Returns a copy when it marks anything (violations are shared between the requests of a pod). `result`: the
+ * baseline check's violation on the pod (run once per pod when several requests share it).
  */
-function markBaseline(v: PssViolation, overridden: readonly { def: CheckDef; check: VersionedCheck }[], ctx: ReturnType<typeof buildContext>): PssViolation {
+function markBaseline(v: PssViolation, overridden: readonly { def: CheckDef; check: VersionedCheck }[], result: (def: CheckDef, check: VersionedCheck) => PssViolation | null): PssViolation {
   let locations = v.locations;
   for (const { def, check } of overridden) {
-    const b = runCheck(def, check, ctx);
+    // (A check function's result for the pod, shared with the requests that run it: locations are never mutated.)
+    const b = result(def, check);
     if (!b) continue;
     const flagged = new Set(b.locations.map((l) => pathKey(l.path)));
     locations = locations.map((l) => (!l.baselineCheck && flagged.has(pathKey(l.path)) ? { ...l, baselineCheck: def.id } : l));

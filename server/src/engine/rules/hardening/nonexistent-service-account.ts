@@ -13,6 +13,8 @@ interface Accounts {
   anywhere: Set<string>;
   /** Where each file's namespace-less objects are applied (see `installNamespaces`). */
   installs: Map<object, string>;
+  /** By namespace: the names the message shows (`a, b, c, d, e and 3 more`), built on first use. */
+  shown: Map<string, string>;
 }
 
 const cache = new WeakMap<WorkspaceIndex, { version: number; accounts: Accounts }>();
@@ -21,7 +23,7 @@ function accounts(ws: WorkspaceIndex): Accounts {
   const hit = cache.get(ws);
   if (hit && hit.version === ws.version) return hit.accounts;
   const installs = installNamespaces(ws);
-  const out: Accounts = { byNamespace: new Map(), anywhere: new Set(), installs };
+  const out: Accounts = { byNamespace: new Map(), anywhere: new Set(), installs, shown: new Map() };
   for (const sa of ws.resourcesOfKind('ServiceAccount')) {
     if (sa.file.skipped || !sa.name) continue;
     const placed = installs.get(sa.file);
@@ -69,8 +71,11 @@ export default defineRule({
       if (isBuiltinServiceAccount(namespace, sa.name)) continue;
       const others = a.byNamespace.get(namespace);
       if (!others?.size || defined(a, res, namespace, sa.name)) continue;
-      const list = [...others].sort();
-      const shown = list.slice(0, 5).join(', ') + (list.length > 5 ? ` and ${list.length - 5} more` : '');
+      let shown = a.shown.get(namespace);
+      if (shown === undefined) {
+        const list = [...others].sort();
+        a.shown.set(namespace, (shown = list.slice(0, 5).join(', ') + (list.length > 5 ? ` and ${list.length - 5} more` : '')));
+      }
       ctx.report({
         resource: res,
         path: [...w.specPath, sa.explicit],

@@ -97,6 +97,18 @@ const isNamespaceLess = (r: Resource) => r.declaredNamespace === undefined && PL
  * every explicit link to an install agrees with where it is placed, so no link that can exist is dropped.
  */
 export function installNamespaces(ws: WorkspaceIndex): Map<object, string> {
+  // The RBAC model, netpol-selects-nothing and nonexistent-service-account all ask: once per workspace version.
+  const hit = installsCache.get(ws);
+  if (hit && hit.version === ws.version) return hit.installs;
+  const installs = computeInstallNamespaces(ws);
+  installsCache.set(ws, { version: ws.version, installs });
+  return installs;
+}
+
+/** installNamespaces by workspace, valid while its version (bumped by every change of a file) is the same. */
+const installsCache = new WeakMap<WorkspaceIndex, { version: number; installs: Map<object, string> }>();
+
+function computeInstallNamespaces(ws: WorkspaceIndex): Map<object, string> {
   const out = new Map<object, string>();
   // Union-find over files, joined by the names their namespace-less objects define or refer to.
   const parent = new Map<object, object>();
