@@ -1,5 +1,6 @@
 /** Higher-level analyses on NetworkPolicy objects and models. */
-import { formatIp, intersect, publicSpace } from './cidr';
+import { formatIp, normalize, publicSpace } from './cidr';
+import type { Family, Interval } from './cidr';
 import { NetworkModel } from './model';
 import { ParsedPolicy, ParsedPort, parsePolicy } from './parse';
 import { selectsEverything } from './selector';
@@ -48,6 +49,26 @@ export function describePorts(ports: ParsedPort[] | 'all'): string {
  * whose ports all fail validation are reported too, with `invalidPorts` (the
  * author meant to open them: fixing the port must not reveal this finding).
  */
+/** The public space per family, normalized once (sorted, disjoint, adjacent ranges merged). */
+const publicNormalized = new Map<Family, Interval[]>();
+
+/**
+ * The lowest public address of `allowed` (undefined: none): `intersect(allowed, publicSpace(family))[0][0]`
+ * without building the intersection (both sides sorted and disjoint, the first overlap found is the lowest).
+ */
+function firstPublic(allowed: Interval[], family: Family): bigint | undefined {
+  let pub = publicNormalized.get(family);
+  if (!pub) publicNormalized.set(family, (pub = normalize(publicSpace(family))));
+  for (const [a, b] of normalize(allowed))
+    for (const [c, d] of pub) {
+      if (c > b) break;
+      const lo = a > c ? a : c;
+      const hi = b < d ? b : d;
+      if (lo <= hi) return lo;
+    }
+  return undefined;
+}
+
 export function egressToInternet(policy: unknown, parsed: ParsedPolicy = parsePolicy(policy)): InternetEgress[] {
   const out: InternetEgress[] = [];
   if (!parsed.types.egress) return out;
@@ -64,15 +85,15 @@ export function egressToInternet(policy: unknown, parsed: ParsedPolicy = parsePo
     for (const peer of rule.peers) {
       const b = peer.ipBlock;
       if (peer.kind !== 'ipBlock' || !b) continue;
-      const pub = intersect(b.allowed, publicSpace(b.cidr.family));
-      if (!pub.length) continue;
+      const first = firstPublic(b.allowed, b.cidr.family);
+      if (first === undefined) continue;
       out.push({
         path: [...peer.path, 'ipBlock', 'cidr'],
         cidr: b.text,
         ports,
         allDestinations: false,
         ruleIndex: rule.index,
-        example: formatIp(b.cidr.family, pub[0][0]),
+        example: formatIp(b.cidr.family, first),
         ...flag,
       });
     }

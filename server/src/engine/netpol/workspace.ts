@@ -241,6 +241,13 @@ export class NetpolWorkspace {
     return this.workloadsByNs.get(namespace) ?? [];
   }
 
+  private undeclared?: NpWorkload[];
+
+  /** The workloads whose resource declares no namespace (applied with `-n`: anyone's peer), in workspace order. */
+  namespaceLessWorkloads(): readonly NpWorkload[] {
+    return (this.undeclared ??= this.workloads.filter((w) => w.res.declaredNamespace === undefined));
+  }
+
   /** Workloads of the policy's namespace selected by its podSelector. */
   selectedBy(p: NpPolicy): readonly NpWorkload[] {
     return p.selects;

@@ -861,20 +861,23 @@ export class RbacModel {
     // A risk that takes all its grants (approving a CSR takes both update on certificatesigningrequests/approval and
     // approve on a signer): a role holding only some of them has none, so none of its rules is reported.
     const held = new Map<string, Set<number>>();
-    for (const rule of role.rules)
-      for (const hit of classifyRule(rule, where)) {
+    // Each rule classified once (classifyRule is pure; the loops below only read its hits).
+    const classified = role.rules.map((rule) => classifyRule(rule, where));
+    for (const hits of classified)
+      for (const hit of hits) {
         if (!ALL_GRANTS.has(hit.id)) continue;
         let set = held.get(hit.id);
         if (!set) held.set(hit.id, (set = new Set()));
         for (const g of hit.grants) set.add(g);
       }
-    for (const rule of role.rules) {
+    for (let r = 0; r < role.rules.length; r++) {
+      const rule = role.rules[r];
       const rp = [...role.base, 'rules', rule.index];
       const at = (field: string): Path => (rule.fields.has(field) ? [...rp, field] : rp);
       const wf = wildcardFields(rule);
       if (isFullWildcard(rule)) {
         // One finding: every other risk is implied.
-        const implied = classifyRule(rule, where).filter((h) => isHighRisk(h.id));
+        const implied = classified[r].filter((h) => isHighRisk(h.id));
         out.push({
           rule: RBAC.wildcard.id,
           severity: 'warning',
@@ -910,7 +913,7 @@ export class RbacModel {
         if (wf.length > 1) f.related = wf.slice(1).map((x) => ({ object: src, path: at(x), message: `wildcard in ${x}` }));
         out.push(f);
       }
-      for (const hit of classifyRule(rule, where)) {
+      for (const hit of classified[r]) {
         if (ALL_GRANTS.has(hit.id) && held.get(hit.id)!.size < ALL_GRANTS.get(hit.id)!) continue;
         out.push({
           rule: hit.id,

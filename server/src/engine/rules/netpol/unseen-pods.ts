@@ -103,7 +103,7 @@ export function unmatchedSelector(nw: NetpolWorkspace, ctx: SnapshotContext, sel
   // namespace's workloads follow another labelling scheme — the selected pods are likely installed elsewhere.
   const keys = sel.requirements.filter((r) => r.operator !== 'DoesNotExist').map((r) => r.key);
   if (!candidates.some((w) => keys.every((k) => k in w.pod.labels) || selectorMatches(sel, w.res.labels))) return undefined;
-  if (nw.workloads.some((w) => (namespaceLess || w.res.declaredNamespace === undefined) && selectorMatches(sel, w.pod.labels))) return undefined;
+  if ((namespaceLess ? nw.workloads : nw.namespaceLessWorkloads()).some((w) => selectorMatches(sel, w.pod.labels))) return undefined;
   for (const ns of namespaces) {
     if ((BUILTIN_PODS[ns] ?? []).some((labels) => selectorMatches(sel, labels))) return undefined;
     if (selectorOperatorExplanation(nw, ctx, sel, ns)) return undefined;
