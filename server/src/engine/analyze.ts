@@ -226,6 +226,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
       }
       for (let a = 0; a < active.length; a++) {
         const entry = active[a];
+        const kinds = entry.rule.kinds;
         if (limit !== undefined && performance.now() - started > limit) {
           timedOut.set(file.uri, Math.round((performance.now() - started) * 10) / 10);
           break blocks;
@@ -243,6 +244,11 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
             // and fixes are worked out now, from the resource as it is in this file).
             const reports = cached.reports[a];
             if (reports) for (const r of reports) ctx.report({ ...r, resource: res });
+            continue;
+          }
+          if (kinds && !kinds.has(res.kind)) {
+            // Not a kind the rule checks: it reports nothing (kept as such for the cache).
+            if (caching) (building[i - from] ??= [])[a] = undefined;
             continue;
           }
           capturedOn = res;

@@ -112,6 +112,11 @@ export interface Rule extends RuleMeta {
   checkFile?(file: SourceFile, ctx: RuleContext): void;
   /** Per Kubernetes resource. */
   checkResource?(res: Resource, ctx: RuleContext): void;
+  /**
+   * The kinds `checkResource` may report on, when it reports on these kinds only (its own check stays): the
+   * analysis does not call it for other resources (the rules × resources loop is the analysis's hottest).
+   */
+  kinds?: ReadonlySet<string>;
   /** Once per analysis, over the whole workspace (cross-file rules); may report on any file. */
   checkWorkspace?(ctx: RuleContext): void;
 }

@@ -19,6 +19,7 @@ export default defineRule({
     hardened: 'kind: Service\nspec:\n  selector:\n    app: backend',
     references: ['https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors'],
   },
+  kinds: new Set(['Service']),
   checkResource(res, ctx) {
     if (res.kind !== 'Service' || res.apiVersion !== 'v1') return;
     const spec = res.object.spec;

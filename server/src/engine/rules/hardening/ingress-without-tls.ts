@@ -53,6 +53,7 @@ export default defineRule({
     hardened: 'kind: Ingress\nmetadata:\n  annotations:\n    cert-manager.io/cluster-issuer: letsencrypt\nspec:\n  tls:\n  - hosts: [shop.example.com]\n    secretName: shop-tls\n  rules:\n  - host: shop.example.com\n    http: …',
     references: ['https://kubernetes.io/docs/concepts/services-networking/ingress/#tls'],
   },
+  kinds: new Set(['Ingress']),
   checkResource(res, ctx) {
     if (res.kind !== 'Ingress' || !INGRESS_API.has(res.apiVersion)) return;
     const spec = res.object.spec;

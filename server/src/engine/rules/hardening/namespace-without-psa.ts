@@ -24,6 +24,7 @@ export default defineRule({
       CIS,
     ],
   },
+  kinds: new Set(['Namespace']),
   checkResource(res, ctx) {
     if (res.kind !== 'Namespace' || typeof res.apiVersion !== 'string' || !/^v1$/.test(res.apiVersion)) return;
     const labels = res.labels;

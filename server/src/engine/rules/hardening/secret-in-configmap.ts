@@ -152,6 +152,7 @@ export default defineRule({
     hardened: 'kind: Secret\ntype: Opaque\nstringData:\n  db_password: S3cr3t-P4ss   # better: created out of band, not in Git',
     references: ['https://kubernetes.io/docs/concepts/configuration/configmap/', 'https://kubernetes.io/docs/concepts/security/secrets-good-practices/', CIS],
   },
+  kinds: new Set(['ConfigMap']),
   checkResource(res, ctx) {
     if (res.kind !== 'ConfigMap' || res.apiVersion !== 'v1') return;
     const data = res.object.data;

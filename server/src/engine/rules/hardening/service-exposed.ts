@@ -39,6 +39,7 @@ export default defineRule({
       'https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#restricting-access',
     ],
   },
+  kinds: new Set(['Service']),
   checkResource(res, ctx) {
     if (res.kind !== 'Service' || res.apiVersion !== 'v1') return;
     const spec = res.object.spec;

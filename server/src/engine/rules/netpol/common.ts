@@ -63,6 +63,9 @@ export function describeSet(set: Record<string, unknown>): string {
     .join(', ');
 }
 
+/** The kinds of a rule on NetworkPolicy objects (`Rule.kinds`). */
+export const NETWORK_POLICY_KIND: ReadonlySet<string> = new Set(['NetworkPolicy']);
+
 /** A problem of one NetworkPolicy object, as a rule reports it. */
 export type PolicyFinding = Omit<PolicyProblem, 'code'>;
 
@@ -95,6 +98,7 @@ export function defineProblemRule(spec: ProblemRuleSpec): Rule {
     defaultSeverity: spec.defaultSeverity,
     fix: spec.fix,
     docs: { ...spec.docs, references: [NETPOL_DOCS, NETPOL_API, ...(spec.docs.references ?? [])] },
+    kinds: NETWORK_POLICY_KIND,
     checkResource(res, ctx) {
       if (!isK8sNetworkPolicy(res)) return;
       if (spec.enabled && !spec.enabled(ctx)) return;

@@ -20,6 +20,7 @@ export default defineRule({
       'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress',
     references: [NETPOL_DOCS, 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies'],
   },
+  kinds: new Set(['Namespace']),
   checkResource(res, ctx) {
     if (res.kind !== 'Namespace' || res.apiVersion !== 'v1' || !res.name) return;
     const nw = netpolWorkspace(ctx);

@@ -4,7 +4,7 @@ import { egressToInternet, InternetEgress } from '../../../../../shared/netpol/a
 import { parseCidr } from '../../../../../shared/netpol/cidr';
 import { isK8sNetworkPolicy, netpolSettings, parsedPolicy } from '../../netpol/workspace';
 import { Fix, defineRule } from '../types';
-import { NETPOL_DOCS } from './common';
+import { NETPOL_DOCS, NETWORK_POLICY_KIND } from './common';
 
 function restrictFix(res: Resource, e: InternetEgress, clusterCIDRs: string[]): Fix | undefined {
   const rulePath = ['spec', 'egress', e.ruleIndex];
@@ -41,6 +41,7 @@ export default defineRule({
     hardened: 'egress:\n  - to:\n      - ipBlock:\n          cidr: 10.0.0.0/8\n      - ipBlock:\n          cidr: 172.16.0.0/12\n      - ipBlock:\n          cidr: 192.168.0.0/16',
     references: [NETPOL_DOCS, 'https://www.rfc-editor.org/rfc/rfc1918'],
   },
+  kinds: NETWORK_POLICY_KIND,
   checkResource(res, ctx) {
     if (!isK8sNetworkPolicy(res)) return;
     const { clusterCIDRs } = netpolSettings(ctx.settings);

@@ -2,7 +2,7 @@ import { NAMESPACE_NAME_LABEL } from '../../../../../shared/netpol/model';
 import type { ParsedPeer } from '../../../../../shared/netpol/parse';
 import { isK8sNetworkPolicy, netpolWorkspace } from '../../netpol/workspace';
 import { defineRule } from '../types';
-import { NETPOL_DOCS } from './common';
+import { NETPOL_DOCS, NETWORK_POLICY_KIND } from './common';
 import { describeSelector, unmatchedWorkloads } from './netpol-selects-nothing';
 import { nearMiss, unmatchedSelector } from './unseen-pods';
 
@@ -38,6 +38,7 @@ export default defineRule({
     hardened: 'ingress:\n- from:\n  - podSelector:\n      matchLabels:\n        app: frontend',
     references: [NETPOL_DOCS],
   },
+  kinds: NETWORK_POLICY_KIND,
   checkResource(res, ctx) {
     if (!isK8sNetworkPolicy(res)) return;
     const nw = netpolWorkspace(ctx);

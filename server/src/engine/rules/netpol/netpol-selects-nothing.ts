@@ -4,7 +4,7 @@ import { isK8sNetworkPolicy, NetpolWorkspace, netpolWorkspace, NpPolicy } from '
 import type { WorkspaceIndex } from '../../workspace';
 import type { SnapshotContext } from '../../memo';
 import { defineRule } from '../types';
-import { NETPOL_DOCS } from './common';
+import { NETPOL_DOCS, NETWORK_POLICY_KIND } from './common';
 import { installNamespaces, rbacWorkspace } from '../rbac/common';
 import { workloads } from '../hardening/util';
 import type { WhoCanEntry } from '../../rbac/types';
@@ -206,6 +206,7 @@ export default defineRule({
     hardened: 'spec:\n  podSelector:\n    matchLabels:\n      app: backend',
     references: [NETPOL_DOCS],
   },
+  kinds: NETWORK_POLICY_KIND,
   checkResource(res, ctx) {
     if (!isK8sNetworkPolicy(res)) return;
     const nw = netpolWorkspace(ctx);

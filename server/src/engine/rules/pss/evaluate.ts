@@ -172,6 +172,9 @@ interface Memo {
   key: string;
   ns: Resource | undefined;
   results: PssResult[];
+  /** The workspace and its version the governing Namespace was looked up in (while the same, the 19 PSS rules skip the look-up). */
+  workspace: object;
+  version: number;
 }
 
 /** The last settings key, so that the 19 PSS rules × every resource do not each build it. */
@@ -188,10 +191,17 @@ function settingsKey(ctx: RuleContext): string {
 
 export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
   const key = settingsKey(ctx);
+  const ws = ctx.workspace;
+  const hit = res.pssMemo as Memo | undefined;
+  // Same settings and workspace version: same governing Namespace (ws.namespaces changes only with the version).
+  if (hit && hit.key === key && hit.workspace === ws && hit.version === ws.version) return hit.results;
   // What the modes are read from in the workspace: the Namespace object.
   const ns = ctx.settings.pss.override || !res.namespace ? undefined : governingNamespace(res.namespace, ctx);
-  const hit = res.pssMemo as Memo | undefined;
-  if (hit && hit.key === key && hit.ns === ns) return hit.results;
+  if (hit && hit.key === key && hit.ns === ns) {
+    hit.workspace = ws;
+    hit.version = ws.version;
+    return hit.results;
+  }
   const results: PssResult[] = [];
   const tpls = podTemplates(res);
   if (tpls.length) {
@@ -201,7 +211,7 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
       for (const r of evaluation(tpl, set)) results.push({ mode: set.modes[r.mode], violation: r.violation, templatePath: tpl.path, template: tpl, ...(where !== undefined ? { where } : {}) });
     }
   }
-  res.pssMemo = { key, ns, results } satisfies Memo;
+  res.pssMemo = { key, ns, results, workspace: ws, version: ws.version } satisfies Memo;
   return results;
 }
 

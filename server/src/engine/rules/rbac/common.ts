@@ -234,6 +234,7 @@ export function defineRbacRule(row: RbacRow): Rule {
     // Each RBAC fix depends on the finding: wildcard verbs only, a ClusterRoleBinding only, a workload's first finding only.
     fix: fixes ? 'sometimes' : 'none',
     docs: { ...row.docs, references: [...(row.docs.references ?? []), RBAC_DOCS, RBAC_GOOD_PRACTICES] },
+    kinds: RBAC_KINDS,
     checkResource(res, ctx) {
       if (!RBAC_KINDS.has(res.kind)) return;
       const rw = rbacWorkspace(ctx);
