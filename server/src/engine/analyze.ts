@@ -12,6 +12,7 @@ import { nameGlob } from './glob';
 import { notAnalysedReport } from './rules/yaml/not-analysed';
 import { incompleteReason } from './completeness';
 import { AnalysisMemo } from './memo';
+import { podTemplates } from './workloads';
 
 export interface AnalyzeOptions {
   /** Only report on these files (default: all files of the workspace). */
@@ -220,6 +221,9 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
       const fresh: (ReportCache | undefined)[] = [];
       const building: (Report[] | undefined)[][] = [];
       const unreplayable = new Set<number>();
+      /** Per resource of the block: whether it holds a pod spec (the pod-spec rules skip the others). */
+      const hasPodSpec: boolean[] = [];
+      for (let i = from; i < to; i++) hasPodSpec.push(podTemplates(resources[i]).length > 0);
       for (let i = from; i < to; i++) {
         const c = caching ? (resources[i].reportCache as ReportCache | undefined) : undefined;
         fresh.push(c && c.facts === ws.facts && c.settings === settings && c.rules === rules ? c : undefined);
@@ -227,6 +231,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
       for (let a = 0; a < active.length; a++) {
         const entry = active[a];
         const kinds = entry.rule.kinds;
+        const podSpecsOnly = entry.rule.podSpecsOnly === true;
         if (limit !== undefined && performance.now() - started > limit) {
           timedOut.set(file.uri, Math.round((performance.now() - started) * 10) / 10);
           break blocks;
@@ -246,7 +251,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
             if (reports) for (const r of reports) ctx.report({ ...r, resource: res });
             continue;
           }
-          if (kinds && !kinds.has(res.kind)) {
+          if ((kinds && !kinds.has(res.kind)) || (podSpecsOnly && !hasPodSpec[i - from])) {
             // Not a kind the rule checks: it reports nothing (kept as such for the cache).
             if (caching) (building[i - from] ??= [])[a] = undefined;
             continue;

@@ -117,6 +117,8 @@ export interface Rule extends RuleMeta {
    * analysis does not call it for other resources (the rules × resources loop is the analysis's hottest).
    */
   kinds?: ReadonlySet<string>;
+  /** `checkResource` reports only on resources that hold a pod spec (`podTemplates`): the analysis skips the others. */
+  podSpecsOnly?: boolean;
   /** Once per analysis, over the whole workspace (cross-file rules); may report on any file. */
   checkWorkspace?(ctx: RuleContext): void;
 }

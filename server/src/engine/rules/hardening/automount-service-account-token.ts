@@ -40,6 +40,7 @@ export default defineRule({
       CIS,
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     const reportExplicit = ctx.settings.hardening?.reportExplicitAutomountToken === true;
     for (const w of workloads(res)) {

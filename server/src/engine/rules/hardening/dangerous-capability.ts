@@ -49,6 +49,7 @@ export default defineRule({
       CIS,
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const c of workloadContainers(res)) {
       const caps = securityContextOf(c)?.capabilities;

@@ -21,6 +21,7 @@ export default defineRule({
       CIS,
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const w of workloads(res)) {
       if (w.tpl.noPodFields) continue;

@@ -43,6 +43,7 @@ export default defineRule({
       'https://kubernetes.io/docs/reference/labels-annotations-taints/',
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const w of workloads(res)) {
       const annotations = w.tpl.metadata.annotations;

@@ -23,6 +23,7 @@ export default defineRule({
     hardened: 'securityContext:\n  runAsUser: 65532\n  runAsNonRoot: true',
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/', 'https://kubernetes.io/docs/concepts/security/pod-security-standards/', CIS],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const w of workloads(res)) {
       if (w.windows) continue;

@@ -30,6 +30,7 @@ export default defineRule({
       CIS,
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const c of workloadContainers(res)) {
       const image = c.container.image;

@@ -23,6 +23,7 @@ export default defineRule({
       'https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#alwayspullimages',
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const c of workloadContainers(res)) {
       if (c.field === 'ephemeralContainers') continue;

@@ -182,6 +182,7 @@ export default defineRule({
       CIS,
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const c of workloadContainers(res)) {
       const env = c.container.env;

@@ -21,6 +21,7 @@ export default defineRule({
       'https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes',
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const c of longRunningContainers(res)) {
       if (c.container.livenessProbe != null) continue;

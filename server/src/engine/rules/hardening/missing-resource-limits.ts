@@ -41,6 +41,7 @@ export default defineRule({
       'https://kubernetes.io/docs/concepts/security/security-checklist/#pod-security',
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     let defaults: ReturnType<typeof limitRangeDefaults> | undefined;
     for (const c of workloadContainers(res)) {

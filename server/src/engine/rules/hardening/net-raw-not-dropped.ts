@@ -30,6 +30,7 @@ export default defineRule({
       CIS,
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     const containers = workloadContainers(res, { notWindows: true });
     if (!containers.length) return;

@@ -59,6 +59,7 @@ export default defineRule({
     hardened: 'kind: Deployment\nspec:\n  template:\n    spec:\n      serviceAccountName: shop-api',
     references: ['https://kubernetes.io/docs/concepts/security/service-accounts/', 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/'],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     const ws = workloads(res);
     if (!ws.length) return;

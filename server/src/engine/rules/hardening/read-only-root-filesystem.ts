@@ -21,6 +21,7 @@ export default defineRule({
       CIS,
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const c of workloadContainers(res, { notWindows: true })) {
       if (c.field === 'ephemeralContainers') continue;

@@ -22,6 +22,7 @@ export default defineRule({
       CIS,
     ],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const c of workloadContainers(res)) {
       const { env, envFrom } = c.container;

@@ -44,6 +44,7 @@ export default defineRule({
     hardened: 'containers:\n- name: agent\n  volumeMounts:\n  - name: os-release\n    mountPath: /host/etc/os-release\n    readOnly: true\nvolumes:\n- name: os-release\n  hostPath:\n    path: /etc/os-release\n    type: File',
     references: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath', 'https://kubernetes.io/docs/concepts/security/pod-security-standards/', CIS],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const w of workloads(res)) {
       for (const v of hostPathVolumes(w)) {

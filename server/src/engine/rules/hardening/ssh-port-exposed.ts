@@ -17,6 +17,7 @@ export default defineRule({
     hardened: 'containers:\n- name: app\n  image: registry.example.com/app:1.4.2\n  ports:\n  - name: http\n    containerPort: 8080\n# interactive access: kubectl exec / kubectl debug',
     references: ['https://kubernetes.io/docs/tasks/debug/debug-application/debug-running-pod/', 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/', CIS],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const c of workloadContainers(res)) {
       const ports = c.container.ports;

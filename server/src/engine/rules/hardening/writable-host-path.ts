@@ -19,6 +19,7 @@ export default defineRule({
     hardened: 'containers:\n- name: agent\n  volumeMounts:\n  - name: host-data\n    mountPath: /data\n    readOnly: true\nvolumes:\n- name: host-data\n  hostPath:\n    path: /srv/data\n    type: Directory',
     references: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath', 'https://kubernetes.io/docs/concepts/security/pod-security-standards/', CIS],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     for (const w of workloads(res)) {
       const vols = hostPathVolumes(w).filter((v) => {

@@ -19,6 +19,7 @@ export default defineRule({
       'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny-all\n  namespace: shop\nspec:\n  podSelector: {}\n  policyTypes:\n    - Ingress\n    - Egress',
     references: [NETPOL_DOCS, 'https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies'],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     const nw = netpolWorkspace(ctx);
     const require = nw.settings.require;

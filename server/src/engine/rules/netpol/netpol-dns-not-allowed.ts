@@ -21,6 +21,7 @@ export default defineRule({
       'kind: NetworkPolicy\nmetadata:\n  name: allow-dns-egress\nspec:\n  podSelector: {}\n  policyTypes:\n    - Egress\n  egress:\n    - to:\n        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: kube-system\n          podSelector:\n            matchLabels:\n              k8s-app: kube-dns\n      ports:\n        - protocol: UDP\n          port: 53\n        - protocol: TCP\n          port: 53',
     references: [NETPOL_DOCS, 'https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/'],
   },
+  podSpecsOnly: true,
   checkResource(res, ctx) {
     const nw = netpolWorkspace(ctx);
     for (const w of nw.workloadsOf(res)) {

@@ -78,6 +78,7 @@ export function definePssRule(spec: PssRuleSpec<PssCheckId>): Rule {
     pss: { level: spec.level, check: spec.check.id },
     fix: spec.fix ? 'always' : 'none',
     docs,
+    podSpecsOnly: true,
     checkResource(res: Resource, ctx: RuleContext) {
       for (const r of pssResults(res, ctx)) {
         const check = r.violation.check;
