@@ -33,9 +33,12 @@ export class AnalysisMemo {
 
   private readonly values = new Map<MemoKey<unknown>, unknown>();
 
-  get<T>(key: MemoKey<T>, build: () => T): T {
+  /** The model of `key`, built by `build(arg)` on first use (an argument, not a closure: rules ask per resource). */
+  get<T>(key: MemoKey<T>, build: () => T): T;
+  get<T, A>(key: MemoKey<T>, build: (arg: A) => T, arg: A): T;
+  get<T, A>(key: MemoKey<T>, build: (arg?: A) => T, arg?: A): T {
     let v = this.values.get(key) as T | undefined;
-    if (v === undefined && !this.values.has(key)) this.values.set(key, (v = build()));
+    if (v === undefined && !this.values.has(key)) this.values.set(key, (v = build(arg)));
     return v as T;
   }
 }

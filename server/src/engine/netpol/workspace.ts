@@ -334,7 +334,11 @@ const NETPOL_MODEL = memoKey<NetpolWorkspace>('netpol model');
 
 /** The workspace's NetworkPolicy model, built once per snapshot (workspace state and settings; see memo.ts). */
 export function netpolWorkspace(ctx: SnapshotContext): NetpolWorkspace {
-  return ctx.memo.get(NETPOL_MODEL, () => new NetpolWorkspace(ctx.workspace, ctx.settings));
+  return ctx.memo.get(NETPOL_MODEL, buildNetpolWorkspace, ctx);
+}
+
+function buildNetpolWorkspace(ctx: SnapshotContext): NetpolWorkspace {
+  return new NetpolWorkspace(ctx.workspace, ctx.settings);
 }
 
 const problemCache = new WeakMap<object, PolicyProblem[]>();

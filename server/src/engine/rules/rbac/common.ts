@@ -43,7 +43,7 @@ const RBAC_MODEL = memoKey<RbacWorkspace>('rbac model');
 
 /** The workspace's RBAC model, built once per snapshot (see engine/memo.ts). */
 export function rbacWorkspace(ctx: Pick<SnapshotContext, 'workspace' | 'memo'>): RbacWorkspace {
-  return ctx.memo.get(RBAC_MODEL, () => buildRbacWorkspace(ctx.workspace));
+  return ctx.memo.get(RBAC_MODEL, buildRbacWorkspace, ctx.workspace);
 }
 
 function buildRbacWorkspace(ws: WorkspaceIndex): RbacWorkspace {
@@ -239,26 +239,27 @@ export function defineRbacRule(row: RbacRow): Rule {
       if (!RBAC_KINDS.has(res.kind)) return;
       const rw = rbacWorkspace(ctx);
       const list = rw.findings(res);
-      for (let i = 0; i < list.length; i++) {
-        const f = list[i];
-        if (f.rule !== row.id) continue;
-        const related = (f.related ?? []).map(toRelated).filter((x): x is RelatedInfo => !!x);
-        if (f.rule === RBAC.workloadHighRisk.id) {
-          const info = rw.model.workloadInfo(f.object);
-          const sa = info?.serviceAccount;
-          const saRes = sa?.source.ref;
-          if (saRes instanceof Resource && !sameResource(saRes, res))
-            related.push({ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${info!.namespace}/${info!.serviceAccountName} (${where(saRes, ['metadata', 'name'])})` });
-        }
-        ctx.report({
-          resource: res,
-          path: f.path,
-          message: f.message,
-          ...(related.length ? { related } : {}),
-          ...(fixes ? { fixes: (opts?: { fixAllOnly?: boolean }) => (opts?.fixAllOnly ? [] : fixes(res, f, ctx, rw)) } : {}),
-        });
-      }
+      // (Reporting in its own function: its closures would allocate a context on every call of this one.)
+      for (let i = 0; i < list.length; i++) if (list[i].rule === row.id) reportRbac(list[i], res, ctx, rw, fixes);
     },
+  });
+}
+
+function reportRbac(f: RbacFinding, res: Resource, ctx: RuleContext, rw: RbacWorkspace, fixes: RbacFixes | undefined): void {
+  const related = (f.related ?? []).map(toRelated).filter((x): x is RelatedInfo => !!x);
+  if (f.rule === RBAC.workloadHighRisk.id) {
+    const info = rw.model.workloadInfo(f.object);
+    const sa = info?.serviceAccount;
+    const saRes = sa?.source.ref;
+    if (saRes instanceof Resource && !sameResource(saRes, res))
+      related.push({ uri: saRes.file.uri, range: saRes.range(['metadata', 'name']), message: `ServiceAccount ${info!.namespace}/${info!.serviceAccountName} (${where(saRes, ['metadata', 'name'])})` });
+  }
+  ctx.report({
+    resource: res,
+    path: f.path,
+    message: f.message,
+    ...(related.length ? { related } : {}),
+    ...(fixes ? { fixes: (opts?: { fixAllOnly?: boolean }) => (opts?.fixAllOnly ? [] : fixes(res, f, ctx, rw)) } : {}),
   });
 }
 
