@@ -7,9 +7,9 @@
  * Unlike the pure library next to it (index.ts), this module knows about the
  * editor-independent workspace model (Resource, SourceFile).
  */
-import { Resource } from '../model';
+import { isObject, Resource } from '../model';
 import type { EngineSettings } from '../rules/types';
-import { podTemplates, containersOf } from '../workloads';
+import { podTemplates, CONTAINER_FIELDS } from '../workloads';
 import type { WorkspaceIndex } from '../workspace';
 import { memoKey, resourceKey, SnapshotContext } from '../memo';
 import { NetworkModel, NAMESPACE_NAME_LABEL, portsMatch } from '../../../../shared/netpol/model';
@@ -173,11 +173,16 @@ export class NetpolWorkspace {
           if (!Array.isArray(t.spec.containers)) continue;
           const namespace = res.namespace ?? 'default';
           const ports: ContainerPortInfo[] = [];
-          for (const c of containersOf(t.spec))
-            if (Array.isArray(c.container.ports))
-              for (const p of c.container.ports)
-                if (p && typeof p === 'object' && typeof p.containerPort === 'number')
-                  ports.push({ containerPort: p.containerPort, ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}) });
+          // The containers' ports, as containersOf lists the containers (without building its references).
+          for (const field of CONTAINER_FIELDS) {
+            const list = t.spec[field];
+            if (!Array.isArray(list)) continue;
+            for (const c of list)
+              if (isObject(c) && Array.isArray(c.ports))
+                for (const p of c.ports)
+                  if (p && typeof p === 'object' && typeof p.containerPort === 'number')
+                    ports.push({ containerPort: p.containerPort, ...(typeof p.name === 'string' ? { name: p.name } : {}), ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}) });
+          }
           const hostNetwork = t.spec.hostNetwork === true;
           const pod: PodInfo = { name: res.name || '(unnamed)', namespace, labels: labelsOf(t.metadata.labels), hostNetwork, ports };
           const w: NpWorkload = { res, namespace, pod, templatePath: t.path, hostNetwork, ingress: [], egress: [], ...(t.where !== undefined ? { where: t.where } : {}) };

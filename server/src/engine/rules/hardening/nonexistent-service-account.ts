@@ -9,6 +9,8 @@ import { kindName, workloads } from './util';
 interface Accounts {
   /** Effective namespace (namespace-less installs placed as the RBAC rules place them; else `default`) → ServiceAccount names. */
   byNamespace: Map<string, Set<string>>;
+  /** Every name of `byNamespace`, whatever the namespace. */
+  allNames: Set<string>;
   /** Names of ServiceAccounts that declare no namespace and no install places: applied with `-n`, they may be in any namespace. */
   anywhere: Set<string>;
   /** Where each file's namespace-less objects are applied (see `installNamespaces`). */
@@ -23,7 +25,7 @@ function accounts(ws: WorkspaceIndex): Accounts {
   const hit = cache.get(ws);
   if (hit && hit.version === ws.version) return hit.accounts;
   const installs = installNamespaces(ws);
-  const out: Accounts = { byNamespace: new Map(), anywhere: new Set(), installs, shown: new Map() };
+  const out: Accounts = { byNamespace: new Map(), allNames: new Set(), anywhere: new Set(), installs, shown: new Map() };
   for (const sa of ws.resourcesOfKind('ServiceAccount')) {
     if (sa.file.skipped || !sa.name) continue;
     const placed = installs.get(sa.file);
@@ -32,6 +34,7 @@ function accounts(ws: WorkspaceIndex): Accounts {
     let names = out.byNamespace.get(ns);
     if (!names) out.byNamespace.set(ns, (names = new Set()));
     names.add(sa.name);
+    out.allNames.add(sa.name);
   }
   cache.set(ws, { version: ws.version, accounts: out });
   return out;
@@ -40,8 +43,7 @@ function accounts(ws: WorkspaceIndex): Accounts {
 /** True when `name` may exist in `namespace` for a workload (namespace-less workloads: in any namespace). */
 function defined(a: Accounts, res: Resource, namespace: string, name: string): boolean {
   if (a.byNamespace.get(namespace)?.has(name) || a.anywhere.has(name)) return true;
-  if (res.declaredNamespace === undefined && !a.installs.get(res.file)) for (const names of a.byNamespace.values()) if (names.has(name)) return true;
-  return false;
+  return res.declaredNamespace === undefined && !a.installs.get(res.file) && a.allNames.has(name);
 }
 
 export default defineRule({
