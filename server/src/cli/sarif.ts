@@ -159,24 +159,54 @@ export function writeSarif(findings: Finding[], snippet: (f: Finding) => string,
     if (res && res !== lastResource) {
       lastResource = res;
       const name = res.name || '(unnamed)';
-      logical =
-        `,${NL[14]}"logicalLocations": [${NL[16]}{${NL[18]}"name": ${JSON.stringify(name)},${NL[18]}"fullyQualifiedName": ` +
-        `${JSON.stringify([res.namespace, res.kind, name].filter(Boolean).join('/'))},${NL[18]}"kind": "resource"${NL[16]}}${NL[14]}]`;
+      logical = `,
+              "logicalLocations": [
+                {
+                  "name": ${JSON.stringify(name)},
+                  "fullyQualifiedName": ${JSON.stringify([res.namespace, res.kind, name].filter(Boolean).join('/'))},
+                  "kind": "resource"
+                }
+              ]`;
       ref = indented(res.ref, 12);
     }
-    let out =
-      `${count++ ? ',' : '['}${NL[8]}{${NL[10]}"ruleId": ${JSON.stringify(f.rule)},${NL[10]}"level": "${LEVEL[f.severity]}",` +
-      `${NL[10]}"message": {${NL[12]}"text": ${JSON.stringify(f.message)}${NL[10]}},` +
-      `${NL[10]}"locations": [${NL[12]}{${NL[14]}"physicalLocation": {${NL[16]}"artifactLocation": ${loc.json},` +
-      `${NL[16]}"region": {${NL[18]}"startLine": ${start.line + 1},${NL[18]}"startColumn": ${start.character + 1},` +
-      `${NL[18]}"endLine": ${end.line + 1},${NL[18]}"endColumn": ${end.character + 1}${NL[16]}}${NL[14]}}` +
-      `${res ? logical : ''}${NL[12]}}${NL[10]}],` +
-      `${NL[10]}"partialFingerprints": {${NL[12]}"${FINGERPRINT_KEY}": "${fp}"${NL[10]}}`;
     const idx = ruleIndex.get(f.rule);
-    if (idx !== undefined) out += `,${NL[10]}"ruleIndex": ${idx}`;
+    // The result as the log's stringify lays it out (a template with its text inline: few pieces to join).
+    let out = `${count++ ? ',' : '['}
+        {
+          "ruleId": ${JSON.stringify(f.rule)},
+          "level": "${LEVEL[f.severity]}",
+          "message": {
+            "text": ${JSON.stringify(f.message)}
+          },
+          "locations": [
+            {
+              "physicalLocation": {
+                "artifactLocation": ${loc.json},
+                "region": {
+                  "startLine": ${start.line + 1},
+                  "startColumn": ${start.character + 1},
+                  "endLine": ${end.line + 1},
+                  "endColumn": ${end.character + 1}
+                }
+              }${res ? logical : ''}
+            }
+          ],
+          "partialFingerprints": {
+            "${FINGERPRINT_KEY}": "${fp}"
+          }${idx === undefined ? '' : `,
+          "ruleIndex": ${idx}`}`;
     if (res && !f.kustomization && !f.helm) {
-      const pss = f.pss ? `,${NL[12]}"pss": {${NL[14]}"level": ${JSON.stringify(f.pss.level)},${NL[14]}"check": ${JSON.stringify(f.pss.check)}${NL[12]}}` : '';
-      out += `,${NL[10]}"properties": {${NL[12]}"resource": ${ref}${pss}${NL[10]}}`;
+      const pss = f.pss
+        ? `,
+            "pss": {
+              "level": ${JSON.stringify(f.pss.level)},
+              "check": ${JSON.stringify(f.pss.check)}
+            }`
+        : '';
+      out += `,
+          "properties": {
+            "resource": ${ref}${pss}
+          }`;
     } else {
       const props: Record<string, unknown> = {};
       if (res) props.resource = res.ref;
@@ -199,7 +229,8 @@ export function writeSarif(findings: Finding[], snippet: (f: Finding) => string,
       )}`;
     if (f.suppressed)
       out += `,${NL[10]}"suppressions": ${indented([{ kind: f.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason }], 10)}`;
-    write(out + NL[8] + '}');
+    write(`${out}
+        }`);
   }
   write((count ? '\n' + ' '.repeat(6) + ']' : '[]') + text.slice(at + mark.length));
 }
