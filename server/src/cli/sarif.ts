@@ -14,7 +14,6 @@
  *   `inSource`, configuration → `external`). Fingerprints are numbered over
  *   all findings, so leaving suppressed ones out changes no other result's.
  */
-import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Finding, RULES, ruleDocsUrl, Severity } from '../engine';
@@ -81,17 +80,22 @@ export function artifactLocation(file: string, cwd: string): { uri: string; uriB
   return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
+let sha256Hex: ((s: string) => string) | undefined;
+
 /** SHA-256 in hex: one-shot `crypto.hash` where node has it (20.12+: a third of the time of a Hash object per finding). */
-const sha256Hex: (s: string) => string =
-  typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (s) => (crypto as unknown as { hash: (alg: string, data: string, enc: string) => string }).hash('sha256', s, 'hex')
-    : (s) => crypto.createHash('sha256').update(s).digest('hex');
+function makeSha256Hex(): (s: string) => string {
+  // Required on first use: loading node:crypto (and the streams it needs) costs every other scan its start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crypto = require('node:crypto') as typeof import('node:crypto') & { hash?: (alg: string, data: string, enc: 'hex') => string };
+  const hash = crypto.hash;
+  return hash ? (s) => hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s).digest('hex');
+}
 
 function fingerprint(f: Finding, uri: string, snippet: string): string {
   const res = f.resource;
   const message = f.message.replace(/\d+/g, '#'); // counts and line numbers change with unrelated edits
   const parts = [f.rule, uri, res?.kind ?? '', res?.namespace ?? '', res?.name ?? '', message, snippet];
-  return sha256Hex(parts.join('\u0000')).slice(0, 32);
+  return (sha256Hex ??= makeSha256Hex())(parts.join('\u0000')).slice(0, 32);
 }
 
 /** `snippet`: the text a finding underlines (one line at most; part of its fingerprint). */
