@@ -32,7 +32,10 @@ const allBuilds = [
   // cluster.js is loaded by extension.js at run time (kept out of the activation path).
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode', './cluster.js'] },
   { ...common, entryPoints: ['client/src/cluster-entry.ts'], outfile: 'client/out/cluster.js', external: ['vscode'] },
-  { ...common, entryPoints: ['server/src/main.ts'], outfile: 'server/out/main.js' },
+  // main.js (entry.ts) loads lsp.js for `lsp`, cli.js for anything else: each mode compiles only its own code.
+  { ...common, entryPoints: ['server/src/entry.ts'], outfile: 'server/out/main.js' },
+  { ...common, entryPoints: ['server/src/main.ts'], outfile: 'server/out/cli.js' },
+  { ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'server/out/lsp.js' },
   // `k8s-guardrails cluster …`: with @kubernetes/client-node, required by main.js only for that command.
   { ...common, entryPoints: ['server/src/cli/cluster-ops.ts'], outfile: 'server/out/cluster-cli.js' },
 ];

@@ -1,9 +1,12 @@
 /**
- * The single server/CLI bundle: `k8s-guardrails scan …` for CI,
- * `k8s-guardrails cluster …` (its operations in a separate bundle, loaded on demand),
- * `k8s-guardrails lsp --stdio` (or `--node-ipc`, as the VS Code client
- * starts it) for editors.
+ * The CLI (bundle server/out/cli.js, which server/out/main.js loads, see
+ * entry.ts): `k8s-guardrails scan …` for CI, `k8s-guardrails cluster …`
+ * (its operations in a separate bundle, loaded on demand); `k8s-guardrails
+ * lsp --stdio` (or `--node-ipc`, as the VS Code client starts it) for
+ * editors is the language server's own bundle, server/out/lsp.js.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { scan, SCAN_USAGE } from './cli/scan';
 import { ConfigFileError, UsageError } from './cli/errors';
 import { rbac } from './cli/rbac';
@@ -57,7 +60,11 @@ async function main(argv: string[]): Promise<number> {
         stderr: (s) => process.stderr.write(s),
       });
     case 'lsp': {
-      const { startServer } = await import('./lsp/server');
+      // Reached from tsc output (server/out/main.js starts lsp.js itself). A computed path: esbuild leaves
+      // it to run time, so the language server stays out of the CLI's bundle.
+      const bundled = path.join(__dirname, 'lsp.js');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { startServer } = require(fs.existsSync(bundled) ? bundled : path.join(__dirname, 'lsp/server.js')) as typeof import('./lsp/server');
       startServer();
       return -1; // keeps running
     }

@@ -32,24 +32,30 @@ export function formatJson(findings: Finding[]): string {
 /**
  * `formatJson` written finding by finding through `write` (the same bytes as
  * one `JSON.stringify` of the whole report): the report is never one string.
+ * Each finding is written from a template, in `JSON.stringify`'s member
+ * order; a resource's reference (shared by its findings) is serialised once.
  */
 export function writeJson(findings: Finding[], write: (s: string) => void): void {
   write('{"version":1,"findings":[');
   let first = true;
+  let lastUri: string | undefined;
+  let file = '';
+  let lastResource: Finding['resource'];
+  let ref = '';
   for (const f of findings) {
-    const out: Record<string, unknown> = {
-      rule: f.rule,
-      severity: f.severity,
-      message: f.message,
-      file: f.uri,
-      range: f.range,
-    };
-    if (f.resource) out.resource = f.resource.ref;
-    if (f.pss) out.pss = { level: f.pss.level, check: f.pss.check };
-    if (f.suppressed) out.suppressed = { by: f.suppressed.by, reason: f.suppressed.reason };
-    if (f.kustomization) out.kustomization = f.kustomization;
-    if (f.helm) out.helm = { chart: f.helm.chart, release: f.helm.release };
-    write(first ? JSON.stringify(out) : ',' + JSON.stringify(out));
+    if (f.uri !== lastUri) file = JSON.stringify((lastUri = f.uri));
+    const { start, end } = f.range;
+    let out = `${first ? '' : ','}{"rule":${JSON.stringify(f.rule)},"severity":${JSON.stringify(f.severity)},"message":${JSON.stringify(f.message)},"file":${file},"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${end.line},"character":${end.character}}}`;
+    const res = f.resource;
+    if (res) {
+      if (res !== lastResource) ref = JSON.stringify((lastResource = res).ref);
+      out += `,"resource":${ref}`;
+    }
+    if (f.pss) out += `,"pss":${JSON.stringify({ level: f.pss.level, check: f.pss.check })}`;
+    if (f.suppressed) out += `,"suppressed":${JSON.stringify({ by: f.suppressed.by, reason: f.suppressed.reason })}`;
+    if (f.kustomization) out += `,"kustomization":${JSON.stringify(f.kustomization)}`;
+    if (f.helm) out += `,"helm":${JSON.stringify({ chart: f.helm.chart, release: f.helm.release })}`;
+    write(out + '}');
     first = false;
   }
   write(']}\n');

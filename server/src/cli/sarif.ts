@@ -14,7 +14,6 @@
  *   `inSource`, configuration → `external`). Fingerprints are numbered over
  *   all findings, so leaving suppressed ones out changes no other result's.
  */
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Finding, RULES, ruleDocsUrl, Severity } from '../engine';
@@ -81,11 +80,22 @@ export function artifactLocation(file: string, cwd: string): { uri: string; uriB
   return { uri: rel.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
+let sha256Hex: ((s: string) => string) | undefined;
+
+/** SHA-256 in hex: one-shot `crypto.hash` where node has it (20.12+: a third of the time of a Hash object per finding). */
+function makeSha256Hex(): (s: string) => string {
+  // Required on first use: loading node:crypto (and the streams it needs) costs every other scan its start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const crypto = require('node:crypto') as typeof import('node:crypto') & { hash?: (alg: string, data: string, enc: 'hex') => string };
+  const hash = crypto.hash;
+  return hash ? (s) => hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s).digest('hex');
+}
+
 function fingerprint(f: Finding, uri: string, snippet: string): string {
   const res = f.resource;
   const message = f.message.replace(/\d+/g, '#'); // counts and line numbers change with unrelated edits
   const parts = [f.rule, uri, res?.kind ?? '', res?.namespace ?? '', res?.name ?? '', message, snippet];
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+  return (sha256Hex ??= makeSha256Hex())(parts.join('\u0000')).slice(0, 32);
 }
 
 /** `snippet`: the text a finding underlines (one line at most; part of its fingerprint). */
@@ -97,18 +107,26 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
 
 /** Stands for the results in the log's text before they are written one by one (a string JSON cannot hold unescaped). */
 const RESULTS_MARK = '\u0000results\u0000';
+
+/** A line break and `n` spaces: where a member at that indentation of the 2-space indented log starts. */
+const NL: string[] = Array.from({ length: 24 }, (_, n) => '\n' + ' '.repeat(n));
+
 /**
- * The results array's items sit at depth 4 of the 2-space indented log (log → runs → run → results): a result
- * serialised inside three more arrays gets exactly their indentation, between this head and tail.
+ * `JSON.stringify(value, null, 2)` as it reads nested at indentation `pad` of the log: the same text with
+ * every line break followed by `pad` more spaces (a line break inside a JSON string is always escaped).
  */
-const NEST_HEAD = '[\n  [\n    [\n      [';
-const NEST_TAIL = '\n      ]\n    ]\n  ]\n]';
+function indented(value: unknown, pad: number): string {
+  return JSON.stringify(value, null, 2).replaceAll('\n', NL[pad]);
+}
 
 /**
  * `formatSarif` written result by result through `write`: the same bytes as
  * one `JSON.stringify(log, null, 2)`, without the log or its results ever
  * being held whole (rule metadata is written once, in `tool.driver.rules`;
- * results point at it with `ruleIndex`).
+ * results point at it with `ruleIndex`). Each result is written as that
+ * stringify would lay it out at its depth (log → runs → run → results →
+ * result: members at 10 spaces), from templates: the objects a result is
+ * made of are built only for its rare parts.
  */
 export function writeSarif(findings: Finding[], snippet: (f: Finding) => string, opts: SarifOptions, write: (s: string) => void): void {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
@@ -119,63 +137,104 @@ export function writeSarif(findings: Finding[], snippet: (f: Finding) => string,
   write(text.slice(0, at) + '"results": ');
   let count = 0;
   const seen = new Map<string, number>();
-  const locations = new Map<string, ReturnType<typeof artifactLocation>>();
+  const locations = new Map<string, { loc: ReturnType<typeof artifactLocation>; json: string }>();
+  const locationOf = (uri: string) => {
+    let l = locations.get(uri);
+    if (!l) {
+      const loc = artifactLocation(uri, opts.cwd);
+      locations.set(uri, (l = { loc, json: indented(loc, 16) }));
+    }
+    return l;
+  };
+  // A resource has many findings: its logical location and its reference are written once.
+  let lastResource: Finding['resource'];
+  let logical = '';
+  let ref = '';
   for (const f of findings) {
-    let loc = locations.get(f.uri);
-    if (!loc) locations.set(f.uri, (loc = artifactLocation(f.uri, opts.cwd)));
+    const loc = locationOf(f.uri);
     const { start, end } = f.range;
-    let fp = fingerprint(f, loc.uri, snippet(f));
+    let fp = fingerprint(f, loc.loc.uri, snippet(f));
     // Identical findings in one file (same rule, resource and text) are told apart by their order.
     const n = seen.get(fp) ?? 0;
     seen.set(fp, n + 1);
     if (n) fp = `${fp}:${n + 1}`;
     if (f.suppressed && opts.includeSuppressed === false) continue;
-    const result: Record<string, unknown> = {
-      ruleId: f.rule,
-      level: LEVEL[f.severity],
-      message: { text: f.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: loc,
-            region: { startLine: start.line + 1, startColumn: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 },
-          },
-          ...(f.resource
-            ? {
-                logicalLocations: [
-                  {
-                    name: f.resource.name || '(unnamed)',
-                    fullyQualifiedName: [f.resource.namespace, f.resource.kind, f.resource.name || '(unnamed)'].filter(Boolean).join('/'),
-                    kind: 'resource',
-                  },
-                ],
-              }
-            : {}),
-        },
-      ],
-      partialFingerprints: { [FINGERPRINT_KEY]: fp },
-    };
+    const res = f.resource;
+    if (res && res !== lastResource) {
+      lastResource = res;
+      const name = res.name || '(unnamed)';
+      logical = `,
+              "logicalLocations": [
+                {
+                  "name": ${JSON.stringify(name)},
+                  "fullyQualifiedName": ${JSON.stringify([res.namespace, res.kind, name].filter(Boolean).join('/'))},
+                  "kind": "resource"
+                }
+              ]`;
+      ref = indented(res.ref, 12);
+    }
     const idx = ruleIndex.get(f.rule);
-    if (idx !== undefined) result.ruleIndex = idx;
-    const props: Record<string, unknown> = {};
-    if (f.resource) props.resource = f.resource.ref;
-    if (f.pss) props.pss = { level: f.pss.level, check: f.pss.check };
-    if (f.kustomization) props.kustomization = f.kustomization;
-    if (f.helm) props.helm = { chart: f.helm.chart, release: f.helm.release };
-    if (Object.keys(props).length) result.properties = props;
+    // The result as the log's stringify lays it out (a template with its text inline: few pieces to join).
+    let out = `${count++ ? ',' : '['}
+        {
+          "ruleId": ${JSON.stringify(f.rule)},
+          "level": "${LEVEL[f.severity]}",
+          "message": {
+            "text": ${JSON.stringify(f.message)}
+          },
+          "locations": [
+            {
+              "physicalLocation": {
+                "artifactLocation": ${loc.json},
+                "region": {
+                  "startLine": ${start.line + 1},
+                  "startColumn": ${start.character + 1},
+                  "endLine": ${end.line + 1},
+                  "endColumn": ${end.character + 1}
+                }
+              }${res ? logical : ''}
+            }
+          ],
+          "partialFingerprints": {
+            "${FINGERPRINT_KEY}": "${fp}"
+          }${idx === undefined ? '' : `,
+          "ruleIndex": ${idx}`}`;
+    if (res && !f.kustomization && !f.helm) {
+      const pss = f.pss
+        ? `,
+            "pss": {
+              "level": ${JSON.stringify(f.pss.level)},
+              "check": ${JSON.stringify(f.pss.check)}
+            }`
+        : '';
+      out += `,
+          "properties": {
+            "resource": ${ref}${pss}
+          }`;
+    } else {
+      const props: Record<string, unknown> = {};
+      if (res) props.resource = res.ref;
+      if (f.pss) props.pss = { level: f.pss.level, check: f.pss.check };
+      if (f.kustomization) props.kustomization = f.kustomization;
+      if (f.helm) props.helm = { chart: f.helm.chart, release: f.helm.release };
+      if (Object.keys(props).length) out += `,${NL[10]}"properties": ${indented(props, 10)}`;
+    }
     if (f.related?.length)
-      result.relatedLocations = f.related.map((r, i) => ({
-        id: i,
-        message: { text: r.message },
-        physicalLocation: {
-          artifactLocation: artifactLocation(r.uri, opts.cwd),
-          region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.character + 1 },
-        },
-      }));
+      out += `,${NL[10]}"relatedLocations": ${indented(
+        f.related.map((r, i) => ({
+          id: i,
+          message: { text: r.message },
+          physicalLocation: {
+            artifactLocation: locationOf(r.uri).loc,
+            region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.character + 1 },
+          },
+        })),
+        10,
+      )}`;
     if (f.suppressed)
-      result.suppressions = [{ kind: f.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason }];
-    const nested = JSON.stringify([[[[result]]]], null, 2);
-    write((count++ ? ',' : '[') + nested.slice(NEST_HEAD.length, nested.length - NEST_TAIL.length));
+      out += `,${NL[10]}"suppressions": ${indented([{ kind: f.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason }], 10)}`;
+    write(`${out}
+        }`);
   }
   write((count ? '\n' + ' '.repeat(6) + ']' : '[]') + text.slice(at + mark.length));
 }

@@ -12,7 +12,6 @@
  * with kustomize's or helm's message); timeouts, cancellations and missing
  * tools are not.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -86,7 +85,7 @@ export class DirRenderCache implements RenderCache {
   set(key: string, value: CachedRender): void {
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      const tmp = `${this.file(key)}.${randomBytes(6).toString('hex')}.tmp`;
+      const tmp = `${this.file(key)}.${crypto().randomBytes(6).toString('hex')}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify({ format: FORMAT, ...value }));
       fs.renameSync(tmp, this.file(key));
     } catch {
@@ -148,7 +147,10 @@ export class InputHasher {
   }
 }
 
-const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+// Required on first use: a scan that renders nothing does not pay for loading node:crypto.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const crypto = () => require('node:crypto') as typeof import('node:crypto');
+const sha = (data: string | Buffer) => crypto().createHash('sha256').update(data).digest('hex');
 
 /**
  * The key of a render, or undefined when the tool cannot be identified.

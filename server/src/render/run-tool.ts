@@ -3,7 +3,7 @@
  * a time limit and an output size, cancelled by a signal, and telling "not installed" apart from "failed".
  * Shared by server/src/kustomize and server/src/helm; each reads the tool's stderr its own way.
  */
-import { spawn } from 'node:child_process';
+import type { spawn as Spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 export type ToolRun =
@@ -28,8 +28,11 @@ export function runTool(command: string, cmd: string, args: string[], opts: Tool
   const t0 = Date.now();
   if (opts.signal?.aborted) return Promise.resolve({ ok: false, message: 'cancelled', ms: 0, cancelled: true });
   return new Promise<ToolRun>((resolve) => {
-    let child: ReturnType<typeof spawn>;
+    let child: ReturnType<typeof Spawn>;
     try {
+      // Required here: most scans render nothing, and loading child_process (and net) costs their start-up.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     } catch (e) {
       resolve({ ok: false, message: `cannot run ${command}: ${(e as Error).message}`, ms: Date.now() - t0, unavailable: true });

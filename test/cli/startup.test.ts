@@ -1,0 +1,68 @@
+/**
+ * What a scan loads (issue #24 item 1): server/out/main.js hands `scan` to the
+ * CLI's bundle (cli.js) and `lsp` to the language server's (lsp.js), so a scan
+ * never compiles the language server; a scan that renders nothing and writes
+ * JSON loads neither node:child_process nor node:crypto. Observed in the CLI
+ * process itself (a preload reports at exit what was loaded).
+ */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { REPO } from '../helpers/lsp-client';
+
+const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
+const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n';
+
+interface Loaded {
+  files: string[];
+  builtins: string[];
+  code: number | null;
+  stdout: string;
+}
+
+/** Runs the CLI with a preload that writes, at exit, the files required and the built-in modules loaded. */
+function run(args: string[]): Loaded {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-startup-'));
+  try {
+    const report = path.join(dir, 'loaded.json');
+    const preload = path.join(dir, 'preload.js');
+    fs.writeFileSync(
+      preload,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList })));\n`,
+    );
+    fs.writeFileSync(path.join(dir, 'pod.yaml'), POD);
+    const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const loaded = JSON.parse(fs.readFileSync(report, 'utf8')) as { files: string[]; builtins: string[] };
+    return { ...loaded, code: r.status, stdout: r.stdout };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const bundles = (files: string[]) => files.filter((f) => f.startsWith(path.join(REPO, 'server/out'))).map((f) => path.basename(f)).sort();
+
+test('a JSON scan loads main.js and cli.js only: no language server, no child_process, no crypto', () => {
+  const r = run(['scan', 'pod.yaml', '--no-config', '--format', 'json']);
+  assert.equal(r.code, 1, 'the pod has findings');
+  assert.ok(JSON.parse(r.stdout).findings.length > 0);
+  assert.deepEqual(bundles(r.files), ['cli.js', 'main.js']);
+  assert.deepEqual(r.builtins.filter((m) => /child_process|crypto/.test(m)), []);
+});
+
+test('a SARIF scan loads node:crypto for its fingerprints', () => {
+  const r = run(['scan', 'pod.yaml', '--no-config', '--format', 'sarif']);
+  assert.equal(r.code, 1);
+  assert.match(JSON.parse(r.stdout).runs[0].results[0].partialFingerprints['k8sGuardrails/v1'], /^[0-9a-f]{32}$/);
+  assert.ok(r.builtins.some((m) => /crypto/.test(m)));
+  assert.deepEqual(bundles(r.files), ['cli.js', 'main.js']);
+});
+
+test('--help of the whole CLI comes from cli.js', () => {
+  const r = run(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /k8s-guardrails lsp --stdio/);
+  assert.deepEqual(bundles(r.files), ['cli.js', 'main.js']);
+});
