@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startCodeServer, workbenchUrl, CodeServerHandle } from '../../scripts/editor/code-server';
 import { findRepoRoot } from '../../scripts/editor/code-server-setup';
-import { CHROMIUM_ARGS } from '../editor/launchers/run-code-server';
+import { launchChromium } from '../editor/launchers/run-code-server';
 
 export const CHROMIUM = process.env.K8SG_CHROMIUM || '/usr/bin/chromium';
 export const repo = findRepoRoot();
@@ -90,16 +90,7 @@ export async function openWorkbench(opts: { settings?: Record<string, unknown>; 
       workspaceTrust: opts.workspaceTrust,
       settings: { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', ...opts.settings },
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-profile-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
+    browser = await launchChromium(fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-profile-')), CHROMIUM);
     const page = browser.pages()[0] ?? (await browser.newPage());
     opts.onPage?.(page);
     await page.goto(workbenchUrl(cs, { folder: workspace, extensionDevelopmentPath: repo }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
