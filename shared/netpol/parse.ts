@@ -344,15 +344,7 @@ class Parser {
   }
 
   policy(obj: unknown): ParsedPolicy {
-    const empty = (): ParsedPolicy => ({
-      podSelector: { valid: false, requirements: [] },
-      types: { ingress: false, egress: false },
-      explicitTypes: false,
-      emptyEgressList: false,
-      ingress: [],
-      egress: [],
-      problems: this.problems,
-    });
+    const empty = (): ParsedPolicy => unreadablePolicy(this.problems);
     if (!isObject(obj)) {
       this.problem('invalid-field', [], 'a NetworkPolicy must be an object');
       return empty();
@@ -397,20 +389,25 @@ class Parser {
   }
 }
 
+/** A policy that could not be read: its selector is invalid (it matches no pod) and it has no policy types. */
+function unreadablePolicy(problems: PolicyProblem[]): ParsedPolicy {
+  return {
+    podSelector: { valid: false, requirements: [] },
+    types: { ingress: false, egress: false },
+    explicitTypes: false,
+    emptyEgressList: false,
+    ingress: [],
+    egress: [],
+    problems,
+  };
+}
+
 /** Parse a NetworkPolicy object (not cached: objects may be mutated by callers). Never throws. */
 export function parsePolicy(obj: unknown): ParsedPolicy {
   try {
     return new Parser().policy(obj);
   } catch (e) {
     // Defensive: exotic inputs (getters that throw, proxies...) must not break callers.
-    return {
-      podSelector: { valid: false, requirements: [] },
-      types: { ingress: false, egress: false },
-      explicitTypes: false,
-      emptyEgressList: false,
-      ingress: [],
-      egress: [],
-      problems: [{ code: 'invalid-field', severity: 'error', message: `could not read NetworkPolicy: ${String(e)}`, path: [] }],
-    };
+    return unreadablePolicy([{ code: 'invalid-field', severity: 'error', message: `could not read NetworkPolicy: ${String(e)}`, path: [] }]);
   }
 }

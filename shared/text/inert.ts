@@ -11,9 +11,9 @@
  * both bundles use it.
  */
 
-/** Control characters, bidi controls, zero-width and BOM characters (shown as `\u{…}`). */
+/** Control characters, bidi controls (U+061C ARABIC LETTER MARK too), soft hyphen, zero-width and BOM characters (shown as `\u{…}`). */
 // eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const INVISIBLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
 
 /** Invisible and direction-changing characters become visible `\u{…}` escapes (tab stays; newline stays when `keepNewlines`). */
 export function visibleControls(s: string, keepNewlines = false): string {

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as yaml from 'js-yaml';
 import { REPO } from '../helpers/lsp-client';
+import { tmpTree, PRIVILEGED_POD } from '../helpers/cli';
 
 interface Step {
   name: string;
@@ -29,27 +30,8 @@ const action = yaml.load(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8'))
 };
 const step = (name: string) => action.runs.steps.find((s) => s.name === name)!;
 
-function tmp(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-ci-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const tmp = (files: Record<string, string>): string => tmpTree(files, 'k8s-guardrails-ci-');
 
-const POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: agent
-  namespace: ops
-spec:
-  containers:
-  - name: app
-    image: busybox:1.36
-    securityContext:
-      privileged: true
-`;
 
 /** A step's script as the runner runs it: bash -eo pipefail, inputs through the step's env. */
 function runStep(s: Step, cwd: string, inputs: Record<string, string>, outputs: Record<string, string> = {}) {
@@ -85,7 +67,7 @@ test('action.yml: a composite action that uploads SARIF with codeql-action and s
 });
 
 test('action.yml: the scan step writes SARIF and annotations, summarises, and the verdict fails at the threshold', () => {
-  const dir = tmp({ 'k8s/pod.yaml': POD, 'k8s/quiet.yaml': POD.replace('name: agent', 'name: quiet').replace('  namespace: ops\n', '  namespace: ops\n  annotations:\n    ignore.k8s-guardrails.io/privileged-container: "reviewed"\n'), 'docs/not-k8s.yaml': 'title: x\n' });
+  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED_POD, 'k8s/quiet.yaml': PRIVILEGED_POD.replace('name: agent', 'name: quiet').replace('  namespace: ops\n', '  namespace: ops\n  annotations:\n    ignore.k8s-guardrails.io/privileged-container: "reviewed"\n'), 'docs/not-k8s.yaml': 'title: x\n' });
   const r = runStep(step('Scan'), dir, { paths: 'k8s\ndocs' });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.outputs['exit-code'], '1');
@@ -125,10 +107,10 @@ test('.pre-commit-hooks.yaml: the hook scans the repository with the command on 
     const [cmd, ...rest] = hook.entry.split(' ');
     return spawnSync(cmd, [...rest, ...hook.args], { cwd: dir, encoding: 'utf8', env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
   };
-  const bad = run(tmp({ 'pod.yaml': POD }));
+  const bad = run(tmp({ 'pod.yaml': PRIVILEGED_POD }));
   assert.equal(bad.status, 1, bad.stderr);
   assert.match(bad.stdout, /privileged-container/);
-  const fine = run(tmp({ 'pod.yaml': POD.replace('privileged: true', 'privileged: false'), '.k8s-guardrails.yaml': 'pss:\n  level: privileged\n' }));
+  const fine = run(tmp({ 'pod.yaml': PRIVILEGED_POD.replace('privileged: true', 'privileged: false'), '.k8s-guardrails.yaml': 'pss:\n  level: privileged\n' }));
   assert.equal(fine.status, 0, fine.stdout + fine.stderr);
 });
 

@@ -7,51 +7,16 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO } from '../helpers/lsp-client';
+import { BIN, tmpTree, PRIVILEGED_POD, scanCli, JsonFinding } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  message: string;
-  file: string;
-  range: { start: { line: number; character: number } };
-  resource?: { kind: string; name: string };
-}
+const scan = (cwd: string, args: string[], input?: string) => scanCli(cwd, ['--no-config', ...args], input);
 
-function scan(cwd: string, args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [BIN, 'scan', '--no-config', ...args], { cwd, input, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  let findings: JsonFinding[] = [];
-  if (args.includes('json') && r.stdout) findings = JSON.parse(r.stdout).findings;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, findings };
-}
-
-function tmp(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-clean-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const tmp = (files: Record<string, string>): string => tmpTree(files, 'k8s-guardrails-clean-');
 
 const rules = (fs: JsonFinding[], file?: string) => fs.filter((f) => !file || f.file === file).map((f) => f.rule);
 
-const PRIVILEGED_POD = `apiVersion: v1
-kind: Pod
-metadata:
-  name: agent
-  namespace: ops
-spec:
-  containers:
-  - name: app
-    image: busybox:1.36
-    securityContext:
-      privileged: true
-`;
 
 // Shaped like kube-prometheus' grafana-dashboardDefinitions.yaml: Go-template text inside a JSON string value.
 const GRAFANA_DASHBOARDS = `apiVersion: v1

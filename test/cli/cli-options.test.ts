@@ -8,14 +8,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { REPO } from '../helpers/lsp-client';
 import { scan } from '../../server/src/cli/scan';
 import { UsageError } from '../../server/src/cli/errors';
+import { BIN, tmpTree, PRIVILEGED_POD } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 
 interface Run {
   code: number;
@@ -43,27 +42,8 @@ function spawnCli(cwd: string, args: string[], input?: string | Buffer, env: Nod
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function tmp(files: Record<string, string | Buffer>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const tmp = (files: Record<string, string | Buffer>): string => tmpTree(files, 'k8s-guardrails-cli-');
 
-const PRIVILEGED = `apiVersion: v1
-kind: Pod
-metadata:
-  name: agent
-  namespace: ops
-spec:
-  containers:
-  - name: app
-    image: busybox:1.36
-    securityContext:
-      privileged: true
-`;
 
 /** Restricted-compliant, with limits, a pinned image and its own ServiceAccount: only cross-file rules may report. */
 const CLEAN = `apiVersion: v1
@@ -89,7 +69,7 @@ spec:
       capabilities: {drop: [ALL]}
 `;
 
-const SUPPRESSED = PRIVILEGED.replace('  namespace: ops\n', '  namespace: ops\n  annotations:\n    ignore.k8s-guardrails.io/privileged-container: "node agent, reviewed by platform security"\n');
+const SUPPRESSED = PRIVILEGED_POD.replace('  namespace: ops\n', '  namespace: ops\n  annotations:\n    ignore.k8s-guardrails.io/privileged-container: "node agent, reviewed by platform security"\n');
 
 function json(r: Run): { version: number; findings: any[] } {
   try {
@@ -102,7 +82,7 @@ function json(r: Run): { version: number; findings: any[] } {
 // ---------------------------------------------------------------- formats
 
 test('text: findings grouped under their file, then a summary line; no colour when not a TTY', async () => {
-  const dir = tmp({ 'pod.yaml': PRIVILEGED });
+  const dir = tmp({ 'pod.yaml': PRIVILEGED_POD });
   const r = await scanIn(dir, ['pod.yaml', '--pss-level', 'baseline']);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^pod\.yaml\n(.*\n)* {2}11:19 +error +.*  privileged-container$/m);
@@ -114,7 +94,7 @@ test('text: findings grouped under their file, then a summary line; no colour wh
 });
 
 test('text: colour on a TTY, none with NO_COLOR', async () => {
-  const dir = tmp({ 'pod.yaml': PRIVILEGED });
+  const dir = tmp({ 'pod.yaml': PRIVILEGED_POD });
   let out = '';
   await scan(['pod.yaml'], { stdout: (s) => (out += s), stderr: () => {}, readStdin: async () => '', isTTY: true, cwd: dir });
   assert.match(out, /\x1b\[31merror\x1b\[0m/);
@@ -124,7 +104,7 @@ test('text: colour on a TTY, none with NO_COLOR', async () => {
 });
 
 test('json: the version 1 contract, unchanged', async () => {
-  const dir = tmp({ 'pod.yaml': PRIVILEGED });
+  const dir = tmp({ 'pod.yaml': PRIVILEGED_POD });
   const r = await scanIn(dir, ['--format', 'json', '--pss-level', 'baseline', 'pod.yaml']);
   assert.equal(r.code, 1);
   const out = json(r);
@@ -174,7 +154,7 @@ function sarifValidator() {
 }
 
 test('sarif: valid against the SARIF 2.1.0 schema, with rules, locations, fingerprints and suppressions', async () => {
-  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED, 'k8s/suppressed.yaml': SUPPRESSED.replace('name: agent', 'name: agent2'), 'bad.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n' });
+  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED_POD, 'k8s/suppressed.yaml': SUPPRESSED.replace('name: agent', 'name: agent2'), 'bad.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: x\n' });
   const r = await scanIn(dir, ['--format', 'sarif', 'k8s', 'bad.yaml', '--include-suppressed']);
   assert.equal(r.code, 1, r.stderr);
   const log = JSON.parse(r.stdout);
@@ -214,8 +194,8 @@ test('sarif: valid against the SARIF 2.1.0 schema, with rules, locations, finger
 });
 
 test('sarif: fingerprints survive unrelated edits that move lines', async () => {
-  const before = tmp({ 'pod.yaml': PRIVILEGED });
-  const after = tmp({ 'pod.yaml': '# a comment\n# and another\n' + PRIVILEGED.replace('metadata:\n', 'metadata:\n  labels: {app: agent}\n') });
+  const before = tmp({ 'pod.yaml': PRIVILEGED_POD });
+  const after = tmp({ 'pod.yaml': '# a comment\n# and another\n' + PRIVILEGED_POD.replace('metadata:\n', 'metadata:\n  labels: {app: agent}\n') });
   const fp = async (dir: string) => {
     const log = JSON.parse((await scanIn(dir, ['--format', 'sarif', 'pod.yaml'])).stdout);
     const res = log.runs[0].results.find((x: any) => x.ruleId === 'privileged-container');
@@ -228,7 +208,7 @@ test('sarif: fingerprints survive unrelated edits that move lines', async () => 
 });
 
 test('sarif: rules turned off or re-levelled are listed as configuration overrides', async () => {
-  const dir = tmp({ 'pod.yaml': PRIVILEGED });
+  const dir = tmp({ 'pod.yaml': PRIVILEGED_POD });
   const r = await scanIn(dir, ['--format', 'sarif', '--disable', 'image-latest-tag', '--enable', 'privileged-container=warning', 'pod.yaml']);
   const log = JSON.parse(r.stdout);
   assert.equal(sarifValidator()(log), '');
@@ -241,7 +221,7 @@ test('sarif: rules turned off or re-levelled are listed as configuration overrid
 // ---------------------------------------------------------------- exit codes
 
 test('exit 0 without findings, 1 with findings, 2 for usage errors', async () => {
-  const dir = tmp({ 'clean.yaml': CLEAN, 'pod.yaml': PRIVILEGED, 'notes.yaml': 'title: not kubernetes\n' });
+  const dir = tmp({ 'clean.yaml': CLEAN, 'pod.yaml': PRIVILEGED_POD, 'notes.yaml': 'title: not kubernetes\n' });
   assert.equal((await scanIn(dir, ['clean.yaml', 'notes.yaml', '--fail-on', 'error'])).code, 0);
   assert.equal((await scanIn(dir, ['pod.yaml'])).code, 1);
   // Nothing analysed is never a pass.
@@ -260,7 +240,7 @@ test('exit 0 without findings, 1 with findings, 2 for usage errors', async () =>
 });
 
 test('--fail-on: only findings at or above the level fail', async () => {
-  const dir = tmp({ 'pod.yaml': PRIVILEGED });
+  const dir = tmp({ 'pod.yaml': PRIVILEGED_POD });
   // Only below-error findings remain once privileged-container is off.
   const args = ['pod.yaml', '--disable', 'privileged-container', '--format', 'json'];
   const all = json(await scanIn(dir, args)).findings;
@@ -278,7 +258,7 @@ test('--fail-on: only findings at or above the level fail', async () => {
 // ---------------------------------------------------------------- rules and configuration
 
 test('--enable / --disable: repeatable, comma lists, unknown rule → exit 2 with a suggestion', async () => {
-  const dir = tmp({ 'pod.yaml': PRIVILEGED });
+  const dir = tmp({ 'pod.yaml': PRIVILEGED_POD });
   const rules = async (...extra: string[]) => new Set(json(await scanIn(dir, ['--format', 'json', 'pod.yaml', ...extra])).findings.map((f) => f.rule));
   const base = await rules();
   assert.ok(base.has('privileged-container') && base.has('missing-resource-limits'), [...base].join());
@@ -294,10 +274,10 @@ test('--enable / --disable: repeatable, comma lists, unknown rule → exit 2 wit
 test('config file: .k8s-guardrails.yaml in the current directory sets rules, PSS level and paths.ignore; --enable wins', async () => {
   const dir = tmp({
     '.k8s-guardrails.yaml': 'pss:\n  level: baseline\nrules:\n  privileged-container: warning\n  missing-resource-limits: off\npaths:\n  ignore: ["generated", "k8s/legacy/**"]\n',
-    'k8s/pod.yaml': PRIVILEGED,
-    'k8s/legacy/old.yaml': PRIVILEGED,
-    'generated/x.yaml': PRIVILEGED,
-    'k8s/generated/y.yaml': PRIVILEGED,
+    'k8s/pod.yaml': PRIVILEGED_POD,
+    'k8s/legacy/old.yaml': PRIVILEGED_POD,
+    'generated/x.yaml': PRIVILEGED_POD,
+    'k8s/generated/y.yaml': PRIVILEGED_POD,
   });
   const r = await scanIn(dir, ['--format', 'json', '.']);
   const out = json(r);
@@ -319,7 +299,7 @@ test('config file: .k8s-guardrails.yaml in the current directory sets rules, PSS
 test('config file: --config <file>; errors → exit 2 naming the file, line and value', async () => {
   const dir = tmp({
     'ci/guardrails.yaml': 'pss:\n  level: strict\nrules:\n  privileged-containr: off\npaths:\n  ignore: 42\n',
-    'pod.yaml': PRIVILEGED,
+    'pod.yaml': PRIVILEGED_POD,
     '.k8s-guardrails.yml': 'rules: [oops]\n',
   });
   const r = await scanIn(dir, ['--config', 'ci/guardrails.yaml', 'pod.yaml']);
@@ -347,7 +327,7 @@ test('config file: --config <file>; errors → exit 2 naming the file, line and 
 // ---------------------------------------------------------------- bad input
 
 test('binary files are not analysed: a not-analysed error each; the rest is scanned', async () => {
-  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED, 'k8s/blob.yaml': Buffer.from([0x61, 0x3a, 0x00, 0x01, 0x02]) });
+  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED_POD, 'k8s/blob.yaml': Buffer.from([0x61, 0x3a, 0x00, 0x01, 0x02]) });
   const r = await scanIn(dir, ['--format', 'json', 'k8s']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /not analysed: k8s\/blob\.yaml: it is a binary file \(it contains NUL bytes\)/);
@@ -362,7 +342,7 @@ test('binary files are not analysed: a not-analysed error each; the rest is scan
 });
 
 test('unreadable files (dangling symlink, directory named like a file) → a not-analysed error each, others still reported', async () => {
-  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED.replace('privileged: true', 'privileged: false') });
+  const dir = tmp({ 'k8s/pod.yaml': PRIVILEGED_POD.replace('privileged: true', 'privileged: false') });
   fs.symlinkSync(path.join(dir, 'nowhere.yaml'), path.join(dir, 'k8s/broken.yaml'));
   const r = await scanIn(dir, ['--format', 'json', 'k8s', '--fail-on', 'error']);
   assert.equal(r.code, 1, 'the unreadable file fails the scan even when nothing else does');
@@ -396,7 +376,7 @@ test('a directory without YAML files, a missing file and an unmatched glob are u
 });
 
 test('invalid YAML is a finding (yaml-syntax), not a crash; other documents are still analysed', async () => {
-  const dir = tmp({ 'mixed.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: [broken\n---\n${PRIVILEGED}` });
+  const dir = tmp({ 'mixed.yaml': `apiVersion: v1\nkind: Pod\nmetadata: {name: [broken\n---\n${PRIVILEGED_POD}` });
   const r = await scanIn(dir, ['--format', 'json', 'mixed.yaml']);
   assert.equal(r.code, 1, r.stderr);
   const rules = json(r).findings.map((f) => f.rule);
@@ -405,8 +385,8 @@ test('invalid YAML is a finding (yaml-syntax), not a crash; other documents are 
 });
 
 test('files over --max-file-size are not analysed: a not-analysed error naming the limit', async () => {
-  const big = PRIVILEGED + `# ${'x'.repeat(5000)}\n`;
-  const dir = tmp({ 'big.yaml': big, 'pod.yaml': PRIVILEGED.replace('agent', 'small') });
+  const big = PRIVILEGED_POD + `# ${'x'.repeat(5000)}\n`;
+  const dir = tmp({ 'big.yaml': big, 'pod.yaml': PRIVILEGED_POD.replace('agent', 'small') });
   const r = await scanIn(dir, ['--format', 'json', '--max-file-size', '4KiB', '.']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /not analysed: big\.yaml: the file \(5(\.\d)? KiB\) is over the size limit of 4 KiB \(--max-file-size\)/);
@@ -414,12 +394,12 @@ test('files over --max-file-size are not analysed: a not-analysed error naming t
   assert.deepEqual(onBig.map((f) => f.rule), ['not-analysed']);
   assert.match(onBig[0].message, /over the size limit of 4 KiB \(--max-file-size\)/);
   // Default 64 MiB: a 5 MiB file through the real CLI is analysed.
-  const huge = tmp({ 'huge.yaml': PRIVILEGED + '#' + 'x'.repeat(5 * 1024 * 1024) + '\n' });
+  const huge = tmp({ 'huge.yaml': PRIVILEGED_POD + '#' + 'x'.repeat(5 * 1024 * 1024) + '\n' });
   const p = spawnCli(huge, ['scan', 'huge.yaml']);
   assert.equal(p.code, 1, p.stderr);
   assert.match(p.stdout, /^huge\.yaml\n(.*\n)* {2}11:19 +error +.*  privileged-container$/m);
   // stdin obeys the limit too.
-  const s = await scanIn(dir, ['-', '--max-file-size', '100'], PRIVILEGED);
+  const s = await scanIn(dir, ['-', '--max-file-size', '100'], PRIVILEGED_POD);
   assert.match(s.stderr, /not analysed: <stdin>: .* over the size limit of 100 bytes/);
   assert.match(s.stdout, /^<stdin>\n {2}1:1 +error +.*  not-analysed$/m);
 });
@@ -428,13 +408,13 @@ test('files over --max-file-size are not analysed: a not-analysed error naming t
 
 test('globs: *, ** and ? expanded by the tool (quoted), sorted, without duplicates', async () => {
   const dir = tmp({
-    'apps/web/deploy.yaml': PRIVILEGED.replace('agent', 'web'),
-    'apps/api/deploy.yml': PRIVILEGED.replace('agent', 'api'),
+    'apps/web/deploy.yaml': PRIVILEGED_POD.replace('agent', 'web'),
+    'apps/api/deploy.yml': PRIVILEGED_POD.replace('agent', 'api'),
     'apps/api/values.json': '{}',
-    'apps/a1.yaml': PRIVILEGED.replace('agent', 'a1'),
-    'apps/ab.yaml': PRIVILEGED.replace('agent', 'ab'),
-    'apps/node_modules/x.yaml': PRIVILEGED,
-    'top.yaml': PRIVILEGED.replace('agent', 'top'),
+    'apps/a1.yaml': PRIVILEGED_POD.replace('agent', 'a1'),
+    'apps/ab.yaml': PRIVILEGED_POD.replace('agent', 'ab'),
+    'apps/node_modules/x.yaml': PRIVILEGED_POD,
+    'top.yaml': PRIVILEGED_POD.replace('agent', 'top'),
   });
   const files = async (...args: string[]) => [...new Set(json(await scanIn(dir, ['--format', 'json', ...args])).findings.map((f) => f.file))];
   assert.deepEqual(await files('apps/**/*.yaml'), ['apps/a1.yaml', 'apps/ab.yaml', 'apps/web/deploy.yaml']);
@@ -449,13 +429,13 @@ test('globs: *, ** and ? expanded by the tool (quoted), sorted, without duplicat
 
 test('globs: braces and classes, as in VS Code (quoted, through the process)', async () => {
   const dir = tmp({
-    'examples/a/pod.yaml': PRIVILEGED.replace('agent', 'a'),
-    'examples/b/deep/pod.yml': PRIVILEGED.replace('agent', 'b'),
+    'examples/a/pod.yaml': PRIVILEGED_POD.replace('agent', 'a'),
+    'examples/b/deep/pod.yml': PRIVILEGED_POD.replace('agent', 'b'),
     'examples/c/pod.json': '{}',
-    'examples/v1.yaml': PRIVILEGED.replace('agent', 'v1'),
-    'examples/v2.yaml': PRIVILEGED.replace('agent', 'v2'),
-    'examples/vx.yaml': PRIVILEGED.replace('agent', 'vx'),
-    'examples/(x).yaml': PRIVILEGED.replace('agent', 'paren'),
+    'examples/v1.yaml': PRIVILEGED_POD.replace('agent', 'v1'),
+    'examples/v2.yaml': PRIVILEGED_POD.replace('agent', 'v2'),
+    'examples/vx.yaml': PRIVILEGED_POD.replace('agent', 'vx'),
+    'examples/(x).yaml': PRIVILEGED_POD.replace('agent', 'paren'),
   });
   const files = (...args: string[]) => [...new Set(json(spawnCli(dir, ['scan', '--format', 'json', ...args])).findings.map((f) => f.file))];
   assert.deepEqual(files('examples/**/*.{yaml,yml}'), ['examples/(x).yaml', 'examples/a/pod.yaml', 'examples/b/deep/pod.yml', 'examples/v1.yaml', 'examples/v2.yaml', 'examples/vx.yaml']);
@@ -479,13 +459,13 @@ test('paths.ignore and ignore path: entries use the same globs (braces, classes,
       '    reason: reviewed',
       '',
     ].join('\n'),
-    'charts/x/templates/a.yaml': PRIVILEGED,
-    'vendor/v.yaml': PRIVILEGED,
-    'deep/dir/a.tmpl.yaml': PRIVILEGED,
-    'build/out/b.yaml': PRIVILEGED,
-    'apps/legacy/x/pod.yaml': PRIVILEGED.replace('agent', 'legacy'),
-    'apps/new/pod.yaml': PRIVILEGED.replace('agent', 'new'),
-    'overlays/charts/c.yaml': PRIVILEGED.replace('agent', 'overlay'),
+    'charts/x/templates/a.yaml': PRIVILEGED_POD,
+    'vendor/v.yaml': PRIVILEGED_POD,
+    'deep/dir/a.tmpl.yaml': PRIVILEGED_POD,
+    'build/out/b.yaml': PRIVILEGED_POD,
+    'apps/legacy/x/pod.yaml': PRIVILEGED_POD.replace('agent', 'legacy'),
+    'apps/new/pod.yaml': PRIVILEGED_POD.replace('agent', 'new'),
+    'overlays/charts/c.yaml': PRIVILEGED_POD.replace('agent', 'overlay'),
   });
   const r = spawnCli(dir, ['scan', '--format', 'json', '--include-suppressed', '.']);
   const findings = json(r).findings.filter((f) => f.rule === 'privileged-container');
@@ -495,12 +475,12 @@ test('paths.ignore and ignore path: entries use the same globs (braces, classes,
 
 test('stdin with -: once, named by --stdin-filename, combined with files as one workspace', async () => {
   const dir = tmp({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ops\n  labels:\n    pod-security.kubernetes.io/enforce: privileged\n' });
-  const r = await scanIn(dir, ['--format', 'json', '-', '--stdin-filename', 'rendered/pod.yaml', 'ns.yaml'], PRIVILEGED);
+  const r = await scanIn(dir, ['--format', 'json', '-', '--stdin-filename', 'rendered/pod.yaml', 'ns.yaml'], PRIVILEGED_POD);
   const findings = json(r).findings;
   assert.ok(findings.some((f) => f.file === 'rendered/pod.yaml'));
   // The Namespace in ns.yaml allows privileged pods: no PSS finding on stdin's pod.
   assert.ok(!findings.some((f) => f.rule === 'privileged-container'), JSON.stringify(findings.map((f) => f.rule)));
-  const p = spawnCli(dir, ['scan', '-'], PRIVILEGED);
+  const p = spawnCli(dir, ['scan', '-'], PRIVILEGED_POD);
   assert.equal(p.code, 1);
   assert.match(p.stdout, /^<stdin>\n(.*\n)* {2}11:19 +error +.*  privileged-container$/m);
   const empty = spawnCli(dir, ['scan', '-'], '');
@@ -509,7 +489,7 @@ test('stdin with -: once, named by --stdin-filename, combined with files as one 
 });
 
 test('--output writes the report to a file', async () => {
-  const dir = tmp({ 'pod.yaml': PRIVILEGED });
+  const dir = tmp({ 'pod.yaml': PRIVILEGED_POD });
   const r = await scanIn(dir, ['--format', 'sarif', '-o', 'out/report.sarif', 'pod.yaml']);
   assert.equal(r.stdout, '');
   assert.equal(r.code, 2, 'missing output directory is an error');

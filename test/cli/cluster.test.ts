@@ -11,8 +11,8 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import { startSimulator, Simulator } from '../simulator/server';
 import { DEMO, HOSTILE } from '../simulator/seed';
 import { REPO } from '../helpers/lsp-client';
+import { BIN } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const QUARANTINE = 'k8s-guardrails.io/quarantine';
 const NS = 'payments';
 const POD = DEMO.compromisedPod;

@@ -14,28 +14,13 @@ import * as path from 'node:path';
 import { REPO } from '../helpers/lsp-client';
 import { readExpected } from '../helpers/expected';
 import { helmBinaries } from '../helpers/helm';
+import { scanCli, JsonFinding } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const OWN = path.join(REPO, 'test/fixtures/helm/own');
 const PUBLIC = path.join(REPO, 'test/fixtures/helm/public');
 const HELMS = helmBinaries();
 
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  file: string;
-  message: string;
-  range: { start: { line: number; character: number } };
-  resource?: { kind: string; name: string; namespace?: string };
-  helm?: { chart: string; release: string };
-}
-
-function scan(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, 'scan', ...args], { encoding: 'utf8', cwd });
-  let findings: JsonFinding[] = [];
-  if (args.includes('json') && r.stdout) findings = JSON.parse(r.stdout).findings;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, findings };
-}
+const scan = (cwd: string, args: string[]) => scanCli(cwd, args);
 
 const line = (f: JsonFinding) => `${f.file}:${f.range.start.line + 1} ${f.rule} ${f.resource ? `${f.resource.kind}/${f.resource.name}` : '-/-'} ${f.helm?.release ?? '-'}`;
 const textAt = (file: string, f: JsonFinding) => fs.readFileSync(file, 'utf8').split('\n')[f.range.start.line].slice(f.range.start.character);

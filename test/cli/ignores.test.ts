@@ -3,14 +3,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { REPO } from '../helpers/lsp-client';
 import { scan } from '../../server/src/cli/scan';
 import { UsageError } from '../../server/src/cli/errors';
+import { BIN, tmpTree } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 
 interface Run {
   code: number;
@@ -32,14 +31,7 @@ async function scanIn(cwd: string, args: string[], now?: Date): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-function tmp(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-ignores-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const tmp = (files: Record<string, string>): string => tmpTree(files, 'k8s-guardrails-ignores-');
 
 const DS = `apiVersion: apps/v1
 kind: DaemonSet

@@ -6,35 +6,18 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { REPO } from '../helpers/lsp-client';
 import { readExpected } from '../helpers/expected';
+import { scanCli, JsonFinding } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const FIXTURES = path.join(REPO, 'test/fixtures/kustomize');
 const SHOP = path.join(FIXTURES, 'shop');
 
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  file: string;
-  message: string;
-  range: { start: { line: number; character: number } };
-  resource?: { kind: string; name: string; namespace?: string };
-  kustomization?: string;
-  suppressed?: { by: string; reason: string };
-}
-
-function scan(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, 'scan', ...args], { encoding: 'utf8', cwd });
-  let findings: JsonFinding[] = [];
-  if (args.includes('json')) findings = JSON.parse(r.stdout).findings;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, findings };
-}
+const scan = (cwd: string, args: string[]) => scanCli(cwd, args);
 
 const line = (f: JsonFinding) => `${f.file}:${f.range.start.line + 1} ${f.rule} ${f.resource ? `${f.resource.kind}/${f.resource.name}` : '-/-'} ${f.kustomization ?? '-'}`;
 

@@ -2,10 +2,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { REPO } from '../helpers/lsp-client';
+import { BIN } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const scan = (args: string[]) => spawnSync(process.execPath, [BIN, 'scan', ...args], { encoding: 'utf8', cwd: REPO });
 
 test('--time-limit: a file cut short gets a not-analysed error (exit 1); generous limits change nothing', () => {

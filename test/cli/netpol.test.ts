@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO } from '../helpers/lsp-client';
+import { BIN } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const REF = path.join(REPO, 'examples/reference');
 
 interface JsonFinding {

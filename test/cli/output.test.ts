@@ -9,12 +9,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO } from '../helpers/lsp-client';
 import { scan } from '../../server/src/cli/scan';
+import { BIN, tmpTree } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 
 interface Run {
   code: number;
@@ -31,14 +29,7 @@ function cli(cwd: string, args: string[], env: Record<string, string> = {}): Run
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function tmp(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-out-'));
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+const tmp = (files: Record<string, string>): string => tmpTree(files, 'k8s-guardrails-out-');
 
 const pod = (name: string, container: string, annotations = '') => `apiVersion: v1
 kind: Pod

@@ -6,20 +6,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO } from '../helpers/lsp-client';
+import { BIN, tmpTree, JsonFinding } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const FIXTURES = path.join(REPO, 'test/fixtures/rules');
-
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  file: string;
-  message: string;
-  range: { start: { line: number; character: number } };
-}
 
 function run(args: string[], cwd = REPO): { status: number | null; stdout: string; stderr: string } {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd });
@@ -31,11 +22,7 @@ function scan(args: string[], cwd = REPO): JsonFinding[] {
   return JSON.parse(r.stdout).findings;
 }
 
-function tmp(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-precision-'));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  return dir;
-}
+const tmp = (files: Record<string, string>): string => tmpTree(files, 'k8s-guardrails-precision-');
 
 /** 1-based line of the first line matching `re`. */
 function lineOf(file: string, re: RegExp): number {

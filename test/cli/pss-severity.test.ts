@@ -8,9 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO } from '../helpers/lsp-client';
+import { BIN } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 
 function scan(file: string, text: string, args: string[]) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-severity-'));

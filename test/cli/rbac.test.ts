@@ -2,12 +2,10 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO } from '../helpers/lsp-client';
+import { BIN, tmpTree } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const CROSS = path.join(REPO, 'test/fixtures/rules/rbac/cross-file.workspace');
 
 function run(args: string[]) {
@@ -15,11 +13,7 @@ function run(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function tmp(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-guardrails-rbac-cli-'));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  return dir;
-}
+const tmp = (files: Record<string, string>): string => tmpTree(files, 'k8s-guardrails-rbac-cli-');
 
 const ROLES = `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role

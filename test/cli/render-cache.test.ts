@@ -11,10 +11,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { REPO } from '../helpers/lsp-client';
 import { helmBinaries } from '../helpers/helm';
+import { BIN } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-render-cache-'));

@@ -9,17 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO } from '../helpers/lsp-client';
+import { BIN, JsonFinding } from '../helpers/cli';
 
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const FIXTURES = path.join(REPO, 'test/fixtures/rules');
-
-interface JsonFinding {
-  rule: string;
-  severity: string;
-  file: string;
-  message: string;
-  range: { start: { line: number; character: number } };
-}
 
 function scan(args: string[]): JsonFinding[] {
   const r = spawnSync(process.execPath, [BIN, 'scan', '--format', 'json', '--no-config', ...args], { encoding: 'utf8', cwd: REPO });

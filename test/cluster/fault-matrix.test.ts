@@ -19,18 +19,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { startSimulator, Simulator, FaultSpec } from '../simulator/server';
-import { DEMO } from '../simulator/seed';
 import { kubeConfig } from '../simulator/helpers';
 import { createSession, ClusterSession } from '../../client/src/cluster/connection';
 import { AuditEntry, QUARANTINE_LABEL, isolatePod, planIsolation, quarantinePolicy, releasePod } from '../../client/src/cluster/isolate';
 import { traceEgress } from '../../client/src/cluster/trace';
-
-const NS = 'payments';
-const POD = DEMO.compromisedPod;
-const QPOLICY = 'k8s-guardrails-quarantine';
-const TIMEOUT_MS = 1500;
-const DELAY_MS = 2000;
-const SETTLE_MS = 1500;
+import { DELAY_MS, NS, POD, QPOLICY, SETTLE_MS, TIMEOUT_MS } from './sweep';
 
 let sim: Simulator;
 let s: ClusterSession;

@@ -29,12 +29,13 @@ export const FAULTS: Fault[] = ['403', '404', '409', '500', 'timeout', 'drop'];
 /** isolate-reuse: another pod of the namespace is quarantined already, so the quarantine policy is reused (the record is patched onto it). */
 export type Op = 'isolate' | 'isolate-reuse' | 'release';
 
-const NS = 'payments';
-const POD = DEMO.compromisedPod;
-const QPOLICY = 'k8s-guardrails-quarantine';
-const TIMEOUT_MS = 1500;
-const DELAY_MS = 2000;
-const SETTLE_MS = 1500;
+/** The pod isolated, its namespace and the quarantine policy; the session timeout, the delay of a `timeout` fault (longer) and the wait for the controllers. Also used by fault-matrix.test.ts. */
+export const NS = 'payments';
+export const POD = DEMO.compromisedPod;
+export const QPOLICY = 'k8s-guardrails-quarantine';
+export const TIMEOUT_MS = 1500;
+export const DELAY_MS = 2000;
+export const SETTLE_MS = 1500;
 
 export interface SweepCell {
   op: Op;

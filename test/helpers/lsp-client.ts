@@ -18,8 +18,11 @@ export class LspClient {
   /** `client/registerCapability` registrations received from the server. */
   readonly registrations: { id: string; method: string; registerOptions?: unknown }[] = [];
 
-  constructor(args: string[] = ['lsp', '--stdio']) {
-    this.proc = spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `command`: run this executable (e.g. an installed `k8s-guardrails`) with `args` instead of the built server bundle. */
+  constructor(args: string[] = ['lsp', '--stdio'], command?: { file: string; cwd?: string }) {
+    this.proc = command
+      ? spawn(command.file, args, { cwd: command.cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(process.execPath, [SERVER, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => (this.stderr += d));
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {

@@ -7,39 +7,22 @@
  */
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { CodeAction, CompletionList, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { CompletionList } from 'vscode-languageserver-protocol';
+import { LspClient, REPO } from '../helpers/lsp-client';
+import { webDeployment } from '../helpers/manifests';
 
-const REPO = path.join(__dirname, '../../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-npm-package-'));
 const source = path.join(tmp, 'source');
 const prefix = path.join(tmp, 'prefix');
 const BIN = path.join(prefix, 'bin', 'k8s-guardrails');
 const installed = path.join(prefix, 'lib', 'node_modules', 'k8s-guardrails');
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          securityContext:
-            privileged: true
-            
-`;
+const DEPLOYMENT = webDeployment('            privileged: true\n            \n'); // the blank last line: where completion is asked
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): { stdout: string; stderr: string; status: number | null; ms: number } {
   const t0 = Date.now();
@@ -117,46 +100,21 @@ describe('npm package, installed from the tarball', () => {
   });
 
   describe('`k8s-guardrails lsp --stdio` from the prefix', () => {
-    let proc: ChildProcess;
-    let conn: MessageConnection;
-    let stderr = '';
-    const published = new Map<string, Diagnostic[]>();
+    let lsp: LspClient;
     const uri = pathToFileURL(path.join(tmp, 'work', 'lsp.yaml')).href;
 
     before(async () => {
-      proc = spawn(BIN, ['lsp', '--stdio'], { cwd: tmp, stdio: ['pipe', 'pipe', 'pipe'] });
-      proc.stderr!.on('data', (d) => (stderr += d));
-      conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
-      conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => published.set(p.uri, p.diagnostics));
-      conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
-      conn.onRequest('client/registerCapability', () => null);
-      conn.onRequest('window/workDoneProgress/create', () => null);
-      conn.listen();
-      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
-      await conn.sendNotification('initialized', {});
-      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: DEPLOYMENT } });
+      lsp = new LspClient(['lsp', '--stdio'], { file: BIN, cwd: tmp });
+      await lsp.initialize(null);
+      lsp.open(uri, DEPLOYMENT);
     });
 
-    after(async () => {
-      await Promise.race([conn.sendRequest('shutdown').catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
-      proc.kill();
-      conn.dispose();
-    });
-
-    async function diagnostics(ok: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
-      const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline) {
-        const d = published.get(uri);
-        if (d && ok(d)) return d;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`no matching diagnostics; last: ${JSON.stringify(published.get(uri))}\nstderr: ${stderr}`);
-    }
+    after(() => lsp.close());
 
     it('publishes the finding and offers its quick fix', async () => {
-      const diags = await diagnostics((d) => d.some((x) => x.code === 'privileged-container'));
+      const diags = await lsp.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'privileged-container'), 20_000);
       const d = diags.find((x) => x.code === 'privileged-container')!;
-      const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+      const actions = await lsp.codeActions(uri, d.range, [d]);
       const fix = actions.find((a) => a.kind === 'quickfix' && a.edit);
       assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
       const edits = Object.values(fix.edit!.changes ?? {}).flat();
@@ -166,9 +124,9 @@ describe('npm package, installed from the tarball', () => {
     it('completes Kubernetes schema fields inside a container securityContext (schemas shipped)', async () => {
       const lines = DEPLOYMENT.split('\n');
       const position = { line: lines.length - 2, character: 12 };
-      const list = (await conn.sendRequest('textDocument/completion', { textDocument: { uri }, position })) as CompletionList | null;
+      const list = await lsp.request<CompletionList | null>('textDocument/completion', { textDocument: { uri }, position });
       const labels = (list?.items ?? []).map((i) => i.label);
-      for (const field of ['runAsNonRoot', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation']) assert.ok(labels.includes(field), `${field} in ${labels.join(', ')}\nstderr: ${stderr}`);
+      for (const field of ['runAsNonRoot', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation']) assert.ok(labels.includes(field), `${field} in ${labels.join(', ')}\nstderr: ${lsp.stderr}`);
     });
   });
 });

@@ -6,20 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../helpers/lsp-client';
-
-const POD = `apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-  - name: app
-    image: nginx:1.27
-    securityContext: {privileged: true}
-`;
+import { FLOW_PRIVILEGED_POD } from '../helpers/manifests';
 
 test('workspace config turns a rule off and reports its own mistakes', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-config-'));
-  fs.writeFileSync(path.join(dir, 'pod.yaml'), POD);
+  fs.writeFileSync(path.join(dir, 'pod.yaml'), FLOW_PRIVILEGED_POD);
   fs.writeFileSync(path.join(dir, '.k8s-guardrails.yaml'), 'pss:\n  level: baseline\nrules:\n  privileged-container: warning\n  privileged-containr: off\n');
   const lsp = new LspClient();
   try {
@@ -47,7 +38,7 @@ test('a Namespace created on disk (watched file) re-analyses the open workloads'
   try {
     await lsp.initialize(pathToFileURL(dir).href);
     const podUri = pathToFileURL(path.join(dir, 'pod.yaml')).href;
-    lsp.open(podUri, POD.replace('metadata: {name: p}', 'metadata: {name: p, namespace: legacy}'));
+    lsp.open(podUri, FLOW_PRIVILEGED_POD.replace('metadata: {name: p}', 'metadata: {name: p, namespace: legacy}'));
     await lsp.waitForDiagnostics(podUri, (d) => d.some((x) => x.code === 'run-as-non-root'));
     const nsPath = path.join(dir, 'namespace.yaml');
     fs.writeFileSync(nsPath, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: legacy\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n');
@@ -64,7 +55,7 @@ test('opening a file indexes the files next to it that no watcher event announce
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-siblings-'));
   const lsp = new LspClient();
   try {
-    fs.writeFileSync(path.join(dir, 'other.yaml'), POD);
+    fs.writeFileSync(path.join(dir, 'other.yaml'), FLOW_PRIVILEGED_POD);
     await lsp.initialize(pathToFileURL(dir).href);
     // The workspace scan is over once the file it found is analysed.
     await lsp.waitForDiagnostics(pathToFileURL(path.join(dir, 'other.yaml')).href, (d) => d.length > 0);
@@ -72,7 +63,7 @@ test('opening a file indexes the files next to it that no watcher event announce
     const sub = path.join(dir, 'team-a');
     fs.mkdirSync(sub);
     fs.writeFileSync(path.join(sub, 'namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n  labels:\n    pod-security.kubernetes.io/enforce: baseline\n');
-    const podText = POD.replace('metadata: {name: p}', 'metadata: {name: p, namespace: team-a}');
+    const podText = FLOW_PRIVILEGED_POD.replace('metadata: {name: p}', 'metadata: {name: p, namespace: team-a}');
     fs.writeFileSync(path.join(sub, 'pod.yaml'), podText);
     const podUri = pathToFileURL(path.join(sub, 'pod.yaml')).href;
     lsp.open(podUri, podText);

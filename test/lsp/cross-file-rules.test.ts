@@ -2,25 +2,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { LspClient } from '../helpers/lsp-client';
+import { shopDeployment } from '../helpers/manifests';
 
 const DIR = 'file:///tmp/k8s-guardrails-xrules-test';
-
-const deploy = (label: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: ${label}}
-  template:
-    metadata:
-      labels: {app: ${label}}
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.27
-`;
 
 const SERVICE = `apiVersion: v1
 kind: Service
@@ -43,16 +27,16 @@ test('a workload label edit re-publishes the Service file (dangling-service appe
     const d = `${DIR}/a/deploy.yaml`;
     const s = `${DIR}/a/service.yaml`;
     lsp.open(s, SERVICE);
-    lsp.open(d, deploy('web'));
+    lsp.open(d, shopDeployment('web'));
     await lsp.waitForDiagnostics(d);
     const first = await lsp.waitForDiagnostics(s);
     assert.ok(!codes(first).includes('dangling-service'), 'the Service selects the Deployment');
-    lsp.change(d, deploy('wbe'));
+    lsp.change(d, shopDeployment('wbe'));
     const broken = await lsp.waitForDiagnostics(s, (x) => codes(x).includes('dangling-service'));
     const f = broken.find((x) => x.code === 'dangling-service')!;
     assert.equal(f.range.start.line, 6);
     assert.match(f.message, /web \(app=wbe\)/);
-    lsp.change(d, deploy('web'));
+    lsp.change(d, shopDeployment('web'));
     await lsp.waitForDiagnostics(s, (x) => !codes(x).includes('dangling-service'));
   } finally {
     await lsp.close();

@@ -6,23 +6,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../helpers/lsp-client';
-
-const POD = `apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-  - name: app
-    image: nginx:1.27
-    securityContext: {privileged: true}
-`;
+import { FLOW_PRIVILEGED_POD } from '../helpers/manifests';
 
 test('workspace scan honours files.exclude globs: braces, classes, **/name only as a whole segment', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-exclude-'));
   const files = ['build/out/pod.yaml', 'dist/pod.yaml', 'gen/pod.yaml', 'x/gen/pod.yaml', 'regen/pod.yaml', 'apps/pod1.yaml', 'apps/podx.yaml', 'keep/pod.yaml'];
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f), POD);
+    fs.writeFileSync(path.join(dir, f), FLOW_PRIVILEGED_POD);
   }
   const uri = (f: string) => pathToFileURL(path.join(dir, f)).href;
   const lsp = new LspClient();

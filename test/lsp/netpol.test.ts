@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { applyEdits, RULES } from '../../server/src/engine';
 import { LspClient } from '../helpers/lsp-client';
+import { shopDeployment } from '../helpers/manifests';
 
 const DIR = 'file:///tmp/k8s-guardrails-netpol-test';
 const SETTINGS = {
@@ -11,23 +12,6 @@ const SETTINGS = {
     ['read-only-root-filesystem', 'missing-resource-limits', 'automount-service-account-token', 'default-service-account', 'image-latest-tag', 'namespace-without-psa', 'explicit-root-user'].map((r) => [r, 'off']),
   ),
 };
-
-const deploy = (label: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels: {app: ${label}}
-  template:
-    metadata:
-      labels: {app: ${label}}
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.27
-`;
 
 const SELECT_WEB = `apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -82,7 +66,7 @@ test('missing-network-policy in deploy.yaml disappears when policies.yaml gains 
     await lsp.initialize(null, SETTINGS);
     const d = `${DIR}/a/deploy.yaml`;
     const p = `${DIR}/a/policies.yaml`;
-    lsp.open(d, deploy('web'));
+    lsp.open(d, shopDeployment('web'));
     lsp.open(p, SELECT_WEB);
     const before = await lsp.waitForDiagnostics(d, (x) => codes(x).includes('missing-network-policy'));
     const f = before.find((x) => x.code === 'missing-network-policy')!;
@@ -94,7 +78,7 @@ test('missing-network-policy in deploy.yaml disappears when policies.yaml gains 
     const actions = await lsp.codeActions(d, f.range, [f]);
     const add = actions.find((a) => a.title.startsWith('Add default-deny NetworkPolicy'));
     assert.ok(add, JSON.stringify(actions.map((a) => a.title)));
-    assert.match(applyEdits(deploy('web'), add.edit!.changes![d]), /name: default-deny-egress[\s\S]*name: allow-dns-egress/);
+    assert.match(applyEdits(shopDeployment('web'), add.edit!.changes![d]), /name: default-deny-egress[\s\S]*name: allow-dns-egress/);
 
     lsp.change(p, SELECT_WEB + DEFAULT_DENY);
     const after = await lsp.waitForDiagnostics(d, (x) => !codes(x).includes('missing-network-policy'));
@@ -112,10 +96,10 @@ test('a workload label edit re-publishes the policy file (netpol-selects-nothing
     const d = `${DIR}/b/deploy.yaml`;
     const p = `${DIR}/b/policies.yaml`;
     lsp.open(p, SELECT_WEB + DEFAULT_DENY);
-    lsp.open(d, deploy('wbe'));
+    lsp.open(d, shopDeployment('wbe'));
     const before = await lsp.waitForDiagnostics(p, (x) => codes(x).includes('netpol-selects-nothing'));
     assert.equal(before.find((x) => x.code === 'netpol-selects-nothing')!.range.start.line, 6);
-    lsp.change(d, deploy('web'));
+    lsp.change(d, shopDeployment('web'));
     await lsp.waitForDiagnostics(p, (x) => !codes(x).includes('netpol-selects-nothing'));
   } finally {
     await lsp.close();
@@ -128,7 +112,7 @@ test('hover: policies of a workload, workloads of a podSelector', async () => {
     await lsp.initialize(null, { ...SETTINGS, schema: { enable: 'off' } });
     const d = `${DIR}/c/deploy.yaml`;
     const p = `${DIR}/c/policies.yaml`;
-    lsp.open(d, deploy('web'));
+    lsp.open(d, shopDeployment('web'));
     lsp.open(p, SELECT_WEB + DEFAULT_DENY);
     await lsp.waitForDiagnostics(d);
     await lsp.waitForDiagnostics(p);
@@ -181,9 +165,9 @@ test('setting netpol.require: ingress only requires an ingress policy', async ()
   try {
     await lsp.initialize(null, { ...SETTINGS, netpol: { require: 'ingress' } });
     const d = `${DIR}/e/deploy.yaml`;
-    lsp.open(d, deploy('web') + '---\n' + SELECT_WEB);
+    lsp.open(d, shopDeployment('web') + '---\n' + SELECT_WEB);
     assert.deepEqual(codes(await lsp.waitForDiagnostics(d)), []);
-    lsp.change(d, deploy('other') + '---\n' + SELECT_WEB.replace('allow-web-ingress', 'x'));
+    lsp.change(d, shopDeployment('other') + '---\n' + SELECT_WEB.replace('allow-web-ingress', 'x'));
     const after = await lsp.waitForDiagnostics(d, (x) => codes(x).length > 0);
     assert.deepEqual(codes(after), ['missing-network-policy', 'netpol-selects-nothing']);
     assert.match(after.find((x) => x.code === 'missing-network-policy')!.message, /for ingress/);

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CompletionList, Diagnostic, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { LspClient } from '../helpers/lsp-client';
+import { webDeployment } from '../helpers/manifests';
 
 const GUARD = path.join(__dirname, '../unit/schema/network-guard-preload.js');
 const SCHEMA = 'k8s-guardrails (schema)';
@@ -36,25 +37,7 @@ function guardedClient(): LspClient {
 
 const networkAttempts = () => (fs.existsSync(NET_LOG) ? fs.readFileSync(NET_LOG, 'utf8').split('\n').filter(Boolean) : []);
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          securityContext:
-            runAsNonRoot: true
-            seccompProfile:
-              type: RuntimeDefault
-`;
+const DEPLOYMENT = webDeployment('            runAsNonRoot: true\n            seccompProfile:\n              type: RuntimeDefault\n');
 const CONFIGMAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  a: "1"\n';
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nspec:\n  ports:\n    - port: 80\n';
 const THREE_DOCS = `${CONFIGMAP}---\n${DEPLOYMENT.replace('          securityContext:\n', '          securityContex:\n')}---\n${SERVICE}`;

@@ -10,9 +10,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { BIN } from '../helpers/cli';
 
 const REPO = path.join(__dirname, '../../..');
-const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-neovim-'));
 
 const MANIFEST = `apiVersion: v1

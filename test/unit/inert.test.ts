@@ -37,6 +37,7 @@ test('inert: the text still reads the same', () => {
   assert.strictEqual(inert('must be <= 63 `chars`'), 'must be \u2039= 63 \u02cbchars\u02cb');
   assert.strictEqual(inert(HOSTILE.bidi), 'invoice-\\u{202E}fdp.exe');
   assert.strictEqual(inert('a\u200bb'), 'a\\u{200B}b', 'zero-width input is made visible (only inert adds them)');
+  assert.strictEqual(inert('a\u061cb\u00adc\u180ed'), 'a\\u{61C}b\\u{AD}c\\u{180E}d', 'the Arabic letter mark (a bidi control), soft hyphen and Mongolian vowel separator are made visible');
   assert.strictEqual(inert('line 1\nline 2'), 'line 1\\u{A}line 2');
   assert.strictEqual(inert('line 1\nline 2', { multiline: true }), 'line 1\nline 2');
   assert.strictEqual(inert('x'.repeat(20), { max: 5 }), 'xxxxx…');

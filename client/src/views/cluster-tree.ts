@@ -30,6 +30,12 @@ export type ClusterNode =
 
 const text = (s: string, max = 200) => inert(s, { max });
 
+/** A tooltip of our lines, each made inert on its own: a line break from the cluster shows as `\u{A}`, it cannot forge a line. */
+function tooltip(max: number, ...lines: string[]): string {
+  const s = lines.map((l) => inert(l, { max: Infinity })).join('\n');
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
 export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ClusterNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -104,7 +110,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         const item = new vscode.TreeItem(text(node.context), node.current ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `ctx/${node.context}`;
         item.description = text(`${node.current ? 'current · ' : ''}${node.server}`);
-        item.tooltip = inert(`Context ${node.context}\nServer: ${node.server || '(none)'}${node.current ? '\nUsed by the cluster commands.' : '\nRead only here: Select Cluster Context to run cluster commands on it.'}`, { max: 600, multiline: true });
+        item.tooltip = tooltip(600, `Context ${node.context}`, `Server: ${node.server || '(none)'}`, node.current ? 'Used by the cluster commands.' : 'Read only here: Select Cluster Context to run cluster commands on it.');
         item.iconPath = new vscode.ThemeIcon(node.current ? 'cloud' : 'circle-outline');
         item.contextValue = node.current ? 'context-current' : 'context';
         return item;
@@ -113,7 +119,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         const item = new vscode.TreeItem(text(node.namespace), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `ns/${node.context}/${node.namespace}`;
         item.description = node.enforce !== undefined ? text(`enforce ${node.enforce}`) : 'no PSA enforce label';
-        item.tooltip = inert(`Namespace ${node.namespace}\npod-security.kubernetes.io/enforce: ${node.enforce ?? '(not set: the cluster default applies)'}`, { max: 600, multiline: true });
+        item.tooltip = tooltip(600, `Namespace ${node.namespace}`, `pod-security.kubernetes.io/enforce: ${node.enforce ?? '(not set: the cluster default applies)'}`);
         item.iconPath = new vscode.ThemeIcon('symbol-namespace');
         item.contextValue = 'namespace';
         return item;
@@ -123,7 +129,7 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ClusterNode>
         item.id = `pod/${node.context}/${node.namespace}/${node.pod}`;
         const state = node.isolated ? (node.enforcement === 'checked' ? 'isolated' : 'isolated (plugin enforcement assumed)') : node.quarantined ? 'quarantined, NOT isolated' : 'not isolated';
         item.description = text(`${state}${node.phase ? ` · ${node.phase}` : ''}`);
-        item.tooltip = inert(`Pod ${node.namespace}/${node.pod}${node.phase ? ` (${node.phase})` : ''}\n${node.summary}`, { max: 1500, multiline: true });
+        item.tooltip = tooltip(1500, `Pod ${node.namespace}/${node.pod}${node.phase ? ` (${node.phase})` : ''}`, node.summary);
         item.iconPath = node.isolated
           ? new vscode.ThemeIcon('lock', new vscode.ThemeColor('testing.iconPassed'))
           : node.quarantined

@@ -68,6 +68,20 @@ export const TEST_SETTINGS: Record<string, unknown> = {
   'security.workspace.trust.banner': 'never',
 };
 
+/** Headless Chromium with a persistent profile in `profileDir`, 1400×900. Signals are the caller's: it closes the browser. */
+export async function launchChromium(profileDir: string, executablePath: string): Promise<BrowserContext> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+}
+
 const log = (line: string): void => {
   process.stdout.write(`[launcher] ${line}\n`);
 };
@@ -313,18 +327,7 @@ export async function runInCodeServer(opts: LauncherOptions): Promise<number> {
     log(`tests:     ${opts.extensionTestsPath}`);
     log(`workspace: ${workspace}${opts.untrusted ? ' (untrusted)' : ''}`);
 
-    const { chromium } = await step(import('playwright-core'));
-    const browserProfile = path.join(controlDir, 'chromium-profile');
-    const launching = chromium.launchPersistentContext(browserProfile, {
-      executablePath: opts.chromium,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-      // Signals are ours: we close the browser in `finally`.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
+    const launching = launchChromium(path.join(controlDir, 'chromium-profile'), opts.chromium);
     launching.then((c) => (context = c), () => undefined); // closed in finally even if interrupted mid-launch
     context = await step(launching);
     page = context.pages()[0] ?? (await step(context.newPage()));

@@ -6,19 +6,18 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert';
-import * as fs from 'node:fs';
 import { panelHtml } from '../../../client/src/panel/panel-html';
 import { displayText, parseWebviewMessage, PanelState } from '../../../client/src/panel/messages';
 import { analyzeObjects } from '../../../server/src/lsp/cluster-scan';
 import { DEFAULT_SETTINGS } from '../../../server/src/engine';
 import { toDiagnostic } from '../../../server/src/lsp/server';
 import { HOSTILE } from '../../simulator/seed';
+import { CHROMIUM, skipWithoutChromium } from '../../helpers/playwright';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM = process.env.K8SG_CHROMIUM || '/usr/bin/chromium';
 
 test('parseWebviewMessage accepts only the typed messages', () => {
   assert.deepStrictEqual(parseWebviewMessage({ type: 'scan' }), { type: 'scan' });
@@ -94,11 +93,7 @@ function hostileState(): PanelState {
 }
 
 test('the panel renders hostile cluster strings as text, under a CSP that blocks injected markup', { timeout: 60_000 }, async (t) => {
-  if (!fs.existsSync(CHROMIUM)) {
-    if (process.env.CI) assert.fail(`Chromium not found at ${CHROMIUM}`);
-    t.skip(`Chromium not found at ${CHROMIUM}`);
-    return;
-  }
+  if (skipWithoutChromium(t, '')) return;
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
   try {

@@ -14,54 +14,17 @@ import * as assert from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { startCodeServer, workbenchUrl, CodeServerHandle } from '../../../scripts/editor/code-server';
-import { findRepoRoot } from '../../../scripts/editor/code-server-setup';
+import type { Frame, Page } from 'playwright-core';
 import { startSimulator, Simulator } from '../../simulator/server';
 import { DEMO, HOSTILE } from '../../simulator/seed';
+import { openWorkbench, runCommand, shot, skipWithoutChromium, waitFor, Workbench } from '../../helpers/playwright';
 
 // Functions passed to evaluate() run in the page; the project compiles without the DOM lib.
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
 declare const window: any;
 
-const CHROMIUM = process.env.K8SG_CHROMIUM || '/usr/bin/chromium';
-const repo = findRepoRoot();
-const artifacts = path.join(repo, '.test-artifacts', 'playwright');
-const docsImages = process.env.K8SG_DOCS_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : undefined;
 const COMPROMISED = `payments/${DEMO.compromisedPod}`;
-
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
-  if (docsImages) fs.copyFileSync(path.join(artifacts, `${name}.png`), path.join(docsImages, `${name}.png`));
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** Runs a command through the command palette, like a user. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
 
 /** The panel's document: the inner iframe of the webview whose #root holds our <main>. */
 async function panelFrame(page: Page): Promise<Frame> {
@@ -88,50 +51,28 @@ async function confirmModal(page: Page, label: RegExp): Promise<boolean> {
 }
 
 test('cluster panel in code-server: pods, trace, isolate, hostile strings inert', { timeout: 180_000 }, async (t) => {
-  if (!fs.existsSync(CHROMIUM)) {
-    if (process.env.CI) assert.fail(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
-    t.skip(`Chromium not found at ${CHROMIUM}`);
-    return;
-  }
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-ws-'));
+  if (skipWithoutChromium(t)) return;
   const evidenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-evidence-'));
-  fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
   let sim: Simulator | undefined;
-  let cs: CodeServerHandle | undefined;
-  let browser: BrowserContext | undefined;
+  let run: Workbench | undefined;
   const dialogs: string[] = [];
   try {
     sim = await startSimulator({ port: 0, tls: true, seed: 'demo' });
-    cs = await startCodeServer({
-      workspace,
+    run = await openWorkbench({
       settings: {
         'k8sGuardrails.cluster.kubeconfig': sim.kubeconfigPath,
         'k8sGuardrails.cluster.evidenceDir': evidenceDir,
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'telemetry.telemetryLevel': 'off',
         'security.workspace.trust.enabled': false,
         'window.dialogStyle': 'custom',
       },
+      // any alert/confirm/prompt from any frame (a hostile string that executed) is recorded and dismissed
+      onPage: (page) =>
+        page.on('dialog', (d) => {
+          dialogs.push(`${d.type()}: ${d.message()}`);
+          void d.dismiss();
+        }),
     });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-profile-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1400, height: 900 },
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    // any alert/confirm/prompt from any frame (a hostile string that executed) is recorded and dismissed
-    page.on('dialog', (d) => {
-      dialogs.push(`${d.type()}: ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.goto(workbenchUrl(cs, { folder: workspace, extensionDevelopmentPath: repo }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const { page } = run;
 
     // a kubeconfig exists (the machine-scoped setting written to code-server's user settings): the cluster item shows,
     // without the kubeconfig being read yet (the cluster features load on the first cluster command)
@@ -242,14 +183,12 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
     assert.deepStrictEqual(flags.filter((x) => x !== null), []);
     assert.deepStrictEqual(dialogs, [], `no script dialog opened: ${dialogs.join(' | ')}`);
   } catch (err) {
-    const page = browser?.pages()[0];
+    const page = run?.browser.pages()[0];
     if (page) await shot(page, 'cluster-failure').catch(() => undefined);
     throw err;
   } finally {
-    await browser?.close().catch(() => undefined);
-    await cs?.stop();
+    await run?.close();
     await sim?.close();
-    fs.rmSync(workspace, { recursive: true, force: true });
     fs.rmSync(evidenceDir, { recursive: true, force: true });
   }
 });

@@ -10,53 +10,15 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { startCodeServer, workbenchUrl, CodeServerHandle } from '../../../scripts/editor/code-server';
-import { findRepoRoot } from '../../../scripts/editor/code-server-setup';
+import type { Page } from 'playwright-core';
 import { startSimulator, Simulator } from '../../simulator/server';
 import { DEMO } from '../../simulator/seed';
+import { openWorkbench, runCommand, shot, skipWithoutChromium, waitFor, Workbench } from '../../helpers/playwright';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any;
-
-const CHROMIUM = process.env.K8SG_CHROMIUM || '/usr/bin/chromium';
-const repo = findRepoRoot();
-const artifacts = path.join(repo, '.test-artifacts', 'playwright');
-const docsImages = process.env.K8SG_DOCS_SCREENSHOTS === '1' ? path.join(repo, 'docs', 'images') : undefined;
-
-async function shot(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<void> {
-  fs.mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), ...(clip ? { clip } : {}) });
-  if (docsImages) fs.copyFileSync(path.join(artifacts, `${name}.png`), path.join(docsImages, `${name}.png`));
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-}
 
 async function openFile(page: Page, rel: string): Promise<void> {
   await page.keyboard.press('Escape');
@@ -73,41 +35,13 @@ async function openFile(page: Page, rel: string): Promise<void> {
 const treeRows = (page: Page) =>
   page.evaluate(() => Array.from(document.querySelectorAll('[id="workbench.view.extension.k8sGuardrails"] .monaco-list-row') as ArrayLike<any>).map((r): string => (r.textContent as string).replace(/\s+/g, ' ').trim()));
 
-async function launch(settings: Record<string, unknown>, opts: { workspaceTrust?: boolean } = {}): Promise<{ cs: CodeServerHandle; browser: BrowserContext; page: Page; workspace: string }> {
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-views-'));
-  fs.cpSync(path.join(repo, 'examples'), workspace, { recursive: true });
-  const cs = await startCodeServer({
-    workspace,
-    workspaceTrust: opts.workspaceTrust,
-    settings: { 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'security.workspace.trust.startupPrompt': 'never', ...settings },
-  });
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1400, height: 900 },
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  await page.goto(workbenchUrl(cs, { folder: workspace, extensionDevelopmentPath: repo }), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  return { cs, browser, page, workspace };
-}
-
-function skipWithoutChromium(t: { skip(m: string): void }): boolean {
-  if (fs.existsSync(CHROMIUM)) return false;
-  if (process.env.CI) assert.fail(`Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
-  t.skip(`Chromium not found at ${CHROMIUM}`);
-  return true;
-}
+const launch = (settings: Record<string, unknown>, opts: { workspaceTrust?: boolean } = {}): Promise<Workbench> =>
+  openWorkbench({ settings: { 'security.workspace.trust.startupPrompt': 'never', ...settings }, workspaceTrust: opts.workspaceTrust, workspacePrefix: 'k8sg-pw-views-' });
 
 test('language status, Cluster view on the simulator, editor title buttons, walkthrough', { timeout: 240_000 }, async (t) => {
   if (skipWithoutChromium(t)) return;
   let sim: Simulator | undefined;
-  let run: Awaited<ReturnType<typeof launch>> | undefined;
+  let run: Workbench | undefined;
   try {
     sim = await startSimulator({ port: 0, tls: true, seed: 'demo' });
     run = await launch({ 'k8sGuardrails.cluster.kubeconfig': sim.kubeconfigPath }, { workspaceTrust: false });
@@ -193,10 +127,8 @@ test('language status, Cluster view on the simulator, editor title buttons, walk
     if (page) await shot(page, 'views-failure').catch(() => undefined);
     throw err;
   } finally {
-    await run?.browser.close().catch(() => undefined);
-    await run?.cs.stop();
+    await run?.close();
     await sim?.close();
-    if (run) fs.rmSync(run.workspace, { recursive: true, force: true });
   }
 });
 
@@ -206,7 +138,7 @@ test('welcome content: no kubeconfig, and Restricted Mode', { timeout: 240_000 }
     { trust: false, settings: { 'k8sGuardrails.cluster.kubeconfig': path.join(os.tmpdir(), 'k8sg-no-such-kubeconfig') }, expect: /No kubeconfig found/, name: 'editor-welcome-no-kubeconfig' },
     { trust: true, settings: {}, expect: /Cluster features are off in Restricted Mode/, name: 'editor-welcome-restricted' },
   ]) {
-    let run: Awaited<ReturnType<typeof launch>> | undefined;
+    let run: Workbench | undefined;
     try {
       run = await launch(c.settings, { workspaceTrust: c.trust });
       const { page } = run;
@@ -225,9 +157,7 @@ test('welcome content: no kubeconfig, and Restricted Mode', { timeout: 240_000 }
       if (page) await shot(page, `${c.name}-failure`).catch(() => undefined);
       throw err;
     } finally {
-      await run?.browser.close().catch(() => undefined);
-      await run?.cs.stop();
-      if (run) fs.rmSync(run.workspace, { recursive: true, force: true });
+      await run?.close();
     }
   }
 });

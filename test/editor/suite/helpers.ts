@@ -53,3 +53,16 @@ export function codeOf(d: vscode.Diagnostic): string {
 export async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
   return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind)) ?? [];
 }
+
+/** Polls `fn` until it returns something other than undefined or false (every 200 ms). */
+export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    last = v;
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what} (${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

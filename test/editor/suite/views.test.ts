@@ -7,7 +7,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activate, EXTENSION_ID, workspaceFile, writeFile } from './helpers';
+import { activate, EXTENSION_ID, until, workspaceFile, writeFile } from './helpers';
 import { startSimulator, Simulator } from '../../simulator/server';
 import { DEMO } from '../../simulator/seed';
 
@@ -19,18 +19,6 @@ interface ViewsApi {
 }
 
 const api = () => vscode.extensions.getExtension(EXTENSION_ID)!.exports as ViewsApi;
-
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    last = v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what} (${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('language status', function () {
   this.timeout(60_000);

@@ -162,6 +162,17 @@ export function secretVerdict(name: string, value: string): string | undefined {
   return undefined;
 }
 
+/** The remedy of this rule and of `secret-in-env-var` (CIS 5.4.1): the Secret mounted as a file that the application reads. */
+export const SECRET_AS_FILE = {
+  hardened:
+    'env:\n- name: DB_PASSWORD_FILE\n  value: /etc/db-credentials/password\nvolumeMounts:\n- name: db-credentials\n  mountPath: /etc/db-credentials\n  readOnly: true\n# in the pod spec:\nvolumes:\n- name: db-credentials\n  secret:\n    secretName: db-credentials',
+  references: [
+    'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod',
+    'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
+    CIS,
+  ],
+};
+
 export default defineRule({
   id: 'literal-secret-in-env',
   family: 'hardening',
@@ -174,13 +185,8 @@ export default defineRule({
     why:
       'A literal value is stored in plain text wherever the manifest goes: Git history, CI logs, Helm release records, the API object (readable by anyone who can `get` the workload, which is more people than can read Secrets) and `kubectl describe` output. Put the value in a Secret (or an external secret manager synced to one), mount that Secret as a volume and have the application read the file (many accept a `…_FILE` variable for that): a file does not leak into child processes, crash reports and debug output the way an environment variable does, and it follows rotation (CIS Kubernetes Benchmark 5.4.1: prefer using Secrets as files over Secrets as environment variables; `secret-in-env-var` reports Secrets used as variables). When the application only reads variables, `valueFrom.secretKeyRef` is still far better than a literal. Then rotate the exposed value. No quick fix: the Secret has to be created out of band.',
     insecure: 'env:\n- name: DB_PASSWORD\n  value: "S3cr3t-P@ssw0rd"',
-    hardened:
-      'env:\n- name: DB_PASSWORD_FILE\n  value: /etc/db-credentials/password\nvolumeMounts:\n- name: db-credentials\n  mountPath: /etc/db-credentials\n  readOnly: true\n# in the pod spec:\nvolumes:\n- name: db-credentials\n  secret:\n    secretName: db-credentials\n# (if the application only reads variables: valueFrom.secretKeyRef, still far better than a literal)',
-    references: [
-      'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod',
-      'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
-      CIS,
-    ],
+    hardened: `${SECRET_AS_FILE.hardened}\n# (if the application only reads variables: valueFrom.secretKeyRef, still far better than a literal)`,
+    references: SECRET_AS_FILE.references,
   },
   podSpecsOnly: true,
   checkResource(res, ctx) {

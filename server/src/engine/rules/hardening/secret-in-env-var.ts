@@ -1,6 +1,7 @@
 import { isObject } from '../../model';
 import { defineRule } from '../types';
-import { CIS, workloadContainers, containerWhere } from './util';
+import { workloadContainers, containerWhere } from './util';
+import { SECRET_AS_FILE } from './literal-secret-in-env';
 
 export default defineRule({
   id: 'secret-in-env-var',
@@ -14,13 +15,8 @@ export default defineRule({
     why:
       'Environment variables are copied into every child process, printed by crash handlers, debug endpoints and error reports, visible in `/proc/<pid>/environ` to anything that shares the process namespace, and fixed for the life of the container: a rotated Secret is not seen until the pod restarts. A Secret mounted as a volume is a file only the container reads, with its own permissions (`defaultMode`), and it is updated in place when the Secret changes (CIS Kubernetes Benchmark 5.4.1: prefer using Secrets as files over Secrets as environment variables). `secretKeyRef` is still far better than a literal value in the manifest (see `literal-secret-in-env`). No quick fix: the application has to read the file instead of the variable (many accept a `…_FILE` variable for that).',
     insecure: 'env:\n- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db-credentials\n      key: password\nenvFrom:\n- secretRef:\n    name: api-keys',
-    hardened:
-      'env:\n- name: DB_PASSWORD_FILE\n  value: /etc/db-credentials/password\nvolumeMounts:\n- name: db-credentials\n  mountPath: /etc/db-credentials\n  readOnly: true\n# in the pod spec:\nvolumes:\n- name: db-credentials\n  secret:\n    secretName: db-credentials\n    defaultMode: 0400',
-    references: [
-      'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod',
-      'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
-      CIS,
-    ],
+    hardened: `${SECRET_AS_FILE.hardened}\n    defaultMode: 0400`,
+    references: SECRET_AS_FILE.references,
   },
   podSpecsOnly: true,
   checkResource(res, ctx) {
