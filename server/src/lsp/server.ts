@@ -64,7 +64,11 @@ export class GuardrailsServer {
   constructor(readonly connection: Connection) {
     this.diagnostics = new Diagnostics(this);
     this.files = new WorkspaceFiles(this);
-    this.schema = new SchemaLayer(connection, this.documents, { publish: (uri) => this.diagnostics.publishMerged(uri), partial: (uri) => this.kustomize.isPatch(uri) });
+    this.schema = new SchemaLayer(connection, this.documents, {
+      publish: (uri) => this.diagnostics.publishMerged(uri),
+      partial: (uri) => this.kustomize.isPatch(uri),
+      yieldTo: () => this.diagnostics.openDocumentsAnalysed(),
+    });
     const changed = (uris: string[]) => {
       this.diagnostics.add(uris);
       this.diagnostics.scheduleAll();
@@ -208,10 +212,19 @@ export class GuardrailsServer {
     this.helm.trigger();
   }
 
+  /** The engine settings last given to the host, as JSON. */
+  private engineSettings: string | undefined;
+
   private setClientSettings(s: ClientSettings): void {
     this.client = s;
     this.schema.configure(s);
-    this.host.setSettings(fromClientSettings(s));
+    const engine = fromClientSettings(s);
+    const json = JSON.stringify(engine);
+    // The same settings again (the first reload after initialize, a change of another extension's settings):
+    // the host keeps its snapshot, whose models and per-resource reports stay valid.
+    if (json === this.engineSettings) return;
+    this.engineSettings = json;
+    this.host.setSettings(engine);
   }
 
   private async reloadSettings(): Promise<void> {

@@ -47,6 +47,10 @@ export class Diagnostics {
   private analyzedVersion = new Map<string, number>();
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** Flushes running (a newer one can start while an older one waits between batches, then stops). */
+  private flushing = 0;
+  /** Waiting for the open documents' re-analysis (`openDocumentsAnalysed`). */
+  private openWaiters: (() => void)[] = [];
   private generation = 0;
   private readonly published = new Set<string>();
   private readonly failedRules = new Set<string>();
@@ -94,17 +98,44 @@ export class Diagnostics {
 
   private async flush(generation: number): Promise<void> {
     this.timer = undefined;
-    const documents = this.server.documents;
-    // Open documents first: they are what the user is looking at.
-    const queue = [...this.pending].sort((a, b) => Number(!documents.get(a)) - Number(!documents.get(b)));
-    while (queue.length) {
-      if (generation !== this.generation) return; // a newer edit restarted the work
-      const batch = queue.splice(0, BATCH);
-      this.analyzeNow(batch);
-      for (const uri of batch) this.pending.delete(uri);
-      if (queue.length) await new Promise((r) => setImmediate(r));
+    this.flushing++;
+    try {
+      const documents = this.server.documents;
+      // Open documents first: they are what the user is looking at.
+      const queue = [...this.pending].sort((a, b) => Number(!documents.get(a)) - Number(!documents.get(b)));
+      while (queue.length) {
+        if (generation !== this.generation) return; // a newer edit restarted the work
+        const batch = queue.splice(0, BATCH);
+        this.analyzeNow(batch);
+        for (const uri of batch) this.pending.delete(uri);
+        this.releaseOpenWaiters();
+        if (queue.length) await new Promise((r) => setImmediate(r));
+      }
+      if (this.server.host.config?.config.ignores.length) this.publishConfig();
+    } finally {
+      this.flushing--;
+      this.releaseOpenWaiters();
     }
-    if (this.server.host.config?.config.ignores.length) this.publishConfig();
+  }
+
+  /**
+   * Undefined when no open document waits for its re-analysis, else a promise that resolves once none does: the
+   * schema layer's background validation waits for it, so a keystroke's findings are not queued behind it.
+   */
+  openDocumentsAnalysed(): Promise<void> | undefined {
+    if (!this.openPending()) return undefined;
+    return new Promise((resolve) => this.openWaiters.push(resolve));
+  }
+
+  /** An open document is queued and a flush will analyse it (one is scheduled or running). */
+  private openPending(): boolean {
+    if (!this.timer && !this.flushing) return false;
+    for (const uri of this.pending) if (this.server.documents.get(uri)) return true;
+    return false;
+  }
+
+  private releaseOpenWaiters(): void {
+    if (this.openWaiters.length && !this.openPending()) for (const resolve of this.openWaiters.splice(0)) resolve();
   }
 
   analyzeNow(uris: string[]): void {
