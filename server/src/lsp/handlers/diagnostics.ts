@@ -51,6 +51,8 @@ export class Diagnostics {
   private flushing = 0;
   /** Waiting for the open documents' re-analysis (`openDocumentsAnalysed`). */
   private openWaiters: (() => void)[] = [];
+  /** Open documents' publications not yet written out (a long one takes several turns of the event loop). */
+  private readonly writing = new Set<Promise<void>>();
   private generation = 0;
   private readonly published = new Set<string>();
   private readonly failedRules = new Set<string>();
@@ -123,8 +125,14 @@ export class Diagnostics {
    * schema layer's background validation waits for it, so a keystroke's findings are not queued behind it.
    */
   openDocumentsAnalysed(): Promise<void> | undefined {
-    if (!this.openPending()) return undefined;
-    return new Promise((resolve) => this.openWaiters.push(resolve));
+    if (!this.openPending() && !this.writing.size) return undefined;
+    return (async () => {
+      for (;;) {
+        if (this.openPending()) await new Promise<void>((resolve) => this.openWaiters.push(resolve));
+        else if (this.writing.size) await Promise.all([...this.writing]);
+        else return;
+      }
+    })();
   }
 
   /** An open document is queued and a flush will analyse it (one is scheduled or running). */
@@ -183,7 +191,14 @@ export class Diagnostics {
       const spent = result.timedOut.get(uri);
       // A file over the size or time limit carries a `not-analysed` finding (the engine's); the log says it too.
       if (spent !== undefined) server.connection.console.warn(`k8s-guardrails: analysis of ${uri} stopped after ${spent} ms (k8sGuardrails.analysisTimeLimitMs)`);
-      server.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: server.schema.merge(uri, this.own(uri)) });
+      const sent = server.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: server.schema.merge(uri, this.own(uri)) });
+      if (doc) {
+        const written = sent.then(
+          () => void this.writing.delete(written),
+          () => void this.writing.delete(written),
+        );
+        this.writing.add(written);
+      }
     }
   }
 
