@@ -4,7 +4,8 @@
  *
  * - Validation runs for OPEN YAML documents only (never for the rest of the workspace), debounced per
  *   document, yielding to the event loop on long files and cancelled when a newer version arrives; a result
- *   is kept only if the document still has the version it was computed for.
+ *   is kept only if the document still has the version it was computed for. It is background work: it waits
+ *   (`yieldTo`) while the engine's re-analysis of an edited open document is queued or being published.
  * - The diagnostics (source 'k8s-guardrails (schema)') are kept per uri; the server publishes them together
  *   with the engine's findings (`merge`), one publishDiagnostics per uri. When schema results change the
  *   layer asks the server to re-publish (`publish` callback).
