@@ -121,8 +121,9 @@ export class Diagnostics {
   }
 
   /**
-   * Undefined when no open document waits for its re-analysis, else a promise that resolves once none does: the
-   * schema layer's background validation waits for it, so a keystroke's findings are not queued behind it.
+   * Undefined when no open document waits for its re-analysis or for its publication to be written out, else a
+   * promise that resolves once none does: the schema layer's background validation waits for it, so a
+   * keystroke's findings are not queued behind it.
    */
   openDocumentsAnalysed(): Promise<void> | undefined {
     if (!this.openPending() && !this.writing.size) return undefined;
