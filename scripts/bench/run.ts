@@ -207,7 +207,8 @@ async function relintLatency(text: string, uri: string, folder?: string): Promis
     lines[line] = lines[line].replace(/value: \S+$/, `value: ${['info', 'debug', 'warn'][i % 3]}-${i}`);
     const t = performance.now();
     client.change(uri, lines.join('\n'));
-    await client.waitForDiagnostics(uri, () => true, 60000);
+    // this edit's publication (version 1 is the open), not a late one of an earlier version
+    await client.waitForDiagnostics(uri, () => (client as any).diagnostics.get(uri)?.version === i + 2, 60000);
     times.push(performance.now() - t);
   }
   await (client as any).conn.sendRequest('shutdown').catch(() => undefined);

@@ -11,6 +11,8 @@ export class LspClient {
   private proc: ChildProcess;
   readonly conn: MessageConnection;
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every publishDiagnostics received, in order. */
+  readonly published: PublishDiagnosticsParams[] = [];
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
   stderr = '';
@@ -27,6 +29,7 @@ export class LspClient {
     this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
+      this.published.push(p);
       for (const w of this.waiters.splice(0)) w();
     });
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));

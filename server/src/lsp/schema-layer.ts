@@ -4,7 +4,8 @@
  *
  * - Validation runs for OPEN YAML documents only (never for the rest of the workspace), debounced per
  *   document, yielding to the event loop on long files and cancelled when a newer version arrives; a result
- *   is kept only if the document still has the version it was computed for.
+ *   is kept only if the document still has the version it was computed for. It is background work: it waits
+ *   (`yieldTo`) while the engine's re-analysis of an edited open document is queued or being published.
  * - The diagnostics (source 'k8s-guardrails (schema)') are kept per uri; the server publishes them together
  *   with the engine's findings (`merge`), one publishDiagnostics per uri. When schema results change the
  *   layer asks the server to re-publish (`publish` callback).
@@ -39,8 +40,11 @@ export const SCHEMA_SOURCE = 'k8s-guardrails (schema)';
 export const SCHEMA_VERSION_DIR = 'v1.35';
 /** Characters that open completion: values after `key:` / `key: `, keys after `- `. */
 export const COMPLETION_TRIGGER_CHARACTERS = [':', ' '];
-/** Yield to other requests after this much validation work on one document. */
-const YIELD_AFTER_MS = 20;
+/**
+ * Yield to other requests after this much validation work on one document: a keystroke that arrives during
+ * the validation of a freshly opened long file waits at most this long (and one document's validation).
+ */
+const YIELD_AFTER_MS = 5;
 const DEFAULT_DEBOUNCE_MS = 150;
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
@@ -58,6 +62,11 @@ export interface SchemaLayerOptions {
   log?: (message: string) => void;
   /** Documents that are partial objects by design (Kustomize patches): not validated against the schemas. */
   partial?: (uri: string) => boolean;
+  /**
+   * More urgent work to let go first (the engine's re-analysis of the document just edited): a promise that
+   * resolves when it is done, or undefined when there is none. Awaited before validation work and at each yield.
+   */
+  yieldTo?: () => Promise<void> | undefined;
 }
 
 /**
@@ -147,6 +156,15 @@ export function mergeHovers(...hovers: (Hover | null | undefined)[]): Hover | nu
     .join('\n\n---\n\n');
   const range = present.find((h) => h.range)?.range;
   return { contents: { kind: MarkupKind.Markdown, value }, ...(range ? { range } : {}) };
+}
+
+/**
+ * Lets the messages that arrived meanwhile be handled: the first turn reads them (vscode-jsonrpc then queues
+ * their handling with setImmediate), the second handles them, so that `yieldTo` sees the edit they make.
+ */
+export async function yieldToMessages(): Promise<void> {
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
 }
 
 function shiftRange(r: Range, lines: number): Range {
@@ -274,6 +292,7 @@ export class SchemaLayer {
     try {
       if (Buffer.byteLength(doc.getText(), 'utf8') <= this.maxBytes && !this.options.partial?.(uri)) {
         const service = await this.getService();
+        await this.options.yieldTo?.();
         if (!current()) return;
         const result = await this.validateByDocument(service, doc, current);
         if (!result) return; // cancelled
@@ -300,7 +319,7 @@ export class SchemaLayer {
     if (!chunks) {
       this.chunkCache.delete(doc.uri);
       if (aliasHeavy(doc.getText())) return [];
-      const all = await service.validate(doc, { isCancelled: () => !current(), yieldAfterMs: YIELD_AFTER_MS });
+      const all = await service.validate(doc, { isCancelled: () => !current(), yieldAfterMs: YIELD_AFTER_MS, yieldTo: this.options.yieldTo });
       return current() ? all : undefined;
     }
     const previous = this.chunkCache.get(doc.uri) ?? new Map<string, Diagnostic[]>();
@@ -309,7 +328,8 @@ export class SchemaLayer {
     let sliceStart = Date.now();
     for (const chunk of chunks) {
       if (Date.now() - sliceStart >= YIELD_AFTER_MS) {
-        await new Promise((r) => setImmediate(r));
+        await yieldToMessages();
+        await this.options.yieldTo?.();
         sliceStart = Date.now();
         if (!current()) {
           this.chunkCache.set(doc.uri, new Map([...previous, ...next])); // keep the work done

@@ -30,6 +30,9 @@ import { WorkspaceFiles } from './handlers/workspace-files';
 export { DEFAULT_ANALYSIS_TIME_LIMIT_MS, SOURCE, toDiagnostic } from './handlers/diagnostics';
 export { FIX_ALL_KIND } from './handlers/code-actions';
 
+/** Background work resumes once the client has sent nothing for this long. */
+const INPUT_QUIET_MS = 3;
+
 export class GuardrailsServer {
   readonly documents = new TextDocuments(TextDocument);
   /** The engine: files, settings, configuration file; `host.analysis()` answers the requests. */
@@ -64,7 +67,11 @@ export class GuardrailsServer {
   constructor(readonly connection: Connection) {
     this.diagnostics = new Diagnostics(this);
     this.files = new WorkspaceFiles(this);
-    this.schema = new SchemaLayer(connection, this.documents, { publish: (uri) => this.diagnostics.publishMerged(uri), partial: (uri) => this.kustomize.isPatch(uri) });
+    this.schema = new SchemaLayer(connection, this.documents, {
+      publish: (uri) => this.diagnostics.publishMerged(uri),
+      partial: (uri) => this.kustomize.isPatch(uri),
+      yieldTo: () => this.backgroundWait(),
+    });
     const changed = (uris: string[]) => {
       this.diagnostics.add(uris);
       this.diagnostics.scheduleAll();
@@ -208,10 +215,40 @@ export class GuardrailsServer {
     this.helm.trigger();
   }
 
+  /** When the client last sent bytes (over stdio; see startServer). */
+  inputAt = -Infinity;
+
+  /**
+   * What background work (schema validation) waits for: the re-analysis and publication of edited open
+   * documents, and a message still arriving: over stdio a long document's didChange comes in 64 KiB reads,
+   * and work between the reads delays the whole message. Undefined when there is nothing to wait for.
+   */
+  private backgroundWait(): Promise<void> | undefined {
+    const busy = () =>
+      this.diagnostics.openDocumentsAnalysed() ?? (performance.now() - this.inputAt < INPUT_QUIET_MS ? new Promise<void>((r) => setTimeout(r, INPUT_QUIET_MS)) : undefined);
+    let wait = busy();
+    if (!wait) return undefined;
+    return (async () => {
+      while (wait) {
+        await wait;
+        wait = busy();
+      }
+    })();
+  }
+
+  /** The engine settings last given to the host, as JSON. */
+  private engineSettings: string | undefined;
+
   private setClientSettings(s: ClientSettings): void {
     this.client = s;
     this.schema.configure(s);
-    this.host.setSettings(fromClientSettings(s));
+    const engine = fromClientSettings(s);
+    const json = JSON.stringify(engine);
+    // The same settings again (the first reload after initialize, a change of another extension's settings):
+    // the host keeps its snapshot, whose models and per-resource reports stay valid.
+    if (json === this.engineSettings) return;
+    this.engineSettings = json;
+    this.host.setSettings(engine);
   }
 
   private async reloadSettings(): Promise<void> {
@@ -238,6 +275,7 @@ export class GuardrailsServer {
 export function startServer(): GuardrailsServer {
   const connection = createConnection(ProposedFeatures.all);
   const server = new GuardrailsServer(connection);
+  if (process.argv.includes('--stdio')) process.stdin.on('data', () => (server.inputAt = performance.now()));
   process.on('uncaughtException', (e) => connection.console.error(`k8s-guardrails: uncaught: ${e?.stack ?? e}`));
   process.on('unhandledRejection', (e) => connection.console.error(`k8s-guardrails: unhandled rejection: ${(e as Error)?.stack ?? e}`));
   connection.listen();

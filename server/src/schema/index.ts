@@ -56,6 +56,8 @@ export interface ValidateOptions {
    * block a server's other requests. Default: never yield (the CLI).
    */
   yieldAfterMs?: number;
+  /** Awaited at each yield: more urgent work of the server to let go first (a promise), or undefined for none. */
+  yieldTo?: () => Promise<void> | undefined;
 }
 
 export interface SchemaService {
@@ -544,7 +546,7 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
 
   return {
     async validate(doc: TextDocument, options: ValidateOptions = {}): Promise<Diagnostic[]> {
-      const { isCancelled, yieldAfterMs } = options;
+      const { isCancelled, yieldAfterMs, yieldTo } = options;
       let sliceStart = Date.now();
       // parsed here rather than through the shared cache: the CLI validates many files once each
       const yamlDoc = parseYaml(doc.getText(), parserOptions, doc);
@@ -561,6 +563,7 @@ export function createSchemaService(opts: SchemaServiceOptions): SchemaService {
       for (const [index, single] of yamlDoc.documents.entries()) {
         if (yieldAfterMs !== undefined && Date.now() - sliceStart >= yieldAfterMs) {
           await new Promise((resolve) => setImmediate(resolve));
+          await yieldTo?.();
           sliceStart = Date.now();
         }
         if (isCancelled?.()) {

@@ -47,6 +47,12 @@ export class Diagnostics {
   private analyzedVersion = new Map<string, number>();
   private pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  /** Flushes running (a newer one can start while an older one waits between batches, then stops). */
+  private flushing = 0;
+  /** Waiting for the open documents' re-analysis (`openDocumentsAnalysed`). */
+  private openWaiters: (() => void)[] = [];
+  /** Open documents' publications not yet written out (a long one takes several turns of the event loop). */
+  private readonly writing = new Set<Promise<void>>();
   private generation = 0;
   private readonly published = new Set<string>();
   private readonly failedRules = new Set<string>();
@@ -94,17 +100,51 @@ export class Diagnostics {
 
   private async flush(generation: number): Promise<void> {
     this.timer = undefined;
-    const documents = this.server.documents;
-    // Open documents first: they are what the user is looking at.
-    const queue = [...this.pending].sort((a, b) => Number(!documents.get(a)) - Number(!documents.get(b)));
-    while (queue.length) {
-      if (generation !== this.generation) return; // a newer edit restarted the work
-      const batch = queue.splice(0, BATCH);
-      this.analyzeNow(batch);
-      for (const uri of batch) this.pending.delete(uri);
-      if (queue.length) await new Promise((r) => setImmediate(r));
+    this.flushing++;
+    try {
+      const documents = this.server.documents;
+      // Open documents first: they are what the user is looking at.
+      const queue = [...this.pending].sort((a, b) => Number(!documents.get(a)) - Number(!documents.get(b)));
+      while (queue.length) {
+        if (generation !== this.generation) return; // a newer edit restarted the work
+        const batch = queue.splice(0, BATCH);
+        this.analyzeNow(batch);
+        for (const uri of batch) this.pending.delete(uri);
+        this.releaseOpenWaiters();
+        if (queue.length) await new Promise((r) => setImmediate(r));
+      }
+      if (this.server.host.config?.config.ignores.length) this.publishConfig();
+    } finally {
+      this.flushing--;
+      this.releaseOpenWaiters();
     }
-    if (this.server.host.config?.config.ignores.length) this.publishConfig();
+  }
+
+  /**
+   * Undefined when no open document waits for its re-analysis or for its publication to be written out, else a
+   * promise that resolves once none does: the schema layer's background validation waits for it, so a
+   * keystroke's findings are not queued behind it.
+   */
+  openDocumentsAnalysed(): Promise<void> | undefined {
+    if (!this.openPending() && !this.writing.size) return undefined;
+    return (async () => {
+      for (;;) {
+        if (this.openPending()) await new Promise<void>((resolve) => this.openWaiters.push(resolve));
+        else if (this.writing.size) await Promise.all([...this.writing]);
+        else return;
+      }
+    })();
+  }
+
+  /** An open document is queued and a flush will analyse it (one is scheduled or running). */
+  private openPending(): boolean {
+    if (!this.timer && !this.flushing) return false;
+    for (const uri of this.pending) if (this.server.documents.get(uri)) return true;
+    return false;
+  }
+
+  private releaseOpenWaiters(): void {
+    if (this.openWaiters.length && !this.openPending()) for (const resolve of this.openWaiters.splice(0)) resolve();
   }
 
   analyzeNow(uris: string[]): void {
@@ -152,7 +192,14 @@ export class Diagnostics {
       const spent = result.timedOut.get(uri);
       // A file over the size or time limit carries a `not-analysed` finding (the engine's); the log says it too.
       if (spent !== undefined) server.connection.console.warn(`k8s-guardrails: analysis of ${uri} stopped after ${spent} ms (k8sGuardrails.analysisTimeLimitMs)`);
-      server.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: server.schema.merge(uri, this.own(uri)) });
+      const sent = server.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics: server.schema.merge(uri, this.own(uri)) });
+      if (doc) {
+        const written = sent.then(
+          () => void this.writing.delete(written),
+          () => void this.writing.delete(written),
+        );
+        this.writing.add(written);
+      }
     }
   }
 
