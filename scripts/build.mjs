@@ -36,6 +36,8 @@ const allBuilds = [
   { ...common, entryPoints: ['server/src/entry.ts'], outfile: 'server/out/main.js' },
   { ...common, entryPoints: ['server/src/main.ts'], outfile: 'server/out/cli.js' },
   { ...common, entryPoints: ['server/src/lsp/server.ts'], outfile: 'server/out/lsp.js' },
+  // The language server's schema worker (worker_threads; lsp.js starts it from the file next to it).
+  { ...common, entryPoints: ['server/src/schema/worker.ts'], outfile: 'server/out/schema-worker.js' },
   // `k8s-guardrails cluster …`: with @kubernetes/client-node, required by main.js only for that command.
   { ...common, entryPoints: ['server/src/cli/cluster-ops.ts'], outfile: 'server/out/cluster-cli.js' },
 ];

@@ -2,10 +2,16 @@
  * Kubernetes schema validation, completion and hover in the language server (server/src/schema, built on
  * yaml-language-server, offline: schemas are read from <extension>/schemas/v1.35 only).
  *
+ * - The schema service lives in a worker thread (server/src/schema/worker.ts, bundled as
+ *   server/out/schema-worker.js), started the first time the layer is needed: this thread never runs schema
+ *   work, so a keystroke's re-analysis never waits for it. The worker is unref'd (it never keeps the server
+ *   alive) and terminated by `dispose`. If it dies, the layer turns off with an error message (console and
+ *   window); the engine's analysis is unaffected.
  * - Validation runs for OPEN YAML documents only (never for the rest of the workspace), debounced per
- *   document, yielding to the event loop on long files and cancelled when a newer version arrives; a result
- *   is kept only if the document still has the version it was computed for. It is background work: it waits
- *   (`yieldTo`) while the engine's re-analysis of an edited open document is queued or being published.
+ *   document; the worker validates document by document (only those whose text changed) and stops when a
+ *   newer version arrives; a result is kept only if the document still has the version it was computed for.
+ *   Publishing a changed result is background work: it waits (`yieldTo`) while the engine's re-analysis of an
+ *   edited open document is queued or being published.
  * - The diagnostics (source 'k8s-guardrails (schema)') are kept per uri; the server publishes them together
  *   with the engine's findings (`merge`), one publishDiagnostics per uri. When schema results change the
  *   layer asks the server to re-publish (`publish` callback).
@@ -17,6 +23,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   CompletionItem,
   CompletionList,
@@ -34,17 +41,16 @@ import {
   TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SchemaService } from '../schema';
+import type { FromWorker, SchemaWorkerData, ToWorker } from '../schema/worker';
+import { splitYamlDocuments, aliasHeavy } from '../schema/documents';
+
+export { splitYamlDocuments, aliasHeavy, MAX_SCHEMA_ALIASES } from '../schema/documents';
+export type { DocumentChunk } from '../schema/documents';
 
 export const SCHEMA_SOURCE = 'k8s-guardrails (schema)';
 export const SCHEMA_VERSION_DIR = 'v1.35';
 /** Characters that open completion: values after `key:` / `key: `, keys after `- `. */
 export const COMPLETION_TRIGGER_CHARACTERS = [':', ' '];
-/**
- * Yield to other requests after this much validation work on one document: a keystroke that arrives during
- * the validation of a freshly opened long file waits at most this long (and one document's validation).
- */
-const YIELD_AFTER_MS = 5;
 const DEFAULT_DEBOUNCE_MS = 150;
 const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
@@ -64,9 +70,20 @@ export interface SchemaLayerOptions {
   partial?: (uri: string) => boolean;
   /**
    * More urgent work to let go first (the engine's re-analysis of the document just edited): a promise that
-   * resolves when it is done, or undefined when there is none. Awaited before validation work and at each yield.
+   * resolves when it is done, or undefined when there is none. Awaited before a new schema result is published.
    */
   yieldTo?: () => Promise<void> | undefined;
+  /** The worker's script; default: found next to this module (see findWorkerScript). */
+  workerScript?: string;
+}
+
+/**
+ * The schema worker's script: `schema-worker.js` next to the bundle (server/out), or `../schema/worker.js`
+ * next to the compiled sources (out/server/src/lsp).
+ */
+export function findWorkerScript(from: string = __dirname): string {
+  const bundled = path.join(from, 'schema-worker.js');
+  return fs.existsSync(bundled) ? bundled : path.join(from, '../schema/worker.js');
 }
 
 /**
@@ -85,53 +102,6 @@ export function findSchemasDir(from: string = __dirname): string {
     dir = parent;
   }
   return direct;
-}
-
-/** One YAML document of a multi-document text: its text (from its `---` line) and its first line. */
-export interface DocumentChunk {
-  text: string;
-  line: number;
-}
-
-/**
- * Splits a YAML stream at its document markers (`---` at column 0, which YAML reserves: it ends any block
- * scalar too). Returns undefined when the text has directives (`%YAML`, `%TAG`) or document-end markers
- * (`...`), whose meaning spans documents: such texts are validated whole.
- */
-export function splitYamlDocuments(text: string): DocumentChunk[] | undefined {
-  if (/^(%|\.\.\.(\s|$))/m.test(text)) return undefined;
-  const chunks: DocumentChunk[] = [];
-  const marker = /^---(?=\s|$)/gm;
-  let start = 0;
-  let line = 0;
-  let m: RegExpExecArray | null;
-  const lineAt = (from: number, to: number) => {
-    let n = 0;
-    for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-    return n;
-  };
-  while ((m = marker.exec(text))) {
-    if (m.index === 0) continue;
-    chunks.push({ text: text.slice(start, m.index), line });
-    line += lineAt(start, m.index);
-    start = m.index;
-  }
-  chunks.push({ text: text.slice(start), line });
-  return chunks;
-}
-
-/**
- * yaml-language-server expands aliases while it walks a document: a "billion
- * laughs" alias bomb exhausts the server's memory. Kubernetes manifests hardly
- * use aliases, so a document with many alias references gets no schema layer
- * (our own engine shares aliased values and is unaffected).
- */
-export const MAX_SCHEMA_ALIASES = 32;
-export function aliasHeavy(text: string): boolean {
-  let n = 0;
-  const re = /(?:^|[\s[{,:-])\*[^\s,\]}]/g;
-  while (re.exec(text)) if (++n > MAX_SCHEMA_ALIASES) return true;
-  return false;
 }
 
 export function isYamlDocument(doc: TextDocument): boolean {
@@ -184,19 +154,21 @@ export class SchemaLayer {
   private enabled = false;
   private debounceMs = DEFAULT_DEBOUNCE_MS;
   private maxBytes = DEFAULT_MAX_BYTES;
-  private service: Promise<SchemaService> | undefined;
+  /** The schema worker, once started; undefined again after `dispose`. */
+  private worker: Worker | undefined;
+  /** Why the worker died (the layer is then off for good). */
+  private failure: string | undefined;
+  private disposed = false;
   /** Schema diagnostics per uri, with the document version they were computed for. */
   private readonly results = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  /** Validations running, by uri → the version being validated. */
+  /** Validations asked of the worker, by uri → the version (the newest one) being validated. */
   private readonly running = new Map<string, number>();
-  /**
-   * Per uri: the schema diagnostics of each YAML document of the file, by the document's text (ranges relative
-   * to the document). An edit re-validates only the documents whose text changed, so typing in a file of
-   * thousands of resources costs one document's validation.
-   */
-  private readonly chunkCache = new Map<string, Map<string, Diagnostic[]>>();
+  /** Completion and hover requests waiting for the worker's answer, by id. */
+  private readonly requests = new Map<number, (value: unknown) => void>();
+  private nextRequest = 0;
   readonly schemasDir: string;
+  private readonly workerScript: string;
 
   constructor(
     private readonly connection: Connection,
@@ -204,6 +176,7 @@ export class SchemaLayer {
     private readonly options: SchemaLayerOptions,
   ) {
     this.schemasDir = options.schemasDir ?? findSchemasDir();
+    this.workerScript = options.workerScript ?? findWorkerScript();
     documents.onDidOpen((e) => this.schedule(e.document));
     documents.onDidChangeContent((e) => this.schedule(e.document));
     documents.onDidClose((e) => this.forget(e.document.uri));
@@ -216,7 +189,7 @@ export class SchemaLayer {
   }
 
   get isEnabled(): boolean {
-    return this.enabled;
+    return this.enabled && !this.failure;
   }
 
   /** Apply the client's `k8sGuardrails` settings (schema.enable: on/off; `auto` from a client that does not resolve it counts as on). */
@@ -232,16 +205,23 @@ export class SchemaLayer {
     if (on) {
       for (const doc of this.documents.all()) this.schedule(doc);
     } else {
-      for (const t of this.timers.values()) clearTimeout(t);
-      this.timers.clear();
-      this.chunkCache.clear();
-      for (const uri of [...this.results.keys()]) this.clear(uri);
+      this.stopAll();
     }
+  }
+
+  /** Drops every schema result (re-publishing the files that had some) and what is scheduled or running. */
+  private stopAll(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.running.clear();
+    for (const uri of [...this.results.keys()]) this.clear(uri);
+    // the worker's caches describe texts that may change while the layer is off
+    for (const doc of this.documents.all()) this.post({ type: 'forget', uri: doc.uri });
   }
 
   /** The engine's diagnostics for `uri` followed by the current schema diagnostics. */
   merge(uri: string, ours: Diagnostic[]): Diagnostic[] {
-    const schema = this.enabled ? this.results.get(uri)?.diagnostics : undefined;
+    const schema = this.isEnabled ? this.results.get(uri)?.diagnostics : undefined;
     return schema?.length ? ours.concat(schema) : ours;
   }
 
@@ -259,16 +239,64 @@ export class SchemaLayer {
     (this.options.log ?? ((m: string) => this.connection.console.log(m)))(`k8s-guardrails: ${message}`);
   }
 
-  private getService(): Promise<SchemaService> {
-    if (!this.service) {
-      const schemasDir = this.schemasDir;
-      this.service = import('../schema').then((m) => m.createSchemaService({ schemasDir }));
+  /** The schema worker, started on first use; undefined when the layer failed or was disposed. */
+  private getWorker(): Worker | undefined {
+    if (this.worker || this.failure || this.disposed) return this.worker;
+    const workerData: SchemaWorkerData = { schemasDir: this.schemasDir };
+    let worker: Worker;
+    try {
+      worker = new Worker(this.workerScript, { workerData, stdout: false, stderr: false });
+    } catch (e) {
+      this.fail(`could not start ${this.workerScript}: ${(e as Error)?.message ?? e}`);
+      return undefined;
     }
-    return this.service;
+    worker.unref(); // never keeps the server alive
+    worker.on('message', (m: FromWorker) => this.received(m));
+    worker.on('error', (e) => this.fail(`${(e as Error)?.stack ?? e}`));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.fail(`the worker exited (code ${code})`);
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private post(message: ToWorker): boolean {
+    if (!this.worker && message.type === 'forget') return false; // nothing cached yet
+    const worker = this.getWorker();
+    if (!worker) return false;
+    worker.postMessage(message);
+    return true;
+  }
+
+  /** The worker died: the schema layer is off (results dropped, requests answered empty), analysis goes on. */
+  private fail(reason: string): void {
+    if (this.failure || this.disposed) return;
+    this.failure = reason;
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate().catch(() => undefined);
+    this.connection.console.error(`k8s-guardrails: the schema worker failed, schema validation, completion and hover are off: ${reason}`);
+    void this.connection.window.showErrorMessage('k8s-guardrails: schema validation stopped (its worker failed; see the output). Security findings are not affected.');
+    for (const resolve of this.requests.values()) resolve(undefined);
+    this.requests.clear();
+    this.stopAll();
+  }
+
+  /** Stops the worker (server shutdown). */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.running.clear();
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const resolve of this.requests.values()) resolve(undefined);
+    this.requests.clear();
+    await worker?.terminate();
   }
 
   private schedule(doc: TextDocument): void {
-    if (!this.enabled || !isYamlDocument(doc)) return;
+    if (!this.isEnabled || !isYamlDocument(doc)) return;
     const uri = doc.uri;
     const old = this.timers.get(uri);
     if (old) clearTimeout(old);
@@ -276,77 +304,57 @@ export class SchemaLayer {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        void this.validate(uri);
+        this.validate(uri);
       }, this.debounceMs),
     );
   }
 
-  private async validate(uri: string): Promise<void> {
+  private validate(uri: string): void {
     const doc = this.documents.get(uri);
-    if (!doc || !this.enabled) return;
+    if (!doc || !this.isEnabled) return;
     const version = doc.version;
-    if (this.results.get(uri)?.version === version) return;
-    const current = () => this.enabled && this.documents.get(uri)?.version === version;
-    let diagnostics: Diagnostic[] = [];
-    this.running.set(uri, version);
-    try {
-      if (Buffer.byteLength(doc.getText(), 'utf8') <= this.maxBytes && !this.options.partial?.(uri)) {
-        const service = await this.getService();
-        await this.options.yieldTo?.();
-        if (!current()) return;
-        const result = await this.validateByDocument(service, doc, current);
-        if (!result) return; // cancelled
-        diagnostics = result;
-      }
-    } catch (e) {
-      this.connection.console.error(`k8s-guardrails: schema validation of ${uri} failed: ${(e as Error)?.stack ?? e}`);
+    if (this.results.get(uri)?.version === version || this.running.get(uri) === version) return;
+    const text = doc.getText();
+    if (Buffer.byteLength(text, 'utf8') > this.maxBytes || this.options.partial?.(uri)) {
+      this.running.delete(uri);
+      void this.store(uri, version, []);
       return;
-    } finally {
-      if (this.running.get(uri) === version) this.running.delete(uri);
     }
+    if (this.post({ type: 'validate', uri, version, languageId: doc.languageId, text })) this.running.set(uri, version);
+  }
+
+  private received(m: FromWorker): void {
+    if (m.type === 'result') {
+      const resolve = this.requests.get(m.id);
+      this.requests.delete(m.id);
+      if (m.error) this.connection.console.error(`k8s-guardrails: schema completion/hover failed: ${m.error}`);
+      resolve?.(m.error ? undefined : m.value);
+      return;
+    }
+    if (this.running.get(m.uri) === m.version) this.running.delete(m.uri);
+    if (m.error) this.connection.console.error(`k8s-guardrails: schema validation of ${m.uri} failed: ${m.error}`);
+    if (m.diagnostics) void this.store(m.uri, m.version, m.diagnostics);
+  }
+
+  /** Keeps a result if the document still has its version; re-publishes the file if its schema set changed. */
+  private async store(uri: string, version: number, diagnostics: Diagnostic[]): Promise<void> {
+    const current = () => this.isEnabled && this.documents.get(uri)?.version === version;
     if (!current()) return; // stale: a newer version is (or will be) validated
     const before = this.results.get(uri)?.diagnostics ?? [];
     this.results.set(uri, { version, diagnostics });
-    if (before.length || diagnostics.length) this.options.publish(uri);
+    if (!before.length && !diagnostics.length) return;
+    if (before.length === diagnostics.length && JSON.stringify(before) === JSON.stringify(diagnostics)) return; // published already
+    await this.options.yieldTo?.();
+    if (this.results.get(uri)?.version === version && this.isEnabled) this.options.publish(uri);
   }
 
-  /**
-   * Validates each YAML document of the file on its own (cached by its text), yielding to other requests
-   * every YIELD_AFTER_MS; undefined when cancelled.
-   */
-  private async validateByDocument(service: SchemaService, doc: TextDocument, current: () => boolean): Promise<Diagnostic[] | undefined> {
-    const chunks = splitYamlDocuments(doc.getText());
-    if (!chunks) {
-      this.chunkCache.delete(doc.uri);
-      if (aliasHeavy(doc.getText())) return [];
-      const all = await service.validate(doc, { isCancelled: () => !current(), yieldAfterMs: YIELD_AFTER_MS, yieldTo: this.options.yieldTo });
-      return current() ? all : undefined;
-    }
-    const previous = this.chunkCache.get(doc.uri) ?? new Map<string, Diagnostic[]>();
-    const next = new Map<string, Diagnostic[]>();
-    const out: Diagnostic[] = [];
-    let sliceStart = Date.now();
-    for (const chunk of chunks) {
-      if (Date.now() - sliceStart >= YIELD_AFTER_MS) {
-        await yieldToMessages();
-        await this.options.yieldTo?.();
-        sliceStart = Date.now();
-        if (!current()) {
-          this.chunkCache.set(doc.uri, new Map([...previous, ...next])); // keep the work done
-          return undefined;
-        }
-      }
-      let diags = next.get(chunk.text) ?? previous.get(chunk.text);
-      if (!diags) {
-        diags = /\S/.test(chunk.text) && !aliasHeavy(chunk.text) ? await service.validate(TextDocument.create(doc.uri, doc.languageId, doc.version, chunk.text)) : [];
-      }
-      next.set(chunk.text, diags);
-      for (const d of diags) {
-        out.push({ ...d, range: { start: { line: d.range.start.line + chunk.line, character: d.range.start.character }, end: { line: d.range.end.line + chunk.line, character: d.range.end.character } } });
-      }
-    }
-    this.chunkCache.set(doc.uri, next);
-    return current() ? out : undefined;
+  /** Asks the worker for a completion list or a hover; undefined when it failed or the worker is gone. */
+  private request<T>(type: 'complete' | 'hover', doc: TextDocument, position: { line: number; character: number }): Promise<T | undefined> {
+    const id = ++this.nextRequest;
+    return new Promise<T | undefined>((resolve) => {
+      if (!this.post({ type, id, uri: doc.uri, languageId: doc.languageId, version: doc.version, text: doc.getText(), position })) return resolve(undefined);
+      this.requests.set(id, resolve as (value: unknown) => void);
+    });
   }
 
   private clear(uri: string): void {
@@ -359,14 +367,9 @@ export class SchemaLayer {
     const t = this.timers.get(uri);
     if (t) clearTimeout(t);
     this.timers.delete(uri);
-    this.chunkCache.delete(uri);
+    this.running.delete(uri);
     this.clear(uri);
-    void this.service
-      ?.then((s) => {
-        s.forget(uri);
-        s.forget(`${uri}#k8s-guardrails-document`);
-      })
-      .catch(() => undefined);
+    this.post({ type: 'forget', uri });
   }
 
   private chunkVersion = 0;
@@ -384,7 +387,7 @@ export class SchemaLayer {
   }
 
   async complete(params: CompletionParams): Promise<CompletionList | null> {
-    if (!this.enabled) return null;
+    if (!this.isEnabled) return null;
     const doc = this.documents.get(params.textDocument.uri);
     if (!doc || !isYamlDocument(doc)) return null;
     if (params.context?.triggerKind === CompletionTriggerKind.TriggerCharacter && params.context.triggerCharacter === ' ') {
@@ -395,7 +398,8 @@ export class SchemaLayer {
     try {
       const chunk = this.chunkAt(doc, params.position);
       if (aliasHeavy(chunk.doc.getText())) return null;
-      const list = await (await this.getService()).complete(chunk.doc, { line: params.position.line - chunk.line, character: params.position.character });
+      const list = await this.request<CompletionList>('complete', chunk.doc, { line: params.position.line - chunk.line, character: params.position.character });
+      if (!list) return null;
       return { isIncomplete: list.isIncomplete, items: chunk.line ? list.items.map((i) => shiftItem(i as CompletionItem, chunk.line)) : (list.items as CompletionItem[]) };
     } catch (e) {
       this.connection.console.error(`k8s-guardrails: schema completion failed: ${(e as Error)?.stack ?? e}`);
@@ -418,14 +422,15 @@ export class SchemaLayer {
   }
 
   private async schemaHover(params: HoverParams): Promise<Hover | null> {
-    if (!this.enabled) return null;
+    if (!this.isEnabled) return null;
     const doc = this.documents.get(params.textDocument.uri);
     if (!doc || !isYamlDocument(doc)) return null;
     try {
       const chunk = this.chunkAt(doc, params.position);
       if (aliasHeavy(chunk.doc.getText())) return null;
-      const h = await (await this.getService()).hover(chunk.doc, { line: params.position.line - chunk.line, character: params.position.character });
-      return h?.range && chunk.line ? { ...h, range: shiftRange(h.range, chunk.line) } : h;
+      const h = await this.request<Hover | null>('hover', chunk.doc, { line: params.position.line - chunk.line, character: params.position.character });
+      if (!h) return null;
+      return h.range && chunk.line ? { ...h, range: shiftRange(h.range, chunk.line) } : h;
     } catch (e) {
       this.connection.console.error(`k8s-guardrails: schema hover failed: ${(e as Error)?.stack ?? e}`);
       return null;

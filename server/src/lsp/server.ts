@@ -116,6 +116,7 @@ export class GuardrailsServer {
     registerCommands(this);
     connection.onInitialize((p) => this.initialize(p));
     connection.onInitialized(() => void this.initialized());
+    connection.onShutdown(() => this.schema.dispose());
     connection.onDidChangeConfiguration(() =>
       void this.reloadSettings().then(() => {
         this.diagnostics.scheduleAll();
