@@ -11,6 +11,9 @@
  * - `complete` / `hover` (id, one YAML document's text, position): answers `result` with the same id.
  * - `forget` (uri): the file was closed.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionList, Diagnostic, Hover, Position } from 'vscode-languageserver';
@@ -33,8 +36,24 @@ export type FromWorker =
 /** Let incoming messages in after this much validation work (a newer version cancels, a hover is answered). */
 const YIELD_AFTER_MS = 10;
 
+/**
+ * Background work: on Linux, lower this thread's scheduling priority (nice 10; setpriority with a thread id
+ * acts on that thread only), so that on a busy machine the server's thread (a keystroke's re-analysis) runs
+ * first. Elsewhere, or if not permitted, the worker keeps the process's priority.
+ */
+function lowerPriority(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    const tid = Number(path.basename(fs.readlinkSync('/proc/thread-self')));
+    if (tid > 0 && tid !== process.pid) os.setPriority(tid, Math.min(19, os.getPriority(tid) + 10));
+  } catch {
+    // not permitted (or no procfs): keep the priority
+  }
+}
+
 const port = parentPort;
 if (port) {
+  lowerPriority();
   const { schemasDir } = workerData as SchemaWorkerData;
   const service = createSchemaService({ schemasDir });
   /** The newest version asked for per uri: older validations stop. */
