@@ -79,7 +79,7 @@ describe('npm package, installed from the tarball', () => {
   it('declares no dependencies and ships the bundles, schemas and the file `main` names', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8')) as { main: string; dependencies?: object };
     assert.equal(pkg.dependencies, undefined);
-    for (const f of [pkg.main, 'server/out/main.js', 'server/out/cluster-cli.js', 'schemas/v1.35/index.json', 'schemas/v1.35/_definitions.json', 'snippets/kubernetes.json']) {
+    for (const f of [pkg.main, 'server/out/main.js', 'server/out/cluster-cli.js', 'server/out/schema-worker.js', 'schemas/v1.35/index.json', 'schemas/v1.35/_definitions.json', 'snippets/kubernetes.json']) {
       assert.ok(fs.existsSync(path.join(installed, f)), `${f} is in the installed package`);
     }
     assert.ok(!fs.existsSync(path.join(installed, 'server/src')), 'sources are not shipped');

@@ -128,15 +128,6 @@ export function mergeHovers(...hovers: (Hover | null | undefined)[]): Hover | nu
   return { contents: { kind: MarkupKind.Markdown, value }, ...(range ? { range } : {}) };
 }
 
-/**
- * Lets the messages that arrived meanwhile be handled: the first turn reads them (vscode-jsonrpc then queues
- * their handling with setImmediate), the second handles them, so that `yieldTo` sees the edit they make.
- */
-export async function yieldToMessages(): Promise<void> {
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
-}
-
 function shiftRange(r: Range, lines: number): Range {
   return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
 }
