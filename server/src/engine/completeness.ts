@@ -41,10 +41,37 @@ const memo = new WeakMap<Resource, string | null>();
  * when it is complete, not a workload kind judged here, or rendered by Kustomize.
  */
 export function incompleteReason(res: Resource, ws?: WorkspaceIndex): string | undefined {
+  // Asked for every report: a complete object (nearly all) is told apart without a look-up or an allocation.
+  if (complete(res)) return undefined;
   let r = memo.get(res);
   if (r === undefined) memo.set(res, (r = judge(res) ?? null));
   if (r === null || ws?.rendered?.isRendered(res.file.uri)) return undefined;
   return r;
+}
+
+/** True when `judge` finds nothing to say (not a kind judged here, or a pod spec whose containers all have an image). */
+function complete(res: Resource): boolean {
+  const rule = KINDS.get(res.kind);
+  if (!rule || !rule.apiVersions.includes(res.apiVersion)) return true;
+  let pod: unknown = res.object;
+  for (const seg of rule.podSpec) pod = isObject(pod) ? pod[seg] : undefined;
+  if (!isObject(pod)) return res.kind === 'Pod'; // a Pod without a spec is not judged; other kinds: `no <path>`
+  const containers = pod.containers;
+  if (!Array.isArray(containers)) return res.kind === 'Pod';
+  let some = false;
+  for (const c of containers) {
+    if (!isObject(c)) continue;
+    if (!hasImage(c)) return false;
+    some = true;
+  }
+  if (!some) return false;
+  const init = pod.initContainers;
+  if (Array.isArray(init)) for (const c of init) if (isObject(c) && !hasImage(c)) return false;
+  return true;
+}
+
+function hasImage(c: Record<string, any>): boolean {
+  return typeof c.image === 'string' && c.image.trim() !== '';
 }
 
 function judge(res: Resource): string | undefined {
