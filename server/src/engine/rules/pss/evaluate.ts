@@ -208,7 +208,11 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
     const set = modeSet(ns, ctx, key);
     for (const tpl of tpls) {
       const where = podSpecWhere(res, tpl);
-      for (const r of evaluation(tpl, set)) results.push({ mode: set.modes[r.mode], violation: r.violation, templatePath: tpl.path, template: tpl, ...(where !== undefined ? { where } : {}) });
+      for (const r of evaluation(tpl, set)) {
+        const result: PssResult = { mode: set.modes[r.mode], violation: r.violation, templatePath: tpl.path, template: tpl };
+        if (where !== undefined) result.where = where;
+        results.push(result);
+      }
     }
   }
   res.pssMemo = { key, ns, results, workspace: ws, version: ws.version } satisfies Memo;
@@ -237,8 +241,9 @@ function evaluation(tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
   const seen: string[] = [];
   const baselineFields = new Set<string>();
-  evaluatePssAll(pod, set.requests).forEach((violations, i) => {
-    for (const violation of violations) {
+  const all = evaluatePssAll(pod, set.requests);
+  for (let i = 0; i < all.length; i++) {
+    for (const violation of all[i]) {
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
       if (seen.includes(violation.check)) continue;
       seen.push(violation.check);
@@ -246,7 +251,7 @@ function evaluation(tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
       const kept = set.requests.length > 1 ? withoutReportedBaselineFields(violation, baselineFields) : violation;
       if (kept) results.push({ mode: i, violation: kept });
     }
-  });
+  }
   evaluations.set(tpl, { modesKey, results });
   return results;
 }
