@@ -12,6 +12,8 @@
  */
 import { isObject, Resource } from './model';
 import type { WorkspaceIndex } from './workspace';
+import { podTemplates } from './workloads';
+import type { PodMemo } from './workloads';
 
 interface KindRule {
   apiVersions: readonly string[];
@@ -34,44 +36,18 @@ const KINDS: ReadonlyMap<string, KindRule> = new Map(
   }),
 );
 
-const memo = new WeakMap<Resource, string | null>();
-
 /**
  * Why `res` is not a complete object (`no spec.selector, container "manager" has no image`), or undefined
  * when it is complete, not a workload kind judged here, or rendered by Kustomize.
  */
 export function incompleteReason(res: Resource, ws?: WorkspaceIndex): string | undefined {
-  // Asked for every report: a complete object (nearly all) is told apart without a look-up or an allocation.
-  if (complete(res)) return undefined;
-  let r = memo.get(res);
-  if (r === undefined) memo.set(res, (r = judge(res) ?? null));
+  // Asked for every report: judged once per Resource, kept in its pod-template memo (a slot, no WeakMap).
+  podTemplates(res);
+  const memo = res.workloadMemo as PodMemo;
+  let r = memo.incomplete;
+  if (r === undefined) memo.incomplete = r = judge(res) ?? null;
   if (r === null || ws?.rendered?.isRendered(res.file.uri)) return undefined;
   return r;
-}
-
-/** True when `judge` finds nothing to say (not a kind judged here, or a pod spec whose containers all have an image). */
-function complete(res: Resource): boolean {
-  const rule = KINDS.get(res.kind);
-  if (!rule || !rule.apiVersions.includes(res.apiVersion)) return true;
-  let pod: unknown = res.object;
-  for (const seg of rule.podSpec) pod = isObject(pod) ? pod[seg] : undefined;
-  if (!isObject(pod)) return res.kind === 'Pod'; // a Pod without a spec is not judged; other kinds: `no <path>`
-  const containers = pod.containers;
-  if (!Array.isArray(containers)) return res.kind === 'Pod';
-  let some = false;
-  for (const c of containers) {
-    if (!isObject(c)) continue;
-    if (!hasImage(c)) return false;
-    some = true;
-  }
-  if (!some) return false;
-  const init = pod.initContainers;
-  if (Array.isArray(init)) for (const c of init) if (isObject(c) && !hasImage(c)) return false;
-  return true;
-}
-
-function hasImage(c: Record<string, any>): boolean {
-  return typeof c.image === 'string' && c.image.trim() !== '';
 }
 
 function judge(res: Resource): string | undefined {

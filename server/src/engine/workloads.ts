@@ -27,6 +27,8 @@ export interface PodTemplate {
   noPodFields?: true;
   /** Pod-level fields the view takes from an enclosing object (an Argo Workflow's `spec.securityContext`), by key: where they are. */
   inherited?: Record<string, YPath>;
+  /** rules/pss/evaluate.ts's evaluation of this template (opaque here). */
+  pssEvaluation?: unknown;
 }
 
 /**
@@ -266,17 +268,19 @@ export function podTemplates(res: Resource): readonly PodTemplate[] {
       templates.set(res.object, { kind: res.kind, list });
     }
   }
-  res.workloadMemo = { templates: list, workloads: undefined } satisfies PodMemo;
+  res.workloadMemo = { templates: list, workloads: undefined, incomplete: undefined } satisfies PodMemo;
   return list;
 }
 
 /**
- * What `Resource.workloadMemo` holds: the resource's pod templates, and what rules/hardening/util.ts's
- * `workloads` makes of them (filled on its first call).
+ * What `Resource.workloadMemo` holds: the resource's pod templates, what rules/hardening/util.ts's
+ * `workloads` makes of them and completeness.ts's verdict (each filled on first use).
  */
 export interface PodMemo {
   templates: readonly PodTemplate[];
   workloads: unknown;
+  /** completeness.ts `incompleteReason`'s verdict (null: complete). */
+  incomplete: string | null | undefined;
 }
 
 /** ` in pod spec spec.predictor of InferenceService llm` for a pod spec embedded in another kind, undefined for a built-in workload. */

@@ -226,16 +226,15 @@ interface Evaluation {
 }
 
 /**
- * Evaluations by pod template, which an unchanged document keeps across
+ * Evaluations by pod template (its `pssEvaluation`), which an unchanged document keeps across
  * re-parses of its file (`podTemplates` caches them by the parsed object; the
  * Resource is new each time): an edit re-evaluates only the documents it
  * changed. They hold no positions.
  */
-const evaluations = new WeakMap<PodTemplate, Evaluation>();
-
 function evaluation(tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
   const modesKey = set.evaluationKey;
-  const hit = evaluations.get(tpl);
+  // Kept on the template object (`pssEvaluation`): a property, where a WeakMap entry per template costs more.
+  const hit = tpl.pssEvaluation as Evaluation | undefined;
   if (hit && hit.modesKey === modesKey) return hit.results;
   const results: Evaluation['results'] = [];
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
@@ -252,7 +251,7 @@ function evaluation(tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
       if (kept) results.push({ mode: i, violation: kept });
     }
   }
-  evaluations.set(tpl, { modesKey, results });
+  tpl.pssEvaluation = { modesKey, results } satisfies Evaluation;
   return results;
 }
 
