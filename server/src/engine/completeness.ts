@@ -12,6 +12,8 @@
  */
 import { isObject, Resource } from './model';
 import type { WorkspaceIndex } from './workspace';
+import { podTemplates } from './workloads';
+import type { PodMemo } from './workloads';
 
 interface KindRule {
   apiVersions: readonly string[];
@@ -34,15 +36,16 @@ const KINDS: ReadonlyMap<string, KindRule> = new Map(
   }),
 );
 
-const memo = new WeakMap<Resource, string | null>();
-
 /**
  * Why `res` is not a complete object (`no spec.selector, container "manager" has no image`), or undefined
  * when it is complete, not a workload kind judged here, or rendered by Kustomize.
  */
 export function incompleteReason(res: Resource, ws?: WorkspaceIndex): string | undefined {
-  let r = memo.get(res);
-  if (r === undefined) memo.set(res, (r = judge(res) ?? null));
+  // Asked for every report: judged once per Resource, kept in its pod-template memo (a slot, no WeakMap).
+  podTemplates(res);
+  const memo = res.workloadMemo as PodMemo;
+  let r = memo.incomplete;
+  if (r === undefined) memo.incomplete = r = judge(res) ?? null;
   if (r === null || ws?.rendered?.isRendered(res.file.uri)) return undefined;
   return r;
 }

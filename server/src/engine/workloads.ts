@@ -27,6 +27,8 @@ export interface PodTemplate {
   noPodFields?: true;
   /** Pod-level fields the view takes from an enclosing object (an Argo Workflow's `spec.securityContext`), by key: where they are. */
   inherited?: Record<string, YPath>;
+  /** rules/pss/evaluate.ts's evaluation of this template (opaque here). */
+  pssEvaluation?: unknown;
 }
 
 /**
@@ -252,12 +254,33 @@ const NONE: readonly PodTemplate[] = Object.freeze([]);
  * object of another kind (`where` names its path).
  */
 export function podTemplates(res: Resource): readonly PodTemplate[] {
-  const hit = templates.get(res.object);
-  if (hit && hit.kind === res.kind) return hit.list;
-  const found = computeTemplates(res);
-  const list = found.length ? found : NONE;
-  templates.set(res.object, { kind: res.kind, list });
+  // Asked for every resource by the rule loop and many rules: once per Resource (its `workloadMemo` slot), then
+  // once per parsed object across parses; a kind that never holds a pod spec needs neither.
+  const memo = res.workloadMemo as PodMemo | undefined;
+  if (memo !== undefined) return memo.templates;
+  let list = NONE;
+  if (!NO_POD_KINDS.has(res.kind)) {
+    const hit = templates.get(res.object);
+    if (hit && hit.kind === res.kind) list = hit.list;
+    else {
+      const found = computeTemplates(res);
+      if (found.length) list = found;
+      templates.set(res.object, { kind: res.kind, list });
+    }
+  }
+  res.workloadMemo = { templates: list, workloads: undefined, incomplete: undefined } satisfies PodMemo;
   return list;
+}
+
+/**
+ * What `Resource.workloadMemo` holds: the resource's pod templates, what rules/hardening/util.ts's
+ * `workloads` makes of them and completeness.ts's verdict (each filled on first use).
+ */
+export interface PodMemo {
+  templates: readonly PodTemplate[];
+  workloads: unknown;
+  /** completeness.ts `incompleteReason`'s verdict (null: complete). */
+  incomplete: string | null | undefined;
 }
 
 /** ` in pod spec spec.predictor of InferenceService llm` for a pod spec embedded in another kind, undefined for a built-in workload. */

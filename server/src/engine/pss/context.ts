@@ -1,4 +1,4 @@
-import { bool, get, objField, str, structList, Obj, Path } from './util';
+import { bool, get, isObj, objField, str, Obj, Path } from './util';
 import type { PssCheckId } from './index';
 
 export interface PssLocation {
@@ -46,7 +46,12 @@ export interface PodContext {
   windows: boolean;
   /** spec.hostUsers == false */
   userNamespace: boolean;
+  /** The pod's volumes (helpers.ts `volumes`, decoded on first use). */
+  volumes?: readonly { v: Obj; index: number; name: string }[];
 }
+
+const CONTAINER_KINDS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+const SKIP: Obj = {};
 
 const KIND_LABEL: Record<ContainerKind, string> = {
   initContainers: 'init container',
@@ -70,8 +75,14 @@ export function buildContext(pod: unknown): PodContext {
     }
   }
   const containers: ContainerRef[] = [];
-  for (const kind of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
-    for (const { item, index } of structList(get(spec, kind))) {
+  for (const kind of CONTAINER_KINDS) {
+    const list = get(spec, kind);
+    if (!Array.isArray(list)) continue;
+    for (let index = 0; index < list.length; index++) {
+      // structList, inlined: null elements decode to the zero struct; other non-objects are skipped.
+      const e: unknown = list[index];
+      const item: Obj = e === null || e === undefined ? {} : isObj(e) ? e : SKIP;
+      if (item === SKIP) continue;
       const name = str(get(item, 'name')) ?? '';
       containers.push({
         kind,
@@ -92,5 +103,6 @@ export function buildContext(pod: unknown): PodContext {
     containers,
     windows: str(get(objField(spec, 'os'), 'name')) === 'windows',
     userNamespace: bool(get(spec, 'hostUsers')) === false,
+    volumes: undefined,
   };
 }

@@ -27,12 +27,13 @@ export function containersPhrase(names: string[]): string {
 export const SC = 'securityContext';
 
 /** The pod's volumes, with their index and name ("" when absent). */
-export function volumes(ctx: PodContext): { v: Obj; index: number; name: string }[] {
-  return structList(get(ctx.spec, 'volumes')).map(({ item, index }) => ({
+export function volumes(ctx: PodContext): readonly { v: Obj; index: number; name: string }[] {
+  // Read by hostPathVolumes and restrictedVolumes (and its baseline pass): decoded once per pod.
+  return (ctx.volumes ??= structList(get(ctx.spec, 'volumes')).map(({ item, index }) => ({
     v: item,
     index,
     name: str(get(item, 'name')) ?? '',
-  }));
+  })));
 }
 
 export function volumeSourceSet(v: Obj, key: string): boolean {

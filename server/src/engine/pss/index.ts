@@ -136,6 +136,27 @@ const checksCache = new Map<string, ActiveCheck[]>();
 
 /** Check functions to run for a level/version, in upstream order, honouring overrides. */
 function checksFor(level: 'baseline' | 'restricted', version: PssVersion): readonly ActiveCheck[] {
+  // Every pod of a namespace asks with the same version object: the last answer per level, while its fields are the same.
+  const last = level === 'baseline' ? lastBaseline : lastRestricted;
+  if (last && version && last.version === version && last.major === version.major && last.minor === version.minor && last.latest === version.latest) return last.list;
+  const list = checksForVersion(level, version);
+  const entry = { version, major: version?.major, minor: version?.minor, latest: version?.latest, list };
+  if (level === 'baseline') lastBaseline = entry;
+  else lastRestricted = entry;
+  return list;
+}
+
+interface LastChecks {
+  version: PssVersion;
+  major: unknown;
+  minor: unknown;
+  latest: unknown;
+  list: readonly ActiveCheck[];
+}
+let lastBaseline: LastChecks | undefined;
+let lastRestricted: LastChecks | undefined;
+
+function checksForVersion(level: 'baseline' | 'restricted', version: PssVersion): readonly ActiveCheck[] {
   const v = clampToKnown(resolveVersion(version));
   const key = `${level} ${v.major} ${v.minor}`;
   let list = checksCache.get(key);
@@ -199,41 +220,55 @@ export function evaluatePssAll(pod: { metadata?: any; spec?: any }, requests: re
   } catch {
     return out;
   }
-  // Results by check function (a few dozen at most: a linear search beats a Map per pod).
-  const doneFns: CheckFn[] = [];
-  const done: (PssViolation | null)[] = [];
-  const shared = requests.length > 1;
-  const result = (def: CheckDef, check: VersionedCheck): PssViolation | null => {
-    const at = shared ? doneFns.indexOf(check.fn) : -1;
-    if (at >= 0) return done[at];
-    const v = runCheck(def, check, ctx);
-    doneFns.push(check.fn);
-    done.push(v);
-    return v;
-  };
-  requests.forEach(({ level, version }, i) => {
-    if (level !== 'baseline' && level !== 'restricted') return;
+  // Results by check function (a few dozen at most: a linear search beats a Map per pod), when several requests share them.
+  const memo: CheckResults | undefined = requests.length > 1 ? { fns: [], results: [] } : undefined;
+  for (let i = 0; i < requests.length; i++) {
+    const { level, version } = requests[i];
+    if (level !== 'baseline' && level !== 'restricted') continue;
+    const list = out[i];
     for (const active of checksFor(level, version)) {
-      let v = result(active.def, active.check);
-      if (v && active.overridden) v = markBaseline(v, active.overridden, shared ? result : (d, c) => runCheck(d, c, ctx));
-      if (v) out[i].push(v);
+      let v = resultOf(active.def, active.check, ctx, memo);
+      if (v && active.overridden) v = markBaseline(v, active.overridden, ctx, memo);
+      if (v) list.push(v);
     }
-  });
+  }
   return out;
+}
+
+/** The results of a pod's check functions, by function (see evaluatePssAll). */
+interface CheckResults {
+  fns: CheckFn[];
+  results: (PssViolation | null)[];
+}
+
+/** A check's violation on the pod; with `memo`, run once per pod whatever the number of requests that run it. */
+function resultOf(def: CheckDef, check: VersionedCheck, ctx: ReturnType<typeof buildContext>, memo: CheckResults | undefined): PssViolation | null {
+  if (!memo) return runCheck(def, check, ctx);
+  const at = memo.fns.indexOf(check.fn);
+  if (at >= 0) return memo.results[at];
+  const v = runCheck(def, check, ctx);
+  memo.fns.push(check.fn);
+  memo.results.push(v);
+  return v;
 }
 
 /**
  * The locations of an overriding restricted check's violation that the overridden baseline check (at the
  * same version) flags too, marked with that check: e.g. a hostPath volume under restrictedVolumes, an
  * added SYS_ADMIN under capabilities_restricted, an explicit Unconfined under seccompProfile_restricted.
- * Returns a copy when it marks anything (violations are shared between the requests of a pod). `result`: the
- * baseline check's violation on the pod (run once per pod when several requests share it).
+ * Returns a copy when it marks anything (violations are shared between the requests of a pod). The baseline
+ * check runs once per pod when several requests share it (`memo`).
  */
-function markBaseline(v: PssViolation, overridden: readonly { def: CheckDef; check: VersionedCheck }[], result: (def: CheckDef, check: VersionedCheck) => PssViolation | null): PssViolation {
+function markBaseline(
+  v: PssViolation,
+  overridden: readonly { def: CheckDef; check: VersionedCheck }[],
+  ctx: ReturnType<typeof buildContext>,
+  memo: CheckResults | undefined,
+): PssViolation {
   let locations = v.locations;
   for (const { def, check } of overridden) {
     // (A check function's result for the pod, shared with the requests that run it: locations are never mutated.)
-    const b = result(def, check);
+    const b = resultOf(def, check, ctx, memo);
     if (!b) continue;
     const flagged = new Set(b.locations.map((l) => pathKey(l.path)));
     locations = locations.map((l) => (!l.baselineCheck && flagged.has(pathKey(l.path)) ? { ...l, baselineCheck: def.id } : l));

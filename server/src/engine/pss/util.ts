@@ -32,9 +32,9 @@ export function obj(v: unknown): Obj | undefined {
 
 /** Own property lookup (never walks the prototype chain). */
 export function get(o: unknown, key: string): unknown {
-  if (!isObj(o)) return undefined;
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return undefined; // (isObj, inlined: called for every field read)
   try {
-    return hasOwn.call(o, key) ? o[key] : undefined;
+    return hasOwn.call(o, key) ? (o as Obj)[key] : undefined;
   } catch {
     return undefined;
   }
@@ -42,7 +42,8 @@ export function get(o: unknown, key: string): unknown {
 
 /** Nested object field (Go: *Struct), undefined when absent/null/wrong type. */
 export function objField(o: unknown, key: string): Obj | undefined {
-  return obj(get(o, key));
+  const v = get(o, key);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
 }
 
 /** Go *bool: true/false when set, undefined when nil or not decodable. */

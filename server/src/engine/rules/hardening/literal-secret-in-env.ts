@@ -60,6 +60,12 @@ const TOKEN_SHAPES: { name: string; re: RegExp }[] = [
 ];
 
 /**
+ * What every value that classifyValue finds to be a token contains (the trimmed value's start of each
+ * TOKEN_SHAPES pattern, a private key's header, a URL's `://`): keep in step with them.
+ */
+const MAYBE_TOKEN = /^\s*(gh|github_pat_|glpat-|xox|AKIA|ASIA|ABIA|ACCA|sk-|[sr]k_|AIza|SG\.|eyJ)|-----BEGIN|:\/\//;
+
+/**
  * A template's blank, not a value: `<Client Secret>`, `__OAUTH_SECRET__`, `[your key]`. Such a manifest
  * cannot be applied as it is; a real weak value (`changeme`, `hunter2`) still counts as a secret.
  */
@@ -152,10 +158,12 @@ function computeNameClass(name: string): NameClass {
 
 /** Why a literal env value is reported (undefined: it is not). */
 export function secretVerdict(name: string, value: string): string | undefined {
+  const n = nameClass(name);
+  // A name that marks no secret reports only a token shape: a value that cannot be one is not classified.
+  if (n === 'none' && !MAYBE_TOKEN.test(value)) return undefined;
   const v = classifyValue(value);
   if (v.kind === 'benign') return undefined;
   if (v.kind === 'token') return `its value has the shape of ${v.shape}`;
-  const n = nameClass(name);
   if (n === 'strong') return v.kind === 'random' ? 'its name and its random-looking value mark a secret' : 'its name marks a secret';
   if (n === 'weak' && v.kind === 'random') return 'its name and its random-looking value mark a secret';
   if (n === 'weak' && v.kind === 'pair') return 'its name and its user:password value mark a credential';

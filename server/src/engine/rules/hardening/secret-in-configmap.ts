@@ -34,6 +34,9 @@ const TOKENS_IN_TEXT: { name: string; re: RegExp }[] = [
   { name: 'a JSON Web Token', re: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}/ },
 ];
 
+/** A literal every pattern of PEM_PRIVATE_KEY and TOKENS_IN_TEXT contains (keep in step with them). */
+const MAYBE_TOKEN = /PRIVATE KEY|AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abposr]-|eyJ/;
+
 /** Documentation examples of the issuers (AWS's `AKIAIOSFODNN7EXAMPLE`) and obvious fillers. */
 const EXAMPLE_TOKEN = /EXAMPLE|XXXX|xxxx|0000000000|1234567890|abcdef/;
 
@@ -63,10 +66,11 @@ function unquote(raw: string): string {
 
 /** Why a literal under a secret-looking key is a secret (undefined: it is not reported). */
 function literalVerdict(key: string, value: string): string | undefined {
-  const v = value.trim();
-  if (v.length < 4 || PLACEHOLDER.test(v) || PLACEHOLDER_WORD.test(v) || REFERENCE.test(v) || ENV_NAME.test(v) || !PLAIN_LITERAL.test(v)) return undefined;
+  // The key first: most keys name no secret (and nameClass is cached by name), so the value's tests are skipped.
   const n = nameClass(key);
   if (n === 'none') return undefined;
+  const v = value.trim();
+  if (v.length < 4 || PLACEHOLDER.test(v) || PLACEHOLDER_WORD.test(v) || REFERENCE.test(v) || ENV_NAME.test(v) || !PLAIN_LITERAL.test(v)) return undefined;
   const c = classifyValue(v);
   if (c.kind === 'benign') return undefined;
   if (c.kind === 'token') return `the value has the shape of ${c.shape}`;
@@ -79,6 +83,8 @@ function literalVerdict(key: string, value: string): string | undefined {
 
 /** A known token or private key anywhere in `text`: what it is. */
 function tokenIn(text: string): { what: string } | undefined {
+  // Each shape starts with one of these literals: text without any of them (nearly every value) has none.
+  if (!MAYBE_TOKEN.test(text)) return undefined;
   if (PEM_PRIVATE_KEY.test(text)) return { what: 'a PEM private key' };
   for (const t of TOKENS_IN_TEXT) {
     const m = t.re.exec(text);
@@ -101,16 +107,17 @@ interface Hit {
 
 function check(key: string, value: string): Hit | undefined {
   const token = tokenIn(value);
-  const lines = value.split('\n');
   if (token) return { why: `the value contains ${token.what}` };
+  const lines = value.split('\n');
   if (lines.length === 1 || (lines.length === 2 && lines[1] === '')) {
+    if (nameClass(key) === 'none') return undefined; // (literalVerdict's first test, before unquoting)
     const why = literalVerdict(key, unquote(lines[0]));
     return why ? { why } : undefined;
   }
   for (const line of lines) {
     if (line.length > 300 || COMMENT.test(line)) continue;
     const m = EMBEDDED.exec(line);
-    if (!m || !m[2]) continue;
+    if (!m || !m[2] || nameClass(m[1]) === 'none') continue;
     const why = literalVerdict(m[1], unquote(m[2]));
     if (why) return { why, inner: m[1], line };
   }

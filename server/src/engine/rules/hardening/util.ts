@@ -1,6 +1,6 @@
 /** Helpers shared by the hardening rules (beyond Pod Security Standards). */
 import { isObject, Resource, Severity } from '../../model';
-import { ContainerRef, containersOf, podPath, podSpecWhere, podTemplates, PodTemplate } from '../../workloads';
+import { ContainerRef, containersOf, podPath, podSpecWhere, podTemplates, PodMemo, PodTemplate } from '../../workloads';
 import { YPath } from '../../yaml/parse';
 import { RuleContext } from '../types';
 
@@ -46,14 +46,12 @@ const NONE: readonly Workload[] = Object.freeze([]);
  */
 export function workloads(res: Resource): readonly Workload[] {
   // Every hardening rule asks for every resource: once per Resource, then once per parsed object across parses.
-  const memo = res.workloadMemo as readonly Workload[] | undefined;
-  if (memo !== undefined) return memo;
+  const tpls = podTemplates(res); // (fills res.workloadMemo)
+  const memo = res.workloadMemo as PodMemo;
+  if (memo.workloads !== undefined) return memo.workloads as readonly Workload[];
+  if (!tpls.length) return (memo.workloads = NONE);
   const cached = cache.get(res.object);
-  if (cached && cached.kind === res.kind) {
-    res.workloadMemo = cached.workloads;
-    return cached.workloads;
-  }
-  const tpls = podTemplates(res);
+  if (cached && cached.kind === res.kind) return (memo.workloads = cached.workloads);
   let result = NONE;
   if (tpls.length) {
     const list: Workload[] = [];
@@ -73,7 +71,7 @@ export function workloads(res: Resource): readonly Workload[] {
     result = list;
   }
   cache.set(res.object, { kind: res.kind, workloads: result });
-  res.workloadMemo = result;
+  memo.workloads = result;
   return result;
 }
 

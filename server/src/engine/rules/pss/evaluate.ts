@@ -208,7 +208,11 @@ export function pssResults(res: Resource, ctx: RuleContext): PssResult[] {
     const set = modeSet(ns, ctx, key);
     for (const tpl of tpls) {
       const where = podSpecWhere(res, tpl);
-      for (const r of evaluation(tpl, set)) results.push({ mode: set.modes[r.mode], violation: r.violation, templatePath: tpl.path, template: tpl, ...(where !== undefined ? { where } : {}) });
+      for (const r of evaluation(tpl, set)) {
+        const result: PssResult = { mode: set.modes[r.mode], violation: r.violation, templatePath: tpl.path, template: tpl };
+        if (where !== undefined) result.where = where;
+        results.push(result);
+      }
     }
   }
   res.pssMemo = { key, ns, results, workspace: ws, version: ws.version } satisfies Memo;
@@ -222,23 +226,23 @@ interface Evaluation {
 }
 
 /**
- * Evaluations by pod template, which an unchanged document keeps across
+ * Evaluations by pod template (its `pssEvaluation`), which an unchanged document keeps across
  * re-parses of its file (`podTemplates` caches them by the parsed object; the
  * Resource is new each time): an edit re-evaluates only the documents it
  * changed. They hold no positions.
  */
-const evaluations = new WeakMap<PodTemplate, Evaluation>();
-
 function evaluation(tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
   const modesKey = set.evaluationKey;
-  const hit = evaluations.get(tpl);
+  // Kept on the template object (`pssEvaluation`): a property, where a WeakMap entry per template costs more.
+  const hit = tpl.pssEvaluation as Evaluation | undefined;
   if (hit && hit.modesKey === modesKey) return hit.results;
   const results: Evaluation['results'] = [];
   const pod = { metadata: tpl.metadata, spec: tpl.spec };
   const seen: string[] = [];
   const baselineFields = new Set<string>();
-  evaluatePssAll(pod, set.requests).forEach((violations, i) => {
-    for (const violation of violations) {
+  const all = evaluatePssAll(pod, set.requests);
+  for (let i = 0; i < all.length; i++) {
+    for (const violation of all[i]) {
       // Report each check once, in the first mode (enforce, warn, audit) that flags it.
       if (seen.includes(violation.check)) continue;
       seen.push(violation.check);
@@ -246,8 +250,8 @@ function evaluation(tpl: PodTemplate, set: ModeSet): Evaluation['results'] {
       const kept = set.requests.length > 1 ? withoutReportedBaselineFields(violation, baselineFields) : violation;
       if (kept) results.push({ mode: i, violation: kept });
     }
-  });
-  evaluations.set(tpl, { modesKey, results });
+  }
+  tpl.pssEvaluation = { modesKey, results } satisfies Evaluation;
   return results;
 }
 
