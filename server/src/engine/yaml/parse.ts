@@ -314,6 +314,19 @@ const fastFloat = prechecked('float', (d) => {
 const fastTimestamp = prechecked('timestamp', (d) => d.length >= 8 && isDigit(d.charCodeAt(0)) && d.charCodeAt(4) === 45);
 export const KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Bool, fastFloat, fastTimestamp] });
 
+/**
+ * True when no implicit type of `KUBERNETES_SCHEMA` resolves the plain scalar `s` (the vendored loader's
+ * `plainString`): a letter first, and not a null (`null`, up to 4 characters) or a YAML 1.1 boolean (up to
+ * 5, first letter n, t, f, y or o); ints, floats and timestamps start with a digit, sign or dot, `~` is
+ * null, `<<` a merge key. Most keys and names pass, and skip trying each type.
+ */
+export function staysString(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) return false;
+  if (s.length > 5) return true;
+  const l = c | 0x20;
+  return l !== 110 /* n */ && l !== 116 /* t */ && l !== 102 /* f */ && l !== 121 /* y */ && l !== 111; /* o */
+}
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
@@ -490,7 +503,7 @@ export function parseChunk(text: string, arena: SpanArena = new SpanArena(Math.c
         count++;
         if (count === 1) value = doc;
       },
-      { json: true, listener, maxDepth: MAX_DEPTH, schema: KUBERNETES_SCHEMA } as jsyaml.LoadOptions,
+      { json: true, listener, maxDepth: MAX_DEPTH, schema: KUBERNETES_SCHEMA, plainString: staysString } as jsyaml.LoadOptions,
     );
   } catch (e) {
     const ex = e as { reason?: string; message?: string; mark?: { position?: number } };
