@@ -279,6 +279,22 @@ test('json and sarif are streamed: a large report reaches its sink in chunks as 
   }
 });
 
+test('json and sarif: messages with characters JSON escapes (quote, backslash, control, lone surrogate) or not (emoji) are the one serialisation', async () => {
+  // Names are in the findings' messages (a container's quoted, a pod's not); written as YAML escapes (a lone surrogate cannot be in a file).
+  const dir = tmp({ 'odd.yaml': pod('odd', '"q\\"b\\\\s\\x01t"'), 'lone.yaml': pod('"s\\ud800e\\U0001F600"', 'app'), 'plain.yaml': pod('plain', 'app') });
+  for (const format of ['json', 'sarif']) {
+    const chunks: string[] = [];
+    await scan(['--no-config', 'odd.yaml', 'lone.yaml', 'plain.yaml', '--format', format], { stdout: (s) => chunks.push(s), stderr: () => {}, readStdin: async () => '', isTTY: false, cwd: dir });
+    const text = chunks.join('');
+    const parsed = JSON.parse(text);
+    assert.equal(text, (format === 'json' ? JSON.stringify(parsed) : JSON.stringify(parsed, null, 2)) + '\n');
+    const messages: string[] = format === 'json' ? parsed.findings.map((f: any) => f.message) : parsed.runs[0].results.map((r: any) => r.message.text);
+    assert.ok(messages.some((m) => m.includes('q"b\\s\x01t')), `${format}: the odd name is in a message`);
+    assert.ok(messages.some((m) => m.includes('s\ud800e\u{1F600}')), `${format}: the name with a lone surrogate is in a message`);
+    assert.ok(messages.some((m) => m.includes('plain')));
+  }
+});
+
 // ------------------------------------------------------------------------------------------------ text: colour and width
 
 const ESC = /\x1b\[/;

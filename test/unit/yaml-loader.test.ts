@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as jsyaml from 'js-yaml';
 import { loadAll as forkLoadAll } from '../../server/src/vendor/js-yaml/loader';
-import { KUBERNETES_SCHEMA } from '../../server/src/engine/yaml/parse';
+import { KUBERNETES_SCHEMA, staysString } from '../../server/src/engine/yaml/parse';
 import { loadCorpus } from '../../scripts/fuzz/corpus';
 import { makeInput } from '../../scripts/fuzz/inputs';
 
@@ -70,7 +70,8 @@ const PLAIN_KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({
 
 /** [label, the engine's options (vendored loader), the reference options (js-yaml)]. */
 const OPTIONS: [string, jsyaml.LoadOptions, jsyaml.LoadOptions][] = [
-  ['as the engine parses (json, Kubernetes schema)', { json: true, schema: KUBERNETES_SCHEMA, maxDepth: 200 } as jsyaml.LoadOptions, { json: true, schema: PLAIN_KUBERNETES_SCHEMA, maxDepth: 200 } as jsyaml.LoadOptions],
+  // plainString: the engine's test that a plain scalar stays a string (no implicit type tried), which must not change a result.
+  ['as the engine parses (json, Kubernetes schema)', { json: true, schema: KUBERNETES_SCHEMA, maxDepth: 200, plainString: staysString } as jsyaml.LoadOptions, { json: true, schema: PLAIN_KUBERNETES_SCHEMA, maxDepth: 200 } as jsyaml.LoadOptions],
   ['js-yaml defaults (duplicate keys are errors)', {}, {}],
 ];
 
@@ -110,6 +111,10 @@ const CASES: [string, string][] = [
   ['bad indentation', 'a:\n  b: 1\n c: 2\n'],
   ['unterminated flow', 'a: [1, 2\n'],
   ['null byte', 'a: "\u0000"\n'],
+  [
+    'plain scalars near the implicit types',
+    'a: [nul, null, Null, NULL, nulls, Nullable, t, T, tru, true, TRUE, trues, truthy, f, F, false, FALSE, falsey, y, Y, yes, YES, yess, yesterday, n, N, no, NO, nos, none, o, O, on, On, ON, off, OFF, offs, offset, inf, Inf, nan, NaN, e1, E5, x, Z, abcdef, _1, $x, /p]\nyes: 1\nNo: 2\non: 3\nnull: 4\nname: n\n',
+  ],
   ['implicit types', 'a: [1.5, -1e3, .inf, -.Inf, .NaN, +1, 0x1f, 0o17, 1_0, 2001-12-14, 2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10 -5, 2001-1-1, yes, No, ON, y, n, o, tru, ~, null, "yes", <<, -, ., 1., 12e03]\n'],
 ];
 

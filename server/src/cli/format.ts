@@ -29,6 +29,15 @@ export function formatJson(findings: Finding[]): string {
   return parts.join('');
 }
 
+/** Characters `JSON.stringify` escapes in a string (surrogates: only lone ones, but any sends a string the slow way). */
+// eslint-disable-next-line no-control-regex
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(s)` for a string: quoted as it is when nothing in it needs an escape (most messages). */
+export function jsonString(s: string): string {
+  return JSON_ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
 /**
  * `formatJson` written finding by finding through `write` (the same bytes as
  * one `JSON.stringify` of the whole report): the report is never one string.
@@ -45,7 +54,7 @@ export function writeJson(findings: Finding[], write: (s: string) => void): void
   for (const f of findings) {
     if (f.uri !== lastUri) file = JSON.stringify((lastUri = f.uri));
     const { start, end } = f.range;
-    let out = `${first ? '' : ','}{"rule":${JSON.stringify(f.rule)},"severity":${JSON.stringify(f.severity)},"message":${JSON.stringify(f.message)},"file":${file},"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${end.line},"character":${end.character}}}`;
+    let out = `${first ? '' : ','}{"rule":${JSON.stringify(f.rule)},"severity":${JSON.stringify(f.severity)},"message":${jsonString(f.message)},"file":${file},"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${end.line},"character":${end.character}}}`;
     const res = f.resource;
     if (res) {
       if (res !== lastResource) ref = JSON.stringify((lastResource = res).ref);

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Finding, RULES, ruleDocsUrl, Severity } from '../engine';
 import type { Rule } from '../engine';
+import { jsonString } from './format';
 
 export const INFORMATION_URI = 'https://github.com/k8s-guardrails/k8s-guardrails';
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -180,7 +181,7 @@ export function writeSarif(findings: Finding[], snippet: (f: Finding) => string,
           "ruleId": ${JSON.stringify(f.rule)},
           "level": "${LEVEL[f.severity]}",
           "message": {
-            "text": ${JSON.stringify(f.message)}
+            "text": ${jsonString(f.message)}
           },
           "locations": [
             {

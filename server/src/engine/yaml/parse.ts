@@ -102,7 +102,7 @@ export class YamlDocument {
 
 /**
  * Node spans in post-order, as the js-yaml listener closes them: node `i`
- * is `data[i * STRIDE + …]` (start, end, kind, size of its subtree including
+ * is `data[base + i * STRIDE + …]` (start, end, kind, size of its subtree including
  * itself, number of direct children). A node's children are the nodes
  * `i - size + 1 … i - 1`; its last child is `i - 1`, and the child before a
  * child `c` is `c - size(c)`.
@@ -113,7 +113,12 @@ export class YamlDocument {
  * `others` (see `spanValue`).
  */
 export interface Spans {
+  /** A buffer shared by the documents of one parse (see `SpanArena`): this document's nodes start at `base`. */
   data: Int32Array;
+  /** Where node 0 is in `data` (an index into it, not a node number). */
+  base: number;
+  /** Number of nodes. */
+  count: number;
   /** The chunk text the offsets are relative to. */
   text: string;
   /** Node index, value, node index, value… for scalars and aliases not flagged PLAIN, by increasing index. */
@@ -131,11 +136,12 @@ function itemTable(sp: Spans, node: number, count: number): Int32Array {
   let table = sp.items?.get(node);
   if (!table) {
     const d = sp.data;
+    const b = sp.base;
     table = new Int32Array(count);
     let c = node - 1;
     for (let i = count - 1; i >= 0; i--) {
       table[i] = c;
-      c -= d[c * STRIDE + S_SIZE];
+      c -= d[b + c * STRIDE + S_SIZE];
     }
     (sp.items ??= new Map()).set(node, table);
   }
@@ -157,7 +163,7 @@ const KIND_NAMES: YNode['kind'][] = ['map', 'seq', 'scalar', 'alias'];
 
 /** The value of node `i`: the parsed scalar or alias value, undefined for collections. */
 export function spanValue(sp: Spans, i: number): unknown {
-  const o = i * STRIDE;
+  const o = sp.base + i * STRIDE;
   const kind = sp.data[o + S_KIND];
   if (kind & PLAIN) return sp.text.slice(sp.data[o + S_START], sp.data[o + S_END]);
   if ((kind & KIND_MASK) < 2) return undefined;
@@ -177,9 +183,9 @@ export function spanValue(sp: Spans, i: number): unknown {
 function buildTree(sp: Spans): YNode | undefined {
   const d = sp.data;
   const stack: YNode[] = [];
-  const n = d.length / STRIDE;
+  const n = sp.count;
   for (let i = 0; i <= sp.root && i < n; i++) {
-    const o = i * STRIDE;
+    const o = sp.base + i * STRIDE;
     const count = d[o + S_COUNT];
     const kind = d[o + S_KIND] & KIND_MASK;
     const node: YNode = { kind: KIND_NAMES[kind], start: d[o + S_START], end: d[o + S_END], value: spanValue(sp, i) };
@@ -202,13 +208,14 @@ export interface LocatedSpan {
 /** `locate` on the flat spans: the node at `path`, or the deepest existing ancestor (no tree built). */
 export function locateSpan(sp: Spans, path: YPath, from = 0, to = path.length): LocatedSpan {
   const d = sp.data;
+  const b = sp.base;
   const text = sp.text;
   let node = sp.root;
   let key = -1;
   let depth = 0;
   for (let p = from; p < to; p++) {
     const seg = path[p];
-    const o = node * STRIDE;
+    const o = b + node * STRIDE;
     const kind = d[o + S_KIND] & KIND_MASK;
     const count = d[o + S_COUNT];
     if (kind > 1) break;
@@ -220,8 +227,8 @@ export function locateSpan(sp: Spans, path: YPath, from = 0, to = path.length): 
       let c = node - 1;
       for (let i = count - 1; i > 0; i -= 2) {
         const v = c;
-        const k = v - d[v * STRIDE + S_SIZE];
-        const ko = k * STRIDE;
+        const k = v - d[b + v * STRIDE + S_SIZE];
+        const ko = b + k * STRIDE;
         let match: boolean;
         if (d[ko + S_KIND] & PLAIN) {
           // Compared in place: no string is built for the key.
@@ -235,14 +242,14 @@ export function locateSpan(sp: Spans, path: YPath, from = 0, to = path.length): 
           nextKey = k;
           break;
         }
-        c = k - d[k * STRIDE + S_SIZE];
+        c = k - d[ko + S_SIZE];
       }
     } else if (typeof seg === 'number') {
       if (seg >= 0 && seg < count && Number.isInteger(seg)) {
         if (count > ITEM_TABLE_MIN) next = itemTable(sp, node, count)[seg];
         else {
           let c = node - 1;
-          for (let i = count - 1; i > seg; i--) c -= d[c * STRIDE + S_SIZE];
+          for (let i = count - 1; i > seg; i--) c -= d[b + c * STRIDE + S_SIZE];
           next = c;
         }
       }
@@ -257,13 +264,13 @@ export function locateSpan(sp: Spans, path: YPath, from = 0, to = path.length): 
 
 /** Start, end and kind (0 map, 1 seq, 2 scalar, 3 alias) of node `i`. */
 export function spanStart(sp: Spans, i: number): number {
-  return sp.data[i * STRIDE + S_START];
+  return sp.data[sp.base + i * STRIDE + S_START];
 }
 export function spanEnd(sp: Spans, i: number): number {
-  return sp.data[i * STRIDE + S_END];
+  return sp.data[sp.base + i * STRIDE + S_END];
 }
 export function spanKind(sp: Spans, i: number): number {
-  return sp.data[i * STRIDE + S_KIND] & KIND_MASK;
+  return sp.data[sp.base + i * STRIDE + S_KIND] & KIND_MASK;
 }
 
 const MAX_DEPTH = 200;
@@ -307,6 +314,20 @@ const fastFloat = prechecked('float', (d) => {
 const fastTimestamp = prechecked('timestamp', (d) => d.length >= 8 && isDigit(d.charCodeAt(0)) && d.charCodeAt(4) === 45);
 export const KUBERNETES_SCHEMA = jsyaml.DEFAULT_SCHEMA.extend({ implicit: [yaml11Bool, fastFloat, fastTimestamp] });
 
+/**
+ * True when no implicit type of `KUBERNETES_SCHEMA` resolves the plain scalar `s` (the vendored loader's
+ * `plainString`): a letter first, and not a null (`null`, up to 4 characters) or a YAML 1.1 boolean (up to
+ * 5, first letter n, t, f, y or o); ints, floats and timestamps start with a digit, sign or dot, `~` is
+ * null, `<<` a merge key. Most keys and names pass, and skip trying each type.
+ */
+export function staysString(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) return false;
+  if (s.length > 5) return true;
+  const l = c | 0x20;
+  return l !== 110 /* n */ && l !== 116 /* t */ && l !== 102 /* f */ && l !== 121 /* y */ && l !== 111; /* o */
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
@@ -328,38 +349,42 @@ function trimEnd(text: string, start: number, end: number): number {
   return end;
 }
 
-// Scratch buffers shared by all parses (parsing is synchronous and never re-entered): per node in
-// `scratch`, per open node in `opens` (where it opened, how many nodes were closed before, children).
-let scratch = new Int32Array(STRIDE * 4096);
+// The chunk being parsed (parsing is synchronous and never re-entered) writes its nodes straight into its
+// arena's buffer, `scratch`, from index `B` on; per open node, `opens` holds where it opened, how many nodes
+// were closed before, and its number of children.
+const NO_SPANS = new Int32Array(0);
+let scratch: Int32Array = NO_SPANS;
+let B = 0;
 let opens = new Int32Array(3 * 256);
 
 /**
- * Where the chunks of one file parse keep their spans: views into a few large buffers instead of one
- * buffer per document (an ArrayBuffer each, which costs an allocation and GC bookkeeping). A buffer lives
- * as long as any chunk using it (a chunk reused by DocumentCache keeps the buffer it was parsed into), so
- * the memory held is at most what one parse of the file needed, with under 2× slack.
+ * Where the chunks of one file parse keep their spans: a few large buffers, each chunk's nodes at an offset
+ * in one (`Spans.base`), instead of one buffer per document (an ArrayBuffer each, which costs an
+ * allocation and GC bookkeeping) and with no copy. A buffer lives as long as any chunk using it (a chunk
+ * reused by DocumentCache keeps the buffer it was parsed into), so the memory held is at most what one
+ * parse of the file needed, with under 2× slack.
  */
 export class SpanArena {
-  private buf: Int32Array;
-  private used = 0;
+  buf: Int32Array;
+  used = 0;
 
   constructor(capacity: number) {
     this.buf = new Int32Array(Math.max(1024, capacity));
   }
-
-  copy(src: Int32Array, length: number): Int32Array {
-    if (this.used + length > this.buf.length) {
-      this.buf = new Int32Array(Math.max(this.buf.length * 2, length));
-      this.used = 0;
-    }
-    const view = this.buf.subarray(this.used, this.used + length);
-    view.set(src.subarray(0, length));
-    this.used += length;
-    return view;
-  }
 }
 
-export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
+/** Room for `need` nodes of the chunk being parsed, which has `have`: when full, a larger buffer with this chunk's nodes moved to its start. */
+function reserve(have: number, need: number): void {
+  if (B + need * STRIDE <= scratch.length) return;
+  const grown = new Int32Array(Math.max(scratch.length * 2, need * STRIDE * 2, 1024));
+  grown.set(scratch.subarray(B, B + have * STRIDE));
+  scratch = grown;
+  B = 0;
+}
+
+export function parseChunk(text: string, arena: SpanArena = new SpanArena(Math.ceil(text.length / 2))): ParsedChunk {
+  scratch = arena.buf;
+  B = arena.used;
   const others: unknown[] = [];
   let n = 0; // nodes closed so far
   let depth = 0; // open nodes
@@ -394,7 +419,7 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
     const pos: number = state.position;
     const closeAt = pos < textLength ? pos : textLength;
     const kind: string | null = state.kind;
-    let lo = (n - 1) * STRIDE; // the last child, when there is one
+    let lo = B + (n - 1) * STRIDE; // the last child, when there is one
     let sp = scratch;
     if (nChildren === 1 && n - 1 === lastIndex && (kind === 'mapping' || kind === 'sequence') && typeof state.result === 'object' && state.result !== null && state.result === lastResult) {
       // A flow collection as a block sequence item or document root: js-yaml reads it as a possible
@@ -422,7 +447,7 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
       const added = addEmptyItems(text, others, opens[q + 1], n, nChildren, state.result.length, skipTrivia(text, open, closeAt), closeAt);
       n += added;
       nChildren += added;
-      lo = (n - 1) * STRIDE;
+      lo = B + (n - 1) * STRIDE;
       sp = scratch;
     }
     const start = skipTrivia(text, open, closeAt);
@@ -452,12 +477,8 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
       k = text.charCodeAt(start) === 42 /* * */ ? 3 : 2;
       e = trimEnd(text, start, closeAt);
     }
-    if ((n + 1) * STRIDE > scratch.length) {
-      const grown = new Int32Array(scratch.length * 2);
-      grown.set(scratch);
-      scratch = grown;
-    }
-    const o = n * STRIDE;
+    reserve(n, n + 1);
+    const o = B + n * STRIDE;
     scratch[o + S_START] = s;
     scratch[o + S_END] = e;
     const result = state.result;
@@ -482,7 +503,7 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
         count++;
         if (count === 1) value = doc;
       },
-      { json: true, listener, maxDepth: MAX_DEPTH, schema: KUBERNETES_SCHEMA } as jsyaml.LoadOptions,
+      { json: true, listener, maxDepth: MAX_DEPTH, schema: KUBERNETES_SCHEMA, plainString: staysString } as jsyaml.LoadOptions,
     );
   } catch (e) {
     const ex = e as { reason?: string; message?: string; mark?: { position?: number } };
@@ -501,7 +522,11 @@ export function parseChunk(text: string, arena?: SpanArena): ParsedChunk {
     error = { message: 'a document end marker (...) must be followed by a line break or a comment', offset: m ? m.index + m[0].length - 1 : 0 };
     value = undefined;
   }
-  const spans = !error && n > 0 && root >= 0 ? { data: arena ? arena.copy(scratch, n * STRIDE) : scratch.slice(0, n * STRIDE), text, others, root } : undefined;
+  const spans = !error && n > 0 && root >= 0 ? { data: scratch, base: B, count: n, text, others, root } : undefined;
+  // The arena keeps the nodes of a chunk with spans (in the buffer they were written to, larger when it filled up).
+  arena.buf = scratch;
+  arena.used = spans ? B + n * STRIDE : B;
+  scratch = NO_SPANS; // not held here after the parse
   return new ParsedChunk(value, error, count === 0 && !error, spans, suspect);
 }
 
@@ -540,30 +565,26 @@ function addEmptyItems(text: string, others: unknown[], first: number, n: number
   const roots: number[] = new Array(nChildren);
   for (let c = n - 1, i = nChildren - 1; i >= 0; i--) {
     roots[i] = c;
-    c -= d[c * STRIDE + S_SIZE];
+    c -= d[B + c * STRIDE + S_SIZE];
   }
   // The empty items' dashes before each child (the last dash before a child is the child's own) and after the last.
   const empties: number[][] = [];
   let total = 0;
   for (let j = 0; j <= nChildren; j++) {
-    const dashes = dashesIn(text, j === 0 ? from : d[roots[j - 1] * STRIDE + S_END], j < nChildren ? d[roots[j] * STRIDE + S_START] : to);
+    const dashes = dashesIn(text, j === 0 ? from : d[B + roots[j - 1] * STRIDE + S_END], j < nChildren ? d[B + roots[j] * STRIDE + S_START] : to);
     if (!dashes || (j < nChildren && dashes.pop() === undefined)) return 0;
     empties.push(dashes);
     total += dashes.length;
   }
   if (total !== items - nChildren) return 0;
-  if ((n + total) * STRIDE > scratch.length) {
-    const grown = new Int32Array(Math.max(scratch.length * 2, (n + total) * STRIDE));
-    grown.set(scratch);
-    scratch = grown;
-  }
+  reserve(n, n + total);
   const sp = scratch;
   // Move each child's subtree up by the number of empty items before it (the last child first).
   const shift: number[] = new Array(nChildren);
   for (let j = 0, s = 0; j < nChildren; j++) shift[j] = s += empties[j].length;
   for (let j = nChildren - 1; j >= 0; j--) {
-    const lo = roots[j] - sp[roots[j] * STRIDE + S_SIZE] + 1;
-    if (shift[j]) sp.copyWithin((lo + shift[j]) * STRIDE, lo * STRIDE, (roots[j] + 1) * STRIDE);
+    const lo = roots[j] - sp[B + roots[j] * STRIDE + S_SIZE] + 1;
+    if (shift[j]) sp.copyWithin(B + (lo + shift[j]) * STRIDE, B + lo * STRIDE, B + (roots[j] + 1) * STRIDE);
   }
   // Values not kept in the text, by node index: the children's move with them; the empty items' are null.
   let t = others.length;
@@ -573,7 +594,7 @@ function addEmptyItems(text: string, others: unknown[], first: number, n: number
   let at = first;
   for (let j = 0; j <= nChildren; j++) {
     for (const dash of empties[j]) {
-      const o = at * STRIDE;
+      const o = B + at * STRIDE;
       sp[o + S_START] = sp[o + S_END] = Math.min(dash + 1, text.length);
       sp[o + S_KIND] = 2;
       sp[o + S_SIZE] = 1;

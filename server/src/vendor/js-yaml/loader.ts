@@ -199,6 +199,9 @@ function State (input, options) {
 
   this.json = options['json'] || false
   this.listener = options['listener'] || null
+  // k8s-guardrails: the caller's quick test that no implicit type of its schema resolves a plain scalar
+  // (it then stays the string read): most keys and names skip trying each type.
+  this.plainString = options['plainString'] || null
   this.maxDepth = typeof options['maxDepth'] === 'number' ? options['maxDepth'] : 100
   this.maxTotalMergeKeys = typeof options['maxTotalMergeKeys'] === 'number' ? options['maxTotalMergeKeys'] : 10000
 
@@ -1636,16 +1639,18 @@ function composeNode (state, parentIndent, nodeContext, allowToSeek, allowCompac
       throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"')
     }
 
-    for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
-      type = state.implicitTypes[typeIndex]
+    if (state.plainString === null || typeof state.result !== 'string' || !state.plainString(state.result)) { // k8s-guardrails
+      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+        type = state.implicitTypes[typeIndex]
 
-      if (type.resolve(state.result)) { // `state.result` updated in resolver if matched
-        state.result = type.construct(state.result)
-        state.tag = type.tag
-        if (state.anchor !== null) {
-          storeAnchor(state, state.anchor, state.result)
+        if (type.resolve(state.result)) { // `state.result` updated in resolver if matched
+          state.result = type.construct(state.result)
+          state.tag = type.tag
+          if (state.anchor !== null) {
+            storeAnchor(state, state.anchor, state.result)
+          }
+          break
         }
-        break
       }
     }
   } else if (state.tag !== '!') {
