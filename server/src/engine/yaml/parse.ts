@@ -391,6 +391,7 @@ export function parseChunk(text: string, arena: SpanArena = new SpanArena(Math.c
   let root = -1;
   let suspect = false;
   const textLength = text.length;
+  const bom = text.charCodeAt(0) === 0xfeff;
   // The last node pushed and its value (to recognise a node that is only a wrapper of it).
   let lastIndex = -1;
   let lastResult: unknown;
@@ -482,7 +483,9 @@ export function parseChunk(text: string, arena: SpanArena = new SpanArena(Math.c
     scratch[o + S_START] = s;
     scratch[o + S_END] = e;
     const result = state.result;
-    if (k === 2 && typeof result === 'string' && result.length === e - s && text.startsWith(result, s)) k |= PLAIN;
+    // A plain scalar the loader read in one piece from s to e is that text (no comparison needed), unless
+    // the loader dropped a byte order mark (its positions are then not the text's).
+    if (k === 2 && typeof result === 'string' && result.length === e - s && ((state.plainStart === s && state.plainEnd === e && !bom) || text.startsWith(result, s))) k |= PLAIN;
     else if (k >= 2) others.push(n, result);
     scratch[o + S_KIND] = k;
     scratch[o + S_SIZE] = n - opens[q + 1] + 1;

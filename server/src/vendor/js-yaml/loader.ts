@@ -202,6 +202,10 @@ function State (input, options) {
   // k8s-guardrails: the caller's quick test that no implicit type of its schema resolves a plain scalar
   // (it then stays the string read): most keys and names skip trying each type.
   this.plainString = options['plainString'] || null
+  // k8s-guardrails: where the last plain scalar read in one piece (no line folded) was in the input (its
+  // result is exactly that text), for listeners; -1 when it was folded.
+  this.plainStart = -1
+  this.plainEnd = -1
   this.maxDepth = typeof options['maxDepth'] === 'number' ? options['maxDepth'] : 100
   this.maxTotalMergeKeys = typeof options['maxTotalMergeKeys'] === 'number' ? options['maxTotalMergeKeys'] : 10000
 
@@ -649,6 +653,7 @@ function readPlainScalar (state, nodeIndent, withinFlowCollection) {
   state.result = ''
   captureStart = captureEnd = state.position
   hasPendingContent = false
+  const firstStart = captureStart // k8s-guardrails
 
   while (ch !== 0) {
     if (ch === 0x3A/* : */) {
@@ -703,6 +708,9 @@ function readPlainScalar (state, nodeIndent, withinFlowCollection) {
   captureSegment(state, captureStart, captureEnd, false)
 
   if (state.result) {
+    // k8s-guardrails: read in one piece, the result is the input from captureStart to captureEnd.
+    state.plainStart = captureStart === firstStart ? captureStart : -1
+    state.plainEnd = captureEnd
     return true
   }
 
