@@ -223,7 +223,20 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
       const unreplayable = new Set<number>();
       /** Per resource of the block: whether it holds a pod spec (the pod-spec rules skip the others). */
       const hasPodSpec: boolean[] = [];
-      for (let i = from; i < to; i++) hasPodSpec.push(podTemplates(resources[i]).length > 0);
+      // Without the report cache, a rule runs over its candidates only (in file order): the resources of
+      // the block holding a pod spec, or of its kinds; the checks in the loop below still apply.
+      const podIndices: number[] = [];
+      const byKind = caching ? undefined : new Map<unknown, number[]>();
+      for (let i = from; i < to; i++) {
+        const res = resources[i];
+        const has = podTemplates(res).length > 0;
+        hasPodSpec.push(has);
+        if (!byKind) continue;
+        if (has) podIndices.push(i);
+        const list = byKind.get(res.kind);
+        if (list) list.push(i);
+        else byKind.set(res.kind, [i]);
+      }
       for (let i = from; i < to; i++) {
         const c = caching ? (resources[i].reportCache as ReportCache | undefined) : undefined;
         fresh.push(c && c.facts === ws.facts && c.settings === settings && c.rules === rules ? c : undefined);
@@ -241,7 +254,10 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
         if (!rule.checkResource || failed.has(rule)) continue;
         // Inlined `run`: no closures in this rules × resources loop.
         current = entry;
-        for (let i = from; i < to; i++) {
+        const candidates = byKind && (kinds ? ofKinds(byKind, kinds) : podSpecsOnly ? podIndices : undefined);
+        const count = candidates ? candidates.length : to - from;
+        for (let j = 0; j < count; j++) {
+          const i = candidates ? candidates[j] : from + j;
           const res = resources[i];
           const cached = fresh[i - from];
           if (cached) {
@@ -317,6 +333,15 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
     }
   }
 
+  // By position, then rule id (`localeCompare`, through the ids' ranks: the sort compares each pair many times).
+  const ranks = ranksOf(rules);
+  const compareFindings = (a: Finding, b: Finding): number => {
+    const d = a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+    if (d !== 0 || a.rule === b.rule) return d;
+    const ra = ranks.get(a.rule);
+    const rb = ranks.get(b.rule);
+    return ra !== undefined && rb !== undefined ? ra - rb : a.rule.localeCompare(b.rule);
+  };
   for (const list of findings.values()) list.sort(compareFindings);
   return { findings, cancelled, ignoreUse, timedOut };
 }
@@ -340,6 +365,51 @@ interface ReportCache {
 
 /** Resources per block of the rules × resources loop (see analyze). */
 const RESOURCE_BLOCK = 32;
+
+const NO_INDICES: readonly number[] = [];
+
+/** The indices (ascending) of the block's resources of one of `kinds`, from the block's indices by kind. */
+function ofKinds(byKind: Map<unknown, number[]>, kinds: ReadonlySet<string>): readonly number[] {
+  let out: number[] | undefined;
+  let merged = false;
+  for (const [kind, list] of byKind) {
+    if (!kinds.has(kind as string)) continue;
+    if (!out) out = list;
+    else {
+      out = merged ? (out.push(...list), out) : [...out, ...list];
+      merged = true;
+    }
+  }
+  if (merged) out!.sort((a, b) => a - b);
+  return out ?? NO_INDICES;
+}
+
+/** Per rule list: each rule id's place in the ids sorted by `localeCompare` (equal ids in that order share it). */
+const ruleRanks = new WeakMap<readonly Rule[], Map<string, number>>();
+
+/**
+ * Ids `localeCompare` orders as their UTF-16 code units: lower-case letters, digits and hyphens (the root
+ * collation puts `-` before digits before letters, and a prefix first). The registry's ids all are, so that a
+ * scan does not load the collator (milliseconds) at all; test/unit/analyze-order.test.ts checks it.
+ */
+const PLAIN_ID = /^[a-z0-9-]*$/;
+
+function ranksOf(rules: readonly Rule[]): Map<string, number> {
+  let ranks = ruleRanks.get(rules);
+  if (!ranks) {
+    ranks = new Map();
+    const unique = [...new Set(rules.map((r) => r.id))];
+    const compare = unique.every((id) => PLAIN_ID.test(id)) ? (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0) : (a: string, b: string) => a.localeCompare(b);
+    const ids = unique.sort(compare);
+    let rank = 0;
+    for (let k = 0; k < ids.length; k++) {
+      if (k > 0 && compare(ids[k - 1], ids[k]) !== 0) rank++;
+      ranks.set(ids[k], rank);
+    }
+    ruleRanks.set(rules, ranks);
+  }
+  return ranks;
+}
 
 function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefined {
   let uri: string;
@@ -368,10 +438,6 @@ function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefin
     };
   } else if (r.fixes) f.fixes = r.fixes;
   return f;
-}
-
-function compareFindings(a: Finding, b: Finding): number {
-  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule);
 }
 
 export type { Finding } from './rules/types';

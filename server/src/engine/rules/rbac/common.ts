@@ -22,13 +22,29 @@ import {
   type RbacSource,
 } from '../../rbac';
 import { Fix, RelatedInfo, Rule, RuleContext, TextEdit, defineRule } from '../types';
-import type { RbacFixKind, RbacRow } from './table';
+import { isRiskRow, type RbacFixKind, type RbacRow } from './table';
 
 export const RBAC_DOCS = 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/';
 export const RBAC_GOOD_PRACTICES = 'https://kubernetes.io/docs/concepts/security/rbac-good-practices/';
 
 /** Kinds the model looks at (everything else is irrelevant to RBAC). */
 export const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount', ...Object.keys(POD_SPEC_PATHS)]);
+
+const ROLE_KINDS: ReadonlySet<string> = new Set(['Role', 'ClusterRole']);
+const BINDING_KINDS: ReadonlySet<string> = new Set(['RoleBinding', 'ClusterRoleBinding']);
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(Object.keys(POD_SPEC_PATHS));
+
+/**
+ * The kinds a row's findings are on (RbacModel.analyze): the wildcard and risk rows on the Role or ClusterRole
+ * holding the rule, the binding rows on the binding, rbac-workload-high-risk on the workload; any other row on
+ * any kind the model reads. (Most resources are workloads: the role and binding rows need not look at them.)
+ */
+function rowKinds(row: RbacRow): ReadonlySet<string> {
+  if (row.id === RBAC.wildcard.id || isRiskRow(row)) return ROLE_KINDS;
+  if (row.id === RBAC.danglingBinding.id || row.id === RBAC.defaultSaBound.id || row.id === RBAC.clusterAdminBinding.id || row.id === RBAC.broadSubject.id) return BINDING_KINDS;
+  if (row.id === RBAC.workloadHighRisk.id) return WORKLOAD_KINDS;
+  return RBAC_KINDS;
+}
 
 export interface RbacWorkspace {
   readonly model: RbacModel;
@@ -226,6 +242,7 @@ const FIXES: Record<RbacFixKind, RbacFixes> = {
 /** The rule of a row of the RBAC table: reports the RBAC model's findings with its id, on the engine's path, with related locations. */
 export function defineRbacRule(row: RbacRow): Rule {
   const fixes = row.fix ? FIXES[row.fix] : undefined;
+  const kinds = rowKinds(row);
   return defineRule({
     id: row.id,
     family: 'rbac',
@@ -234,7 +251,7 @@ export function defineRbacRule(row: RbacRow): Rule {
     // Each RBAC fix depends on the finding: wildcard verbs only, a ClusterRoleBinding only, a workload's first finding only.
     fix: fixes ? 'sometimes' : 'none',
     docs: { ...row.docs, references: [...(row.docs.references ?? []), RBAC_DOCS, RBAC_GOOD_PRACTICES] },
-    kinds: RBAC_KINDS,
+    kinds,
     checkResource(res, ctx) {
       if (!RBAC_KINDS.has(res.kind)) return;
       const rw = rbacWorkspace(ctx);
