@@ -439,6 +439,27 @@ class ClusterUi {
     // window reload the settings can reach this extension host after it started: read them again first.
     if (!this.connection.current) this.connection.reload();
     if (!this.pods.length && vscode.workspace.isTrusted && this.connection.current) void this.refresh();
+    else if (!this.connection.current) this.rereadSettingsWhileRestoring(panel);
+  }
+
+  /**
+   * A remote extension host (code-server) can receive the user's settings after it restored the panel, without a
+   * configuration change event: until a kubeconfig loads, read them again a few times over the first half minute,
+   * so the restored panel does not keep saying "no kubeconfig" for a setting that exists. Reading is local (files).
+   */
+  private rereadSettingsWhileRestoring(panel: vscode.WebviewPanel): void {
+    let closed = false;
+    const sub = panel.onDidDispose(() => (closed = true));
+    const delays = [500, 1000, 2000, 4000, 8000, 15000];
+    const next = (i: number) => {
+      if (closed || this.connection.current || i >= delays.length) return sub.dispose();
+      setTimeout(() => {
+        if (closed || this.connection.current) return sub.dispose();
+        this.connection.reload(); // fires onDidChange (and so a refresh) when it now loads
+        next(i + 1);
+      }, delays[i]);
+    };
+    next(0);
   }
 
   /** Another context: everything shown belongs to the old one. */

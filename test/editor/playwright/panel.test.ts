@@ -50,7 +50,7 @@ async function confirmModal(page: Page, label: RegExp): Promise<boolean> {
   return true;
 }
 
-test('cluster panel in code-server: pods, trace, isolate, hostile strings inert', { timeout: 180_000 }, async (t) => {
+test('cluster panel in code-server: pods, trace, isolate, hostile strings inert', { timeout: 300_000 }, async (t) => {
   if (skipWithoutChromium(t)) return;
   const evidenceDir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-pw-evidence-'));
   let sim: Simulator | undefined;
@@ -170,8 +170,16 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
     await runCommand(page, 'Notifications: Clear All Notifications');
     await page.reload({ waitUntil: 'domcontentloaded' });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    frame = await panelFrame(page);
-    await waitFor('pods in the restored panel', () => frame.evaluate((id) => !!document.querySelector(`tr[data-pod="${id}"]`), COMPROMISED), 60_000);
+    // Any frame, asked afresh each time: the restored webview's iframe may be replaced while it loads (a
+    // frame held from before is then detached), and a loaded machine restores it slowly.
+    frame = await waitFor(
+      'pods in the restored panel',
+      async () => {
+        for (const f of page.frames()) if (await f.evaluate((id) => !!document.querySelector(`tr[data-pod="${id}"]`), COMPROMISED).catch(() => false)) return f;
+        return undefined;
+      },
+      120_000,
+    );
     assert.ok(await frame.evaluate((id) => document.querySelector(`tr[data-pod="${id}"]`)?.classList.contains('isolated'), COMPROMISED), 'the restored panel shows the isolation');
     // the action column is not cut off: every row button lies inside the panel
     const cut = await frame.evaluate(() => Array.from(document.querySelectorAll('tr[data-pod] button') as ArrayLike<any>).filter((b) => b.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length);
