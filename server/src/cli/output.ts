@@ -146,12 +146,15 @@ const FILE_BUFFER = 1 << 18;
 function bufferedFile(fd: number, fail: (e: unknown) => Error): { write: (s: string) => void; end: () => void } {
   const buf = Buffer.allocUnsafe(FILE_BUFFER);
   let used = 0;
-  const flush = () => {
+  const writeAll = (bytes: Buffer, length: number) => {
     try {
-      for (let at = 0; at < used; ) at += fs.writeSync(fd, buf, at, used - at);
+      for (let at = 0; at < length; ) at += fs.writeSync(fd, bytes, at, length - at);
     } catch (e) {
       throw fail(e);
     }
+  };
+  const flush = () => {
+    writeAll(buf, used);
     used = 0;
   };
   return {
@@ -161,12 +164,7 @@ function bufferedFile(fd: number, fail: (e: unknown) => Error): { write: (s: str
         flush();
         if (s.length * 3 > FILE_BUFFER) {
           const whole = Buffer.from(s, 'utf8');
-          try {
-            for (let at = 0; at < whole.length; ) at += fs.writeSync(fd, whole, at, whole.length - at);
-          } catch (e) {
-            throw fail(e);
-          }
-          return;
+          return writeAll(whole, whole.length);
         }
       }
       used += buf.write(s, used, 'utf8');

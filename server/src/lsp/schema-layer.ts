@@ -36,13 +36,12 @@ import {
   MarkedString,
   MarkupContent,
   MarkupKind,
-  Range,
   ServerCapabilities,
   TextDocuments,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { FromWorker, SchemaWorkerData, ToWorker } from '../schema/worker';
-import { splitYamlDocuments, aliasHeavy } from '../schema/documents';
+import { splitYamlDocuments, aliasHeavy, shiftRange } from '../schema/documents';
 
 export { splitYamlDocuments, aliasHeavy, MAX_SCHEMA_ALIASES } from '../schema/documents';
 export type { DocumentChunk } from '../schema/documents';
@@ -126,10 +125,6 @@ export function mergeHovers(...hovers: (Hover | null | undefined)[]): Hover | nu
     .join('\n\n---\n\n');
   const range = present.find((h) => h.range)?.range;
   return { contents: { kind: MarkupKind.Markdown, value }, ...(range ? { range } : {}) };
-}
-
-function shiftRange(r: Range, lines: number): Range {
-  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
 }
 
 /** A completion item of a document that starts `lines` lines into the file, in file coordinates. */

@@ -30,9 +30,6 @@ import { WorkspaceFiles } from './handlers/workspace-files';
 export { DEFAULT_ANALYSIS_TIME_LIMIT_MS, SOURCE, toDiagnostic } from './handlers/diagnostics';
 export { FIX_ALL_KIND } from './handlers/code-actions';
 
-/** Background work resumes once the client has sent nothing for this long. */
-const INPUT_QUIET_MS = 3;
-
 export class GuardrailsServer {
   readonly documents = new TextDocuments(TextDocument);
   /** The engine: files, settings, configuration file; `host.analysis()` answers the requests. */
@@ -70,7 +67,7 @@ export class GuardrailsServer {
     this.schema = new SchemaLayer(connection, this.documents, {
       publish: (uri) => this.diagnostics.publishMerged(uri),
       partial: (uri) => this.kustomize.isPatch(uri),
-      yieldTo: () => this.backgroundWait(),
+      yieldTo: () => this.diagnostics.openDocumentsAnalysed(),
     });
     const changed = (uris: string[]) => {
       this.diagnostics.add(uris);
@@ -216,27 +213,6 @@ export class GuardrailsServer {
     this.helm.trigger();
   }
 
-  /** When the client last sent bytes (over stdio; see startServer). */
-  inputAt = -Infinity;
-
-  /**
-   * What background work (schema validation) waits for: the re-analysis and publication of edited open
-   * documents, and a message still arriving: over stdio a long document's didChange comes in 64 KiB reads,
-   * and work between the reads delays the whole message. Undefined when there is nothing to wait for.
-   */
-  private backgroundWait(): Promise<void> | undefined {
-    const busy = () =>
-      this.diagnostics.openDocumentsAnalysed() ?? (performance.now() - this.inputAt < INPUT_QUIET_MS ? new Promise<void>((r) => setTimeout(r, INPUT_QUIET_MS)) : undefined);
-    let wait = busy();
-    if (!wait) return undefined;
-    return (async () => {
-      while (wait) {
-        await wait;
-        wait = busy();
-      }
-    })();
-  }
-
   /** The engine settings last given to the host, as JSON. */
   private engineSettings: string | undefined;
 
@@ -276,7 +252,6 @@ export class GuardrailsServer {
 export function startServer(): GuardrailsServer {
   const connection = createConnection(ProposedFeatures.all);
   const server = new GuardrailsServer(connection);
-  if (process.argv.includes('--stdio')) process.stdin.on('data', () => (server.inputAt = performance.now()));
   process.on('uncaughtException', (e) => connection.console.error(`k8s-guardrails: uncaught: ${e?.stack ?? e}`));
   process.on('unhandledRejection', (e) => connection.console.error(`k8s-guardrails: unhandled rejection: ${(e as Error)?.stack ?? e}`));
   connection.listen();

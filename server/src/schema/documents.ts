@@ -49,3 +49,14 @@ export function aliasHeavy(text: string): boolean {
   while (re.exec(text)) if (++n > MAX_SCHEMA_ALIASES) return true;
   return false;
 }
+
+/** A line/character range (the LSP's `Range`, without importing the language server library). */
+export interface LineRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}
+
+/** A range of a document that starts `lines` lines into its file, in file coordinates. */
+export function shiftRange(r: LineRange, lines: number): LineRange {
+  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+}

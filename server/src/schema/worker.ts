@@ -18,7 +18,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionList, Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { createSchemaService } from './index';
-import { aliasHeavy, splitYamlDocuments } from './documents';
+import { aliasHeavy, shiftRange, splitYamlDocuments } from './documents';
 
 export interface SchemaWorkerData {
   schemasDir: string;
@@ -95,7 +95,7 @@ if (port) {
       }
       next.set(chunk.text, diags);
       for (const d of diags) {
-        out.push({ ...d, range: { start: { line: d.range.start.line + chunk.line, character: d.range.start.character }, end: { line: d.range.end.line + chunk.line, character: d.range.end.character } } });
+        out.push({ ...d, range: shiftRange(d.range, chunk.line) });
       }
     }
     chunkCache.set(doc.uri, next);
