@@ -6,15 +6,7 @@
  * half the code) and the server never the CLI. From tsc output (no bundles
  * next to this file) the modules themselves are loaded.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { loadBundle } from './load-bundle';
 
-function load(bundle: string, module: string): unknown {
-  const bundled = path.join(__dirname, bundle);
-  // Computed paths: esbuild leaves them to run time, so each bundle stays out of this one.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(fs.existsSync(bundled) ? bundled : path.join(__dirname, module));
-}
-
-if (process.argv[2] === 'lsp') (load('lsp.js', 'lsp/server.js') as typeof import('./lsp/server')).startServer();
-else load('cli.js', 'main.js');
+if (process.argv[2] === 'lsp') (loadBundle('lsp.js', 'lsp/server.js') as typeof import('./lsp/server')).startServer();
+else loadBundle('cli.js', 'main.js');

@@ -5,8 +5,7 @@
  * lsp --stdio` (or `--node-ipc`, as the VS Code client starts it) for
  * editors is the language server's own bundle, server/out/lsp.js.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { loadBundle } from './load-bundle';
 import { scan, SCAN_USAGE } from './cli/scan';
 import { ConfigFileError, UsageError } from './cli/errors';
 import { rbac } from './cli/rbac';
@@ -60,11 +59,8 @@ async function main(argv: string[]): Promise<number> {
         stderr: (s) => process.stderr.write(s),
       });
     case 'lsp': {
-      // Reached from tsc output (server/out/main.js starts lsp.js itself). A computed path: esbuild leaves
-      // it to run time, so the language server stays out of the CLI's bundle.
-      const bundled = path.join(__dirname, 'lsp.js');
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { startServer } = require(fs.existsSync(bundled) ? bundled : path.join(__dirname, 'lsp/server.js')) as typeof import('./lsp/server');
+      // Only when this bundle is run directly (server/out/main.js starts lsp.js itself, see entry.ts).
+      const { startServer } = loadBundle('lsp.js', 'lsp/server.js') as typeof import('./lsp/server');
       startServer();
       return -1; // keeps running
     }
