@@ -92,11 +92,14 @@ function makeSha256Hex(): (s: string) => string {
   return hash ? (s) => hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s).digest('hex');
 }
 
-function fingerprint(f: Finding, uri: string, snippet: string): string {
-  const res = f.resource;
-  const message = f.message.replace(/\d+/g, '#'); // counts and line numbers change with unrelated edits
-  const parts = [f.rule, uri, res?.kind ?? '', res?.namespace ?? '', res?.name ?? '', message, snippet];
-  return (sha256Hex ??= makeSha256Hex())(parts.join('\u0000')).slice(0, 32);
+/**
+ * The fingerprint of a finding: the first 32 hex digits of the SHA-256 of its rule, file, resource (kind,
+ * namespace, name), message with numbers made `#` (counts and line numbers change with unrelated edits) and
+ * snippet, joined by NUL. `resource` is that resource's part (`\0uri\0kind\0namespace\0name\0`), built once
+ * per resource by the caller. GitHub tracks alerts by these values: they never change.
+ */
+function fingerprint(f: Finding, resource: string, snippet: string): string {
+  return (sha256Hex ??= makeSha256Hex())(f.rule + resource + f.message.replace(/\d+/g, '#') + '\u0000' + snippet).slice(0, 32);
 }
 
 /** `snippet`: the text a finding underlines (one line at most; part of its fingerprint). */
@@ -109,33 +112,23 @@ export function formatSarif(findings: Finding[], snippet: (f: Finding) => string
 /** Stands for the results in the log's text before they are written one by one (a string JSON cannot hold unescaped). */
 const RESULTS_MARK = '\u0000results\u0000';
 
-/** A line break and `n` spaces: where a member at that indentation of the 2-space indented log starts. */
-const NL: string[] = Array.from({ length: 24 }, (_, n) => '\n' + ' '.repeat(n));
-
 /**
- * `JSON.stringify(value, null, 2)` as it reads nested at indentation `pad` of the log: the same text with
- * every line break followed by `pad` more spaces (a line break inside a JSON string is always escaped).
- */
-function indented(value: unknown, pad: number): string {
-  return JSON.stringify(value, null, 2).replaceAll('\n', NL[pad]);
-}
-
-/**
- * `formatSarif` written result by result through `write`: the same bytes as
- * one `JSON.stringify(log, null, 2)`, without the log or its results ever
- * being held whole (rule metadata is written once, in `tool.driver.rules`;
- * results point at it with `ruleIndex`). Each result is written as that
- * stringify would lay it out at its depth (log → runs → run → results →
- * result: members at 10 spaces), from templates: the objects a result is
- * made of are built only for its rare parts.
+ * `formatSarif` written result by result through `write`, without the log or its results ever being held
+ * whole (rule metadata is written once, in `tool.driver.rules`; results point at it with `ruleIndex`).
+ *
+ * The layout is compact, one result per line: the log's text up to `"results":[` on the first line, each
+ * result on a line of its own, then `]` and the rest of the log, and a final line break. Without its line
+ * breaks the text is `JSON.stringify(log)` exactly (a line break inside a JSON string is escaped, so none is
+ * lost). SARIF is read by machines (GitHub code scanning caps an upload's size): indentation would double
+ * the bytes; a line per result keeps it greppable and diffable. Each result is written from a template in
+ * the member order of the log's stringify: the objects a result is made of are built only for its rare parts.
  */
 export function writeSarif(findings: Finding[], snippet: (f: Finding) => string, opts: SarifOptions, write: (s: string) => void): void {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
-  const log = sarifLog(ruleIndex, opts);
-  const text = JSON.stringify(log, null, 2) + '\n';
-  const mark = `"results": ${JSON.stringify(RESULTS_MARK)}`;
+  const text = JSON.stringify(sarifLog(ruleIndex, opts));
+  const mark = `"results":${JSON.stringify(RESULTS_MARK)}`;
   const at = text.lastIndexOf(mark); // results are the log's last member
-  write(text.slice(0, at) + '"results": ');
+  write(text.slice(0, at) + '"results":[');
   let count = 0;
   const seen = new Map<string, number>();
   const locations = new Map<string, { loc: ReturnType<typeof artifactLocation>; json: string }>();
@@ -143,85 +136,57 @@ export function writeSarif(findings: Finding[], snippet: (f: Finding) => string,
     let l = locations.get(uri);
     if (!l) {
       const loc = artifactLocation(uri, opts.cwd);
-      locations.set(uri, (l = { loc, json: indented(loc, 16) }));
+      locations.set(uri, (l = { loc, json: JSON.stringify(loc) }));
     }
     return l;
   };
-  // A resource has many findings: its logical location and its reference are written once.
-  let lastResource: Finding['resource'];
+  // A rule's id and index: the same text for each of its results.
+  const ruleParts = new Map<string, { id: string; index: string }>();
+  // A resource has many findings: its part of the fingerprint, its logical location and its reference are made once.
+  let lastResource: Finding['resource'] | null = null;
+  let lastUri = '';
+  let resourcePart = '';
   let logical = '';
   let ref = '';
   for (const f of findings) {
     const loc = locationOf(f.uri);
-    const { start, end } = f.range;
-    let fp = fingerprint(f, loc.loc.uri, snippet(f));
+    const res = f.resource;
+    if (res !== lastResource || f.uri !== lastUri) {
+      lastResource = res;
+      lastUri = f.uri;
+      resourcePart = `\u0000${loc.loc.uri}\u0000${res?.kind ?? ''}\u0000${res?.namespace ?? ''}\u0000${res?.name ?? ''}\u0000`;
+      if (res) {
+        const name = res.name || '(unnamed)';
+        logical = `,"logicalLocations":[{"name":${JSON.stringify(name)},"fullyQualifiedName":${JSON.stringify([res.namespace, res.kind, name].filter(Boolean).join('/'))},"kind":"resource"}]`;
+        ref = JSON.stringify(res.ref);
+      }
+    }
+    let fp = fingerprint(f, resourcePart, snippet(f));
     // Identical findings in one file (same rule, resource and text) are told apart by their order.
     const n = seen.get(fp) ?? 0;
     seen.set(fp, n + 1);
     if (n) fp = `${fp}:${n + 1}`;
     if (f.suppressed && opts.includeSuppressed === false) continue;
-    const res = f.resource;
-    if (res && res !== lastResource) {
-      lastResource = res;
-      const name = res.name || '(unnamed)';
-      logical = `,
-              "logicalLocations": [
-                {
-                  "name": ${JSON.stringify(name)},
-                  "fullyQualifiedName": ${JSON.stringify([res.namespace, res.kind, name].filter(Boolean).join('/'))},
-                  "kind": "resource"
-                }
-              ]`;
-      ref = indented(res.ref, 12);
+    let rule = ruleParts.get(f.rule);
+    if (!rule) {
+      const idx = ruleIndex.get(f.rule);
+      ruleParts.set(f.rule, (rule = { id: JSON.stringify(f.rule), index: idx === undefined ? '' : `,"ruleIndex":${idx}` }));
     }
-    const idx = ruleIndex.get(f.rule);
+    const { start, end } = f.range;
     // The result as the log's stringify lays it out (a template with its text inline: few pieces to join).
-    let out = `${count++ ? ',' : '['}
-        {
-          "ruleId": ${JSON.stringify(f.rule)},
-          "level": "${LEVEL[f.severity]}",
-          "message": {
-            "text": ${jsonString(f.message)}
-          },
-          "locations": [
-            {
-              "physicalLocation": {
-                "artifactLocation": ${loc.json},
-                "region": {
-                  "startLine": ${start.line + 1},
-                  "startColumn": ${start.character + 1},
-                  "endLine": ${end.line + 1},
-                  "endColumn": ${end.character + 1}
-                }
-              }${res ? logical : ''}
-            }
-          ],
-          "partialFingerprints": {
-            "${FINGERPRINT_KEY}": "${fp}"
-          }${idx === undefined ? '' : `,
-          "ruleIndex": ${idx}`}`;
+    let out = `${count++ ? ',\n' : '\n'}{"ruleId":${rule.id},"level":"${LEVEL[f.severity]}","message":{"text":${jsonString(f.message)}},"locations":[{"physicalLocation":{"artifactLocation":${loc.json},"region":{"startLine":${start.line + 1},"startColumn":${start.character + 1},"endLine":${end.line + 1},"endColumn":${end.character + 1}}}${res ? logical : ''}}],"partialFingerprints":{"${FINGERPRINT_KEY}":"${fp}"}${rule.index}`;
     if (res && !f.kustomization && !f.helm) {
-      const pss = f.pss
-        ? `,
-            "pss": {
-              "level": ${JSON.stringify(f.pss.level)},
-              "check": ${JSON.stringify(f.pss.check)}
-            }`
-        : '';
-      out += `,
-          "properties": {
-            "resource": ${ref}${pss}
-          }`;
+      out += `,"properties":{"resource":${ref}${f.pss ? `,"pss":{"level":${JSON.stringify(f.pss.level)},"check":${JSON.stringify(f.pss.check)}}` : ''}}`;
     } else {
       const props: Record<string, unknown> = {};
       if (res) props.resource = res.ref;
       if (f.pss) props.pss = { level: f.pss.level, check: f.pss.check };
       if (f.kustomization) props.kustomization = f.kustomization;
       if (f.helm) props.helm = { chart: f.helm.chart, release: f.helm.release };
-      if (Object.keys(props).length) out += `,${NL[10]}"properties": ${indented(props, 10)}`;
+      if (Object.keys(props).length) out += `,"properties":${JSON.stringify(props)}`;
     }
     if (f.related?.length)
-      out += `,${NL[10]}"relatedLocations": ${indented(
+      out += `,"relatedLocations":${JSON.stringify(
         f.related.map((r, i) => ({
           id: i,
           message: { text: r.message },
@@ -230,14 +195,12 @@ export function writeSarif(findings: Finding[], snippet: (f: Finding) => string,
             region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.character + 1 },
           },
         })),
-        10,
       )}`;
     if (f.suppressed)
-      out += `,${NL[10]}"suppressions": ${indented([{ kind: f.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason }], 10)}`;
-    write(`${out}
-        }`);
+      out += `,"suppressions":${JSON.stringify([{ kind: f.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: f.suppressed.reason }])}`;
+    write(out + '}');
   }
-  write((count ? '\n' + ' '.repeat(6) + ']' : '[]') + text.slice(at + mark.length));
+  write(`${count ? '\n' : ''}]${text.slice(at + mark.length)}\n`);
 }
 
 /** The log with every part but its results (`RESULTS_MARK` in their place). */
