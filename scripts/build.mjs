@@ -1,5 +1,4 @@
-// Bundles the extension client, the language server/CLI (one bundle) with esbuild, then writes the CLI
-// bundle's V8 code cache (server/out/cli.js.cache, scripts/code-cache.mjs).
+// Bundles the extension client, the language server/CLI (one bundle) with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--minify] [--metafile=DIR] [--no-write] [--only=PREFIX]
 //   --metafile=DIR  writes esbuild's metafile of each bundle to DIR/<dir>-<name>.json (its inputs, output bytes;
 //                   e.g. client/out/cluster.js → client-cluster.json), as test/unit/client-bundle.test.ts reads;
@@ -8,8 +7,6 @@
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const watch = process.argv.includes('--watch');
@@ -58,11 +55,6 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build(b)));
-  // The CLI's V8 code cache, from the bundle just written (scripts/code-cache.mjs; a stale one is never used).
-  if (write && builds.some((b) => b.outfile === 'server/out/cli.js')) {
-    const r = spawnSync(process.execPath, [fileURLToPath(new URL('code-cache.mjs', import.meta.url))], { stdio: 'inherit' });
-    if (r.status !== 0) process.exit(r.status ?? 1);
-  }
   if (metafileDir) {
     mkdirSync(metafileDir, { recursive: true });
     // e.g. client/out/extension.js → client-extension.json
