@@ -299,10 +299,14 @@ function blockMapping(column: number): Record<string, unknown> {
   const start = TOKEN_START;
   const result: Record<string, unknown> = {};
   let pairs = 0;
+  // One bit per key of this mapping, by a cheap hash: only a key whose bit is set can be a duplicate.
+  let seen = 0;
   for (;;) {
     const key = mappingKey();
-    // A duplicate (or a key an object has already, like `constructor`) is left to js-yaml.
-    if (result[key] !== undefined) giveUp('duplicate key');
+    const bit = 1 << ((key.length * 31 + key.charCodeAt(0) * 7 + key.charCodeAt(key.length - 1)) & 31);
+    // A duplicate (or a key the object has already, like `constructor`) is left to js-yaml.
+    if (seen & bit && result[key] !== undefined) giveUp('duplicate key');
+    seen |= bit;
     result[key] = mappingValue(column);
     pairs++;
     const ind = lineAfterNode();
