@@ -89,10 +89,12 @@ let LS = 0;
 let AT_LINE = false;
 let IND = 0;
 let resolvePlain: (s: string) => unknown = (s) => s;
-let buf: Int32Array = new Int32Array(0);
+const NO_SPANS = new Int32Array(0);
+const NO_OTHERS: unknown[] = [];
+let buf: Int32Array = NO_SPANS;
 let B = 0;
 let N = 0;
-let others: unknown[] = [];
+let others: unknown[] = NO_OTHERS;
 let nesting = 0;
 let lastReason = '';
 
@@ -113,7 +115,10 @@ export function parseFast(text: string, data: Int32Array, base: number, resolve:
   P = 0;
   LS = 0;
   AT_LINE = false;
-  resolvePlain = resolve;
+  if (resolve !== resolvePlain) {
+    resolvePlain = resolve;
+    cacheText.fill('');
+  }
   buf = data;
   B = base;
   N = 0;
@@ -128,9 +133,10 @@ export function parseFast(text: string, data: Int32Array, base: number, resolve:
     lastReason = e.reason;
     return undefined;
   } finally {
+    // Nothing of the chunk held here after the read.
     T = '';
-    buf = new Int32Array(0);
-    others = [];
+    buf = NO_SPANS;
+    others = NO_OTHERS;
   }
 }
 
@@ -234,12 +240,7 @@ function isSequenceDash(p: number): boolean {
 
 /** Writes node `N` (post-order): its subtree starts at node `first`. As parse.ts's `reserve` for growth. */
 function emit(start: number, end: number, kind: number, first: number, count: number): void {
-  if (B + (N + 1) * STRIDE > buf.length) {
-    const grown = new Int32Array(Math.max(buf.length * 2, (N + 1) * STRIDE * 2, 1024));
-    grown.set(buf.subarray(B, B + N * STRIDE));
-    buf = grown;
-    B = 0;
-  }
+  if (B + (N + 1) * STRIDE > buf.length) grow();
   const o = B + N * STRIDE;
   buf[o] = start;
   buf[o + 1] = end;
@@ -250,6 +251,14 @@ function emit(start: number, end: number, kind: number, first: number, count: nu
 }
 
 /** A scalar leaf; a string written plainly is its own text (PLAIN), any other value goes to `others`. */
+/** A larger buffer with this chunk's nodes moved to its start. */
+function grow(): void {
+  const grown = new Int32Array(Math.max(buf.length * 2, (N + 1) * STRIDE * 2, 1024));
+  grown.set(buf.subarray(B, B + N * STRIDE));
+  buf = grown;
+  B = 0;
+}
+
 function emitScalar(start: number, end: number, value: unknown, plain: boolean): void {
   if (plain && typeof value === 'string' && value.length === end - start) emit(start, end, KIND_SCALAR | PLAIN, N, 0);
   else {
@@ -328,12 +337,11 @@ function mappingKey(): string {
     key = TOKEN_VALUE as string;
     emitScalar(TOKEN_START, TOKEN_END, key, false);
   } else {
-    const text = T.slice(TOKEN_START, TOKEN_END);
-    if (text === '<<') giveUp('merge key');
-    const value = resolvePlain(text);
-    if (typeof value === 'object' && value !== null) giveUp('key that is an object');
-    key = typeof value === 'string' ? value : String(value);
-    emitScalar(TOKEN_START, TOKEN_END, value, true);
+    const i = cachedPlain();
+    if (i < 0) giveUp('key that is an object');
+    key = cacheKey[i];
+    if (key === '<<') giveUp('merge key');
+    emitScalar(TOKEN_START, TOKEN_END, cacheValue[i], true);
   }
   if (key === '__proto__') giveUp('__proto__ key');
   P++; // the colon
@@ -406,6 +414,42 @@ let TOKEN_END = 0;
 let TOKEN_QUOTED = false;
 let TOKEN_VALUE: unknown;
 let TOKEN_STOP = 0;
+/** A hash of a plain token's text, for `cachedPlain`. */
+let TOKEN_HASH = 0;
+
+// Plain scalars typed before, by a hash of their text (direct-mapped): most keys and many values repeat,
+// and a hit allocates no string and types nothing. Fewer new strings is less for the young-generation GC
+// to copy (everything parsed survives), and a key is then a string V8 has interned already.
+const CACHE_SIZE = 2048;
+const CACHE_MAX_LENGTH = 40;
+const cacheText: string[] = new Array<string>(CACHE_SIZE).fill('');
+/** The typed value (a primitive: objects such as dates are never shared between documents). */
+const cacheValue: unknown[] = new Array<unknown>(CACHE_SIZE).fill(null);
+/** The value as a property key. */
+const cacheKey: string[] = new Array<string>(CACHE_SIZE).fill('');
+
+/**
+ * The cache slot holding the plain token just read, filled when missing; -1 when its value is an object
+ * (then in TOKEN_VALUE, not kept).
+ */
+function cachedPlain(): number {
+  const start = TOKEN_START;
+  const length = TOKEN_END - start;
+  const i = TOKEN_HASH & (CACHE_SIZE - 1);
+  const cached = cacheText[i];
+  if (cached.length === length && T.startsWith(cached, start)) return i;
+  const text = T.slice(start, TOKEN_END);
+  const value = resolvePlain(text);
+  if (typeof value === 'object' && value !== null) {
+    TOKEN_VALUE = value;
+    return -1;
+  }
+  // A long text takes the slot for this read only (the next lookup misses): long texts rarely repeat.
+  cacheText[i] = length > CACHE_MAX_LENGTH ? '' : text;
+  cacheValue[i] = value;
+  cacheKey[i] = typeof value === 'string' ? value : String(value);
+  return i;
+}
 
 /** Reads a scalar on the line at `P`: quoted (`P` then after it) or plain (`P` where it stopped). */
 function readToken(): void {
@@ -425,7 +469,9 @@ function readToken(): void {
 
 /** The value of the token: the quoted text, or the plain text typed by the loader's resolution. */
 function tokenValue(): unknown {
-  return TOKEN_QUOTED ? TOKEN_VALUE : resolvePlain(T.slice(TOKEN_START, TOKEN_END));
+  if (TOKEN_QUOTED) return TOKEN_VALUE;
+  const i = cachedPlain();
+  return i < 0 ? TOKEN_VALUE : cacheValue[i];
 }
 
 /** After a token: spaces, then a colon that makes it a key? (`P` is left at the colon when so.) */
@@ -467,8 +513,11 @@ function isFlowIndicator(c: number): boolean {
 function plainScalar(inFlow: boolean): void {
   let p = P;
   let end = p;
+  let h = 0;
+  let hash = 0;
   for (;;) {
     const c = T.charCodeAt(p);
+    h = (Math.imul(h, 31) + c) | 0;
     if (c === COLON) {
       const next = T.charCodeAt(p + 1);
       if (isBlankOrEnd(next) || next === TAB || (inFlow && isFlowIndicator(next))) {
@@ -492,12 +541,15 @@ function plainScalar(inFlow: boolean): void {
     } else if (c < SPACE || c >= 0x7f) {
       p = checkedChar(c, p);
       end = p;
+      hash = h;
       continue;
     }
     end = ++p;
+    hash = h;
   }
   if (end === P) giveUp('empty plain scalar');
   TOKEN_END = end;
+  TOKEN_HASH = hash;
   P = p;
 }
 
@@ -582,8 +634,9 @@ function flowCollection(): unknown {
     } else {
       if (!canStartPlain(c) || isFlowIndicator(c) || ((c === DASH || c === QUESTION) && isFlowIndicator(T.charCodeAt(P + 1)))) giveUp('flow item');
       TOKEN_START = P;
+      TOKEN_QUOTED = false;
       plainScalar(true);
-      const value = resolvePlain(T.slice(TOKEN_START, TOKEN_END));
+      const value = tokenValue();
       emitScalar(TOKEN_START, TOKEN_END, value, true);
       result.push(value);
     }
