@@ -201,6 +201,7 @@ const CASES: [string, string, boolean][] = [
   ['multi-line quoted', 'a: "b\n  c"\n', false],
   ['tab in indentation', 'a:\n\t- b\n', false],
   ['tab in a value', 'a: b\tc\n', false],
+  ['tab in quoted values', 'a: "b\tc"\nd: \'e\tf\'\n', true],
   ['duplicate keys', 'a: 1\na: 2\n', false],
   ['__proto__ key', '__proto__: 1\n', false],
   ['keys named like Object.prototype members', 'constructor: 1\ntoString: 2\nhasOwnProperty: 3\n', true],

@@ -1,8 +1,11 @@
 /**
  * YAML text → documents with a light position tree.
  *
- * Parsing uses js-yaml with its `listener` hook, which reports every node's
- * open/close and is the fastest way we measured to get both the data and
+ * A document is first read by the fast path (`fast.ts`, #24): a hand-written reader of the block-style
+ * subset Kubernetes manifests are written in, which gives up on anything else and must stay observably
+ * identical to the js-yaml path below (test/unit/yaml-fastpath.test.ts compares them; `setFastPath`
+ * turns it off). Otherwise, and for every error, parsing uses js-yaml with its `listener` hook, which
+ * reports every node's open/close and is the fastest way we measured to get both the data and
  * source spans (≈1.3× a bare `loadAll`; the `yaml` package's full document
  * model costs ≈9×). It runs js-yaml's loader vendored with allocation fixes
  * (`server/src/vendor/js-yaml/`: same results, ≈4× less garbage). The
