@@ -1,8 +1,11 @@
 /**
  * YAML text → documents with a light position tree.
  *
- * Parsing uses js-yaml with its `listener` hook, which reports every node's
- * open/close and is the fastest way we measured to get both the data and
+ * A document is first read by the fast path (`fast.ts`, #24): a hand-written reader of the block-style
+ * subset Kubernetes manifests are written in, which gives up on anything else and must stay observably
+ * identical to the js-yaml path below (test/unit/yaml-fastpath.test.ts compares them; `setFastPath`
+ * turns it off). Otherwise, and for every error, parsing uses js-yaml with its `listener` hook, which
+ * reports every node's open/close and is the fastest way we measured to get both the data and
  * source spans (≈1.3× a bare `loadAll`; the `yaml` package's full document
  * model costs ≈9×). It runs js-yaml's loader vendored with allocation fixes
  * (`server/src/vendor/js-yaml/`: same results, ≈4× less garbage). The
@@ -13,7 +16,8 @@
  * re-parses the document it touched (see `DocumentCache`).
  */
 import * as jsyaml from 'js-yaml';
-import { loadAll } from '../../vendor/js-yaml/loader';
+import { implicitTypeOf, loadAll } from '../../vendor/js-yaml/loader';
+import { parseFast } from './fast';
 
 export type YPath = readonly (string | number)[];
 
@@ -382,7 +386,34 @@ function reserve(have: number, need: number): void {
   B = 0;
 }
 
+/** The implicit types of `KUBERNETES_SCHEMA`, in the order the loader tries them. */
+const IMPLICIT_TYPES = (KUBERNETES_SCHEMA as unknown as { compiledImplicit: jsyaml.Type[] }).compiledImplicit;
+
+/** A plain scalar's value as the loader types it (its own `implicitTypeOf`, with the `staysString` shortcut). */
+function resolvePlain(s: string): unknown {
+  const type = implicitTypeOf(IMPLICIT_TYPES, staysString, s) as jsyaml.Type | null;
+  return type === null ? s : type.construct(s);
+}
+
+let fastPath = true;
+
+/** Turns the fast path (`fast.ts`) on or off, for the test that compares it with js-yaml; returns the previous setting. */
+export function setFastPath(on: boolean): boolean {
+  const was = fastPath;
+  fastPath = on;
+  return was;
+}
+
 export function parseChunk(text: string, arena: SpanArena = new SpanArena(Math.ceil(text.length / 2))): ParsedChunk {
+  if (fastPath) {
+    const fast = parseFast(text, arena.buf, arena.used, resolvePlain);
+    if (fast) {
+      arena.buf = fast.data;
+      arena.used = fast.base + fast.count * STRIDE;
+      const spans: Spans = { data: fast.data, base: fast.base, count: fast.count, text, others: fast.others, root: fast.count - 1 };
+      return new ParsedChunk(fast.value, undefined, false, spans, false);
+    }
+  }
   scratch = arena.buf;
   B = arena.used;
   const others: unknown[] = [];

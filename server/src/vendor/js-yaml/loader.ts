@@ -13,7 +13,8 @@
  * - composeNode snapshots its state before a tag/anchor property only when
  *   one starts there;
  * - the error snippet is not built (callers read `reason` and `mark`);
- * - only `loadAll` is exported; types and schemas are js-yaml's own.
+ * - only `loadAll` is exported, and `implicitTypeOf` (composeNode's typing of
+ *   a plain scalar, for the engine's fast path); types and schemas are js-yaml's own.
  *
  * (The MIT License)
  *
@@ -1490,6 +1491,18 @@ function tryReadBlockMappingFromProperty (state, propertyStart, nodeIndent, flow
   return false
 }
 
+// k8s-guardrails: the implicit type that resolves a plain scalar (the first whose `resolve` accepts it), null
+// when it stays a string; `plainString` is the caller's quick test that none would. composeNode's own loop,
+// shared with the engine's fast path (server/src/engine/yaml/fast.ts) so both type scalars alike.
+function implicitTypeOf (implicitTypes, plainString, data) {
+  if (plainString !== null && typeof data === 'string' && plainString(data)) return null
+  for (let typeIndex = 0, typeQuantity = implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+    const type = implicitTypes[typeIndex]
+    if (type.resolve(data)) return type // `data` updated in resolver if matched
+  }
+  return null
+}
+
 function composeNode (state, parentIndent, nodeContext, allowToSeek, allowCompact) {
   let allowBlockScalars
   let allowBlockCollections
@@ -1647,18 +1660,12 @@ function composeNode (state, parentIndent, nodeContext, allowToSeek, allowCompac
       throwError(state, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state.kind + '"')
     }
 
-    if (state.plainString === null || typeof state.result !== 'string' || !state.plainString(state.result)) { // k8s-guardrails
-      for (let typeIndex = 0, typeQuantity = state.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
-        type = state.implicitTypes[typeIndex]
-
-        if (type.resolve(state.result)) { // `state.result` updated in resolver if matched
-          state.result = type.construct(state.result)
-          state.tag = type.tag
-          if (state.anchor !== null) {
-            storeAnchor(state, state.anchor, state.result)
-          }
-          break
-        }
+    type = implicitTypeOf(state.implicitTypes, state.plainString, state.result) // k8s-guardrails
+    if (type !== null) {
+      state.result = type.construct(state.result)
+      state.tag = type.tag
+      if (state.anchor !== null) {
+        storeAnchor(state, state.anchor, state.result)
       }
     }
   } else if (state.tag !== '!') {
@@ -1861,4 +1868,4 @@ function loadAll (input, iterator, options) {
   }
 }
 
-export { loadAll }
+export { loadAll, implicitTypeOf }

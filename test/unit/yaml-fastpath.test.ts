@@ -1,0 +1,235 @@
+/**
+ * The YAML fast path (server/src/engine/yaml/fast.ts, #24) must be observably identical to the js-yaml
+ * path it short-cuts: every document is parsed with it and without it (`setFastPath`), and the value
+ * (types and key order included), error, emptiness, every span record, the values kept aside (`others`),
+ * the root, the tree, the duplicate keys and the arena's use must be the same. Compared on every YAML
+ * file of the repository (real-world corpus, examples, fixtures), the benchmark corpus, seeded fuzz
+ * input, each of them also with CRLF and CR line breaks, and hand-written edge cases. The hit rate is
+ * asserted too, so the test cannot pass by the fast path always giving up.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseChunk, setFastPath, SpanArena, splitDocuments, ParsedChunk, YNode } from '../../server/src/engine/yaml/parse';
+import { lastGiveUpReason } from '../../server/src/engine/yaml/fast';
+import { loadCorpus, REPO } from '../../scripts/fuzz/corpus';
+import { makeInput } from '../../scripts/fuzz/inputs';
+import { generateCorpus } from '../../scripts/bench/corpus';
+
+const STRIDE = 5;
+
+/**
+ * A serialization that tells key order, -0, dates and value types apart. An object seen before (an
+ * alias) is written as `#n`, so alias bombs stay small and sharing is compared too.
+ */
+function canon(v: unknown, seen = new Map<object, number>()): string {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : `${typeof v}:${Object.is(v, -0) ? '-0' : String(v)}`;
+  const id = seen.get(v);
+  if (id !== undefined) return `#${id}`;
+  seen.set(v, seen.size);
+  if (v instanceof Date) return `date:${v.getTime()}`;
+  if (Array.isArray(v)) return `[${v.map((x) => canon(x, seen)).join(',')}]`;
+  return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k], seen)}`).join(',')}}`;
+}
+
+/** The `YNode` tree built from the spans: kinds, offsets, scalar values. */
+function tree(n: YNode | undefined): unknown {
+  if (!n) return n;
+  return [n.kind, n.start, n.end, n.kind === 'scalar' ? canon(n.value) : '', n.children?.map(tree)];
+}
+
+interface Tally {
+  docs: number;
+  hits: number;
+  reasons: Map<string, number>;
+}
+
+const tally = (): Tally => ({ docs: 0, hits: 0, reasons: new Map() });
+
+function observed(c: ParsedChunk, arena: SpanArena) {
+  const sp = c.spans;
+  return {
+    value: canon(c.value),
+    error: c.error,
+    empty: c.empty,
+    spans: sp && { nodes: [...sp.data.subarray(sp.base, sp.base + sp.count * STRIDE)], count: sp.count, root: sp.root, others: canon(sp.others), text: sp.text === undefined },
+    tree: tree(c.root),
+    duplicates: c.duplicates.map((d) => [d.key, d.node.start, d.first.start]),
+    arena: { used: arena.used, size: arena.buf.length },
+  };
+}
+
+/** Parses the documents of `text` with and without the fast path, into arenas shared as DocumentCache shares them, and compares. */
+function compare(name: string, text: string, t: Tally): void {
+  const chunks = splitDocuments(text);
+  // Small arenas, so that buffers fill up and grow in the middle of a file.
+  const fastArena = new SpanArena(64);
+  const slowArena = new SpanArena(64);
+  for (const [i, chunk] of chunks.entries()) {
+    setFastPath(false);
+    const slow = parseChunk(chunk.text, slowArena);
+    setFastPath(true);
+    const fast = parseChunk(chunk.text, fastArena);
+    const reason = lastGiveUpReason();
+    t.docs++;
+    if (reason === '') t.hits++;
+    else t.reasons.set(reason, (t.reasons.get(reason) ?? 0) + 1);
+    const where = `${name}, document ${i}${reason ? '' : ' (fast path)'}:\n${JSON.stringify(chunk.text).slice(0, 600)}`;
+    // Outside the subset (aliases included) both are js-yaml's reading: compared through `canon` only.
+    if (!reason) assert.deepStrictEqual(fast.value, slow.value, where);
+    assert.deepStrictEqual(observed(fast, fastArena), observed(slow, slowArena), where);
+  }
+  // A chunk parsed alone (its own arena) too.
+  for (const chunk of chunks.slice(0, 3)) {
+    setFastPath(false);
+    const slow = parseChunk(chunk.text);
+    setFastPath(true);
+    const fast = parseChunk(chunk.text);
+    assert.deepStrictEqual(canon(fast.spans && [...fast.spans.data.subarray(fast.spans.base, fast.spans.base + fast.spans.count * STRIDE)]), canon(slow.spans && [...slow.spans.data.subarray(slow.spans.base, slow.spans.base + slow.spans.count * STRIDE)]), name);
+  }
+}
+
+/** The text, and the same with CRLF and with CR line breaks. */
+function variants(text: string): [string, string][] {
+  const lf = text.replace(/\r\n?/g, '\n');
+  return [
+    ['', text],
+    [' (CRLF)', lf.replace(/\n/g, '\r\n')],
+    [' (CR)', lf.replace(/\n/g, '\r')],
+  ];
+}
+
+function walk(dir: string, out: string[]): void {
+  if (!existsSync(dir)) return;
+  for (const e of readdirSync(dir).sort()) {
+    const p = path.join(dir, e);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (/\.ya?ml$/.test(e)) out.push(p);
+  }
+}
+
+function report(label: string, t: Tally): string {
+  const reasons = [...t.reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r}: ${n}`).join(', ');
+  const line = `${label}: ${t.hits}/${t.docs} documents on the fast path (${((100 * t.hits) / Math.max(1, t.docs)).toFixed(1)} %)${reasons ? `; gave up: ${reasons}` : ''}`;
+  console.log(line);
+  return line;
+}
+
+test('fast path: the benchmark corpus reads as js-yaml reads it, ≥ 95 % of documents on the fast path', () => {
+  const t = tally();
+  const corpus = generateCorpus(2000);
+  for (const [suffix, text] of variants(corpus.single.text)) compare(`bench corpus${suffix}`, text, t);
+  report('bench corpus (LF, CRLF, CR)', t);
+  assert.ok(t.hits >= 0.95 * t.docs, report('bench corpus', t));
+});
+
+test('fast path: every YAML file of the repository (real-world corpus, examples, fixtures) reads as js-yaml reads it', () => {
+  for (const root of ['test/realworld', 'examples', 'test/fixtures']) {
+    const files: string[] = [];
+    walk(path.join(REPO, root), files);
+    assert.ok(files.length > 5, `${root}: ${files.length} files`);
+    const t = tally();
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      for (const [suffix, v] of variants(text)) compare(`${path.relative(REPO, f)}${suffix}`, v, t);
+    }
+    report(root, t);
+    // Most real manifests are in the subset: a fast path that gave up on them would be no fast path.
+    if (root !== 'test/fixtures') assert.ok(t.hits >= 0.6 * t.docs, report(root, t));
+  }
+});
+
+test('fast path: 3,000 seeded fuzz inputs read as js-yaml reads them', () => {
+  const corpus = loadCorpus();
+  const t = tally();
+  for (let i = 0; i < 3000; i++) {
+    const input = makeInput('fastpath', i, corpus, { bigRate: 0 });
+    compare(input.origin, input.text, t);
+    if (i % 10 === 0) for (const [suffix, v] of variants(input.text).slice(1)) compare(`${input.origin}${suffix}`, v, t);
+  }
+  report('fuzz', t);
+  assert.ok(t.hits > 300, report('fuzz', t));
+});
+
+/** [name, text, whether the fast path must take it]. */
+const CASES: [string, string, boolean][] = [
+  ['empty values', 'a:\nb:   \nc: # comment\nd:\n  # comment\ne:', true],
+  ['empty quoted strings', 'a: ""\nb: \'\'\nc: "" # c\n', true],
+  ['items holding maps', 'items:\n- name: a\n  image: x\n-   name: b\n    image: y\n- \n  name: c\n', true],
+  ['nested sequences', '- - a\n  - b\n- - - c\n    - d\n', true],
+  ['comments everywhere', '# top\n\n---   # start\n# before\na: 1 # one\n  # indented\n# col 0\nb: # empty\n  - x # item\n  # between\n  - y\n# end\n', true],
+  ['trailing spaces', 'a: b   \nc:   \nd: "x"   \ne:\n  - f   \n', true],
+  ['key:value is not a pair', 'a: key:value\nb: http://x:8080/p\n', true],
+  ['key:value at the root', 'key:value\n', true],
+  ['comment or hash', 'a: x #b\nc: x#d\ne: "x" #f\n', true],
+  ['colons in plain scalars', 'image: nginx:1.2\nurl: http://x\nt: 12:30:00\nz: a::b\n', true],
+  ['numbers', 'a: 0x1F\nb: 1e3\nc: 010\nd: .5\ne: +1\nf: 1_000\ng: -0\nh: 0o17\ni: 1.\nj: 12345678901234567890\nk: .inf\nl: -.Inf\nm: .NaN\nn: 0b101\no: 1:20\np: 0.1e-5\n', true],
+  ['nulls and booleans', 'a: ~\nb: null\nc: Null\nd: yes\ne: on\nf: No\ng: OFF\nh: y\ni: n\nj: true\nk: False\nl: nul\n', true],
+  ['timestamps', 'a: 2001-12-14\nb: 2001-12-14t21:59:43.10-05:00\nc: 2001-1-1\n', true],
+  ['quoted numbers', 'a: "1"\nb: \'0x1F\'\nc: "yes"\nd: \'~\'\n', true],
+  ['typed keys', '1: a\ntrue: b\nnull: c\n0x10: d\n1.5: e\n-0: f\n', true],
+  ['only comments', '# just\n# comments\n', false],
+  ['only a document start', '---\n# nothing\n', false],
+  ['no final newline', 'a: b\nc:\n  - d', true],
+  ['no final newline after an empty value', 'a: b\nc:', true],
+  ['sequence under a key, indented or not', 'a:\n- 1\n- 2\nb:\n  - 3\n  - 4\nc:\n    - 5\n', true],
+  ['keys with spaces', 'a key: v\n"quoted key": w\n\'single key\': x\nkey with  spaces : y\n', true],
+  ['unicode', 'name: café\nemoji: "😀"\nplain: 😀 ok\nkey é: ü\n中文: 值\n', true],
+  ['byte order mark', '\ufeffa: b\n', false],
+  ['document start', '---\na: b\n', true],
+  ['document start running into text', '---a\n', false],
+  ['document start with a comment', '--- # c\na: b\n', true],
+  ['escapes', 'a: "x\\ty\\n\\"z\\\\ \\/"\nb: \'it\'\'s\'\nc: "\\x41"\n', false],
+  ['simple escapes', 'a: "x\\ty\\n\\"z\\\\ \\/ \\0 \\e \\N \\_ \\L \\P"\nb: \'it\'\'s\'\n', true],
+  ['flow sequences', 'a: []\nb: {}\nc: [x, "y", \'z\', 1, true, ~]\nd: [ a , b ]\ne: [a,]\nf:\n- []\n- {}\n- [p, q]\n', true],
+  ['flow mapping', 'a: {b: c}\n', false],
+  ['flow sequence of flow collections', 'a: [[b]]\n', false],
+  ['block scalars', 'a: |\n  x\n\n  y\nb: >-\n  p\n  q\n\n  r\nc: |+\n  keep\n\nd: >\n  folded\n    more\n  back\ne: |-\n  strip\n\n\nf: | # c\n  x\ng: |\nh: x\n', true],
+  ['block scalar at the end', 'a: |\n  x\n  y', true],
+  ['block scalar with trailing blank lines and spaces', 'a: |+\n  x  \n    \n\n', true],
+  ['block scalar with a more indented first line (js-yaml: bad indentation)', 'a: |\n      \n  x\nb: y\n', false],
+  ['block scalar with a more indented blank line', 'a: |\n  x\n      \n  y\nb: y\n', true],
+  ['block scalar then a comment', 'a: >\n  x\n# c\nb: |\n  y\n  # not a comment\n', true],
+  ['block scalar with indentation indicator', 'a: |2\n   x\n', false],
+  ['block scalar as an item', '- |\n  x\n', false],
+  ['anchors and aliases', 'a: &x 1\nb: *x\n', false],
+  ['tags', 'a: !!str 1\n', false],
+  ['merge key', 'a: &m {x: 1}\nb:\n  <<: *m\n', false],
+  ['explicit key', '? a\n: b\n', false],
+  ['multi-line plain', 'a: b\n  c\n', false],
+  ['multi-line quoted', 'a: "b\n  c"\n', false],
+  ['tab in indentation', 'a:\n\t- b\n', false],
+  ['tab in a value', 'a: b\tc\n', false],
+  ['tab in quoted values', 'a: "b\tc"\nd: \'e\tf\'\n', true],
+  ['duplicate keys', 'a: 1\na: 2\n', false],
+  ['__proto__ key', '__proto__: 1\n', false],
+  ['keys named like Object.prototype members', 'constructor: 1\ntoString: 2\nhasOwnProperty: 3\n', true],
+  ['many keys', `${Array.from({ length: 60 }, (_, i) => `key${i}: ${i}`).join('\n')}\n`, true],
+  ['a duplicate among many keys', `${Array.from({ length: 60 }, (_, i) => `key${i}: ${i}`).join('\n')}\nkey17: again\n`, false],
+  ['directive', '%YAML 1.2\n---\na: b\n', false],
+  ['document end', 'a: b\n...\n', false],
+  ['empty sequence item', 'a:\n  -\n  - b\n', false],
+  ['bad indentation', 'a:\n  b: 1\n c: 2\n', false],
+  ['more content after a value', 'a: b: c\n', false],
+  ['scalar document', 'just text\n', true],
+  ['sequence document', '- a\n- b: c\n  d: e\n- "f"\n- 1\n', true],
+  ['scalar item with a hash key', '- a #b: c\n', true],
+  ['value on the next line', 'a:\n  b\nc:\n  "d"\ne:\n  [f]\n', true],
+  ['indented document', '  a: b\n', false],
+  ['deep nesting', `${Array.from({ length: 80 }, (_, i) => `${' '.repeat(i * 2)}k${i}:`).join('\n')} v\n`, false],
+  ['control character', 'a: b\u0001c\n', false],
+  ['null byte in a comment', 'a: b # \0\n', false],
+  ['lone surrogate', 'a: \ud800x\n', false],
+  ['non-breaking space', 'a: b\u00a0c\n', true],
+];
+
+test('fast path: hand-written edge cases read as js-yaml reads them, the subset on the fast path', () => {
+  for (const [name, text, hit] of CASES) {
+    for (const [suffix, v] of variants(text)) {
+      const t = tally();
+      compare(`${name}${suffix}`, v, t);
+      assert.equal(t.hits === t.docs, hit, `${name}${suffix}: fast path ${t.hits === t.docs ? 'taken' : `not taken (${[...t.reasons.keys()].join(', ')})`}`);
+    }
+  }
+});
