@@ -19,6 +19,9 @@ const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  contain
 interface Loaded {
   files: string[];
   builtins: string[];
+  /** Linux: each thread's nice level at exit (the main thread's id is the process id). */
+  threads?: { tid: number; nice: number }[];
+  pid: number;
   code: number | null;
   stdout: string;
 }
@@ -31,11 +34,13 @@ function run(args: string[]): Loaded {
     const preload = path.join(dir, 'preload.js');
     fs.writeFileSync(
       preload,
-      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList })));\n`,
+      `const fs = require('fs');
+const threads = () => { try { return fs.readdirSync('/proc/self/task').map((t) => ({ tid: +t, nice: +fs.readFileSync('/proc/self/task/' + t + '/stat', 'utf8').split(') ')[1].split(' ')[16] })); } catch { return undefined; } };
+process.on('exit', () => fs.writeFileSync(${JSON.stringify(report)}, JSON.stringify({ files: Object.keys(require.cache), builtins: process.moduleLoadList, threads: threads(), pid: process.pid })));\n`,
     );
     fs.writeFileSync(path.join(dir, 'pod.yaml'), POD);
     const r = spawnSync(process.execPath, ['-r', preload, BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-    const loaded = JSON.parse(fs.readFileSync(report, 'utf8')) as { files: string[]; builtins: string[] };
+    const loaded = JSON.parse(fs.readFileSync(report, 'utf8')) as Omit<Loaded, 'code' | 'stdout'>;
     return { ...loaded, code: r.status, stdout: r.stdout };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -65,4 +70,15 @@ test('--help of the whole CLI comes from cli.js', () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /k8s-guardrails lsp --stdio/);
   assert.deepEqual(bundles(r.files), ['cli.js', 'main.js']);
+});
+
+test('on Linux, the CLI runs its helper threads (V8 compiler, garbage collector) 10 nice levels below its main thread', { skip: process.platform !== 'linux' }, () => {
+  const r = run(['scan', 'pod.yaml', '--no-config', '--format', 'json']);
+  assert.equal(r.code, 1);
+  const threads = r.threads!;
+  const main = threads.find((t) => t.tid === r.pid)!;
+  assert.equal(main.nice, os.getPriority(), 'the main thread keeps the level it was started with');
+  const helpers = threads.filter((t) => t.tid !== r.pid);
+  assert.ok(helpers.length >= 2, `V8's helper threads: ${JSON.stringify(threads)}`);
+  for (const t of helpers) assert.equal(t.nice, Math.min(19, main.nice + 10), `thread ${t.tid}: ${JSON.stringify(threads)}`);
 });
