@@ -4,8 +4,8 @@
  * (sequences at their key's indentation or indented, `- - x`, compact `- key: v` items whose next keys
  * are at various columns), scalars from a pool of tricky plain, quoted and block forms, flow `[]`/`{}`,
  * comments and blank lines everywhere, then line-level noise (over- and under-indented lines, tabs,
- * trailing spaces, swapped lines) and CRLF/CR line ends; and real documents (test/realworld, examples)
- * with small edits. Input `i` of seed `s` is a pure function of (s, i), as in inputs.ts.
+ * trailing spaces, swapped lines) and CRLF/CR line ends; short soups of key, item and comment lines
+ * with relative indentation; and real documents (test/realworld, examples) with small edits. Input `i` of seed `s` is a pure function of (s, i), as in inputs.ts.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,7 +15,7 @@ import { walkYaml } from '../../test/helpers/yaml-compare';
 
 export interface GrammarInput {
   index: number;
-  /** How it was made: `grammar` or `mutate(<file>: edits)`. */
+  /** How it was made: `grammar`, `lines` or `mutate(<file>: edits)`. */
   origin: string;
   text: string;
 }
@@ -342,9 +342,39 @@ function mutated(rng: Rng): { origin: string; text: string } {
   return { origin: `mutate(${seed.name}: ${edits.join(',')})`, text };
 }
 
-/** Input `index` of seed `seed`: 75 % generated from the grammar, 25 % mutated real documents. */
+const LINE_KEYS = ['a', 'b', 'c', '"q"', "'s'", '1', 'yes', 'a b', '~'];
+const LINE_VALUES = ['x', '1', 'yes', '~', '"v"', "'w'", '[]', '{}', '[p, q]', '|', '>-', '|+', '', ' # c', '#c', 'é', 'x #y', 'a:b', '2001-12-14', '.5', '"a\\tb"'];
+
+/**
+ * A few lines of keys, items and compact items from a tiny vocabulary, each indented relative to the one
+ * before (same, ±1, ±2, +4, −4): every way of nesting and closing a block, short enough to be dense in
+ * the cases where a block ends or does not.
+ */
+function linesText(rng: Rng): string {
+  const lines: string[] = [];
+  const value = (): string => {
+    const v = rng.pick(LINE_VALUES);
+    return v === '' || v.startsWith(' ') ? v : ` ${v}`;
+  };
+  let indent = 0;
+  for (let n = rng.int(1, 8), j = 0; j < n; j++) {
+    indent = j === 0 ? 0 : Math.max(0, indent + rng.pick([0, 0, 0, 2, 2, -2, -4, 1, -1, 4, -2]));
+    const ind = sp(indent);
+    const form = rng.int(0, 9);
+    if (form < 4) lines.push(`${ind}${rng.pick(LINE_KEYS)}:${value()}`);
+    else if (form < 6) lines.push(`${ind}-${value()}`);
+    else if (form < 8) lines.push(`${ind}-${sp(rng.int(1, 3))}${rng.pick(LINE_KEYS)}:${value()}`);
+    else if (form < 9) lines.push(`${ind}${rng.pick(['# c', '', 'text', '- - x', '-'])}`);
+    else lines.push(`${ind}${rng.pick(LINE_VALUES).trim()}`);
+  }
+  const eol = rng.pick(['\n', '\n', '\r\n', '\r']);
+  return lines.join(eol) + (rng.chance(0.8) ? eol : '');
+}
+
+/** Input `index` of seed `seed`: 60 % generated from the grammar, 25 % mutated real documents, 15 % short line soups. */
 export function makeGrammarInput(seed: string, index: number): GrammarInput {
   const rng = Rng.forInput(`yaml-fastpath:${seed}`, index);
-  if (rng.chance(0.25)) return { index, ...mutated(rng) };
-  return { index, origin: 'grammar', text: grammarText(rng) };
+  const kind = rng.weighted([[60, 'grammar'], [25, 'mutate'], [15, 'lines']] as const);
+  if (kind === 'mutate') return { index, ...mutated(rng) };
+  return { index, origin: kind, text: kind === 'lines' ? linesText(rng) : grammarText(rng) };
 }
