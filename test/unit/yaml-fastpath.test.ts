@@ -121,6 +121,14 @@ const CASES: [string, string, boolean][] = [
   ['null byte in a comment', 'a: b # \0\n', false],
   ['lone surrogate', 'a: \ud800x\n', false],
   ['non-breaking space', 'a: b\u00a0c\n', true],
+  // Found by mutating fast.ts and running the grammar fuzzer (scripts/fuzz/yaml-fastpath.ts): each
+  // catches a plausible slip that no case above did.
+  ['block scalars ending in tabs (the span is trimmed of them too)', 'a: |\n  x\t\nb: >\n \t\nc: |-\n  y \t \n', true],
+  ['block scalars holding only a comment-like line', 'k: |\n #\nv:\n  p: >\n   #\n', true],
+  ['keys typed as numbers are their String()', '.inf: a\n01: b\n-.5: c\n0o17: d\n', true],
+  ['empty item followed by a node in the dash column', 'a:\n  -\n  b\n', false],
+  ['C1 controls and separators', 'a: x\u0085\nb: "\u0085"\nc: b\u2028c\nd: \ufeffx\n', false],
+  ['quoted C1 control and separators', 'b: "\u0085"\nc: b\u2028c\nd: \ufeffx\ne: \'\u2029\'\n', true],
 ];
 
 test('fast path: hand-written edge cases read as js-yaml reads them, the subset on the fast path', () => {
