@@ -13,6 +13,7 @@ import { loadAll as forkLoadAll } from '../../server/src/vendor/js-yaml/loader';
 import { KUBERNETES_SCHEMA, staysString } from '../../server/src/engine/yaml/parse';
 import { loadCorpus } from '../../scripts/fuzz/corpus';
 import { makeInput } from '../../scripts/fuzz/inputs';
+import { canon } from '../helpers/yaml-compare';
 
 type Load = (text: string, it: undefined, opts: jsyaml.LoadOptions) => unknown;
 
@@ -22,19 +23,6 @@ interface Outcome {
   events: string[];
 }
 
-/**
- * A linear serialization of loaded documents: an object seen before (an alias) is written as `#n`, so
- * alias bombs stay small and sharing is compared too. Keys keep their order.
- */
-function canon(v: unknown, seen = new Map<object, number>()): string {
-  if (v === null || typeof v !== 'object') return typeof v === 'string' ? JSON.stringify(v) : `${typeof v}:${Object.is(v, -0) ? '-0' : String(v)}`;
-  const id = seen.get(v);
-  if (id !== undefined) return `#${id}`;
-  seen.set(v, seen.size);
-  if (v instanceof Date) return `date:${v.getTime()}`;
-  if (Array.isArray(v)) return `[${v.map((x) => canon(x, seen)).join(',')}]`;
-  return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k], seen)}`).join(',')}}`;
-}
 
 function run(load: Load, text: string, opts: jsyaml.LoadOptions): Outcome {
   const events: string[] = [];
