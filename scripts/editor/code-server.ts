@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ChildProcess, spawn } from 'child_process';
-import { codeServerVersions, CodeServerVersions, ensureCodeServerRuntime } from './code-server-setup';
+import { codeServerVersions, CodeServerVersions, ensureCodeServerRuntime, findRepoRoot } from './code-server-setup';
 
 export interface CodeServerOptions {
   /** Folder (or .code-workspace file) code-server opens when the URL has no ?folder=. */
@@ -19,7 +19,7 @@ export interface CodeServerOptions {
   userDataDir?: string;
   /** Extensions dir. Default: a fresh (empty) temp dir, deleted by stop(). */
   extensionsDir?: string;
-  /** User settings, written to <userDataDir>/User/settings.json before start (merged over an existing file). */
+  /** Settings written before start (merged over existing files): this extension's machine-scoped ones to <userDataDir>/Machine/settings.json (a code-server window is remote), the rest to <userDataDir>/User/settings.json. */
   settings?: Record<string, unknown>;
   /** Extra environment for code-server, and so for its extension host. */
   env?: NodeJS.ProcessEnv;
@@ -127,8 +127,7 @@ function installExitHandlers(): void {
   }
 }
 
-function mergeSettings(userDataDir: string, settings: Record<string, unknown>): void {
-  const file = path.join(userDataDir, 'User', 'settings.json');
+function mergeSettingsFile(file: string, settings: Record<string, unknown>): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let existing: Record<string, unknown> = {};
   if (fs.existsSync(file)) {
@@ -139,6 +138,30 @@ function mergeSettings(userDataDir: string, settings: Record<string, unknown>): 
     }
   }
   fs.writeFileSync(file, JSON.stringify({ ...existing, ...settings }, null, 2) + '\n');
+}
+
+/** This extension's settings declared `machine` or `machine-overridable` (package.json). */
+function machineScopedSettings(): Set<string> {
+  const pkg = JSON.parse(fs.readFileSync(path.join(findRepoRoot(), 'package.json'), 'utf8')) as { contributes?: { configuration?: unknown } };
+  const sections = ([] as { properties?: Record<string, { scope?: string }> }[]).concat((pkg.contributes?.configuration ?? []) as never);
+  const keys = new Set<string>();
+  for (const section of sections)
+    for (const [key, schema] of Object.entries(section.properties ?? {})) if (schema.scope === 'machine' || schema.scope === 'machine-overridable') keys.add(key);
+  return keys;
+}
+
+/**
+ * The settings: the machine-scoped ones in the remote machine's settings (`<user-data-dir>/Machine/settings.json`),
+ * the others in the user settings. A code-server window is a remote window, where VS Code reads a machine-scoped
+ * setting from the remote settings and ignores its user value; written to the user settings, it was seen or not
+ * depending on timing (a cluster panel restored after a reload then said "no kubeconfig", now and then).
+ */
+function mergeSettings(userDataDir: string, settings: Record<string, unknown>): void {
+  const machine = machineScopedSettings();
+  const pick = (remote: boolean) => Object.fromEntries(Object.entries(settings).filter(([key]) => machine.has(key) === remote));
+  mergeSettingsFile(path.join(userDataDir, 'User', 'settings.json'), pick(false));
+  const remote = pick(true);
+  if (Object.keys(remote).length) mergeSettingsFile(path.join(userDataDir, 'Machine', 'settings.json'), remote);
 }
 
 export function codeServerEntry(dir: string): string {

@@ -207,7 +207,7 @@ async function startIn(opts: StartOptions, prepared: PreparedWorkspace): Promise
       `  VS Code ${v.vscode} (code-server ${v.codeServer}) is running with k8s-guardrails loaded from ${opts.extension}`,
       `  workspace: ${opts.workspace}${opts.untrusted ? ' (Workspace Trust on)' : ''}`,
       ...(prepared.copiedFrom ? [`             a copy of ${prepared.copiedFrom}, deleted on exit: the repository is never modified (--in-place to edit it)`] : []),
-      `  settings:  ${path.join(server.userDataDir, 'User', 'settings.json')}`,
+      `  settings:  ${path.join(server.userDataDir, 'User', 'settings.json')} (machine-scoped ones: ${path.join(server.userDataDir, 'Machine', 'settings.json')})`,
       ...(sim
         ? [
             `  cluster:   simulated demo cluster at ${sim.url} (kubeconfig ${sim.kubeconfigPath}; try "Kubernetes Guardrails: Open Cluster Panel")`,

@@ -74,7 +74,7 @@ test('cluster panel in code-server: pods, trace, isolate, hostile strings inert'
     });
     const { page } = run;
 
-    // a kubeconfig exists (the machine-scoped setting written to code-server's user settings): the cluster item shows,
+    // a kubeconfig exists (the machine-scoped setting written to code-server's remote machine settings): the cluster item shows,
     // without the kubeconfig being read yet (the cluster features load on the first cluster command)
     await page.locator('.statusbar-item', { hasText: /^\s*Kubernetes\s*$/ }).first().waitFor({ timeout: 60_000 });
 
