@@ -85,9 +85,6 @@ export function registerClusterUi(context: vscode.ExtensionContext, deps: Cluste
 }
 
 /** The live-cluster UI's state (what the panel shows) and its actions. */
-/** How long a restored panel keeps reading the settings again while no kubeconfig loads (see rereadSettingsWhileRestoring). */
-const REREAD_SETTINGS_FOR_MS = 5 * 60_000;
-
 class ClusterUi {
   readonly connection: ClusterConnection;
   private readonly live = new LiveDocuments();
@@ -447,36 +444,22 @@ class ClusterUi {
 
   /**
    * A remote extension host (code-server) can receive the user's settings after it restored the panel, without a
-   * configuration change event, and on a loaded machine more than half a minute later: until a kubeconfig loads,
-   * read them again (after 0.5, 1, 2, 4, 8 s, then every 15 s for five minutes) and whenever the panel is shown,
+   * configuration change event: until a kubeconfig loads, read them again a few times over the first half minute,
    * so the restored panel does not keep saying "no kubeconfig" for a setting that exists. Reading is local (files).
    */
   private rereadSettingsWhileRestoring(panel: vscode.WebviewPanel): void {
-    const started = Date.now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const subs: vscode.Disposable[] = [];
-    const stop = () => {
-      if (timer) clearTimeout(timer);
-      subs.forEach((d) => d.dispose());
+    let closed = false;
+    const sub = panel.onDidDispose(() => (closed = true));
+    const delays = [500, 1000, 2000, 4000, 8000, 15000];
+    const next = (i: number) => {
+      if (closed || this.connection.current || i >= delays.length) return sub.dispose();
+      setTimeout(() => {
+        if (closed || this.connection.current) return sub.dispose();
+        this.connection.reload(); // fires onDidChange (and so a refresh) when it now loads
+        next(i + 1);
+      }, delays[i]);
     };
-    const reread = () => {
-      if (!this.connection.current) this.connection.reload(); // fires onDidChange (and so a refresh) when it now loads
-      if (this.connection.current) stop();
-    };
-    subs.push(
-      panel.onDidDispose(stop),
-      panel.onDidChangeViewState((e) => {
-        if (e.webviewPanel.visible) reread();
-      }),
-    );
-    const next = (delay: number) => {
-      if (Date.now() - started > REREAD_SETTINGS_FOR_MS) return stop();
-      timer = setTimeout(() => {
-        reread();
-        if (!this.connection.current) next(Math.min(delay * 2, 15_000));
-      }, delay);
-    };
-    next(500);
+    next(0);
   }
 
   /** Another context: everything shown belongs to the old one. */

@@ -250,7 +250,6 @@ function emit(start: number, end: number, kind: number, first: number, count: nu
   N++;
 }
 
-/** A scalar leaf; a string written plainly is its own text (PLAIN), any other value goes to `others`. */
 /** A larger buffer with this chunk's nodes moved to its start. */
 function grow(): void {
   const grown = new Int32Array(Math.max(buf.length * 2, (N + 1) * STRIDE * 2, 1024));
@@ -259,6 +258,7 @@ function grow(): void {
   B = 0;
 }
 
+/** A scalar leaf; a string written plainly is its own text (PLAIN), any other value goes to `others`. */
 function emitScalar(start: number, end: number, value: unknown, plain: boolean): void {
   if (plain && typeof value === 'string' && value.length === end - start) emit(start, end, KIND_SCALAR | PLAIN, N, 0);
   else {
