@@ -34,6 +34,12 @@ export interface AnalyzeOptions {
   /** Keep suppressed findings (marked `suppressed`) instead of dropping them. */
   includeSuppressed?: boolean;
   /**
+   * The findings are for a report only (the CLI): no `fixes` and no `path` on them. A fix provider holds on
+   * to what its rule read of the resource, so dropping them keeps a large scan's memory (and its garbage
+   * collection) small. Default: false.
+   */
+  reportOnly?: boolean;
+  /**
    * `ignore:` entries of the config file. Entries that suppress nothing are
    * reported as `unused-ignore` on `uri` (the config file) when the whole
    * workspace is analysed (no `uris`) or `uris` includes `uri`.
@@ -123,6 +129,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
   /** Ignore annotations that suppressed something, per resource. */
   const usedAnnotations = new Map<Resource, Set<string>>();
   const ignoreUse = new Map<string, Set<IgnoreEntry>>();
+  const reportOnly = options.reportOnly === true;
 
   let current: { rule: Rule; severity: Severity } = active[0];
   // Per-resource report cache (see ReportCache): only without renders (their remapping reads other files).
@@ -146,7 +153,7 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
       }
       // A patch fragment (incomplete workload object) gets its one `incomplete-resource` note, not the workload rules' findings.
       if (r.resource && current.rule.family !== 'yaml' && current.rule.family !== 'config' && incompleteReason(r.resource, ws)) return;
-      let finding = toFinding(current.rule, current.severity, r);
+      let finding = toFinding(current.rule, current.severity, r, reportOnly);
       if (!finding) return;
       if (rendered?.isRendered(finding.uri)) {
         finding = rendered.remap(finding);
@@ -155,6 +162,8 @@ export function analyze(ws: WorkspaceIndex, settings: EngineSettings, options: A
         if (renderedSeen.has(key)) return;
         renderedSeen.add(key);
       }
+      // (A rendered finding's path placed it above; a report prints no paths.)
+      if (reportOnly && finding.path) finding.path = undefined;
       const res = r.resource;
       // The container name matters only to ignores: most resources have none (and most scans no config).
       const container = res && (ignores || res.hasIgnoreAnnotations) ? containerOf(res, r.path) : undefined;
@@ -411,7 +420,7 @@ function ranksOf(rules: readonly Rule[]): Map<string, number> {
   return ranks;
 }
 
-function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefined {
+function toFinding(rule: Rule, severity: Severity, r: Report, reportOnly: boolean): Finding | undefined {
   let uri: string;
   let range;
   if (r.resource) {
@@ -426,6 +435,7 @@ function toFinding(rule: Rule, severity: Severity, r: Report): Finding | undefin
   if (r.resource && r.path) f.path = r.path;
   if (r.pss) f.pss = r.pss;
   if (r.related) f.related = r.related;
+  if (reportOnly) return f;
   const res = r.resource;
   if (res && rule.id !== 'ignore-without-reason' && rule.id !== 'unused-ignore') {
     // Every finding on a resource can be ignored by annotation, after the rule's own fixes.

@@ -40,7 +40,7 @@ export function analyzeObjects(
     if (o.yaml.length <= MAX_OBJECT_BYTES) host.setFile(o.uri, o.yaml);
   }
   const ruleErrors = new Set<string>();
-  const result = host.analysis().diagnostics({ isCancelled, onRuleError: (rule) => ruleErrors.add(rule.id) });
+  const result = host.analysis().diagnostics({ isCancelled, reportOnly: true, onRuleError: (rule) => ruleErrors.add(rule.id) });
   return {
     results: uris.map((uri) => ({ uri, diagnostics: (result.findings.get(uri) ?? []).map((f) => inertDiagnostic(toDiagnostic(f))) })),
     cancelled: result.cancelled,
