@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { REPO } from '../helpers/lsp-client';
+import { generateCorpus } from '../../scripts/bench/corpus';
 
 const BIN = path.join(REPO, 'bin/k8s-guardrails.js');
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: app\n      image: nginx:1.27\n';
@@ -81,4 +82,24 @@ test('on Linux, the CLI runs its helper threads (V8 compiler, garbage collector)
   const helpers = threads.filter((t) => t.tid !== r.pid);
   assert.ok(helpers.length >= 2, `V8's helper threads: ${JSON.stringify(threads)}`);
   for (const t of helpers) assert.equal(t.nice, Math.min(19, main.nice + 10), `thread ${t.tid}: ${JSON.stringify(threads)}`);
+});
+
+test('while a scan reads its inputs the heap may grow 7× (cli/heap.ts): the 10,000-resource analysis runs without a second full collection', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k8sg-heap-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'all.yaml'), generateCorpus(10_000).single.text);
+    /** Full (mark-compact) collections of one scan, from V8's own trace (it prints to standard output; the report goes to a file). */
+    const fullCollections = (nodeFlags: string[]) => {
+      const r = spawnSync(process.execPath, [...nodeFlags, '--trace-gc', BIN, 'scan', 'all.yaml', '--no-config', '--max-file-size', '64MiB', '--format', 'json=report.json'], { cwd: dir, encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 26 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.ok(JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8')).findings.length > 10_000);
+      return (r.stdout.match(/Mark-Compact/g) ?? []).length;
+    };
+    const ours = fullCollections([]);
+    // A --heap-growing-percent given to node is left alone: 0 is V8's default sizing.
+    const v8Default = fullCollections(['--heap-growing-percent=0']);
+    assert.ok(ours < v8Default, `full collections: ${ours} with the CLI's sizing, ${v8Default} with V8's default`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -13,6 +13,7 @@ import { ignoreMatcher } from '../engine';
 import { CLI_MAX_FILE_BYTES, collectInputs, decode, formatBytes, readInput } from './inputs';
 import { ScanStats } from './format';
 import { parseOutputs, writeReports } from './output';
+import { growHeapWhileReading } from './heap';
 import { DEFAULT_KUSTOMIZE_TIMEOUT_MS, discover, isKustomizationFile, renderLayout } from '../kustomize';
 import { chartOfTemplate, chartTemplateReason } from '../helm/chart';
 import { DirRenderCache } from '../render/cache';
@@ -203,6 +204,16 @@ export function buildSettings(
 }
 
 export async function scan(argv: string[], io: ScanIO): Promise<number> {
+  // The heap may grow more than V8's default while the inputs are read (cli/heap.ts); the analysis runs with the default.
+  const restoreHeap = growHeapWhileReading();
+  try {
+    return await scanInputs(argv, io, restoreHeap);
+  } finally {
+    restoreHeap();
+  }
+}
+
+async function scanInputs(argv: string[], io: ScanIO, inputsRead: () => void): Promise<number> {
   const { values, positionals } = parse(argv);
   if (values.help) {
     io.stdout(SCAN_USAGE + '\n');
@@ -382,6 +393,7 @@ export async function scan(argv: string[], io: ScanIO): Promise<number> {
       }
   }
 
+  inputsRead();
   const result = host.analysis().diagnostics({
     includeSuppressed: true,
     // A report prints no fixes and no field paths: findings without them keep a large scan's memory small.
