@@ -42,7 +42,8 @@ for (const ids of [
 test('a rule runs on the resources of its kinds, or holding a pod spec, in file order, across blocks', () => {
   const docs: string[] = [];
   const expected = { kinds: [] as string[], pods: [] as string[], all: [] as string[] };
-  for (let i = 0; i < 100; i++) {
+  // More resources than fit in two of analyze's blocks (RESOURCE_BLOCK, 1024).
+  for (let i = 0; i < 2500; i++) {
     const kind = ['ConfigMap', 'Service', 'Deployment', 'Secret', 'CronJob'][i % 5];
     const name = `r${i}`;
     docs.push(

@@ -372,8 +372,14 @@ interface ReportCache {
   reports: (Report[] | undefined)[];
 }
 
-/** Resources per block of the rules × resources loop (see analyze). */
-const RESOURCE_BLOCK = 32;
+/**
+ * Resources per block of the rules × resources loop (see analyze). Blocks keep what the rules read of a
+ * resource close in time; each block also costs a pass over the rules, and a rule run over many resources in a
+ * row is compiled sooner. Measured on the 10,000-resource file (whole-process scans, interleaved medians of 11):
+ * 32 → 1001 ms, 256 → 966, 512 → 965, 1024 → 956; one block per file (each rule over the whole file) is slower
+ * again. Warm, in-process, 1024 is no slower than 32.
+ */
+const RESOURCE_BLOCK = 1024;
 
 const NO_INDICES: readonly number[] = [];
 
