@@ -726,26 +726,28 @@ export function splitDocuments(text: string): Chunk[] {
  * document whose text did not change.
  */
 export class DocumentCache {
-  private cache = new Map<string, ParsedChunk>();
+  /** The documents of the last parse, looked up by text only when the file is parsed again. */
+  private last: { text: string; parsed: ParsedChunk }[] = [];
 
   parse(text: string): YamlDocument[] {
     const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     const body = bom ? text.slice(1) : text;
-    const next = new Map<string, ParsedChunk>();
     const docs: YamlDocument[] = [];
     const chunks = splitDocuments(body);
+    // A first parse (each file of a scan, each file a server indexes) hashes no document's text.
+    const previous = this.last.length ? new Map(this.last.map((d) => [d.text, d.parsed])) : undefined;
     let toParse = 0;
-    for (const chunk of chunks) if (!this.cache.has(chunk.text)) toParse += chunk.text.length;
+    for (const chunk of chunks) if (!previous?.has(chunk.text)) toParse += chunk.text.length;
     // Room for the spans of the documents to parse: about one number per 2 characters of YAML.
     const arena = toParse > 0 ? new SpanArena(Math.ceil(toParse / 2)) : undefined;
+    const next: { text: string; parsed: ParsedChunk }[] = [];
     for (const chunk of chunks) {
-      let parsed = this.cache.get(chunk.text) ?? next.get(chunk.text);
-      if (!parsed) parsed = parseChunk(chunk.text, arena);
-      next.set(chunk.text, parsed);
+      const parsed = previous?.get(chunk.text) ?? parseChunk(chunk.text, arena);
+      next.push({ text: chunk.text, parsed });
       if (parsed.empty) continue;
       docs.push(new YamlDocument(parsed, docs.length, chunk.start + bom, chunk.start + bom + chunk.text.length));
     }
-    this.cache = next;
+    this.last = next;
     return docs;
   }
 }
