@@ -239,7 +239,8 @@ export function loadSourceFile(uri: string, text: string, cache: DocumentCache =
     return file;
   }
   const documents = cache.parse(text);
-  if (TEMPLATE.test(text) && documents.some((d) => d.error || hasCollectionKey(d.value, 0))) {
+  // (`includes` first: a native scan of the text; the expression is only run on text that has a `{{`.)
+  if (text.includes('{{') && TEMPLATE.test(text) && documents.some((d) => d.error || hasCollectionKey(d.value, 0))) {
     file.skipped = 'it is a template (Helm, Go): its {{ … }} are not inside YAML strings, so it is YAML only once rendered; render it and scan the output';
     return file;
   }
