@@ -113,6 +113,11 @@ export class LspClient {
     return this.conn.sendRequest(method, params);
   }
 
+  /** The server's process id. */
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
   async close(): Promise<void> {
     try {
       await Promise.race([this.conn.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);

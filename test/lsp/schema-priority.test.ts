@@ -4,6 +4,8 @@
  * an older text must never go out under a newer version (the schema layer re-publishing before the engine
  * has analysed the edit), and a keystroke must not wait for the validation of a long file just opened.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
@@ -81,5 +83,19 @@ describe('schema validation yields to the re-analysis of an edit', () => {
     assert.equal(privileged(first.diagnostics), 1);
     assert.equal(schemaOf(first.diagnostics).length, 0, 'published before the schema validation of the file ended');
     await lsp.waitForDiagnostics(uri, (d) => schemaOf(d).length === 300, 120000);
+  });
+
+  it('on Linux, the server thread runs at its start level; V8 helpers and the schema worker 10 nice levels below', { skip: process.platform !== 'linux' }, async () => {
+    // Opened and validated: the schema worker runs.
+    const uri = 'file:///priority/nice.yaml';
+    lsp.open(uri, deployment(0));
+    await lsp.waitForDiagnostics(uri, (d) => schemaOf(d).length === 1);
+    const pid = lsp.pid!;
+    const threads = fs.readdirSync(`/proc/${pid}/task`).map((t) => ({ tid: +t, nice: +fs.readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8').split(') ')[1].split(' ')[16] }));
+    const main = threads.find((t) => t.tid === pid)!;
+    assert.equal(main.nice, os.getPriority(), 'the thread that analyses keystrokes keeps the level it was started with');
+    // V8's platform threads (compiler, GC tasks; started with the process) and the schema worker; libuv's pool, started later if at all, keeps its level.
+    const lowered = threads.filter((t) => t.tid !== pid && t.nice === Math.min(19, main.nice + 10));
+    assert.ok(lowered.length >= 3, JSON.stringify(threads));
   });
 });

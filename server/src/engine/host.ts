@@ -25,7 +25,7 @@ import { PssMode, pssModesForNamespace } from './rules/pss/evaluate';
 import { podTemplates } from './workloads';
 import { DEFAULT_SETTINGS, EngineSettings, Finding, Fix, TextEdit } from './rules/types';
 import { Position } from './text';
-import { factsOf, WorkspaceIndex } from './workspace';
+import { factsOf, sameFacts, WorkspaceIndex } from './workspace';
 import { otherDefinitions } from './rules/yaml/duplicate-resource';
 
 /** Kinds whose change can alter findings in other files. */
@@ -215,7 +215,7 @@ export class Analysis implements SnapshotContext {
   affectedBy(uri: string, before: SourceFile | undefined, after: SourceFile | undefined): Affected {
     const ws = this.check().workspace;
     const others = () => otherDefinitions(this, [before, after]);
-    if (before && after && factsOf(before) === factsOf(after)) return { all: false, uris: [...others(), uri] };
+    if (before && after && sameFacts(factsOf(before), factsOf(after))) return { all: false, uris: [...others(), uri] };
     const crossBefore = before?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     const crossAfter = after?.resources.some((r) => CROSS_FILE_KINDS.has(r.kind)) ?? false;
     if (crossBefore || crossAfter) return { all: true, uris: [uri] };

@@ -10,18 +10,18 @@ import type { RenderedSources } from './rendered';
 
 const NONE: readonly Resource[] = [];
 
-const factsMemo = new WeakMap<SourceFile, string>();
+const factsMemo = new WeakMap<SourceFile, readonly string[]>();
 const objectFacts = new WeakMap<object, string>();
 const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
 /**
  * What the rules may read of a file's resources when they check other resources (cross-file and
- * cross-document facts), as a string: per resource, the line it starts on, its object without what only
- * its own findings depend on (its containers' fields other than `name` and `ports`), and its text with its
- * container lists cut out (replaced by their line counts), for the places other resources' findings point
- * to. A skipped file has its reason.
+ * cross-document facts), as strings: first the file's line count and last line, then per resource the line
+ * it starts on, its object without what only its own findings depend on (its containers' fields other than
+ * `name` and `ports`), and its text with its container lists cut out (replaced by their line counts), for
+ * the places other resources' findings point to. A skipped file has its reason. Compare with `sameFacts`.
  */
-export function factsOf(file: SourceFile): string {
+export function factsOf(file: SourceFile): readonly string[] {
   let f = factsMemo.get(file);
   if (f !== undefined) return f;
   // The line count and the last line: where fixes that append to the file insert.
@@ -30,10 +30,22 @@ export function factsOf(file: SourceFile): string {
   for (const r of file.resources) {
     let o = objectFacts.get(r.object);
     if (o === undefined) objectFacts.set(r.object, (o = objectText(r)));
-    parts.push(`${file.lines.position(r.doc.start).line}:${r.prefix.join('.')}:${o}`);
+    parts.push(`${file.lines.position(r.doc.start).line}:${r.prefix.join('.')}:`, o);
   }
-  factsMemo.set(file, (f = parts.join('\n')));
+  factsMemo.set(file, (f = parts));
   return f;
+}
+
+/**
+ * Whether two files' facts are the same. Part by part: an unchanged resource (its parsed object handed on by
+ * the re-parse) has the very same string, so that a keystroke compares only what the edited document's parts
+ * hold, not the whole file's facts.
+ */
+export function sameFacts(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function objectText(r: Resource): string {
@@ -131,10 +143,10 @@ export class WorkspaceIndex {
     return file;
   }
 
-  private put(file: SourceFile, factsBefore?: string): void {
+  private put(file: SourceFile, factsBefore?: readonly string[]): void {
     const before = this.files.get(file.uri);
     if (!before) this.order = undefined;
-    if (!before || (factsBefore ?? factsOf(before)) !== factsOf(file)) this.facts = {};
+    if (!before || !sameFacts(factsBefore ?? factsOf(before), factsOf(file))) this.facts = {};
     this.files.set(file.uri, file);
     this.invalidate();
   }
