@@ -19,8 +19,8 @@ const HELPER_NICENESS = 10;
  * thread, which then waits. On Linux each thread has its own nice level: the helpers get HELPER_NICENESS
  * more than the main thread, so they run when it does not need the core. The CLI's 10,000-resource scan
  * took 80–100 ms less on 2 cores; in the language server, the re-lint after a one-line edit of a
- * 5,000-line file went from p50 14.2 / p95 28.1 ms to 11.7 / 23.3 ms (pooled over 14 interleaved runs of 40
- * edits; the schema worker's own garbage collection runs on these threads too). Threads started later
+ * 5,000-line file went from p50 14 / p95 28 ms to 12 / 23 ms (two series of interleaved runs of 40 edits; the
+ * schema worker's own garbage collection runs on these threads too). Threads started later
  * (the schema worker lowers its own, libuv's pool) keep their level.
  */
 function helpersYieldToMainThread(): void {
