@@ -205,9 +205,11 @@ async function relintLatency(text: string, uri: string, folder?: string): Promis
   const EDITS = 60;
   for (let i = 0; i < EDITS; i++) {
     const line = editable[(i * 7) % editable.length];
-    lines[line] = lines[line].replace(/value: \S+$/, `value: ${['info', 'debug', 'warn'][i % 3]}-${i}`);
+    const before = lines[line];
+    lines[line] = before.replace(/value: \S+$/, `value: ${['info', 'debug', 'warn'][i % 3]}-${i}`);
     const t = performance.now();
-    client.change(uri, lines.join('\n'));
+    // As an editor sends a keystroke: the edited line only (incremental sync), not the whole text.
+    client.changeRange(uri, { start: { line, character: 0 }, end: { line, character: before.length } }, lines[line]);
     // this edit's publication (version 1 is the open), not a late one of an earlier version
     await client.waitForDiagnostics(uri, () => (client as any).diagnostics.get(uri)?.version === i + 2, 60000);
     times.push(performance.now() - t);

@@ -69,6 +69,14 @@ export class LspClient {
     void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   }
 
+  /** An incremental didChange, as editors send one (the server declares TextDocumentSyncKind.Incremental): `text` replaces `range`. */
+  changeRange(uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string): void {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    this.diagnostics.delete(uri);
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+  }
+
   /** Wait until the latest diagnostics for `uri` satisfy `ok` (default: any published). */
   async waitForDiagnostics(uri: string, ok: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 10000): Promise<Diagnostic[]> {
     const deadline = Date.now() + timeoutMs;
