@@ -62,19 +62,21 @@ export class LspClient {
     void this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
   }
 
+  /** A full-text didChange. */
   change(uri: string, text: string): void {
-    const version = (this.versions.get(uri) ?? 1) + 1;
-    this.versions.set(uri, version);
-    this.diagnostics.delete(uri);
-    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    this.didChange(uri, { text });
   }
 
   /** An incremental didChange, as editors send one (the server declares TextDocumentSyncKind.Incremental): `text` replaces `range`. */
   changeRange(uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string): void {
+    this.didChange(uri, { range, text });
+  }
+
+  private didChange(uri: string, change: { text: string; range?: unknown }): void {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     this.diagnostics.delete(uri);
-    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    void this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
   }
 
   /** Wait until the latest diagnostics for `uri` satisfy `ok` (default: any published). */
